@@ -1,0 +1,24 @@
+// Cheap detection of OpenAPI/Swagger documents from their first bytes, so that the extension can
+// start the language server lazily and the server can skip ordinary YAML/JSON files.
+
+const HEAD_BYTES = 4096;
+// A root-level (unindented) `openapi: 3.x` / `swagger: "2.0"` key in YAML.
+const YAML_ROOT_KEY = /^["']?(openapi|swagger)["']?[ \t]*:[ \t]*["']?(\d+\.\d+(?:\.\d+)?)/m;
+// In JSON indentation says nothing about depth; a string-valued version key is telling enough.
+const JSON_KEY = /"(openapi|swagger)"\s*:\s*"(\d+\.\d+(?:\.\d+)?)"/;
+
+export interface DetectedSpec {
+  kind: 'openapi' | 'swagger';
+  version: string;
+}
+
+export function detectOpenApi(text: string): DetectedSpec | undefined {
+  const head = text.slice(0, HEAD_BYTES);
+  const match = (head.trimStart().startsWith('{') ? JSON_KEY : YAML_ROOT_KEY).exec(head);
+  if (!match) return undefined;
+  const [, key, version] = match;
+  return { kind: key === 'swagger' ? 'swagger' : 'openapi', version: version ?? '' };
+}
+
+/** File names worth reading to look for OpenAPI documents (the default `tapline.specGlob`). */
+export const DEFAULT_SPEC_GLOB = '**/*.{yaml,yml,json}';

@@ -1,0 +1,73 @@
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { detectOpenApi } from '../../../core/src/openapi/detect';
+import type { TaplineContext } from '../context';
+
+/**
+ * Starts the language server lazily: when the first OpenAPI document is open (or a sensor
+ * connects, through `ensureStarted`). The server runs as its own Node process from dist/server.js.
+ */
+export class LanguageClientHost {
+  private client: LanguageClient | undefined;
+  private starting: Promise<void> | undefined;
+
+  constructor(private readonly tapline: TaplineContext) {}
+
+  ensureStarted(reason: string): Promise<void> {
+    this.starting ??= this.start(reason).catch((error: unknown) => {
+      this.starting = undefined;
+      this.tapline.log.error('language server failed to start', error);
+      void vscode.window.showErrorMessage(`Tapline: the language server failed to start: ${String(error)}`);
+    });
+    return this.starting;
+  }
+
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.ensureStarted('restart requested');
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.starting = undefined;
+    if (client) await client.stop();
+  }
+
+  private async start(reason: string): Promise<void> {
+    const module = vscode.Uri.joinPath(this.tapline.extensionUri, 'dist', 'server.js').fsPath;
+    const serverOptions: ServerOptions = {
+      run: { module, transport: TransportKind.ipc },
+      debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [
+        { scheme: 'file', language: 'yaml' },
+        { scheme: 'file', language: 'json' },
+        { scheme: 'untitled', language: 'yaml' },
+        { scheme: 'untitled', language: 'json' },
+      ],
+      outputChannel: vscode.window.createOutputChannel('Tapline Language Server', { log: true }),
+    };
+    const client = new LanguageClient('tapline', 'Tapline Language Server', serverOptions, clientOptions);
+    this.tapline.log.info(`starting the language server (${reason})`);
+    await client.start();
+    this.client = client;
+    this.tapline.log.info('language server started');
+  }
+}
+
+function isOpenApiDocument(document: vscode.TextDocument): boolean {
+  return (document.languageId === 'yaml' || document.languageId === 'json') && detectOpenApi(document.getText()) !== undefined;
+}
+
+export function registerLanguageClient(tapline: TaplineContext): LanguageClientHost {
+  const host = new LanguageClientHost(tapline);
+  tapline.onDispose(() => host.stop());
+  const consider = (document: vscode.TextDocument): void => {
+    if (isOpenApiDocument(document)) void host.ensureStarted(`OpenAPI document opened: ${document.uri.fsPath}`);
+  };
+  vscode.workspace.textDocuments.forEach(consider);
+  tapline.subscriptions.push(vscode.workspace.onDidOpenTextDocument(consider));
+  return host;
+}

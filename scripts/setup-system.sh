@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Tapline's build, sensor and tests need.
+# Idempotent: installs only what is missing. Needs root (or sudo) when something is missing.
+set -euo pipefail
+
+PACKAGES=(
+  # code-server's native modules and its search
+  libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config ripgrep
+  # the real browser for the e2e suite
+  chromium
+  # the eBPF sensor: compiler, libbpf, skeleton generator
+  clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev make
+  # real clients and load generators used by tests and benchmarks
+  curl wrk
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO=sudo; else
+    echo "tapline setup: missing Debian packages: ${missing[*]}" >&2
+    echo "tapline setup: run as root, or: sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+else SUDO=; fi
+
+echo "tapline setup: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

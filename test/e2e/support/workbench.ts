@@ -1,0 +1,76 @@
+// Drives the VS Code workbench in Chromium the way a person does: activity bar, command palette, tabs.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
+import { ARTIFACTS } from './paths';
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+// Generous: the first workbench load on a busy 2-core machine compiles a lot of JavaScript.
+const LOAD_TIMEOUT = 120_000;
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.TAPLINE_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+export class Workbench {
+  private constructor(readonly page: Page) {}
+
+  static async open(browser: Browser, url: string): Promise<Workbench> {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(url);
+    await page.locator('.monaco-workbench').waitFor({ timeout: LOAD_TIMEOUT });
+    // The explorer shows the workspace once the folder has been resolved by the server.
+    await page.locator('.explorer-folders-view').waitFor({ timeout: LOAD_TIMEOUT });
+    return new Workbench(page);
+  }
+
+  /** Waits for an activity-bar entry contributed by an extension (it appears once extensions are read). */
+  async activityBarItem(title: string): Promise<ReturnType<Page['locator']>> {
+    const item = this.page.locator(`.activitybar .action-label[aria-label^="${title}"]`);
+    await item.waitFor({ timeout: LOAD_TIMEOUT });
+    return item;
+  }
+
+  async openContainer(title: string): Promise<void> {
+    const item = await this.activityBarItem(title);
+    await item.click();
+    await this.page.locator(`.sidebar .composite.title h2[title^="${title}" i], .sidebar .title-label h2:has-text("${title}")`).first().waitFor();
+  }
+
+  async runCommand(title: string): Promise<void> {
+    await this.page.locator('.monaco-workbench').click({ position: { x: 700, y: 450 } }).catch(() => undefined);
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input.input');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    await row.waitFor();
+    await row.click();
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  }
+
+  editorTab(title: string): ReturnType<Page['locator']> {
+    return this.page.locator('.tabs-container .tab', { hasText: title });
+  }
+
+  /** The content frame of the webview whose tab is active (VS Code nests it in two iframes). */
+  activeWebview(): FrameLocator {
+    return this.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  }
+
+  async screenshot(name: string): Promise<string> {
+    const dir = join(ARTIFACTS, 'screenshots');
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, `${name}.png`);
+    await this.page.screenshot({ path });
+    return path;
+  }
+}
