@@ -1,0 +1,74 @@
+// `$ref` resolution across the loaded documents, cycle-safe, and node locations for the model.
+
+import { decodePointer, getAtPointer } from './json-pointer';
+import type { NodeRef } from './model';
+import type { ParsedDocument } from './parsed-document';
+import { resolveUri, splitRef } from './uri';
+
+export interface Resolved {
+  uri: string;
+  pointer: string;
+  value: unknown;
+}
+
+export class RefResolver {
+  constructor(private readonly documents: ReadonlyMap<string, ParsedDocument>) {}
+
+  /** The value at uri#pointer, without following refs. */
+  valueAt(uri: string, pointer: string): unknown {
+    const doc = this.documents.get(uri);
+    return doc ? getAtPointer(doc.value, decodePointer(pointer)) : undefined;
+  }
+
+  /** Where a `$ref` string written in `fromUri` points to. */
+  target(fromUri: string, ref: string): { uri: string; pointer: string } {
+    const { uriPart, fragment } = splitRef(ref);
+    return { uri: uriPart === '' ? fromUri : resolveUri(fromUri, uriPart), pointer: fragment === '' ? '' : fragment };
+  }
+
+  /**
+   * Follows `$ref` chains from the node at uri#pointer until a non-ref node. Returns undefined for
+   * unresolvable or cyclic chains (the loader reports those as diagnostics).
+   */
+  follow(uri: string, pointer: string, value?: unknown): Resolved | undefined {
+    let cur: Resolved = { uri, pointer, value: value === undefined ? this.valueAt(uri, pointer) : value };
+    const seen = new Set<string>();
+    while (isRefObject(cur.value)) {
+      const key = cur.uri + '#' + cur.pointer;
+      if (seen.has(key)) return undefined;
+      seen.add(key);
+      const t = this.target(cur.uri, cur.value.$ref);
+      const next = this.valueAt(t.uri, t.pointer);
+      if (next === undefined) return undefined;
+      cur = { uri: t.uri, pointer: t.pointer, value: next };
+    }
+    return cur;
+  }
+
+  node(uri: string, pointer: string): NodeRef {
+    const doc = this.documents.get(uri);
+    const span = doc?.positions.spanOf(pointer);
+    if (!doc || !span) return { uri, pointer };
+    const offsets = span.value;
+    return { uri, pointer, location: { uri, pointer, offsets, range: doc.lines.rangeOf(offsets) } };
+  }
+}
+
+export function isRefObject(v: unknown): v is { $ref: string } {
+  return v !== null && typeof v === 'object' && typeof (v as { $ref?: unknown }).$ref === 'string';
+}
+
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** External `$ref` targets mentioned in a text (YAML or JSON), cheaper than walking a large value. */
+export function externalRefs(text: string): string[] {
+  const out = new Set<string>();
+  const re = /["']?\$ref["']?\s*:\s*["']?([^"'\s#,}][^"'\s,}]*)/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const { uriPart } = splitRef(m[1] ?? '');
+    if (uriPart !== '') out.add(uriPart);
+  }
+  return [...out];
+}

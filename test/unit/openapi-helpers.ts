@@ -1,0 +1,36 @@
+// Shared by the openapi/match/schema/diff/patch tests: load fixtures from disk through the same
+// host-provided reader the CLI uses.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import path from 'node:path';
+import { loadSpec } from '../../core/src/openapi/load';
+import type { LoadedSpec, SpecModel } from '../../core/src/openapi/model';
+
+export const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/openapi');
+
+export function fixtureUri(rel: string): string {
+  return pathToFileURL(path.join(FIXTURES, rel)).href;
+}
+
+export function readUri(uri: string): string | undefined {
+  try {
+    return readFileSync(uri.startsWith('file:') ? fileURLToPath(uri) : uri, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+export async function loadFixture(rel: string): Promise<LoadedSpec> {
+  return loadSpec(fixtureUri(rel), readUri);
+}
+
+export async function loadModel(rel: string): Promise<SpecModel> {
+  const spec = await loadFixture(rel);
+  if (!spec.model) throw new Error(`no model for ${rel}: ${spec.diagnostics.map((d) => d.message).join('; ')}`);
+  return spec.model;
+}
+
+/** An in-memory file system for tests that build documents inline. */
+export function memoryFs(files: Record<string, string>): (uri: string) => string | undefined {
+  return (uri) => files[uri];
+}
