@@ -1,0 +1,206 @@
+// Applies the redaction rules to a Transaction before it leaves the sensor: headers, query,
+// path, bodies (text only; binary bodies are not inspected). Every replacement is listed in
+// `redactions` (kind, where, header/parameter name or JSON pointer, count); values never are.
+import type { CapturedBody, HttpHeader, QueryParam, Redaction, RedactionKind, RedactionLocation, Transaction } from '../protocol/transaction';
+import type { RedactionConfig } from './config';
+import { API_KEY_HEADER, AUTHORIZATION_HEADERS, SECRET_FIELD, SECRET_PARAM, builtInTextRules, marker, redactText, type TextRule } from './rules';
+
+class Tally {
+  private readonly map = new Map<string, Redaction>();
+  add(kind: RedactionKind, location: RedactionLocation, name: string | undefined, count = 1): void {
+    if (count <= 0) return;
+    const key = `${kind}\u0000${location}\u0000${name ?? ''}`;
+    const found = this.map.get(key);
+    if (found) found.count += count;
+    else this.map.set(key, name === undefined ? { kind, location, count } : { kind, location, name, count });
+  }
+  list(): Redaction[] {
+    return [...this.map.values()];
+  }
+}
+
+export class Redactor {
+  private readonly off: Set<string>;
+  private readonly extraHeaders: Set<string>;
+  private readonly extraParams: Set<string>;
+  private readonly extraFields: Set<string>;
+  private readonly textRules: TextRule[];
+
+  constructor(config: RedactionConfig = {}) {
+    this.off = new Set((config.disable ?? []).map((s) => s.toLowerCase()));
+    this.extraHeaders = new Set((config.headers ?? []).map((s) => s.toLowerCase()));
+    this.extraParams = new Set((config.queryParams ?? []).map((s) => s.toLowerCase()));
+    this.extraFields = new Set((config.bodyFields ?? []).map((s) => s.toLowerCase()));
+    this.textRules = builtInTextRules().filter((r) => this.on(r.id, r.kind));
+    for (const p of config.patterns ?? []) {
+      if (this.off.has(p.id.toLowerCase())) continue;
+      this.textRules.push({ id: p.id, kind: p.kind ?? 'custom', pattern: new RegExp(p.pattern, `g${p.flags ?? ''}`) });
+    }
+  }
+
+  private on(id: string, kind?: RedactionKind): boolean {
+    return !this.off.has(id) && (kind === undefined || !this.off.has(kind));
+  }
+
+  redact(t: Transaction): Transaction {
+    const tally = new Tally();
+    for (const r of t.redactions) tally.add(r.kind, r.location, r.name, r.count);
+    const req = t.request;
+    const path = this.text(req.path, 'request.path', undefined, tally);
+    const query = this.query(req.query, req.queryParams, 'request.query', tally);
+    const request = {
+      ...req,
+      path,
+      query: query.raw,
+      queryParams: query.params,
+      target: query.raw === '' ? path : `${path}?${query.raw}`,
+      headers: this.headers(req.headers, 'request.header', tally),
+    };
+    if (path === req.path && query.raw === req.query) request.target = req.target;
+    if (req.body) request.body = this.body(req.body, 'request.body', tally);
+    let response = t.response;
+    if (response) {
+      response = { ...response, headers: this.headers(response.headers, 'response.header', tally) };
+      if (response.body) response.body = this.body(response.body, 'response.body', tally);
+    }
+    const out: Transaction = { ...t, request, redactions: tally.list() };
+    if (response) out.response = response;
+    return out;
+  }
+
+  private text(value: string, location: RedactionLocation, name: string | undefined, tally: Tally): string {
+    if (value === '' || this.textRules.length === 0) return value;
+    const r = redactText(value, this.textRules);
+    for (const [kind, n] of r.counts) tally.add(kind, location, name, n);
+    return r.text;
+  }
+
+  private headers(headers: readonly HttpHeader[], location: 'request.header' | 'response.header', tally: Tally): HttpHeader[] {
+    return headers.map((h) => {
+      const lower = h.name.toLowerCase();
+      if (AUTHORIZATION_HEADERS.has(lower) && this.on('authorization')) {
+        tally.add('authorization', location, lower);
+        // Keep the scheme (Bearer, Basic…): the IDE compares it with the spec's security schemes.
+        const space = h.value.indexOf(' ');
+        return { name: h.name, value: space > 0 ? `${h.value.slice(0, space)} ${marker('authorization')}` : marker('authorization') };
+      }
+      if (lower === 'cookie' && this.on('cookie')) {
+        // Keep cookie names (a spec may describe apiKey-in-cookie), drop every value.
+        const parts = h.value.split(';').map((p) => p.trim()).filter((p) => p !== '');
+        tally.add('cookie', location, lower, parts.length);
+        return { name: h.name, value: parts.map((p) => `${p.split('=')[0] ?? ''}=${marker('cookie')}`).join('; ') };
+      }
+      if (lower === 'set-cookie' && this.on('set-cookie')) {
+        tally.add('set-cookie', location, lower);
+        const [first, ...attrs] = h.value.split(';');
+        const name = (first ?? '').split('=')[0]?.trim() ?? '';
+        return { name: h.name, value: [`${name}=${marker('set-cookie')}`, ...attrs.map((a) => a.trim())].join('; ') };
+      }
+      if ((this.extraHeaders.has(lower) || API_KEY_HEADER.test(lower)) && this.on('api-key-header', 'api-key')) {
+        tally.add('api-key', location, lower);
+        return { name: h.name, value: marker('api-key') };
+      }
+      const value = this.text(h.value, location, lower, tally);
+      return value === h.value ? h : { name: h.name, value };
+    });
+  }
+
+  private isSecretParam(name: string): boolean {
+    return (this.extraParams.has(name.toLowerCase()) || SECRET_PARAM.test(name)) && this.on('api-key-query', 'api-key');
+  }
+
+  /** Redacts a raw `a=1&b=2` string and its decoded pairs together, so the two never disagree. */
+  private query(raw: string, params: readonly QueryParam[], location: RedactionLocation, tally: Tally): { raw: string; params: QueryParam[] } {
+    if (raw === '') return { raw, params: [...params] };
+    const outParams: QueryParam[] = [];
+    const parts = raw.split('&').map((part) => {
+      const eq = part.indexOf('=');
+      const rawName = eq < 0 ? part : part.slice(0, eq);
+      const rawValue = eq < 0 ? '' : part.slice(eq + 1);
+      const name = decodeComponent(rawName);
+      const value = decodeComponent(rawValue);
+      let next = value;
+      if (eq >= 0 && value !== '' && this.isSecretParam(name)) {
+        tally.add('api-key', location, name);
+        next = marker('api-key');
+      } else {
+        next = this.text(value, location, name, tally);
+      }
+      if (part !== '') outParams.push({ name, value: next });
+      return next === value ? part : `${rawName}=${encodeComponent(next)}`;
+    });
+    return { raw: parts.join('&'), params: outParams.length === params.length || params.length === 0 ? outParams : [...params] };
+  }
+
+  private body(body: CapturedBody, location: 'request.body' | 'response.body', tally: Tally): CapturedBody {
+    if (body.encoding !== 'text' || body.text === undefined || body.text === '') return body;
+    const type = (body.contentType ?? '').toLowerCase();
+    if (type.includes('x-www-form-urlencoded')) {
+      const form = this.query(body.text, [], location, tally);
+      return { ...body, text: form.raw };
+    }
+    let text = body.text;
+    let pointers: Map<string, RedactionKind[]> | undefined;
+    if ((type.includes('json') || /^\s*[{[]/.test(text)) && !body.truncated) pointers = this.jsonPointers(text);
+    if (this.on('secret-body-field', 'api-key')) {
+      text = text.replace(/("([^"\\]{1,64})"\s*:\s*)("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?)/g, (m, prefix: string, key: string) => {
+        if (!this.isSecretField(key)) return m;
+        if (!pointers) tally.add('api-key', location, undefined);
+        return `${prefix}"${marker('api-key')}"`;
+      });
+    }
+    if (pointers) {
+      const r = redactText(text, this.textRules);
+      text = r.text;
+      for (const [ptr, kinds] of pointers) for (const k of kinds) tally.add(k, location, ptr);
+    } else {
+      text = this.text(text, location, undefined, tally);
+    }
+    return text === body.text ? body : { ...body, text };
+  }
+
+  private isSecretField(key: string): boolean {
+    return this.extraFields.has(key.toLowerCase()) || SECRET_FIELD.test(key);
+  }
+
+  /** JSON pointers of the values that will be redacted, with their kinds (for `Redaction.name`). */
+  private jsonPointers(text: string): Map<string, RedactionKind[]> | undefined {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+    const found = new Map<string, RedactionKind[]>();
+    const fieldsOn = this.on('secret-body-field', 'api-key');
+    const walk = (v: unknown, ptr: string, depth: number): void => {
+      if (depth > 64 || found.size > 500) return;
+      if (typeof v === 'string') {
+        const r = redactText(v, this.textRules);
+        if (r.counts.size > 0) found.set(ptr || '/', [...r.counts.entries()].flatMap(([k, n]) => Array<RedactionKind>(n).fill(k)));
+      } else if (Array.isArray(v)) {
+        v.forEach((item, i) => walk(item, `${ptr}/${i}`, depth + 1));
+      } else if (typeof v === 'object' && v !== null) {
+        for (const [k, item] of Object.entries(v)) {
+          const child = `${ptr}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+          if (fieldsOn && this.isSecretField(k) && (typeof item === 'string' || typeof item === 'number')) found.set(child, ['api-key']);
+          else walk(item, child, depth + 1);
+        }
+      }
+    };
+    walk(doc, '', 0);
+    return found;
+  }
+}
+
+function decodeComponent(s: string): string {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    return s;
+  }
+}
+
+function encodeComponent(s: string): string {
+  return encodeURIComponent(s).replace(/%5B/g, '[').replace(/%5D/g, ']').replace(/%3A/g, ':');
+}

@@ -1,0 +1,97 @@
+// The built-in redaction rules: which header and parameter names hold secrets, and which
+// patterns in free text are secrets or personal data. Pure functions, no I/O.
+import type { RedactionKind } from '../protocol/transaction';
+
+export type BuiltInRuleId =
+  | 'authorization'
+  | 'cookie'
+  | 'set-cookie'
+  | 'api-key-header'
+  | 'api-key-query'
+  | 'secret-body-field'
+  | 'jwt'
+  | 'email'
+  | 'card-number'
+  | 'national-id';
+
+export const BUILT_IN_RULES: readonly BuiltInRuleId[] = ['authorization', 'cookie', 'set-cookie', 'api-key-header', 'api-key-query', 'secret-body-field', 'jwt', 'email', 'card-number', 'national-id'];
+
+export function marker(kind: RedactionKind): string {
+  return `[REDACTED:${kind}]`;
+}
+
+/** Header names that carry credentials whole (the scheme word of Authorization is kept). */
+export const AUTHORIZATION_HEADERS = new Set(['authorization', 'proxy-authorization']);
+
+/** Header names that look like they hold API keys or tokens. */
+export const API_KEY_HEADER = /(?:^|[-_])(?:api[-_]?key|apikey|api[-_]?token|auth[-_]?token|access[-_]?token|refresh[-_]?token|id[-_]?token|session[-_]?token|csrf[-_]?token|xsrf[-_]?token|private[-_]?token|security[-_]?token|secret|client[-_]?secret|password|passwd|signature|credentials?)$|^x-(?:api|auth|access|amz-security|goog-api|functions)[-_]?(?:key|token)$|^token$/i;
+
+/** Query (and form) parameter names that look like they hold secrets. */
+export const SECRET_PARAM = /^(?:api[-_]?key|apikey|key|token|access[-_]?token|refresh[-_]?token|id[-_]?token|auth|auth[-_]?token|secret|client[-_]?secret|password|passwd|pwd|sig|signature|x-amz-signature|x-amz-security-token|x-amz-credential|session[-_]?id|sessionid|private[-_]?token)$/i;
+
+/** JSON body field names whose values are secrets, whatever they look like. */
+export const SECRET_FIELD = /^(?:password|passwd|pwd|secret|client[-_]?secret|api[-_]?key|apikey|access[-_]?token|refresh[-_]?token|id[-_]?token|token|private[-_]?key|authorization|session[-_]?token|otp|pin|cvv|cvc)$/i;
+
+export interface TextRule {
+  id: string;
+  kind: RedactionKind;
+  /** Must be global (`g`). */
+  pattern: RegExp;
+  /** A further check of a match (e.g. Luhn), when the pattern alone would over-match. */
+  accept?: (match: string) => boolean;
+}
+
+export function luhnValid(digits: string): boolean {
+  let sum = 0;
+  let double = false;
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let d = digits.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return false;
+    if (double) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    double = !double;
+  }
+  return sum % 10 === 0;
+}
+
+function cardLike(match: string): boolean {
+  const digits = match.replace(/[ -]/g, '');
+  if (digits.length < 13 || digits.length > 19) return false;
+  if (/^(\d)\1+$/.test(digits)) return false; // 0000… passes Luhn but is nobody's card
+  return luhnValid(digits);
+}
+
+/** Built-in free-text rules, in the order they run (JWT before e-mail: a JWT never contains '@', but order keeps counts stable). */
+export function builtInTextRules(): TextRule[] {
+  return [
+    { id: 'jwt', kind: 'jwt', pattern: /\beyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g },
+    { id: 'email', kind: 'email', pattern: /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}\b/g },
+    { id: 'card-number', kind: 'card-number', pattern: /(?<![\d.])\d(?:[ -]?\d){12,18}(?![\d.])/g, accept: cardLike },
+    // US Social Security numbers in their usual written form, excluding never-issued ranges.
+    { id: 'national-id', kind: 'national-id', pattern: /\b(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}\b/g },
+  ];
+}
+
+export interface TextResult {
+  text: string;
+  /** Per rule kind, how many values were replaced. */
+  counts: Map<RedactionKind, number>;
+}
+
+export function redactText(text: string, rules: readonly TextRule[]): TextResult {
+  const counts = new Map<RedactionKind, number>();
+  let out = text;
+  for (const rule of rules) {
+    rule.pattern.lastIndex = 0;
+    out = out.replace(rule.pattern, (m) => {
+      if (m.startsWith('[REDACTED:')) return m;
+      if (rule.accept && !rule.accept(m)) return m;
+      counts.set(rule.kind, (counts.get(rule.kind) ?? 0) + 1);
+      return marker(rule.kind);
+    });
+  }
+  return { text: out, counts };
+}
