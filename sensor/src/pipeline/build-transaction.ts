@@ -1,0 +1,117 @@
+// An Exchange (parsed request + response of one connection) to a Transaction per the contract
+// in core/src/protocol/transaction.ts, before redaction.
+import type { Peer, QueryParam, Transaction } from '../../../core/src/protocol/transaction';
+import type { SocketTuple } from '../capture/events';
+import { buildBody } from '../http/body';
+import { headerValue } from '../http/head';
+import type { ParsedMessage } from '../http/parser';
+import { durationMs, type KernelClock } from './clock';
+
+export interface ExchangeContext {
+  id: string;
+  tls: boolean;
+  /** The traced process's side of the connection. */
+  role: 'client' | 'server';
+  tuple: SocketTuple | undefined;
+  process: { pid: number; comm: string; containerId?: string };
+  /** The other end, when it is a local process that was seen too. */
+  peerProcess?: { pid: number; comm: string; containerId?: string };
+  origin: Transaction['origin'];
+  maxBody: number;
+  clock: KernelClock;
+}
+
+export function splitTarget(target: string): { path: string; query: string; queryParams: QueryParam[] } {
+  let rest = target;
+  // Absolute-form (proxies) and authority-form targets: keep the path part for the inventory.
+  const abs = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(rest);
+  if (abs) rest = rest.slice(abs[0].length) || '/';
+  const hash = rest.indexOf('#');
+  if (hash >= 0) rest = rest.slice(0, hash);
+  const q = rest.indexOf('?');
+  const path = q < 0 ? rest : rest.slice(0, q);
+  const query = q < 0 ? '' : rest.slice(q + 1);
+  return { path, query, queryParams: parseQuery(query) };
+}
+
+export function parseQuery(query: string): QueryParam[] {
+  if (query === '') return [];
+  return query
+    .split('&')
+    .filter((p) => p !== '')
+    .map((part) => {
+      const eq = part.indexOf('=');
+      return { name: decode(eq < 0 ? part : part.slice(0, eq)), value: eq < 0 ? '' : decode(part.slice(eq + 1)) };
+    });
+}
+
+function decode(s: string): string {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    return s;
+  }
+}
+
+function peer(address: string | undefined, port: number | undefined, proc: ExchangeContext['process'] | undefined): Peer {
+  const p: Peer = { address: normalizeAddress(address ?? ''), port: port ?? 0 };
+  if (proc) {
+    p.pid = proc.pid;
+    p.process = proc.comm;
+    if (proc.containerId) p.containerId = proc.containerId;
+  }
+  return p;
+}
+
+export function normalizeAddress(address: string): string {
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
+}
+
+export async function buildTransaction(ctx: ExchangeContext, request: ParsedMessage, response: ParsedMessage | undefined): Promise<Transaction> {
+  const reqHead = request.head;
+  if (reqHead.kind !== 'request') throw new Error('request side holds a response');
+  const t = ctx.tuple;
+  const local = ctx.role === 'server' ? ctx.process : ctx.peerProcess;
+  const remote = ctx.role === 'server' ? ctx.peerProcess : ctx.process;
+  const server = ctx.role === 'server' ? peer(t?.localAddress, t?.localPort, local) : peer(t?.remoteAddress, t?.remotePort, local);
+  const client = ctx.role === 'server' ? peer(t?.remoteAddress, t?.remotePort, remote) : peer(t?.localAddress, t?.localPort, remote);
+  const split = splitTarget(reqHead.target);
+  const host = headerValue(reqHead.headers, 'host');
+  const endNs = response ? response.endNs : request.endNs;
+  const tx: Transaction = {
+    id: ctx.id,
+    startedAt: ctx.clock.toEpochMs(request.startNs),
+    durationMs: durationMs(request.startNs, endNs),
+    origin: ctx.origin,
+    service: host ?? (server.address ? `${server.address.includes(':') ? `[${server.address}]` : server.address}:${server.port}` : 'unknown'),
+    client,
+    server,
+    tls: ctx.tls,
+    httpVersion: reqHead.version,
+    request: { method: reqHead.method, target: reqHead.target, ...split, headers: reqHead.headers },
+    redactions: [],
+  };
+  const reqBody = await bodyOf(request, ctx.maxBody);
+  if (reqBody) tx.request.body = reqBody;
+  if (response && response.head.kind === 'response') {
+    const head = response.head;
+    tx.response = { status: head.status, headers: response.trailers.length > 0 ? [...head.headers, ...response.trailers] : head.headers };
+    if (head.reason) tx.response.reason = head.reason;
+    const resBody = await bodyOf(response, ctx.maxBody);
+    if (resBody) tx.response.body = resBody;
+  }
+  return tx;
+}
+
+function bodyOf(m: ParsedMessage, maxBody: number): ReturnType<typeof buildBody> {
+  const contentType = headerValue(m.head.headers, 'content-type');
+  const contentEncoding = headerValue(m.head.headers, 'content-encoding');
+  return buildBody({
+    bytes: m.body,
+    size: m.bodySize,
+    truncated: m.truncated,
+    maxBody,
+    ...(contentType !== undefined ? { contentType } : {}),
+    ...(contentEncoding !== undefined ? { contentEncoding } : {}),
+  });
+}

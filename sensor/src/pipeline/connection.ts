@@ -1,0 +1,127 @@
+// One traced connection as one process saw it: the two directions of bytes fed to two parsers,
+// and requests paired with their responses in order (HTTP/1.x answers in order, pipelined or not).
+import type { DataEvent, SocketTuple } from '../capture/events';
+import { HttpStreamParser, type ParsedMessage } from '../http/parser';
+import type { RequestHead } from '../http/head';
+
+export interface Exchange {
+  connection: Connection;
+  request: ParsedMessage;
+  /** Absent when the connection ended before an answer. */
+  response?: ParsedMessage;
+}
+
+export interface ConnectionHooks {
+  maxBody: number;
+  onExchange: (exchange: Exchange) => void;
+  onParseError: (reason: string) => void;
+  onTruncated: () => void;
+}
+
+const METHOD_START = /^[A-Z]{3,10} [^\s]/;
+
+export class Connection {
+  role: 'client' | 'server' | undefined;
+  tuple: SocketTuple | undefined;
+  tls = false;
+  lastSeenNs = 0n;
+  /** Not HTTP (or encrypted without plaintext): ignored from now on. */
+  ignored = false;
+  private requestParser: HttpStreamParser | undefined;
+  private responseParser: HttpStreamParser | undefined;
+  private readonly methods: string[] = [];
+  private readonly requests: ParsedMessage[] = [];
+  private readonly responses: ParsedMessage[] = [];
+
+  constructor(
+    readonly id: string,
+    readonly pid: number,
+    public comm: string,
+    private readonly hooks: ConnectionHooks,
+  ) {}
+
+  data(event: DataEvent): void {
+    this.lastSeenNs = event.timestampNs;
+    if (this.ignored) return;
+    if (event.tls) {
+      this.tls = true;
+    } else if (this.tls) {
+      return; // ciphertext of a connection whose plaintext comes from the SSL uprobes
+    }
+    if (event.role && !this.role) this.role = event.role;
+    if (event.tuple && !this.tuple) this.tuple = event.tuple;
+    if (event.data.length === 0 && event.originalLength === 0) return;
+    const outgoing = event.direction === 'write';
+    if (!this.requestParser) {
+      if (!this.start(event.data, outgoing, event.tls)) return;
+    }
+    const isRequest = (this.role === 'client') === outgoing;
+    const parser = isRequest ? this.requestParser : this.responseParser;
+    parser?.feed(event.data, event.timestampNs, Math.max(0, event.originalLength - event.data.length));
+  }
+
+  /** Decide from the first bytes whether this is HTTP and which side we are on. */
+  private start(first: Uint8Array, outgoing: boolean, tls: boolean): boolean {
+    const head = Buffer.from(first.buffer, first.byteOffset, Math.min(first.length, 16)).toString('latin1');
+    if (!tls && first[0] === 0x16 && first[1] === 0x03) {
+      // A TLS handshake on the socket: the plaintext, if any, arrives through the uprobes.
+      return false;
+    }
+    let requestOutgoing: boolean;
+    if (METHOD_START.test(head)) requestOutgoing = outgoing;
+    else if (head.startsWith('HTTP/1.')) requestOutgoing = !outgoing;
+    else {
+      this.ignored = true;
+      return false;
+    }
+    const inferred = requestOutgoing ? 'client' : 'server';
+    // The kernel's role wins when it had one; first bytes decide otherwise.
+    if (!this.role) this.role = inferred;
+    this.requestParser = new HttpStreamParser({
+      kind: 'request',
+      maxBody: this.hooks.maxBody,
+      onMessage: (m) => {
+        if (m.truncated) this.hooks.onTruncated();
+        this.requests.push(m);
+        this.pair();
+      },
+      onHead: (h) => this.methods.push((h as RequestHead).method),
+      onError: (r) => this.hooks.onParseError(r),
+    });
+    this.responseParser = new HttpStreamParser({
+      kind: 'response',
+      maxBody: this.hooks.maxBody,
+      requestMethod: (i) => this.methods[i - this.answeredOffset],
+      onMessage: (m) => {
+        if (m.head.kind === 'response' && m.head.status >= 100 && m.head.status < 200 && m.head.status !== 101) return; // interim
+        if (m.truncated) this.hooks.onTruncated();
+        this.responses.push(m);
+        this.pair();
+      },
+      onTunnel: () => this.requestParser?.tunnel(),
+      onError: (r) => this.hooks.onParseError(r),
+    });
+    return true;
+  }
+
+  /** Methods already answered are dropped from `methods`; indexes given by the parser are absolute. */
+  private answeredOffset = 0;
+
+  private pair(): void {
+    while (this.requests.length > 0 && this.responses.length > 0) {
+      const request = this.requests.shift();
+      const response = this.responses.shift();
+      if (!request || !response) break;
+      this.methods.shift();
+      this.answeredOffset++;
+      this.hooks.onExchange({ connection: this, request, response });
+    }
+  }
+
+  close(ns: bigint): void {
+    this.requestParser?.end(ns);
+    this.responseParser?.end(ns);
+    for (const request of this.requests.splice(0)) this.hooks.onExchange({ connection: this, request });
+    this.responses.length = 0;
+  }
+}

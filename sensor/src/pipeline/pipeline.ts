@@ -1,0 +1,204 @@
+// Capture events in, redacted transactions out: connections are tracked per (pid, fd,
+// generation), parsed and paired; a loopback exchange seen from both ends is reported once,
+// from the server's side, with the client process named.
+import type { Transaction } from '../../../core/src/protocol/transaction';
+import type { Redactor } from '../../../core/src/redaction/redactor';
+import type { CaptureEvent, DataEvent, OpenEvent, SocketTuple } from '../capture/events';
+import { buildTransaction, normalizeAddress } from './build-transaction';
+import { KernelClock } from './clock';
+import { Connection, type Exchange } from './connection';
+import { newCounters, type PipelineCounters } from './counters';
+import { ProcessInfo } from './process-info';
+
+export interface PipelineFilters {
+  pids?: number[];
+  comms?: string[];
+  ports?: number[];
+}
+
+export interface PipelineOptions {
+  maxBody: number;
+  redactor: Redactor;
+  onTransaction: (t: Transaction) => void;
+  /** Prefix of transaction ids (the sensor id), so ids stay unique across sensors. */
+  idPrefix: string;
+  filters?: PipelineFilters;
+  /** Never report this process's traffic (the sensor's own). */
+  selfPid?: number;
+  processInfo?: ProcessInfo;
+  clock?: KernelClock;
+  /** Connections idle longer than this are forgotten (ns). */
+  idleNs?: bigint;
+  maxConnections?: number;
+  onLog?: (message: string) => void;
+}
+
+interface Ends {
+  server?: Connection;
+  client?: Connection;
+}
+
+/** Both ends of one TCP connection share this key: server address first. */
+function endsKey(role: 'client' | 'server', t: SocketTuple): string {
+  const local = `${normalizeAddress(t.localAddress)}:${t.localPort}`;
+  const remote = `${normalizeAddress(t.remoteAddress)}:${t.remotePort}`;
+  return role === 'server' ? `${local}|${remote}` : `${remote}|${local}`;
+}
+
+export class Pipeline {
+  readonly counters: PipelineCounters = newCounters();
+  private readonly connections = new Map<string, Connection>();
+  private readonly ends = new Map<string, Ends>();
+  /** Ends of closed connections, kept a while: the other end may still be finishing its exchange. */
+  private readonly closedEnds: Array<{ key: string; conn: Connection; at: bigint }> = [];
+  private readonly clock: KernelClock;
+  private readonly processInfo: ProcessInfo;
+  private sequence = 0;
+  private chain: Promise<void> = Promise.resolve();
+  private lastNs = 0n;
+
+  constructor(private readonly opts: PipelineOptions) {
+    this.clock = opts.clock ?? new KernelClock();
+    this.processInfo = opts.processInfo ?? new ProcessInfo();
+  }
+
+  push(event: CaptureEvent): void {
+    if (event.kind === 'lost') {
+      this.counters.droppedEvents += event.count;
+      return;
+    }
+    this.counters.capturedEvents++;
+    if (event.pid === this.opts.selfPid) return;
+    this.lastNs = event.timestampNs > this.lastNs ? event.timestampNs : this.lastNs;
+    if (event.kind === 'close') {
+      const conn = this.connections.get(event.connectionId);
+      if (conn) this.closeConnection(conn, event.timestampNs);
+      return;
+    }
+    if (!this.accepts(event.pid, event.comm, event.kind === 'open' ? event.tuple : event.tuple)) return;
+    const conn = this.connection(event);
+    if (event.kind === 'open') {
+      conn.role = event.role;
+      conn.tuple = event.tuple;
+      this.register(conn);
+      return;
+    }
+    this.counters.capturedBytes += event.originalLength;
+    const hadTuple = conn.tuple !== undefined && conn.role !== undefined;
+    conn.data(event);
+    if (!hadTuple && conn.tuple && conn.role) this.register(conn);
+  }
+
+  /** Resolves when every exchange seen so far has been turned into a transaction. */
+  flush(): Promise<void> {
+    return this.chain;
+  }
+
+  /** Forget idle connections; called periodically. */
+  sweep(nowNs: bigint = this.lastNs): void {
+    const idle = this.opts.idleNs ?? 300_000_000_000n;
+    for (const conn of this.connections.values()) if (nowNs - conn.lastSeenNs > idle) this.closeConnection(conn, nowNs);
+    const keep = 10_000_000_000n;
+    while (this.closedEnds.length > 0 && nowNs - (this.closedEnds[0]?.at ?? nowNs) > keep) {
+      const gone = this.closedEnds.shift();
+      if (!gone) break;
+      const ends = this.ends.get(gone.key);
+      if (ends?.server === gone.conn) delete ends.server;
+      if (ends?.client === gone.conn) delete ends.client;
+      if (ends && !ends.server && !ends.client) this.ends.delete(gone.key);
+    }
+  }
+
+  private accepts(pid: number, comm: string, tuple: SocketTuple | undefined): boolean {
+    const f = this.opts.filters;
+    if (!f) return true;
+    if (f.pids?.length && !f.pids.includes(pid)) return false;
+    if (f.comms?.length && !f.comms.includes(comm)) return false;
+    if (f.ports?.length && tuple && !f.ports.includes(tuple.localPort) && !f.ports.includes(tuple.remotePort)) return false;
+    return true;
+  }
+
+  private connection(event: OpenEvent | DataEvent): Connection {
+    let conn = this.connections.get(event.connectionId);
+    if (conn) return conn;
+    const max = this.opts.maxConnections ?? 20_000;
+    if (this.connections.size >= max) {
+      const oldest = this.connections.values().next();
+      if (!oldest.done) this.closeConnection(oldest.value, event.timestampNs);
+    }
+    conn = new Connection(event.connectionId, event.pid, event.comm, {
+      maxBody: this.opts.maxBody,
+      onExchange: (x) => this.exchange(x),
+      onParseError: () => {
+        this.counters.parseErrors++;
+      },
+      onTruncated: () => {
+        this.counters.truncated++;
+      },
+    });
+    conn.lastSeenNs = event.timestampNs;
+    this.connections.set(event.connectionId, conn);
+    this.counters.activeConnections = this.connections.size;
+    return conn;
+  }
+
+  private register(conn: Connection): void {
+    if (!conn.tuple || !conn.role) return;
+    const key = endsKey(conn.role, conn.tuple);
+    const ends = this.ends.get(key) ?? {};
+    ends[conn.role] = conn;
+    this.ends.set(key, ends);
+  }
+
+  private closeConnection(conn: Connection, ns: bigint): void {
+    conn.close(ns);
+    this.connections.delete(conn.id);
+    this.counters.activeConnections = this.connections.size;
+    if (conn.tuple && conn.role) this.closedEnds.push({ key: endsKey(conn.role, conn.tuple), conn, at: ns });
+  }
+
+  private exchange(x: Exchange): void {
+    const conn = x.connection;
+    const role = conn.role ?? 'server';
+    const ends = conn.tuple ? this.ends.get(endsKey(role, conn.tuple)) : undefined;
+    if (role === 'client' && ends?.server && ends.server !== conn && !ends.server.ignored) {
+      // The server's side reports this exchange, with this client named.
+      this.counters.deduplicated++;
+      return;
+    }
+    const other = role === 'server' ? ends?.client : undefined;
+    const id = `${this.opts.idPrefix}-${(++this.sequence).toString(36)}`;
+    const containerId = this.processInfo.containerId(conn.pid);
+    const proc = { pid: conn.pid, comm: conn.comm, ...(containerId ? { containerId } : {}) };
+    let peerProcess: { pid: number; comm: string; containerId?: string } | undefined;
+    if (other && other !== conn) {
+      const otherContainer = this.processInfo.containerId(other.pid);
+      peerProcess = { pid: other.pid, comm: other.comm, ...(otherContainer ? { containerId: otherContainer } : {}) };
+    }
+    const ctx = {
+      id,
+      tls: conn.tls,
+      role,
+      tuple: conn.tuple,
+      process: proc,
+      ...(peerProcess ? { peerProcess } : {}),
+      origin: 'ebpf' as const,
+      maxBody: this.opts.maxBody,
+      clock: this.clock,
+    };
+    // Chained so transactions leave in the order their exchanges completed, even when one
+    // body needs asynchronous decompression.
+    const built = buildTransaction(ctx, x.request, x.response);
+    built.catch(() => undefined); // handled below, in order; this only stops an early "unhandled" report
+    this.chain = this.chain.then(async () => {
+      try {
+        const tx = this.opts.redactor.redact(await built);
+        this.counters.transactions++;
+        for (const r of tx.redactions) this.counters.redactions += r.count;
+        this.opts.onTransaction(tx);
+      } catch (e) {
+        this.opts.onLog?.(`dropped an exchange that could not be built: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    });
+  }
+}
