@@ -1,0 +1,159 @@
+/* Payload copies: a call's bytes (up to the cap) go out as ring-buffer records of at most
+ * TL_CHUNK bytes, built in a per-CPU scratch slot (bpf_ringbuf_reserve needs a constant size;
+ * bpf_ringbuf_output takes a variable one). The loader merges a call's chunks again. */
+#ifndef TAPLINE_COPY_BPF_H
+#define TAPLINE_COPY_BPF_H
+
+/* The copy cursor lives in the scratch map value, not on the stack: the verifier does not track
+ * map contents, so the bpf_loop callback's state converges after one pass instead of being
+ * re-verified for every precise value of the cursor. */
+struct tl_copy_cur {
+  __u64 base;     /* user pointer of the current segment */
+  __u64 seg_left; /* bytes left in the current segment */
+  __u64 iov;      /* user pointer to the iovec array, 0 for a flat buffer */
+  __u64 wake;
+  __u32 iov_idx;
+  __u32 iov_cnt;
+  __u32 limit; /* min(bytes moved, cap) */
+  __u32 done;
+  __u32 sent_last;
+  __u32 _pad;
+};
+
+struct tl_scratch {
+  struct tl_copy_cur cur;
+  struct tl_data ev;
+};
+
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 512); __type(key, __u32); __type(value, struct tl_scratch); } scratch SEC(".maps");
+
+static long copy_step(__u32 index, void *unused)
+{
+  __u32 cpu = bpf_get_smp_processor_id();
+  struct tl_scratch *s = bpf_map_lookup_elem(&scratch, &cpu);
+  if (!s)
+    return 1;
+  struct tl_copy_cur *c = &s->cur;
+  if (c->done >= c->limit)
+    return 1;
+  if (c->seg_left == 0) {
+    if (!c->iov)
+      return 1;
+    __u32 next = c->iov_idx + 1;
+    if (next >= c->iov_cnt || next >= TL_MAX_IOV)
+      return 1;
+    struct iovec v;
+    if (bpf_probe_read_user(&v, sizeof(v), (void *)(c->iov + (__u64)next * sizeof(struct iovec))))
+      return 1;
+    c->iov_idx = next;
+    c->base = (__u64)v.iov_base;
+    c->seg_left = v.iov_len;
+    return 0;
+  }
+  __u64 n = c->limit - c->done;
+  if (n > c->seg_left)
+    n = c->seg_left;
+  if (n > TL_CHUNK)
+    n = TL_CHUNK;
+  /* Keep the bound visible to the verifier whatever the compiler did with the compares. */
+  asm volatile("%[n] &= 0xffff" : [n] "+r"(n));
+  if (n > TL_CHUNK)
+    return 1;
+  if (bpf_probe_read_user(s->ev.data, n, (void *)c->base))
+    return 1;
+  __u32 last = c->done + n >= c->limit;
+  s->ev.h.offset = c->done;
+  s->ev.h.len = n;
+  s->ev.h.last = last;
+  if (bpf_ringbuf_output(&rb, &s->ev, sizeof(s->ev.h) + n, c->wake)) {
+    count(TL_CNT_LOST, 1);
+    count(TL_CNT_LOST_BYTES, n);
+  } else {
+    count(TL_CNT_RECORDS, 1);
+  }
+  if (last)
+    c->sent_last = 1;
+  c->done += n;
+  c->base += n;
+  c->seg_left -= n;
+  return 0;
+}
+
+/* `iovcnt` 0: `buf` is the flat buffer; otherwise `buf` points to `iovcnt` struct iovec. */
+static __always_inline void emit_data(struct tl_sock_info *si, struct tl_sock_key *k, __u64 buf, __u64 iovcnt,
+                                      __u64 total, __u8 dir, __u8 tls)
+{
+  __u32 cpu = bpf_get_smp_processor_id();
+  struct tl_scratch *s = bpf_map_lookup_elem(&scratch, &cpu);
+  if (!s)
+    return;
+  struct tl_data_hdr *h = &s->ev.h;
+  __u64 id = bpf_get_current_pid_tgid();
+  h->type = TL_REC_DATA;
+  h->dir = dir;
+  h->tls = tls;
+  h->role = si->role;
+  h->tgid = k->tgid;
+  h->tid = (__u32)id;
+  h->fd = k->fd;
+  h->gen = si->gen;
+  h->orig_len = total > 0xffffffffULL ? 0xffffffffU : (__u32)total;
+  h->ts = bpf_ktime_get_ns();
+  h->tuple = si->tuple;
+  __builtin_memcpy(h->comm, si->comm, TL_COMM_LEN);
+
+  struct tl_copy_cur *c = &s->cur;
+  c->limit = total < cap_bytes ? (__u32)total : cap_bytes;
+  c->done = 0;
+  c->sent_last = 0;
+  c->iov_idx = 0;
+  if (total > cap_bytes)
+    count(TL_CNT_TRUNCATED, 1);
+  if (iovcnt) {
+    struct iovec v;
+    if (bpf_probe_read_user(&v, sizeof(v), (void *)buf))
+      return;
+    c->iov = buf;
+    c->iov_cnt = iovcnt > TL_MAX_IOV ? TL_MAX_IOV : (__u32)iovcnt;
+    c->base = (__u64)v.iov_base;
+    c->seg_left = v.iov_len;
+  } else {
+    c->iov = 0;
+    c->iov_cnt = 0;
+    c->base = buf;
+    c->seg_left = total;
+  }
+  c->wake = wake_flags();
+  bpf_loop(TL_MAX_CAP / TL_CHUNK + TL_MAX_IOV + 2, copy_step, NULL, 0);
+  /* The callback may have looked the slot up again: same CPU, same slot. */
+  if (!c->sent_last) {
+    /* Stopped early (fault, too many iovecs): close the call so the loader emits what it has. */
+    h->offset = c->done;
+    h->len = 0;
+    h->last = 1;
+    if (bpf_ringbuf_output(&rb, &s->ev, sizeof(*h), c->wake))
+      count(TL_CNT_LOST, 1);
+    else
+      count(TL_CNT_RECORDS, 1);
+  }
+}
+
+static __always_inline void emit_close(struct tl_sock_key *k, struct tl_sock_info *si)
+{
+  struct tl_close *e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
+  if (!e) {
+    count(TL_CNT_LOST, 1);
+    return;
+  }
+  e->type = TL_REC_CLOSE;
+  e->_pad[0] = e->_pad[1] = e->_pad[2] = 0;
+  e->tgid = k->tgid;
+  e->fd = k->fd;
+  e->gen = si->gen;
+  e->ts = bpf_ktime_get_ns();
+  __builtin_memcpy(e->comm, si->comm, TL_COMM_LEN);
+  count(TL_CNT_RECORDS, 1);
+  bpf_ringbuf_submit(e, wake_flags());
+}
+
+#endif

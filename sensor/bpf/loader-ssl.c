@@ -1,0 +1,308 @@
+/* OpenSSL uprobe targets. Uprobes attach to a file (inode), so every process that maps the
+ * same libssl or node binary is covered, including processes started later. Targets come from
+ * --ssl-path, well-known locations, and a periodic scan of /proc/<pid>/maps and exe. */
+#include <dirent.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <glob.h>
+#include <libelf.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "loader.h"
+#include "tapline.skel.h"
+
+#define MAX_FILES 1024
+#define LINKS_PER_TARGET 8
+
+struct seen_file {
+  dev_t dev;
+  ino_t ino;
+  int attached;
+  struct bpf_link *links[LINKS_PER_TARGET];
+};
+
+static struct seen_file files[MAX_FILES];
+static int n_files, n_targets;
+static struct tapline *skel;
+static const struct tl_config *config;
+
+/* Defined (not imported) function symbol `name` in .dynsym or .symtab. */
+static int elf_defines(const char *path, const char *name)
+{
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return 0;
+  int found = 0;
+  elf_version(EV_CURRENT);
+  Elf *e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+  Elf_Scn *scn = NULL;
+  while (e && !found && (scn = elf_nextscn(e, scn))) {
+    GElf_Shdr sh;
+    if (!gelf_getshdr(scn, &sh) || (sh.sh_type != SHT_DYNSYM && sh.sh_type != SHT_SYMTAB) || !sh.sh_entsize)
+      continue;
+    Elf_Data *data = elf_getdata(scn, NULL);
+    size_t n = sh.sh_size / sh.sh_entsize;
+    for (size_t i = 0; data && i < n; i++) {
+      GElf_Sym sym;
+      if (!gelf_getsym(data, i, &sym) || sym.st_shndx == SHN_UNDEF || !sym.st_value ||
+          GELF_ST_TYPE(sym.st_info) != STT_FUNC)
+        continue;
+      const char *s = elf_strptr(e, sh.sh_link, sym.st_name);
+      if (s && strcmp(s, name) == 0) {
+        found = 1;
+        break;
+      }
+    }
+  }
+  if (e)
+    elf_end(e);
+  close(fd);
+  return found;
+}
+
+static struct bpf_link *attach(struct bpf_program *prog, const char *path, const char *func, int ret)
+{
+  LIBBPF_OPTS(bpf_uprobe_opts, opts, .func_name = func, .retprobe = ret);
+  struct bpf_link *l = bpf_program__attach_uprobe_opts(prog, -1, path, 0, &opts);
+  return l ? l : NULL;
+}
+
+/* Attaches once per file; remembers files without OpenSSL so they are not parsed again. */
+static void try_target(const char *path)
+{
+  struct stat st;
+  if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+    return;
+  for (int i = 0; i < n_files; i++)
+    if (files[i].dev == st.st_dev && files[i].ino == st.st_ino)
+      return;
+  if (n_files >= MAX_FILES)
+    return;
+  struct seen_file *f = &files[n_files++];
+  f->dev = st.st_dev;
+  f->ino = st.st_ino;
+  if (!elf_defines(path, "SSL_write") || !elf_defines(path, "SSL_read"))
+    return;
+  struct { struct bpf_program *p; const char *fn; int ret; } plan[] = {
+    { skel->progs.tl_ssl_write, "SSL_write", 0 }, { skel->progs.tl_ssl_ret, "SSL_write", 1 },
+    { skel->progs.tl_ssl_read, "SSL_read", 0 },   { skel->progs.tl_ssl_ret, "SSL_read", 1 },
+    { skel->progs.tl_ssl_write_ex, "SSL_write_ex", 0 }, { skel->progs.tl_ssl_ret, "SSL_write_ex", 1 },
+    { skel->progs.tl_ssl_read_ex, "SSL_read_ex", 0 },   { skel->progs.tl_ssl_ret, "SSL_read_ex", 1 },
+  };
+  int ok = 0;
+  for (int i = 0; i < LINKS_PER_TARGET; i++) {
+    if (i >= 4 && !elf_defines(path, plan[i].fn))
+      continue; /* the _ex variants exist from OpenSSL 1.1.1 on */
+    f->links[i] = attach(plan[i].p, path, plan[i].fn, plan[i].ret);
+    ok += f->links[i] != NULL;
+  }
+  if (!f->links[0] || !f->links[1] || !f->links[2] || !f->links[3]) {
+    tl_warn("could not attach OpenSSL uprobes to %s", path);
+    for (int i = 0; i < LINKS_PER_TARGET; i++)
+      if (f->links[i]) {
+        bpf_link__destroy(f->links[i]);
+        f->links[i] = NULL;
+      }
+    return;
+  }
+  f->attached = 1;
+  n_targets++;
+  if (config->verbose)
+    fprintf(stderr, "tapline-loader: OpenSSL uprobes on %s (%d probes)\n", path, ok);
+}
+
+static int is_self(int pid)
+{
+  if (pid == getpid())
+    return 1;
+  for (int i = 0; i < config->n_self; i++)
+    if ((int)config->self_pids[i] == pid)
+      return 1;
+  return 0;
+}
+
+static void scan_process(int pid)
+{
+  char path[PATH_MAX + 64], line[PATH_MAX + 256];
+  snprintf(path, sizeof(path), "/proc/%d/exe", pid);
+  try_target(path); /* stat follows the link into the process's own mount namespace */
+  snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+  FILE *m = fopen(path, "re");
+  if (!m)
+    return;
+  while (fgets(line, sizeof(line), m)) {
+    char *file = strchr(line, '/');
+    if (!file || !strstr(file, "libssl.so"))
+      continue;
+    file[strcspn(file, "\n")] = 0;
+    /* Through /proc/<pid>/root so that containers' libraries resolve too. */
+    snprintf(path, sizeof(path), "/proc/%d/root%s", pid, file);
+    try_target(path);
+  }
+  fclose(m);
+}
+
+void tl_ssl_scan(void)
+{
+  if (!config->ssl_enabled || !config->ssl_discovery)
+    return;
+  DIR *d = opendir("/proc");
+  if (!d)
+    return;
+  struct dirent *de;
+  while ((de = readdir(d))) {
+    int pid = atoi(de->d_name);
+    if (pid > 0 && !is_self(pid))
+      scan_process(pid);
+  }
+  closedir(d);
+}
+
+void tl_ssl_init(struct tapline *s, const struct tl_config *cfg)
+{
+  skel = s;
+  config = cfg;
+  if (!cfg->ssl_enabled)
+    return;
+  for (int i = 0; i < cfg->n_ssl_paths; i++) {
+    int before = n_targets;
+    try_target(cfg->ssl_paths[i]);
+    if (n_targets == before)
+      tl_warn("--ssl-path %s: no OpenSSL SSL_read/SSL_write found there", cfg->ssl_paths[i]);
+  }
+  static const char *const known[] = {
+    "/usr/lib/*-linux-gnu/libssl.so.*", "/lib/*-linux-gnu/libssl.so.*", "/usr/lib64/libssl.so.*",
+    "/usr/lib/libssl.so.*", "/usr/local/lib/libssl.so.*", "/usr/bin/node", "/usr/local/bin/node",
+  };
+  for (size_t k = 0; k < sizeof(known) / sizeof(known[0]); k++) {
+    glob_t g;
+    if (glob(known[k], 0, NULL, &g) == 0)
+      for (size_t i = 0; i < g.gl_pathc; i++)
+        try_target(g.gl_pathv[i]);
+    globfree(&g);
+  }
+  tl_ssl_scan();
+}
+
+int tl_ssl_targets(void) { return n_targets; }
+
+void tl_ssl_detach(void)
+{
+  for (int i = 0; i < n_files; i++)
+    for (int j = 0; j < LINKS_PER_TARGET; j++)
+      if (files[i].links[j])
+        bpf_link__destroy(files[i].links[j]);
+}
+
+/* ---- listener seeding: which local ports are served by which (traced?) process ---- */
+
+struct sock_inode { unsigned long ino; uint16_t port; };
+
+static int read_listeners(const char *path, struct sock_inode *out, int n, int max)
+{
+  FILE *f = fopen(path, "re");
+  char line[512];
+  if (!f)
+    return n;
+  while (fgets(line, sizeof(line), f) && n < max) {
+    char local[64];
+    unsigned st;
+    unsigned long ino;
+    if (sscanf(line, " %*d: %63s %*s %x %*s %*s %*s %*d %*d %lu", local, &st, &ino) != 3 || st != 0x0A)
+      continue;
+    char *colon = strrchr(local, ':');
+    if (!colon)
+      continue;
+    out[n].port = (uint16_t)strtoul(colon + 1, NULL, 16);
+    out[n].ino = ino;
+    n++;
+  }
+  fclose(f);
+  return n;
+}
+
+static int comm_matches(int pid)
+{
+  if (!config->n_comms)
+    return 1;
+  char path[64], comm[32] = "";
+  snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+  FILE *f = fopen(path, "re");
+  if (f) {
+    if (fgets(comm, sizeof(comm), f))
+      comm[strcspn(comm, "\n")] = 0;
+    fclose(f);
+  }
+  for (int i = 0; i < config->n_comms; i++)
+    if (strcmp(comm, config->comms[i]) == 0)
+      return 1;
+  return 0;
+}
+
+static uint32_t listener_kind(int pid, uint16_t port)
+{
+  enum { TRACED = 1, UNTRACED = 2, SELF = 3 }; /* as LST_* in state.bpf.h */
+  if (is_self(pid))
+    return SELF;
+  int ok = comm_matches(pid) && !config->cgroup; /* cgroups: left to the kernel's accept() */
+  if (ok && config->n_pids) {
+    ok = 0;
+    for (int i = 0; i < config->n_pids; i++)
+      ok |= (int)config->pids[i] == pid;
+  }
+  if (ok && config->n_ports) {
+    ok = 0;
+    for (int i = 0; i < config->n_ports; i++)
+      ok |= config->ports[i] == port;
+  }
+  return ok ? TRACED : UNTRACED;
+}
+
+void tl_seed_listeners(struct bpf_map *listeners, const struct tl_config *cfg)
+{
+  config = cfg;
+  enum { MAX_LISTEN = 4096 };
+  static struct sock_inode socks[MAX_LISTEN];
+  int n = read_listeners("/proc/net/tcp", socks, 0, MAX_LISTEN);
+  n = read_listeners("/proc/net/tcp6", socks, n, MAX_LISTEN);
+  if (!n)
+    return;
+  DIR *d = opendir("/proc");
+  if (!d)
+    return;
+  struct dirent *de;
+  while ((de = readdir(d))) {
+    int pid = atoi(de->d_name);
+    if (pid <= 0)
+      continue;
+    char dir[64];
+    snprintf(dir, sizeof(dir), "/proc/%d/fd", pid);
+    DIR *fdd = opendir(dir);
+    if (!fdd)
+      continue;
+    struct dirent *fe;
+    while ((fe = readdir(fdd))) {
+      char link[PATH_MAX], target[64];
+      snprintf(link, sizeof(link), "%s/%s", dir, fe->d_name);
+      ssize_t len = readlink(link, target, sizeof(target) - 1);
+      if (len <= 8 || strncmp(target, "socket:[", 8) != 0)
+        continue;
+      target[len] = 0;
+      unsigned long ino = strtoul(target + 8, NULL, 10);
+      for (int i = 0; i < n; i++) {
+        if (socks[i].ino != ino)
+          continue;
+        struct { uint32_t tgid, kind; } v = { (uint32_t)pid, listener_kind(pid, socks[i].port) };
+        bpf_map__update_elem(listeners, &socks[i].port, sizeof(uint16_t), &v, sizeof(v), BPF_ANY);
+      }
+    }
+    closedir(fdd);
+  }
+  closedir(d);
+}

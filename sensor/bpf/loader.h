@@ -1,0 +1,72 @@
+/* The loader's pieces: flags (loader-args.c), frames on stdout (loader-out.c), OpenSSL
+ * targets and listener seeding (loader-ssl.c), and main (loader.c). */
+#ifndef TAPLINE_LOADER_H
+#define TAPLINE_LOADER_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <linux/types.h>
+#include "tapline.h"
+
+/* Exit codes (documented in docs/capture.md; the daemon maps them to messages). */
+enum {
+  TL_EXIT_OK = 0,
+  TL_EXIT_RUNTIME = 1,
+  TL_EXIT_USAGE = 2,
+  TL_EXIT_PRIVILEGE = 3,
+  TL_EXIT_NO_BTF = 4,
+  TL_EXIT_KERNEL_TOO_OLD = 5,
+  TL_EXIT_LOAD = 6,
+};
+
+#define TL_MAX_SSL_PATHS 32
+
+struct tl_config {
+  uint32_t self_pids[TL_MAX_FILTER];
+  int n_self;
+  uint32_t pids[TL_MAX_FILTER];
+  int n_pids;
+  char comms[4][TL_COMM_LEN];
+  int n_comms;
+  uint64_t cgroup;
+  uint16_t ports[TL_MAX_FILTER];
+  int n_ports;
+  uint32_t cap;
+  uint64_t wakeup_bytes;
+  uint32_t ringbuf_mb;
+  const char *ssl_paths[TL_MAX_SSL_PATHS];
+  int n_ssl_paths;
+  int ssl_enabled;
+  int ssl_discovery;
+  int rescan_ms;
+  int stats_ms;
+  int poll_ms;
+  int verbose;
+};
+
+/* Prints a one-line error "tapline-loader: ..." on stderr and exits with `code`. */
+void tl_die(int code, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
+void tl_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+void tl_parse_args(int argc, char **argv, struct tl_config *cfg);
+
+/* Output: every record goes out as [u32 magic][u32 length][record]. */
+void tl_out_init(void);
+int tl_out_record(void *ctx, void *data, size_t size); /* ring_buffer sample callback */
+void tl_out_frame(const void *rec, uint32_t len);
+void tl_out_flush_stale(uint64_t now_ms);
+void tl_out_flush(void);
+uint64_t tl_out_merge_dropped(void);
+uint64_t tl_now_ms(void);
+
+struct tapline;
+struct bpf_map;
+/* OpenSSL uprobes: explicit paths, well-known locations, then what running processes map. */
+void tl_ssl_init(struct tapline *skel, const struct tl_config *cfg);
+void tl_ssl_scan(void);
+int tl_ssl_targets(void);
+void tl_ssl_detach(void);
+/* Seeds the kernel's listener map from /proc/net/tcp{,6} and /proc/<pid>/fd. */
+void tl_seed_listeners(struct bpf_map *listeners, const struct tl_config *cfg);
+
+#endif
