@@ -7,7 +7,15 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'tapline.vsix');
-const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+function run(cmd, args) {
+  try {
+    return execFileSync(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  } catch {
+    // The command printed its own error on stderr; say which step failed, without a stack.
+    console.error(`package: ${[cmd, ...args].join(' ')} failed`);
+    process.exit(1);
+  }
+}
 
 run(process.execPath, ['scripts/build.mjs', '--production']);
 run(join(root, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--skip-license', '--out', out]);

@@ -1,0 +1,26 @@
+import * as vscode from 'vscode';
+
+/** One entry of the `tapline.sensors` setting. Tokens are never here: they live in SecretStorage. */
+export interface SensorSetting {
+  url: string;
+  name?: string;
+}
+
+export function readSensorSettings(): SensorSetting[] {
+  const raw = vscode.workspace.getConfiguration('tapline').get<unknown>('sensors', []);
+  if (!Array.isArray(raw)) return [];
+  return raw.flatMap((entry): SensorSetting[] => {
+    if (typeof entry !== 'object' || entry === null) return [];
+    const { url, name } = entry as Record<string, unknown>;
+    if (typeof url !== 'string' || !/^wss?:\/\//.test(url)) return [];
+    return [{ url, ...(typeof name === 'string' ? { name } : {}) }];
+  });
+}
+
+export async function writeSensorSettings(sensors: readonly SensorSetting[]): Promise<void> {
+  await vscode.workspace.getConfiguration('tapline').update('sensors', sensors, vscode.ConfigurationTarget.Global);
+}
+
+export function tokenKey(url: string): string {
+  return `tapline.sensorToken:${url}`;
+}
