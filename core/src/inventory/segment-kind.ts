@@ -1,0 +1,159 @@
+// Classifying one path segment on its own, before any learning: values that no API would use as
+// a fixed resource name (numbers, UUIDs, hex ids, dates, random tokens). Words are left alone
+// here; whether a word is a resource name or a value (`octocat`) is decided by the trie.
+
+export type SegmentKind = 'literal' | 'number' | 'uuid' | 'hex' | 'date' | 'token';
+
+const NUMBER = /^-?\d+(?:\.\d+)?$/;
+const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+// 8+ hex digits with at least one digit: ObjectIds (24), SHAs (40), short hashes. Requiring a
+// digit keeps hex-only words ("deadbeef" aside) such as "facade" or "added" literal.
+const HEX = /^(?=[^\d]*\d)[0-9a-f]{8,}$/i;
+const DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+const COMPACT_DATE = /^(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])$/;
+// Prefixed ids as Stripe, Slack and many others issue them: `cus_NffrFeUfNV2Hib`, `U024BE7LH`.
+// The random part must hold a digit or a capital, or `linked_accounts` would qualify.
+const PREFIXED_ID = /^[a-z]{1,6}_(?=[a-z]*[0-9A-Z])[A-Za-z0-9]{8,}$/;
+const TOKEN_CHARS = /^[A-Za-z0-9_\-.~=+%]+$/;
+
+function countMatches(value: string, re: RegExp): number {
+  let n = 0;
+  for (const ch of value) if (re.test(ch)) n++;
+  return n;
+}
+
+/** True for long random-looking strings: letters and digits mixed, as keys, hashes and tokens are. */
+function looksLikeToken(segment: string): boolean {
+  if (!TOKEN_CHARS.test(segment)) return false;
+  // Short ids mixing upper case, lower case and digits (`1QTXnNHWih`): words rarely do all three.
+  if (
+    segment.length >= 8 &&
+    /^[A-Za-z0-9]+$/.test(segment) &&
+    countMatches(segment, /\d/) >= 2 &&
+    /[a-z]/.test(segment) &&
+    /[A-Z]/.test(segment) &&
+    countCaseFlips(segment) >= 2
+  ) {
+    return true;
+  }
+  if (segment.length < 16) return false;
+  const digits = countMatches(segment, /\d/);
+  const letters = countMatches(segment, /[A-Za-z]/);
+  if (digits >= 2 && letters >= 2) return true;
+  // Base64url without digits still alternates case far more than camelCase words do.
+  const caseFlips = countCaseFlips(segment);
+  return segment.length >= 20 && caseFlips >= segment.length / 4;
+}
+
+function countCaseFlips(value: string): number {
+  let flips = 0;
+  for (let i = 1; i < value.length; i++) {
+    const a = value[i - 1]!;
+    const b = value[i]!;
+    const au = a >= 'A' && a <= 'Z';
+    const al = a >= 'a' && a <= 'z';
+    const bu = b >= 'A' && b <= 'Z';
+    const bl = b >= 'a' && b <= 'z';
+    if ((au && bl) || (al && bu)) flips++;
+  }
+  return flips;
+}
+
+export function classifySegment(segment: string): SegmentKind {
+  if (segment.length === 0) return 'literal';
+  if (NUMBER.test(segment)) return 'number';
+  if (UUID.test(segment)) return 'uuid';
+  if (DATE.test(segment) || COMPACT_DATE.test(segment)) return 'date';
+  if (HEX.test(segment)) return 'hex';
+  if (PREFIXED_ID.test(segment) || looksLikeToken(segment)) return 'token';
+  return 'literal';
+}
+
+// A file-like suffix on a value (`CA123.json`, `42.xml`): the stem decides, the suffix stays literal.
+const VALUE_SUFFIX = /^(.+?)(\.[A-Za-z][A-Za-z0-9]{0,4})$/;
+
+/** Splits `sid_123.json` into the stem and `.json`; suffix is '' when there is none. */
+export function splitSuffix(segment: string): { stem: string; suffix: string } {
+  const m = VALUE_SUFFIX.exec(segment);
+  return m === null ? { stem: segment, suffix: '' } : { stem: m[1]!, suffix: m[2]! };
+}
+
+function isVersionLike(segment: string, kind: SegmentKind): boolean {
+  return (kind === 'number' && /^\d{1,2}(?:\.\d{1,2})?$/.test(segment)) || kind === 'date';
+}
+
+/**
+ * Whether a segment is a value (a parameter position) judging by itself and its place: first in
+ * the path or after `api`/`rest`/`version`, small numbers and dates are API versions
+ * (`/1/boards`, `/2.0/repositories`, `/rest/api/2/issue`, Twilio's `/2010-04-01/Accounts`).
+ */
+export function isValueSegment(segment: string, index: number, previous: string | undefined): boolean {
+  if (isParamSegment(segment)) return true;
+  let kind = classifySegment(segment);
+  if (kind === 'literal') {
+    const { stem, suffix } = splitSuffix(segment);
+    if (suffix === '') return false;
+    kind = classifySegment(stem);
+    if (kind === 'literal') return false;
+  }
+  if (isVersionLike(segment, kind) && (index === 0 || /^(?:api|rest|version)$/i.test(previous ?? ''))) return false;
+  return true;
+}
+
+const PARAM_SEGMENT = /^\{[^{}/]+\}(?:\.[A-Za-z][A-Za-z0-9]{0,4})?$/;
+
+/** A segment that is already a template parameter (`{id}`), e.g. when re-templating a template. */
+export function isParamSegment(segment: string): boolean {
+  return PARAM_SEGMENT.test(segment);
+}
+
+const IRREGULAR: Readonly<Record<string, string>> = {
+  people: 'person',
+  children: 'child',
+  men: 'man',
+  women: 'woman',
+  indices: 'index',
+  indexes: 'index',
+  data: 'data',
+  statuses: 'status',
+  aliases: 'alias',
+  addresses: 'address',
+};
+
+export function singularize(word: string): string {
+  const lower = word.toLowerCase();
+  const irregular = IRREGULAR[lower];
+  if (irregular !== undefined) return irregular;
+  if (lower.length > 4 && lower.endsWith('ies')) return word.slice(0, -3) + 'y';
+  if (/(?:ches|shes|sses|xes|zes)$/.test(lower)) return word.slice(0, -2);
+  if (lower.length > 3 && lower.endsWith('s') && !/(?:ss|us|is)$/.test(lower)) return word.slice(0, -1);
+  return word;
+}
+
+/** `order-items` → `orderItem`; anything that is not a letter or digit separates words. */
+function camelCase(value: string): string {
+  const words = value.split(/[^A-Za-z0-9]+/).filter((w) => w.length > 0);
+  return words
+    .map((w, i) => (i === 0 ? w.charAt(0).toLowerCase() + w.slice(1) : w.charAt(0).toUpperCase() + w.slice(1)))
+    .join('');
+}
+
+/**
+ * The parameter name for a position: the preceding literal segment singularised plus `Id`
+ * (`/users/42` → `userId`), or `id` when there is no usable literal before it.
+ */
+export function paramNameFor(previousLiteral: string | undefined): string {
+  if (previousLiteral === undefined || previousLiteral.length === 0) return 'id';
+  if (!/^[A-Za-z][A-Za-z_\-.]*$/.test(previousLiteral) || /^v\d+$/i.test(previousLiteral)) return 'id';
+  const base = camelCase(singularize(previousLiteral));
+  if (base.length === 0 || base.length > 40) return 'id';
+  return /id$/i.test(base) ? base : `${base}Id`;
+}
+
+/** Keeps parameter names unique inside one template: `id`, `id2`, `id3`. */
+export function uniqueName(name: string, used: Set<string>): string {
+  let candidate = name;
+  for (let n = 2; used.has(candidate); n++) candidate = `${name}${n}`;
+  used.add(candidate);
+  return candidate;
+}
