@@ -25,6 +25,12 @@ export interface OpenEvent extends EventBase {
   role: 'client' | 'server';
   tuple: SocketTuple;
   cgroupId: bigint;
+  /**
+   * The local process at the other end, when both ends are on this host and that end is traced.
+   * The eBPF source copies only the server side of such connections, so this is how the client
+   * process is known. (Optional: added compatibly after the first version of this contract.)
+   */
+  peer?: { pid: number; comm: string };
 }
 
 /** Bytes a traced process read from or wrote to a connection (plaintext: TLS comes from the uprobes). */

@@ -1,0 +1,219 @@
+// The loader's frame decoder on synthetic frames laid out as sensor/bpf/tapline.h says.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { CaptureEvent } from '../../sensor/src/capture/events';
+import { FRAME_MAGIC, FrameDecoder, ipv6, type LoaderFrame } from '../../sensor/src/capture/frames';
+
+function frame(rec: Buffer): Buffer {
+  const h = Buffer.alloc(8);
+  h.writeUInt32LE(FRAME_MAGIC, 0);
+  h.writeUInt32LE(rec.length, 4);
+  return Buffer.concat([h, rec]);
+}
+
+function comm(buf: Buffer, at: number, s: string): void {
+  buf.write(s, at, 16, 'utf8');
+}
+
+/** tl_tuple at `at`: IPv4 stored as ::ffff:a.b.c.d with family 4. */
+function tuple(buf: Buffer, at: number, family: 4 | 6, l: number[], lport: number, r: number[], rport: number): void {
+  if (family === 4) {
+    buf[at + 10] = buf[at + 11] = 0xff;
+    Buffer.from(l).copy(buf, at + 12);
+    buf[at + 26] = buf[at + 27] = 0xff;
+    Buffer.from(r).copy(buf, at + 28);
+  } else {
+    Buffer.from(l).copy(buf, at);
+    Buffer.from(r).copy(buf, at + 16);
+  }
+  buf.writeUInt16LE(lport, at + 32);
+  buf.writeUInt16LE(rport, at + 34);
+  buf[at + 36] = family;
+}
+
+function openRec(): Buffer {
+  const b = Buffer.alloc(112);
+  b[0] = 1;
+  b[1] = 2; // server
+  b.writeUInt32LE(4242, 4);
+  b.writeInt32LE(17, 8);
+  b.writeUInt32LE(9, 12);
+  b.writeBigUInt64LE(123456789n, 16);
+  b.writeBigUInt64LE(77n, 24);
+  b.writeUInt32LE(5151, 32);
+  tuple(b, 40, 4, [127, 0, 0, 1], 8080, [127, 0, 0, 1], 50000);
+  comm(b, 80, 'node');
+  comm(b, 96, 'curl');
+  return b;
+}
+
+function dataRec(payload: string, orig: number, opts: { dir?: 0 | 1; tls?: 0 | 1; ipv6?: boolean } = {}): Buffer {
+  const data = Buffer.from(payload);
+  const b = Buffer.alloc(104 + data.length);
+  b[0] = 2;
+  b[1] = opts.dir ?? 0;
+  b[2] = opts.tls ?? 0;
+  b[3] = 2;
+  b[4] = 1;
+  b.writeUInt32LE(4242, 8);
+  b.writeUInt32LE(4243, 12);
+  b.writeInt32LE(17, 16);
+  b.writeUInt32LE(9, 20);
+  b.writeUInt32LE(orig, 28);
+  b.writeUInt32LE(0, 32);
+  b.writeUInt32LE(data.length, 36);
+  b.writeBigUInt64LE(123456999n, 40);
+  if (opts.ipv6) tuple(b, 48, 6, [...Array(15).fill(0), 1], 8443, [...Array(15).fill(0), 1], 40000);
+  else tuple(b, 48, 4, [127, 0, 0, 1], 8080, [127, 0, 0, 1], 50000);
+  comm(b, 88, 'node');
+  data.copy(b, 104);
+  return b;
+}
+
+function closeRec(): Buffer {
+  const b = Buffer.alloc(40);
+  b[0] = 3;
+  b.writeUInt32LE(4242, 4);
+  b.writeInt32LE(17, 8);
+  b.writeUInt32LE(9, 12);
+  b.writeBigUInt64LE(123457000n, 16);
+  comm(b, 24, 'node');
+  return b;
+}
+
+function statsRec(lost: bigint): Buffer {
+  const b = Buffer.alloc(88);
+  b[0] = 4;
+  b.writeBigUInt64LE(100n, 8);
+  b.writeBigUInt64LE(lost, 16);
+  b.writeBigUInt64LE(2n, 80);
+  return b;
+}
+
+function readyRec(): Buffer {
+  const b = Buffer.alloc(16);
+  b[0] = 5;
+  b.writeUInt32LE(999, 4);
+  b.writeBigUInt64LE(2n, 8);
+  return b;
+}
+
+const request = 'GET /pets?limit=2 HTTP/1.1\r\nHost: x\r\n\r\n';
+const stream = Buffer.concat([
+  frame(readyRec()),
+  frame(openRec()),
+  frame(dataRec(request, request.length)),
+  frame(dataRec('HTTP/1.1 200 OK\r\n', 70000, { dir: 1, tls: 1, ipv6: true })),
+  frame(closeRec()),
+  frame(statsRec(3n)),
+]);
+
+function events(frames: LoaderFrame[]): CaptureEvent[] {
+  return frames.flatMap((f) => (f.type === 'event' ? [f.event] : []));
+}
+
+test('decodes each record type', () => {
+  const d = new FrameDecoder();
+  const frames = d.push(stream);
+  assert.equal(d.badFrames, 0);
+  assert.deepEqual(frames[0], { type: 'ready', loaderPid: 999, sslTargets: 2 });
+  const [open, req, resp, close] = events(frames);
+  assert.deepEqual(open, {
+    kind: 'open',
+    connectionId: '4242:17:9',
+    pid: 4242,
+    comm: 'node',
+    timestampNs: 123456789n,
+    role: 'server',
+    tuple: { family: 4, localAddress: '127.0.0.1', localPort: 8080, remoteAddress: '127.0.0.1', remotePort: 50000 },
+    cgroupId: 77n,
+    peer: { pid: 5151, comm: 'curl' },
+  });
+  assert.ok(req?.kind === 'data');
+  assert.equal(req.connectionId, '4242:17:9');
+  assert.equal(req.direction, 'read');
+  assert.equal(req.tls, false);
+  assert.equal(req.role, 'server');
+  assert.equal(Buffer.from(req.data).toString(), request);
+  assert.equal(req.originalLength, request.length);
+  assert.ok(resp?.kind === 'data');
+  assert.equal(resp.direction, 'write');
+  assert.equal(resp.tls, true);
+  assert.equal(resp.originalLength, 70000, 'a capped call keeps the length it really moved');
+  assert.deepEqual(resp.tuple, { family: 6, localAddress: '::1', localPort: 8443, remoteAddress: '::1', remotePort: 40000 });
+  assert.deepEqual(close, { kind: 'close', connectionId: '4242:17:9', pid: 4242, comm: 'node', timestampNs: 123457000n });
+  const stats = frames.at(-1);
+  assert.ok(stats?.type === 'stats');
+  assert.equal(stats.stats.lost, 3n);
+  assert.equal(d.lostSince(stats.stats), 3);
+  assert.equal(d.lostSince({ ...stats.stats, lost: 5n }), 2);
+  assert.equal(d.lostSince({ ...stats.stats, lost: 5n }), 0);
+});
+
+test('the same frames whatever the chunk boundaries', () => {
+  const whole = new FrameDecoder().push(stream);
+  for (let i = 0; i <= stream.length; i++) {
+    const d = new FrameDecoder();
+    const got = [...d.push(stream.subarray(0, i)), ...d.push(stream.subarray(i))];
+    assert.deepEqual(got, whole, `split at ${i}`);
+    assert.equal(d.badFrames, 0);
+  }
+  const d = new FrameDecoder();
+  const byByte: LoaderFrame[] = [];
+  for (let i = 0; i < stream.length; i++) byByte.push(...d.push(stream.subarray(i, i + 1)));
+  assert.deepEqual(byByte, whole);
+});
+
+test('data events do not alias the input buffer', () => {
+  const input = Buffer.from(frame(dataRec('GET / HTTP/1.1\r\n\r\n', 18)));
+  const [ev] = events(new FrameDecoder().push(input));
+  input.fill(0);
+  assert.ok(ev?.kind === 'data');
+  assert.equal(Buffer.from(ev.data).toString(), 'GET / HTTP/1.1\r\n\r\n');
+});
+
+test('garbage is counted and skipped, never thrown', () => {
+  const good = new FrameDecoder().push(stream);
+  const badLength = Buffer.alloc(8);
+  badLength.writeUInt32LE(FRAME_MAGIC, 0);
+  badLength.writeUInt32LE(0xffffffff, 4);
+  const unknownType = frame(Buffer.from([99, 1, 2, 3]));
+  const shortOpen = frame(openRec().subarray(0, 50));
+  const lying = dataRec('abc', 3);
+  lying.writeUInt32LE(1000, 36); // claims more payload than the frame holds
+  const smallerThanData = dataRec('abcdef', 2); // originalLength below the bytes present
+  const badFamily = openRec();
+  badFamily[40 + 36] = 9;
+  const noise = Buffer.from('not a frame at all, just text\n');
+  const mixed = Buffer.concat([
+    noise,
+    badLength,
+    unknownType,
+    shortOpen,
+    frame(lying),
+    frame(smallerThanData),
+    frame(badFamily),
+    stream,
+  ]);
+  for (const chunkSize of [1, 7, 64, mixed.length]) {
+    const d = new FrameDecoder();
+    const got: LoaderFrame[] = [];
+    for (let i = 0; i < mixed.length; i += chunkSize) got.push(...d.push(mixed.subarray(i, i + chunkSize)));
+    assert.deepEqual(got, good, `chunks of ${chunkSize}`);
+    assert.ok(d.badFrames >= 7, `bad frames counted (${d.badFrames})`);
+  }
+  const d = new FrameDecoder();
+  for (let seed = 1; seed < 200; seed++) {
+    const junk = Buffer.alloc(seed * 3);
+    for (let i = 0; i < junk.length; i++) junk[i] = (seed * 131 + i * 7919) & 0xff;
+    assert.doesNotThrow(() => d.push(junk));
+  }
+});
+
+test('IPv6 addresses in their canonical text form', () => {
+  const a = (hex: string): Uint8Array => Buffer.from(hex.replace(/ /g, ''), 'hex');
+  assert.equal(ipv6(a('2001 0db8 0000 0000 0000 ff00 0042 8329')), '2001:db8::ff00:42:8329');
+  assert.equal(ipv6(a('0000 0000 0000 0000 0000 0000 0000 0000')), '::');
+  assert.equal(ipv6(a('fe80 0000 0000 0000 0202 b3ff fe1e 8329')), 'fe80::202:b3ff:fe1e:8329');
+  assert.equal(ipv6(a('2001 0db8 0000 0001 0001 0001 0001 0001')), '2001:db8:0:1:1:1:1:1');
+});
