@@ -23,6 +23,9 @@ const node = {
   minify: production,
   logLevel: 'warning',
   external: wsOptional,
+  // Prefer packages' ESM builds: jsonc-parser's UMD build requires its own files dynamically,
+  // which a bundle cannot follow.
+  mainFields: ['module', 'main'],
 };
 
 const bundles = [

@@ -1,56 +1,46 @@
-// The built language server (dist/server.js) as a real process over stdio: it answers `initialize`
-// and reports the OpenAPI documents it is shown, and ignores other YAML.
+// The built language server (dist/server.js) as a real process over stdio.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { pathToFileURL } from 'node:url';
+import { LspTestClient } from './lsp-client';
 
-const REPO = join(__dirname, '..', '..');
+const PETSTORE_DIR = join(__dirname, '..', 'fixtures', 'workspaces', 'petstore');
 
-test('the language server initializes over stdio and logs the OpenAPI documents it sees', async (t) => {
-  const server = spawn(process.execPath, [join(REPO, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const connection = createMessageConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
-  const logs: string[] = [];
-  const waiters: Array<{ pattern: RegExp; resolve: (line: string) => void }> = [];
-  connection.onNotification('window/logMessage', (params: { message: string }) => {
-    logs.push(params.message);
-    for (const waiter of waiters.filter((w) => w.pattern.test(params.message))) waiter.resolve(params.message);
-  });
-  const logged = (pattern: RegExp): Promise<string> =>
-    new Promise((resolve) => {
-      const seen = logs.find((line) => pattern.test(line));
-      if (seen) resolve(seen);
-      else waiters.push({ pattern, resolve });
-    });
-  connection.listen();
-  t.after(() => {
-    connection.dispose();
-    server.kill();
-  });
-
-  const result = await connection.sendRequest<{ serverInfo?: { name: string } }>('initialize', {
-    processId: process.pid,
-    rootUri: null,
-    capabilities: {},
-  });
+test('initializes, finds the OpenAPI documents of the workspace, ignores other YAML', async (t) => {
+  const client = new LspTestClient();
+  t.after(() => client.kill());
+  const folder = pathToFileURL(PETSTORE_DIR).toString();
+  const result = await client.initialize([{ uri: folder, name: 'petstore' }]);
   assert.equal(result.serverInfo?.name, 'tapline-language-server');
-  await connection.sendNotification('initialized', {});
-  await logged(/language server ready/);
+  await client.logged(/language server ready/);
+  const indexed = await client.logged(/^indexed .*openapi\.yaml/);
+  assert.match(indexed, /3 operations, 1 files, 0 problems/);
 
-  const open = (uri: string, languageId: string, text: string) =>
-    connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
-  await open('file:///ws/ci.yaml', 'yaml', 'name: build\non: push\n');
-  const spec = readFileSync(join(REPO, 'test', 'fixtures', 'workspaces', 'petstore', 'openapi.yaml'), 'utf8');
-  await open('file:///ws/openapi.yaml', 'yaml', spec);
+  await client.open('file:///ws/ci.yaml', 'yaml', 'name: build\non: push\n');
+  await client.open('file:///ws/openapi.yaml', 'yaml', readFileSync(join(PETSTORE_DIR, 'openapi.yaml'), 'utf8'));
+  await client.logged(/OpenAPI document: file:\/\/\/ws\/openapi\.yaml \(openapi 3\.0\.0\)/);
+  assert.ok(!client.logs.some((l) => l.includes('ci.yaml')), 'a non-OpenAPI YAML file is not reported');
+  await client.shutdown();
+});
 
-  const line = await logged(/OpenAPI document: file:\/\/\/ws\/openapi\.yaml/);
-  assert.match(line, /openapi 3\.0\.0/);
-  assert.ok(!logs.some((l) => l.includes('ci.yaml')), 'a non-OpenAPI YAML file is not reported');
+test('a malformed document gets a diagnostic at the error, and the server survives and recovers', async (t) => {
+  const client = new LspTestClient();
+  t.after(() => client.kill());
+  await client.initialize();
+  const uri = 'file:///ws/broken.yaml';
+  const good = readFileSync(join(PETSTORE_DIR, 'openapi.yaml'), 'utf8');
+  // Line 10 (0-based 9) gets an unclosed flow mapping.
+  const lines = good.split('\n');
+  lines[9] = '  /pets: {get: [';
+  await client.open(uri, 'yaml', lines.join('\n'));
+  await client.until(() => (client.diagnostics.get(uri) ?? []).some((d) => d.severity === 1));
+  const errors = client.diagnostics.get(uri)!.filter((d) => d.severity === 1);
+  assert.ok(errors.every((d) => d.source === 'tapline'));
+  assert.ok(errors.some((d) => d.range.start.line >= 9), `an error at or after the broken line: ${JSON.stringify(errors)}`);
 
-  await connection.sendRequest('shutdown');
-  const exited = new Promise((resolve) => server.once('exit', resolve));
-  await connection.sendNotification('exit');
-  await exited;
+  await client.change(uri, good, 2);
+  await client.until(() => (client.diagnostics.get(uri) ?? []).every((d) => d.severity !== 1));
+  await client.shutdown();
 });

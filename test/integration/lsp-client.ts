@@ -1,0 +1,99 @@
+// A minimal LSP client over stdio for integration tests: starts dist/server.js, collects log
+// messages and published diagnostics, and lets a test wait for either (events, never sleeps).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+
+const REPO = join(__dirname, '..', '..');
+
+export interface PublishedDiagnostic {
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  severity?: number;
+  code?: string | number;
+  message: string;
+  source?: string;
+}
+
+type Waiter = { check: () => boolean; resolve: () => void };
+
+export class LspTestClient {
+  readonly logs: string[] = [];
+  readonly diagnostics = new Map<string, PublishedDiagnostic[]>();
+  readonly connection: MessageConnection;
+  private readonly server: ChildProcess;
+  private readonly waiters: Waiter[] = [];
+  private readonly exited: Promise<never>;
+
+  constructor() {
+    this.server = spawn(process.execPath, [join(REPO, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    this.connection = createMessageConnection(new StreamMessageReader(this.server.stdout!), new StreamMessageWriter(this.server.stdin!));
+    this.exited = new Promise<never>((_resolve, reject) =>
+      this.server.once('exit', (code) => reject(new Error(`the language server exited (${String(code)})`))),
+    );
+    this.exited.catch(() => undefined);
+    this.connection.onNotification('window/logMessage', (params: { message: string }) => {
+      this.logs.push(params.message);
+      this.poke();
+    });
+    this.connection.onNotification('textDocument/publishDiagnostics', (params: { uri: string; diagnostics: PublishedDiagnostic[] }) => {
+      this.diagnostics.set(params.uri, params.diagnostics);
+      this.poke();
+    });
+    this.connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => null));
+    this.connection.onRequest('client/registerCapability', () => null);
+    this.connection.listen();
+  }
+
+  /** Resolves once `check` holds; rejects if the server exits first. */
+  until(check: () => boolean): Promise<void> {
+    if (check()) return Promise.resolve();
+    return Promise.race([this.exited, new Promise<void>((resolve) => this.waiters.push({ check, resolve }))]);
+  }
+
+  async logged(pattern: RegExp): Promise<string> {
+    await this.until(() => this.logs.some((line) => pattern.test(line)));
+    return this.logs.find((line) => pattern.test(line))!;
+  }
+
+  async initialize(workspaceFolders: Array<{ uri: string; name: string }> = []): Promise<{ serverInfo?: { name: string } }> {
+    const result = await this.connection.sendRequest<{ serverInfo?: { name: string } }>('initialize', {
+      processId: process.pid,
+      rootUri: null,
+      workspaceFolders,
+      capabilities: { workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } } },
+    });
+    await this.connection.sendNotification('initialized', {});
+    return result;
+  }
+
+  open(uri: string, languageId: string, text: string, version = 1): Promise<void> {
+    return this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version, text } });
+  }
+
+  change(uri: string, text: string, version: number): Promise<void> {
+    return this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.server.exitCode !== null) return;
+    const exited = new Promise((resolve) => this.server.once('exit', resolve));
+    await this.connection.sendRequest('shutdown');
+    await this.connection.sendNotification('exit');
+    await exited;
+    this.connection.dispose();
+  }
+
+  kill(): void {
+    this.connection.dispose();
+    this.server.kill();
+  }
+
+  private poke(): void {
+    for (const waiter of [...this.waiters]) {
+      if (waiter.check()) {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+    }
+  }
+}
