@@ -1,6 +1,7 @@
 // An Exchange (parsed request + response of one connection) to a Transaction per the contract
 // in core/src/protocol/transaction.ts, before redaction.
-import type { Peer, QueryParam, Transaction } from '../../../core/src/protocol/transaction';
+import type { Peer, Transaction } from '../../../core/src/protocol/transaction';
+import { splitTarget } from '../../../core/src/protocol/target';
 import type { SocketTuple } from '../capture/events';
 import { buildBody } from '../http/body';
 import { headerValue } from '../http/head';
@@ -19,38 +20,6 @@ export interface ExchangeContext {
   origin: Transaction['origin'];
   maxBody: number;
   clock: KernelClock;
-}
-
-export function splitTarget(target: string): { path: string; query: string; queryParams: QueryParam[] } {
-  let rest = target;
-  // Absolute-form (proxies) and authority-form targets: keep the path part for the inventory.
-  const abs = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(rest);
-  if (abs) rest = rest.slice(abs[0].length) || '/';
-  const hash = rest.indexOf('#');
-  if (hash >= 0) rest = rest.slice(0, hash);
-  const q = rest.indexOf('?');
-  const path = q < 0 ? rest : rest.slice(0, q);
-  const query = q < 0 ? '' : rest.slice(q + 1);
-  return { path, query, queryParams: parseQuery(query) };
-}
-
-export function parseQuery(query: string): QueryParam[] {
-  if (query === '') return [];
-  return query
-    .split('&')
-    .filter((p) => p !== '')
-    .map((part) => {
-      const eq = part.indexOf('=');
-      return { name: decode(eq < 0 ? part : part.slice(0, eq)), value: eq < 0 ? '' : decode(part.slice(eq + 1)) };
-    });
-}
-
-function decode(s: string): string {
-  try {
-    return decodeURIComponent(s.replace(/\+/g, ' '));
-  } catch {
-    return s;
-  }
 }
 
 function peer(address: string | undefined, port: number | undefined, proc: ExchangeContext['process'] | undefined): Peer {

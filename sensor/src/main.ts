@@ -1,0 +1,173 @@
+// `tapline-sensor`: capture (eBPF) or replay (HAR) → pipeline → redaction → WebSocket clients.
+// Every failure a user can cause ends in one line on stderr and a documented exit code.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { hostname, release } from 'node:os';
+import { PROTOCOL_NAME, type HelloMessage, type SensorCapability } from '../../core/src/protocol/messages';
+import { formatProblems } from '../../core/src/protocol/check';
+import { validateRedactionConfig, type RedactionConfig } from '../../core/src/redaction/config';
+import { Redactor } from '../../core/src/redaction/redactor';
+import { USAGE, UsageError, parseSensorArgs, type SensorArgs } from './cli/args';
+import { createLiveSource } from './live-source';
+import { newCounters, type PipelineCounters } from './pipeline/counters';
+import { Pipeline } from './pipeline/pipeline';
+import { PreflightError, preflight } from './preflight';
+import { ReplayError, ReplaySource } from './replay/replay-source';
+import { TokenError, ensureTokenFile, tokenFileTooOpen } from './server/auth';
+import { ListenError, StreamServer } from './server/stream-server';
+import { SENSOR_VERSION } from './version';
+
+const EXIT = { runtime: 1, usage: 2, listen: 3, capture: 4, file: 5 } as const;
+
+class FileError extends Error {}
+
+function fail(code: number, message: string): never {
+  process.stderr.write(`tapline-sensor: error: ${message}\n`);
+  process.exit(code);
+}
+
+function log(message: string): void {
+  process.stderr.write(`tapline-sensor: ${message}\n`);
+}
+
+function readFileOrFail(what: string, path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new FileError(`cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+function loadRedaction(path: string | undefined): RedactionConfig {
+  if (path === undefined) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileOrFail('redaction config', path).toString('utf8'));
+  } catch (e) {
+    if (e instanceof FileError) throw e;
+    throw new FileError(`redaction config ${path} is not JSON: ${(e as Error).message}`);
+  }
+  const checked = validateRedactionConfig(value);
+  if (!checked.ok) throw new FileError(`redaction config ${path}: ${formatProblems(checked.problems)}`);
+  return checked.value;
+}
+
+async function run(args: SensorArgs): Promise<void> {
+  const redactor = new Redactor(loadRedaction(args.redactionConfig));
+  const { token, created } = ensureTokenFile(args.tokenFile);
+  if (created) log(`created token file ${args.tokenFile} (mode 0600)`);
+  else if (tokenFileTooOpen(args.tokenFile)) log(`warning: ${args.tokenFile} is readable by other users; chmod 600 it`);
+  const tls = args.tlsCert && args.tlsKey ? { cert: readFileOrFail('TLS certificate', args.tlsCert), key: readFileOrFail('TLS key', args.tlsKey) } : undefined;
+
+  const name = args.name ?? process.env.NODE_NAME ?? hostname();
+  const sensorId = `${name}-${randomBytes(3).toString('hex')}`;
+  const mode = args.replay ? 'replay' : 'ebpf';
+  const capabilities: SensorCapability[] = ['redaction', 'subscribe-filters', 'backlog', 'stats', ...(mode === 'replay' ? (['replay'] as const) : (['ebpf', 'tls-uprobes'] as const))];
+  let counters: PipelineCounters = newCounters();
+
+  const hello = (): HelloMessage => ({
+    type: 'hello',
+    protocol: PROTOCOL_NAME,
+    sensor: { id: sensorId, name, version: SENSOR_VERSION, hostname: hostname(), mode, kernel: release() },
+    capabilities,
+    serverTime: Date.now(),
+    maxBodyBytes: args.maxBody,
+  });
+
+  // Capture preconditions first: a sensor that cannot capture must not pretend to serve.
+  if (!args.replay) for (const w of preflight()) log(`warning: ${w}`);
+
+  const server = new StreamServer({
+    host: args.host,
+    port: args.port,
+    token,
+    ...(tls ? { tls } : {}),
+    hello,
+    counters: () => counters,
+    backlog: args.backlog,
+    session: { statsMs: args.statsMs, heartbeatMs: args.heartbeatMs },
+    log,
+  });
+
+  const stops: Array<() => Promise<void> | void> = [];
+  if (args.replay) {
+    const replay = new ReplaySource({
+      file: args.replay,
+      loop: args.replayLoop,
+      ...(args.replayRate !== undefined ? { rate: args.replayRate } : {}),
+      idPrefix: sensorId,
+      redactor,
+      counters,
+      onTransaction: (t) => server.publish(t),
+      log,
+    });
+    const listening = await server.listen();
+    const n = await replay.start();
+    log(`replaying ${n} transactions from ${args.replay}${args.replayLoop ? ' in a loop' : ''}`);
+    stops.push(() => replay.stop());
+    process.stdout.write(`tapline-sensor listening on ${listening.url}\n`);
+  } else {
+    const pipeline = new Pipeline({
+      maxBody: args.maxBody,
+      redactor,
+      idPrefix: sensorId,
+      selfPid: process.pid,
+      filters: { pids: args.pids, comms: args.comms, ports: args.ports },
+      onTransaction: (t) => server.publish(t),
+      onLog: log,
+    });
+    counters = pipeline.counters;
+    const listening = await server.listen();
+    const source = await createLiveSource({ pids: args.pids, comms: args.comms, ports: args.ports, cgroups: args.cgroups, maxBody: args.maxBody, excludePids: [process.pid], log });
+    await source.start(
+      (event) => pipeline.push(event),
+      (error) => {
+        log(`capture failed: ${error.message}`);
+        server.broadcastError(error.message);
+      },
+    );
+    const sweep = setInterval(() => pipeline.sweep(process.hrtime.bigint()), 5000);
+    sweep.unref();
+    stops.push(() => clearInterval(sweep), () => source.stop());
+    process.stdout.write(`tapline-sensor listening on ${listening.url}\n`);
+  }
+
+  const shutdown = (signal: string): void => {
+    log(`${signal}: stopping`);
+    void (async () => {
+      for (const stop of stops) await stop();
+      await server.close();
+      process.exit(0);
+    })();
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+function main(): void {
+  let args: SensorArgs;
+  try {
+    args = parseSensorArgs(process.argv.slice(2));
+  } catch (e) {
+    if (e instanceof UsageError) fail(EXIT.usage, `${e.message} (see --help)`);
+    throw e;
+  }
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (args.version) {
+    process.stdout.write(`${SENSOR_VERSION}\n`);
+    return;
+  }
+  run(args).catch((e: unknown) => {
+    const message = e instanceof Error ? e.message : String(e);
+    if (e instanceof ListenError) fail(EXIT.listen, message);
+    if (e instanceof PreflightError) fail(EXIT.capture, message);
+    if (e instanceof TokenError || e instanceof FileError || e instanceof ReplayError) fail(EXIT.file, message);
+    const code = (e as { exitCode?: unknown }).exitCode;
+    fail(typeof code === 'number' ? code : EXIT.runtime, message);
+  });
+}
+
+main();

@@ -1,0 +1,142 @@
+// One authenticated WebSocket client: hello first, then batched transactions (by count or
+// every flush interval), periodic stats, heartbeats. Its queue is bounded: when the client reads
+// too slowly the oldest transactions are dropped and counted, never memory.
+import type { WebSocket } from 'ws';
+import type { ErrorCode, HelloMessage, SensorCounters, SensorMessage, SubscribeFilters } from '../../../core/src/protocol/messages';
+import { parseClientMessage } from '../../../core/src/protocol/validate-messages';
+import { formatProblems } from '../../../core/src/protocol/check';
+import type { Transaction } from '../../../core/src/protocol/transaction';
+import { matchesFilters, shapeFor } from './filters';
+
+export interface SessionOptions {
+  hello: () => HelloMessage;
+  counters: () => Omit<SensorCounters, 'queueDropped'>;
+  startedAt: number;
+  maxQueue: number;
+  batchSize: number;
+  flushMs: number;
+  statsMs: number;
+  heartbeatMs: number;
+  /** Stop sending while the socket holds more than this many unsent bytes. */
+  highWaterBytes: number;
+  onClose: (session: ClientSession) => void;
+  log: (message: string) => void;
+}
+
+export class ClientSession {
+  private queue: Transaction[] = [];
+  private filters: SubscribeFilters = {};
+  private queueDropped = 0;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly statsTimer: NodeJS.Timeout;
+  private readonly heartbeatTimer: NodeJS.Timeout;
+  private alive = true;
+  private closed = false;
+
+  constructor(
+    private readonly ws: WebSocket,
+    readonly remote: string,
+    private readonly opts: SessionOptions,
+  ) {
+    this.send(opts.hello());
+    ws.on('message', (data, isBinary) => this.message(data, isBinary));
+    ws.on('pong', () => {
+      this.alive = true;
+    });
+    ws.on('close', () => this.dispose());
+    ws.on('error', (e) => {
+      opts.log(`client ${remote}: ${e.message}`);
+      this.dispose();
+    });
+    this.statsTimer = setInterval(() => this.sendStats(), opts.statsMs);
+    this.heartbeatTimer = setInterval(() => this.heartbeat(), opts.heartbeatMs);
+    this.statsTimer.unref();
+    this.heartbeatTimer.unref();
+  }
+
+  enqueue(t: Transaction): void {
+    if (this.closed || !matchesFilters(this.filters, t)) return;
+    this.queue.push(shapeFor(this.filters, t));
+    if (this.queue.length > this.opts.maxQueue) {
+      const excess = this.queue.length - this.opts.maxQueue;
+      this.queue.splice(0, excess);
+      this.queueDropped += excess;
+    }
+    if (this.queue.length >= this.opts.batchSize) this.flush();
+    else this.flushTimer ??= setTimeout(() => this.flush(), this.opts.flushMs);
+  }
+
+  sendError(code: ErrorCode, message: string): void {
+    this.send({ type: 'error', code, message });
+  }
+
+  close(code: number, reason: string): void {
+    this.ws.close(code, reason);
+    this.dispose();
+  }
+
+  private flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.closed) return;
+    while (this.queue.length > 0) {
+      if (this.ws.bufferedAmount > this.opts.highWaterBytes) {
+        // The client is behind: keep the (bounded) queue and try again later.
+        this.flushTimer = setTimeout(() => this.flush(), this.opts.flushMs);
+        return;
+      }
+      const items = this.queue.splice(0, this.opts.batchSize);
+      this.send({ type: 'transactions', items });
+    }
+  }
+
+  private sendStats(): void {
+    this.send({ type: 'stats', at: Date.now(), uptimeMs: Date.now() - this.opts.startedAt, counters: { ...this.opts.counters(), queueDropped: this.queueDropped } });
+  }
+
+  private heartbeat(): void {
+    if (!this.alive) {
+      this.opts.log(`client ${this.remote}: no pong, closing`);
+      this.ws.terminate();
+      this.dispose();
+      return;
+    }
+    this.alive = false;
+    try {
+      this.ws.ping();
+    } catch {
+      this.dispose();
+    }
+  }
+
+  private message(data: unknown, isBinary: boolean): void {
+    if (isBinary) {
+      this.sendError('bad-message', 'binary frames are not part of tapline/1; send JSON text');
+      return;
+    }
+    const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data as Buffer[]).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+    const parsed = parseClientMessage(text);
+    if (!parsed.ok) {
+      this.sendError('bad-message', formatProblems(parsed.problems).slice(0, 1000));
+      return;
+    }
+    const m = parsed.value;
+    if (m.type === 'subscribe') this.filters = m.filters;
+    else this.opts.log(`client ${this.remote} reported: ${m.code}: ${m.message.slice(0, 200)}`);
+  }
+
+  private send(message: SensorMessage): void {
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+    this.ws.send(JSON.stringify(message));
+  }
+
+  private dispose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.statsTimer);
+    clearInterval(this.heartbeatTimer);
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.queue = [];
+    this.opts.onClose(this);
+  }
+}

@@ -1,0 +1,133 @@
+// The WebSocket endpoint `/v1/stream` (ws or wss) and `GET /healthz`. Upgrades without the
+// right bearer token get a bare 401 and nothing else; everything else but /healthz is a 404.
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { HEALTH_PATH, STREAM_PATH, type HelloMessage, type SensorCounters } from '../../../core/src/protocol/messages';
+import type { Transaction } from '../../../core/src/protocol/transaction';
+import { bearerMatches } from './auth';
+import { ClientSession, type SessionOptions } from './client-session';
+
+export interface StreamServerOptions {
+  host: string;
+  port: number;
+  token: string;
+  tls?: { cert: Buffer; key: Buffer };
+  hello: () => HelloMessage;
+  counters: () => Omit<SensorCounters, 'queueDropped'>;
+  /** Recent transactions kept for clients that connect later (replayed after hello). */
+  backlog?: number;
+  session?: Partial<Pick<SessionOptions, 'maxQueue' | 'batchSize' | 'flushMs' | 'statsMs' | 'heartbeatMs' | 'highWaterBytes'>>;
+  log: (message: string) => void;
+}
+
+export class ListenError extends Error {}
+
+const UNAUTHORIZED = 'HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer\r\nContent-Length: 0\r\nConnection: close\r\n\r\n';
+const NOT_FOUND = 'HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n';
+
+export class StreamServer {
+  private readonly server: http.Server | https.Server;
+  private readonly wss: WebSocketServer;
+  private readonly sessions = new Set<ClientSession>();
+  private readonly recent: Transaction[] = [];
+  private readonly startedAt = Date.now();
+
+  constructor(private readonly opts: StreamServerOptions) {
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => this.request(req, res);
+    this.server = opts.tls ? https.createServer({ cert: opts.tls.cert, key: opts.tls.key }, handler) : http.createServer(handler);
+    this.server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
+    this.server.on('clientError', (_e, socket: Duplex) => socket.destroy());
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, perMessageDeflate: false, clientTracking: false });
+  }
+
+  get clientCount(): number {
+    return this.sessions.size;
+  }
+
+  listen(): Promise<{ host: string; port: number; url: string }> {
+    return new Promise((resolve, reject) => {
+      const onError = (e: NodeJS.ErrnoException): void => {
+        const where = `${this.opts.host}:${this.opts.port}`;
+        if (e.code === 'EADDRINUSE') reject(new ListenError(`port ${where} is already in use`));
+        else if (e.code === 'EACCES') reject(new ListenError(`not allowed to listen on ${where} (ports below 1024 need CAP_NET_BIND_SERVICE)`));
+        else if (e.code === 'EADDRNOTAVAIL') reject(new ListenError(`address ${this.opts.host} is not on this machine`));
+        else reject(new ListenError(`cannot listen on ${where}: ${e.message}`));
+      };
+      this.server.once('error', onError);
+      this.server.listen(this.opts.port, this.opts.host, () => {
+        this.server.off('error', onError);
+        const addr = this.server.address() as AddressInfo;
+        const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+        resolve({ host: addr.address, port: addr.port, url: `${this.opts.tls ? 'wss' : 'ws'}://${host}:${addr.port}${STREAM_PATH}` });
+      });
+    });
+  }
+
+  publish(t: Transaction): void {
+    const max = this.opts.backlog ?? 1000;
+    if (max > 0) {
+      this.recent.push(t);
+      if (this.recent.length > max) this.recent.splice(0, this.recent.length - max);
+    }
+    for (const s of this.sessions) s.enqueue(t);
+  }
+
+  /** Tell every client (e.g. the capture source failed); never fatal for the server. */
+  broadcastError(message: string): void {
+    for (const s of this.sessions) s.sendError('capture-failed', message);
+  }
+
+  async close(): Promise<void> {
+    for (const s of [...this.sessions]) s.close(1001, 'sensor stopping');
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private request(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const path = (req.url ?? '').split('?')[0];
+    if (path === HEALTH_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
+      res.writeHead(200, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-store' });
+      res.end(req.method === 'HEAD' ? undefined : 'ok\n');
+      return;
+    }
+    res.writeHead(404, { 'Content-Length': '0' });
+    res.end();
+  }
+
+  private upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== STREAM_PATH) {
+      socket.end(NOT_FOUND);
+      return;
+    }
+    if (!bearerMatches(req.headers.authorization, this.opts.token)) {
+      socket.end(UNAUTHORIZED);
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const remote = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? 0}`;
+      const s = this.opts.session ?? {};
+      const session = new ClientSession(ws, remote, {
+        hello: this.opts.hello,
+        counters: this.opts.counters,
+        startedAt: this.startedAt,
+        maxQueue: s.maxQueue ?? 10_000,
+        batchSize: s.batchSize ?? 200,
+        flushMs: s.flushMs ?? 100,
+        statsMs: s.statsMs ?? 5000,
+        heartbeatMs: s.heartbeatMs ?? 15_000,
+        highWaterBytes: s.highWaterBytes ?? 4 * 1024 * 1024,
+        onClose: (gone) => this.sessions.delete(gone),
+        log: this.opts.log,
+      });
+      this.sessions.add(session);
+      for (const t of this.recent) session.enqueue(t);
+    });
+  }
+}
