@@ -51,11 +51,20 @@ function toText(bytes: Uint8Array, contentType: string | undefined, truncated: b
   if (truncated) end = completeUtf8End(bytes);
   try {
     const s = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, end));
-    if (!declared && /[\u0000-\u0008\u000e-\u001f]/.test(s)) return undefined;
+    if (!declared && hasControlChars(s)) return undefined;
     return s;
   } catch {
     return undefined;
   }
+}
+
+/** C0 controls other than tab, LF, VT, FF, CR: binary data, not text. */
+function hasControlChars(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 32 && (c < 9 || c > 13)) return true;
+  }
+  return false;
 }
 
 function completeUtf8End(bytes: Uint8Array): number {
