@@ -45,11 +45,12 @@ export class RefResolver {
     return cur;
   }
 
-  node(uri: string, pointer: string): NodeRef {
+  /** The node's location; with `preferKey`, the mapping key's range (`get:`) rather than the whole value. */
+  node(uri: string, pointer: string, preferKey = false): NodeRef {
     const doc = this.documents.get(uri);
     const span = doc?.positions.spanOf(pointer);
     if (!doc || !span) return { uri, pointer };
-    const offsets = span.value;
+    const offsets = preferKey && span.key ? span.key : span.value;
     return { uri, pointer, location: { uri, pointer, offsets, range: doc.lines.rangeOf(offsets) } };
   }
 }

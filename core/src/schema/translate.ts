@@ -1,7 +1,6 @@
-// OpenAPI 2.0 / 3.0 schema dialect → JSON Schema 2020-12 (3.1 schemas are already 2020-12), with
-// every `$ref` (local or in another file) inlined into `$defs` so that each compiled schema is
-// self-contained and cycles become `$ref`s to a def. A side table remembers where each translated
-// node came from, so that a validation error can point at the schema in the source file.
+// OpenAPI 2.0 / 3.0 schema dialect → JSON Schema 2020-12 (3.1 schemas are already 2020-12). A side
+// table remembers where each translated node came from, so that a validation error can point at
+// the schema in the source file.
 
 import { appendPointer } from '../openapi/json-pointer';
 import type { SpecVersion } from '../openapi/model';
@@ -16,11 +15,6 @@ export interface SchemaOrigin {
   pointer: string;
 }
 
-export interface TranslatedSchema {
-  schema: Record<string, unknown> | boolean;
-  origins: WeakMap<object, SchemaOrigin>;
-}
-
 type Json = Record<string, unknown>;
 
 const DROP_KEYS = new Set(['example', 'discriminator', 'xml', 'externalDocs', 'nullable', 'x-nullable', 'deprecated']);
@@ -28,15 +22,21 @@ const SCHEMA_MAP_KEYS = ['properties', 'patternProperties', '$defs', 'definition
 const SCHEMA_KEYS = ['additionalProperties', 'not', 'if', 'then', 'else', 'contains', 'propertyNames', 'unevaluatedProperties', 'unevaluatedItems', 'additionalItems'];
 const SCHEMA_LIST_KEYS = ['allOf', 'anyOf', 'oneOf', 'prefixItems'];
 
+/** Gives each `$ref` target one shared, separately compiled schema and returns the id to refer to it by. */
+export type RefRegistry = (target: { uri: string; pointer: string }) => string;
+
+/**
+ * Translates one schema. `$ref`s are not inlined: they become references to ids handed out by
+ * `registry`, so that a component used by 500 operations is translated and compiled once.
+ */
 export function translateSchema(
   resolver: RefResolver,
   root: { uri: string; pointer: string; value: unknown },
   dialect: SpecVersion,
   direction: Direction,
-): TranslatedSchema {
-  const origins = new WeakMap<object, SchemaOrigin>();
-  const defs: Json = {};
-  const defNames = new Map<string, string>();
+  registry: RefRegistry,
+  origins: WeakMap<object, SchemaOrigin>,
+): Record<string, unknown> {
   const legacy = dialect !== '3.1';
 
   const translate = (value: unknown, uri: string, pointer: string, depth: number): unknown => {
@@ -44,7 +44,8 @@ export function translateSchema(
     if (!isRecord(value)) return {};
     if (depth > 200) return {};
     if (isRefObject(value)) {
-      const ref = refTo(value.$ref, uri);
+      const ref: Json = { $ref: registry(resolver.target(uri, value.$ref)) };
+      origins.set(ref, { uri, pointer });
       const siblings = Object.keys(value).filter((k) => k !== '$ref' && !k.startsWith('x-') && k !== 'description' && k !== 'summary');
       // 3.0 ignores siblings of $ref; 3.1 applies them alongside it.
       if (legacy || siblings.length === 0) return ref;
@@ -57,7 +58,7 @@ export function translateSchema(
     const out: Json = {};
     origins.set(out, { uri, pointer });
     for (const [k, v] of Object.entries(value)) {
-      if (DROP_KEYS.has(k) || k.startsWith('x-')) continue;
+      if (DROP_KEYS.has(k) || k.startsWith('x-') || k === '$id' || k === '$schema') continue;
       if (SCHEMA_MAP_KEYS.includes(k) && isRecord(v)) {
         const m: Json = {};
         for (const [name, sub] of Object.entries(v)) m[name] = translate(sub, uri, appendPointer(pointer, k, name), depth + 1);
@@ -80,35 +81,10 @@ export function translateSchema(
     return out;
   };
 
-  const refTo = (ref: string, fromUri: string): Json => {
-    const target = resolver.target(fromUri, ref);
-    const key = `${target.uri}#${target.pointer}`;
-    let name = defNames.get(key);
-    if (!name) {
-      name = `d${defNames.size}`;
-      defNames.set(key, name);
-      const value = resolver.valueAt(target.uri, target.pointer);
-      // Unresolvable refs accept anything: the loader already reported them.
-      defs[name] = value === undefined ? {} : translate(value, target.uri, target.pointer, 0);
-    }
-    return { $ref: `#/$defs/${name}` };
-  };
-
   const translated = translate(root.value, root.uri, root.pointer, 0);
-  let schema: Json | boolean;
-  if (typeof translated === 'boolean') schema = translated;
-  else {
-    schema = isRecord(translated) ? translated : {};
-    if (Object.keys(defs).length > 0) {
-      // The root itself may be a bare $ref: wrap so that $defs can sit next to it.
-      const wrapper: Json = { ...schema, $defs: { ...(isRecord(schema.$defs) ? schema.$defs : {}), ...defs } };
-      const origin = origins.get(schema);
-      if (origin) origins.set(wrapper, origin);
-      else origins.set(wrapper, { uri: root.uri, pointer: root.pointer });
-      schema = wrapper;
-    }
-  }
-  return { schema, origins };
+  if (translated === true) return {};
+  if (translated === false) return { not: {} };
+  return isRecord(translated) ? translated : {};
 }
 
 function legacyFixes(src: Json, out: Json): void {

@@ -6,11 +6,11 @@ import Ajv2020 from 'ajv/dist/2020';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { decodePointer } from '../openapi/json-pointer';
-import type { SchemaRef } from '../openapi/model';
+import type { SchemaRef, SpecVersion } from '../openapi/model';
 import type { ParsedDocument } from '../openapi/parsed-document';
 import { RefResolver, isRecord, isRefObject } from '../openapi/refs';
 import { addOpenApiFormats } from './formats';
-import type { Direction, SchemaOrigin } from './translate';
+import type { Direction, RefRegistry, SchemaOrigin } from './translate';
 import { translateSchema } from './translate';
 
 export interface SchemaViolation {
@@ -28,31 +28,37 @@ export interface SchemaViolation {
 
 interface Compiled {
   validate: ValidateFunction | undefined;
-  origins: WeakMap<object, SchemaOrigin>;
-  root: unknown;
   error?: string;
 }
 
 const MAX_VIOLATIONS = 20;
+// Ids only name schemas inside this ajv instance; nothing is fetched.
+const ID_BASE = 'https://tapline.invalid/schema/';
 
 export class SchemaValidator {
   private readonly ajv: Ajv2020;
   private readonly resolver: RefResolver;
   private readonly cache = new Map<string, Compiled>();
+  private readonly ids = new Map<string, string>();
+  private readonly origins = new WeakMap<object, SchemaOrigin>();
 
-  constructor(documents: ReadonlyMap<string, ParsedDocument>) {
+  constructor(
+    documents: ReadonlyMap<string, ParsedDocument>,
+    private readonly dialect: SpecVersion = '3.0',
+  ) {
     this.resolver = new RefResolver(documents);
-    this.ajv = new Ajv2020({ strict: false, allErrors: true, logger: false, validateFormats: true, unicodeRegExp: false });
+    // verbose: errors carry `parentSchema`, the translated node, which maps back to the source.
+    // inlineRefs: false keeps shared components compiled once instead of copied into each user.
+    this.ajv = new Ajv2020({ strict: false, allErrors: true, verbose: true, inlineRefs: false, logger: false, validateFormats: true, unicodeRegExp: false });
     addFormats(this.ajv);
     addOpenApiFormats(this.ajv);
   }
 
   /** Violations of `value` against `schema`; [] when valid or when the schema cannot be compiled. */
   validate(schema: SchemaRef, value: unknown, direction: Direction): SchemaViolation[] {
-    const compiled = this.compile(schema, direction);
-    const validate = compiled.validate;
+    const validate = this.compile(schema, direction).validate;
     if (!validate || validate(value)) return [];
-    return (validate.errors ?? []).slice(0, MAX_VIOLATIONS).map((e) => this.toViolation(e, compiled, value, schema));
+    return (validate.errors ?? []).slice(0, MAX_VIOLATIONS).map((e) => this.toViolation(e, value, schema));
   }
 
   /** Compile error for a schema, if it has one (reported once by the diff as a spec problem). */
@@ -74,27 +80,43 @@ export class SchemaValidator {
       : `${direction}|${synthetic ? 'synthetic' : 'at'}|${schema.ref.uri}#${schema.ref.pointer}`;
     let c = this.cache.get(key);
     if (c) return c;
-    const source = target ? { uri: target.uri, pointer: target.pointer, value: this.resolver.valueAt(target.uri, target.pointer) ?? {} } : { uri: schema.ref.uri, pointer: schema.ref.pointer, value: raw };
-    const t = translateSchema(this.resolver, source, schema.dialect, direction);
     try {
-      c = { validate: this.ajv.compile(t.schema), origins: t.origins, root: t.schema };
+      const registry = this.registry(schema.dialect, direction);
+      if (target) {
+        const id = registry(target);
+        c = { validate: this.ajv.getSchema(id) };
+      } else {
+        const source = { uri: schema.ref.uri, pointer: schema.ref.pointer, value: raw };
+        c = { validate: this.ajv.compile(translateSchema(this.resolver, source, schema.dialect, direction, registry, this.origins)) };
+      }
     } catch (e) {
-      c = { validate: undefined, origins: t.origins, root: t.schema, error: e instanceof Error ? e.message : String(e) };
+      c = { validate: undefined, error: e instanceof Error ? e.message : String(e) };
     }
     this.cache.set(key, c);
     return c;
   }
 
-  private toViolation(e: ErrorObject, c: Compiled, value: unknown, schema: SchemaRef): SchemaViolation {
-    const segs = decodePointer(e.schemaPath);
-    // Walk to the object that holds the failing keyword, remembering the last node with an origin.
-    let node: unknown = c.root;
-    let origin: SchemaOrigin = (isRecord(node) && c.origins.get(node)) || { uri: schema.ref.uri, pointer: schema.ref.pointer };
-    for (const seg of segs.slice(0, -1)) {
-      node = Array.isArray(node) ? node[Number(seg)] : isRecord(node) ? node[seg] : undefined;
-      if (node === undefined) break;
-      if (isRecord(node)) origin = c.origins.get(node) ?? origin;
-    }
+  private registry(dialect: SpecVersion, direction: Direction): RefRegistry {
+    const register: RefRegistry = (target) => {
+      const key = `${direction}|${target.uri}#${target.pointer}`;
+      let id = this.ids.get(key);
+      if (id) return id;
+      id = `${ID_BASE}${direction}/${this.ids.size}`;
+      this.ids.set(key, id);
+      const value = this.resolver.valueAt(target.uri, target.pointer);
+      // Unresolvable refs accept anything: the loader already reported them.
+      const translated = value === undefined ? {} : translateSchema(this.resolver, { ...target, value }, dialect ?? this.dialect, direction, register, this.origins);
+      const withId = { ...translated, $id: id };
+      this.origins.set(withId, this.origins.get(translated) ?? target);
+      this.ajv.addSchema(withId);
+      return id;
+    };
+    return register;
+  }
+
+  private toViolation(e: ErrorObject, value: unknown, schema: SchemaRef): SchemaViolation {
+    const parent = e.parentSchema;
+    const origin: SchemaOrigin = (parent && this.origins.get(parent)) || { uri: schema.ref.uri, pointer: schema.ref.pointer };
     const at = valueAt(value, e.instancePath);
     const where = e.instancePath === '' ? 'body' : e.instancePath;
     let message = `${where} ${e.message ?? 'is invalid'}`;

@@ -1,0 +1,90 @@
+// What every rule gets: the spec, the validator, a way to turn uri+pointer into a source location,
+// and a sink that merges repeated findings (same id) into one with a count and sample ids.
+
+import type { LoadedSpec, NodeRef, OperationModel, SourceLocation, SpecModel } from '../openapi/model';
+import { RefResolver } from '../openapi/refs';
+import type { Transaction } from '../protocol/transaction';
+import { SchemaValidator } from '../schema/validator';
+import type { DiffFinding, FindingCode, FindingSeverity, FixData } from './finding';
+import { DEFAULT_SEVERITIES } from './finding';
+
+export const MAX_SAMPLE_IDS = 5;
+
+export interface DraftFinding {
+  code: FindingCode;
+  /** What makes two findings of one code the same problem (property path, status, …). */
+  detail: string;
+  message: string;
+  method: string;
+  path: string;
+  service?: string;
+  operation?: OperationModel;
+  at?: NodeRef | { uri: string; pointer: string };
+  tx: Transaction;
+  fixes?: FixData[];
+}
+
+export class DiffContext {
+  readonly resolver: RefResolver;
+  private readonly findings = new Map<string, DiffFinding>();
+
+  constructor(
+    readonly spec: LoadedSpec,
+    readonly model: SpecModel,
+    readonly validator: SchemaValidator,
+    private readonly severities: Partial<Record<FindingCode, FindingSeverity | 'off'>>,
+  ) {
+    this.resolver = new RefResolver(spec.documents);
+  }
+
+  locate(at: { uri: string; pointer: string; location?: SourceLocation } | undefined): SourceLocation | undefined {
+    if (!at) return undefined;
+    // Findings point at the key (`get:`, `'200':`, `name:`) rather than a whole multi-line value.
+    // The node may not exist yet (e.g. `responses` missing): fall back to the nearest ancestor.
+    let pointer = at.pointer;
+    for (;;) {
+      const loc = this.resolver.node(at.uri, pointer, true).location;
+      if (loc || pointer === '') return loc;
+      pointer = pointer.slice(0, pointer.lastIndexOf('/'));
+    }
+  }
+
+  emit(d: DraftFinding): void {
+    const severity = this.severities[d.code] ?? DEFAULT_SEVERITIES[d.code];
+    if (severity === 'off') return;
+    const id = `${d.code}|${d.method} ${d.path}|${d.detail}`;
+    const existing = this.findings.get(id);
+    if (existing) {
+      existing.count++;
+      if (existing.sampleIds.length < MAX_SAMPLE_IDS && !existing.sampleIds.includes(d.tx.id)) existing.sampleIds.push(d.tx.id);
+      return;
+    }
+    this.findings.set(id, {
+      id,
+      code: d.code,
+      severity,
+      message: d.message,
+      method: d.method,
+      path: d.path,
+      service: d.service,
+      operation: d.operation?.key,
+      location: this.locate(d.at),
+      count: 1,
+      sampleIds: [d.tx.id],
+      fixes: d.fixes ?? [],
+    });
+  }
+
+  /** For findings that need all their transactions at once (unused-operation, inferred fixes). */
+  emitAggregate(f: Omit<DiffFinding, 'severity' | 'id'> & { detail: string }): void {
+    const severity = this.severities[f.code] ?? DEFAULT_SEVERITIES[f.code];
+    if (severity === 'off') return;
+    const id = `${f.code}|${f.method} ${f.path}|${f.detail}`;
+    const { detail: _detail, ...rest } = f;
+    this.findings.set(id, { ...rest, id, severity });
+  }
+
+  results(): DiffFinding[] {
+    return [...this.findings.values()];
+  }
+}

@@ -1,0 +1,65 @@
+// The diff: (spec, transactions) → findings. Pure; the language server and the CLI both call it.
+
+import { Router } from '../match/router';
+import type { LoadedSpec } from '../openapi/model';
+import type { Transaction } from '../protocol/transaction';
+import { SchemaValidator } from '../schema/validator';
+import { DiffContext } from './context';
+import type { DiffFinding, FindingCode, FindingSeverity } from './finding';
+import { FINDING_CODES, SEVERITY_RANK } from './finding';
+import { groupTransactions } from './group';
+import { bodyRules } from './rules-bodies';
+import { endpointRules } from './rules-endpoints';
+import { parameterRules } from './rules-parameters';
+import { securityRules } from './rules-security';
+
+export interface DiffOptions {
+  /** Per-code severity, or 'off'. */
+  severities?: Partial<Record<FindingCode, FindingSeverity | 'off'>>;
+  /** Reuse across diffs of the same loaded spec (compiled schemas are cached inside). */
+  router?: Router;
+  validator?: SchemaValidator;
+}
+
+/** Router and validator for one loaded spec; keep it while the spec is unchanged. */
+export interface SpecSession {
+  spec: LoadedSpec;
+  router: Router;
+  validator: SchemaValidator;
+}
+
+export function createSession(spec: LoadedSpec): SpecSession | undefined {
+  if (!spec.model) return undefined;
+  return { spec, router: new Router(spec.model), validator: new SchemaValidator(spec.documents) };
+}
+
+export function diffSpec(spec: LoadedSpec, transactions: readonly Transaction[], options: DiffOptions = {}): DiffFinding[] {
+  const model = spec.model;
+  if (!model) return [];
+  const router = options.router ?? new Router(model);
+  const validator = options.validator ?? new SchemaValidator(spec.documents);
+  const ctx = new DiffContext(spec, model, validator, options.severities ?? {});
+  const grouped = groupTransactions(router, model, transactions);
+  endpointRules(ctx, grouped);
+  for (const [op, matched] of grouped.byOperation) {
+    bodyRules(ctx, op, matched);
+    parameterRules(ctx, op, matched);
+    securityRules(ctx, op, matched.map((m) => m.tx), op.path);
+  }
+  for (const g of grouped.undocumentedEndpoints.values()) securityRules(ctx, undefined, g.txs, g.template);
+  for (const g of grouped.undocumentedMethods.values()) securityRules(ctx, undefined, g.txs, g.pathItem.path);
+  return sortFindings(ctx.results());
+}
+
+const CODE_ORDER = new Map<string, number>(FINDING_CODES.map((c, i) => [c, i]));
+
+export function sortFindings(findings: DiffFinding[]): DiffFinding[] {
+  return findings.sort(
+    (a, b) =>
+      SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+      (a.location?.uri ?? '').localeCompare(b.location?.uri ?? '') ||
+      (a.location?.offsets.start ?? 0) - (b.location?.offsets.start ?? 0) ||
+      (CODE_ORDER.get(a.code) ?? 0) - (CODE_ORDER.get(b.code) ?? 0) ||
+      a.id.localeCompare(b.id),
+  );
+}

@@ -1,0 +1,174 @@
+// undocumented-status, undocumented-content-type, request-body-mismatch, response-body-mismatch.
+
+import { appendPointer } from '../openapi/json-pointer';
+import type { MediaTypeModel, OperationModel, ResponseModel } from '../openapi/model';
+import type { Transaction } from '../protocol/transaction';
+import { inferSchema } from '../schema/infer';
+import type { Direction } from '../schema/translate';
+import type { SchemaViolation } from '../schema/validator';
+import { jsonType } from '../schema/validator';
+import type { DiffContext } from './context';
+import { MAX_SAMPLE_IDS } from './context';
+import type { FixData } from './finding';
+import type { MatchedTx } from './group';
+import { inferResponse, schemaOf } from './infer-operation';
+import { bodyMediaType, findMediaType, findStatus, hasBody, isJsonMediaType, jsonBody } from './observation';
+
+export function bodyRules(ctx: DiffContext, op: OperationModel, matched: readonly MatchedTx[]): void {
+  const method = op.method.toUpperCase();
+  const opAt = { uri: op.ref.uri, pointer: op.ref.pointer };
+  const unknownStatus = new Map<number, Transaction[]>();
+  const unknownTypes = new Map<string, { owner: { uri: string; pointer: string }; where: string; mt: string; txs: Transaction[]; request: boolean }>();
+
+  for (const { tx } of matched) {
+    // Request body
+    const req = tx.request;
+    if (hasBody(req.body)) {
+      const mt = bodyMediaType(req.body, req.headers) ?? 'application/octet-stream';
+      const media = op.requestBody ? findMediaType(op.requestBody.content, mt) : undefined;
+      if (!media) {
+        const owner = op.requestBody ? target(ctx, op.requestBody.ref) : { uri: op.ref.uri, pointer: appendPointer(op.ref.pointer, 'requestBody') };
+        const key = `request|${mt}`;
+        const entry = unknownTypes.get(key) ?? { owner, where: 'request', mt, txs: [], request: true };
+        entry.txs.push(tx);
+        unknownTypes.set(key, entry);
+      } else validateBody(ctx, op, tx, media, req.body, 'request', 'Request');
+    } else if (op.requestBody?.required && !['GET', 'HEAD', 'DELETE'].includes(method)) {
+      ctx.emit({
+        code: 'request-body-mismatch',
+        detail: 'missing',
+        message: `${op.key}: the request body is required but requests without one were seen`,
+        method,
+        path: op.path,
+        service: tx.service,
+        operation: op,
+        at: op.requestBody.ref,
+        tx,
+      });
+    }
+    // Response
+    const res = tx.response;
+    if (!res) continue;
+    const response = findStatus(op.responses, res.status);
+    if (!response) {
+      const list = unknownStatus.get(res.status) ?? [];
+      list.push(tx);
+      unknownStatus.set(res.status, list);
+      continue;
+    }
+    if (!hasBody(res.body) || res.status === 204 || res.status === 304 || method === 'HEAD') continue;
+    const mt = bodyMediaType(res.body, res.headers) ?? 'application/octet-stream';
+    const media = findMediaType(response.content, mt);
+    if (!media) {
+      const owner = target(ctx, response.ref);
+      const key = `response|${response.status}|${mt}`;
+      const entry = unknownTypes.get(key) ?? { owner, where: `response ${response.status}`, mt, txs: [], request: false };
+      entry.txs.push(tx);
+      unknownTypes.set(key, entry);
+    } else validateBody(ctx, op, tx, media, res.body, 'response', `Response ${res.status}`, response);
+  }
+
+  for (const [status, txs] of unknownStatus) {
+    ctx.emitAggregate({
+      code: 'undocumented-status',
+      detail: String(status),
+      message: `${op.key} returned ${status} (${txs.length}×), which is not described${op.responses.has('default') ? '' : ' and there is no default response'}`,
+      method,
+      path: op.path,
+      service: txs[0]?.service,
+      operation: op.key,
+      location: ctx.locate({ uri: op.ref.uri, pointer: appendPointer(op.ref.pointer, 'responses') }),
+      count: txs.length,
+      sampleIds: txs.slice(0, MAX_SAMPLE_IDS).map((t) => t.id),
+      fixes: [{ kind: 'add-response', operation: opAt, response: inferResponse(String(status), txs) }],
+    });
+  }
+  for (const u of unknownTypes.values()) {
+    const bodies = u.txs.map((t) => (u.request ? t.request.body : t.response?.body));
+    ctx.emitAggregate({
+      code: 'undocumented-content-type',
+      detail: `${u.where}|${u.mt}`,
+      message: `${op.key}: ${u.where} has content type ${u.mt} (${u.txs.length}×), which is not described`,
+      method,
+      path: op.path,
+      service: u.txs[0]?.service,
+      operation: op.key,
+      location: ctx.locate(u.owner),
+      count: u.txs.length,
+      sampleIds: u.txs.slice(0, MAX_SAMPLE_IDS).map((t) => t.id),
+      fixes: [{ kind: 'add-media-type', owner: u.owner, mediaType: u.mt, schema: schemaOf(bodies, u.mt) }],
+    });
+  }
+}
+
+/** Edits to a node reached through `$ref` belong in the file that holds the target. */
+function target(ctx: DiffContext, ref: { uri: string; pointer: string }): { uri: string; pointer: string } {
+  const r = ctx.resolver.follow(ref.uri, ref.pointer);
+  return r ? { uri: r.uri, pointer: r.pointer } : { uri: ref.uri, pointer: ref.pointer };
+}
+
+function validateBody(
+  ctx: DiffContext,
+  op: OperationModel,
+  tx: Transaction,
+  media: MediaTypeModel,
+  body: Transaction['request']['body'],
+  direction: Direction,
+  label: string,
+  response?: ResponseModel,
+): void {
+  if (!media.schema) return;
+  const mt = bodyMediaType(body, direction === 'request' ? tx.request.headers : tx.response?.headers ?? []);
+  if (!isJsonMediaType(mt)) return;
+  const parsed = jsonBody(body);
+  if (!parsed.ok) return;
+  const code = direction === 'request' ? 'request-body-mismatch' : 'response-body-mismatch';
+  for (const v of ctx.validator.validate(media.schema, parsed.value, direction)) {
+    const fix = fixFor(v);
+    ctx.emit({
+      code,
+      detail: `${response?.status ?? ''}|${v.schema.uri}#${v.schema.pointer}|${v.keyword}|${v.instancePath.replace(/\/\d+(?=\/|$)/g, '/*')}|${paramKey(v)}`,
+      message: `${label} of ${op.key}: ${v.message}`,
+      method: op.method.toUpperCase(),
+      path: op.path,
+      service: tx.service,
+      operation: op,
+      at: { uri: v.schema.uri, pointer: locationPointer(v) },
+      tx,
+      fixes: fix ? [fix] : [],
+    });
+  }
+}
+
+function paramKey(v: SchemaViolation): string {
+  const p = v.params;
+  return String(p.missingProperty ?? p.additionalProperty ?? (v.keyword === 'enum' ? JSON.stringify(v.value) : v.keyword === 'type' ? jsonType(v.value) : ''));
+}
+
+function locationPointer(v: SchemaViolation): string {
+  const p = v.schema.pointer;
+  if (v.keyword === 'required' || v.keyword === 'enum' || v.keyword === 'type') return appendPointer(p, v.keyword);
+  if (v.keyword === 'additionalProperties') return appendPointer(p, 'additionalProperties');
+  return p;
+}
+
+function fixFor(v: SchemaViolation): FixData | undefined {
+  const schema = { uri: v.schema.uri, pointer: v.schema.pointer };
+  switch (v.keyword) {
+    case 'required':
+      return { kind: 'make-optional', schema, property: String(v.params.missingProperty) };
+    case 'type':
+      return { kind: 'widen-type', schema, addType: jsonType(v.value) };
+    case 'enum':
+      return { kind: 'add-enum-value', schema, value: v.value };
+    case 'additionalProperties':
+    case 'unevaluatedProperties': {
+      const property = String(v.params.additionalProperty ?? v.params.unevaluatedProperty);
+      const parent = v.value;
+      const value = parent !== null && typeof parent === 'object' ? (parent as Record<string, unknown>)[property] : undefined;
+      return { kind: 'add-property', schema, property, propertySchema: inferSchema([value]) };
+    }
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,86 @@
+// undocumented-parameter and missing-required-parameter.
+
+import { appendPointer } from '../openapi/json-pointer';
+import type { OperationModel, ParameterModel } from '../openapi/model';
+import type { DiffContext } from './context';
+import type { MatchedTx } from './group';
+import { scalarSchema } from './infer-operation';
+import { header } from './observation';
+
+// Headers that infrastructure adds or that OpenAPI describes elsewhere (content negotiation, auth).
+const IGNORED_HEADERS = /^(x-forwarded-.*|x-real-ip|x-request-id|x-correlation-id|x-amzn-.*|x-amz-.*|x-b3-.*|x-cloud-trace-context|x-envoy-.*|x-datadog-.*|x-requested-with|x-csrf-token|x-xsrf-token)$/;
+const NOT_PARAMETERS = new Set(['accept', 'content-type', 'authorization']);
+
+export function parameterRules(ctx: DiffContext, op: OperationModel, matched: readonly MatchedTx[]): void {
+  const method = op.method.toUpperCase();
+  const declared = (where: ParameterModel['in'], name: string): boolean =>
+    op.parameters.some((p) => p.in === where && (where === 'header' ? p.name.toLowerCase() === name.toLowerCase() : p.name === name));
+  // Parameters that security schemes already describe.
+  const schemeParams = new Set<string>();
+  for (const s of ctx.model.securitySchemes.values()) if (s.type === 'apiKey' && s.paramName) schemeParams.add(`${s.in}:${s.in === 'header' ? s.paramName.toLowerCase() : s.paramName}`);
+  const opAt = { uri: op.ref.uri, pointer: op.ref.pointer };
+  const paramsAt = { uri: op.ref.uri, pointer: appendPointer(op.ref.pointer, 'parameters') };
+
+  for (const { tx } of matched) {
+    const cookies = cookieNames(header(tx.request.headers, 'cookie'));
+    for (const q of tx.request.queryParams) {
+      if (declared('query', q.name) || schemeParams.has(`query:${q.name}`)) continue;
+      ctx.emit({
+        code: 'undocumented-parameter',
+        detail: `query|${q.name}`,
+        message: `${op.key}: query parameter '${q.name}' is sent but not described`,
+        method,
+        path: op.path,
+        service: tx.service,
+        operation: op,
+        at: paramsAt,
+        tx,
+        fixes: [{ kind: 'add-parameter', operation: opAt, parameter: { name: q.name, in: 'query', required: false, schema: scalarSchema([q.value]) } }],
+      });
+    }
+    for (const h of tx.request.headers) {
+      const name = h.name.toLowerCase();
+      if (!name.startsWith('x-') || IGNORED_HEADERS.test(name) || declared('header', name) || schemeParams.has(`header:${name}`)) continue;
+      ctx.emit({
+        code: 'undocumented-parameter',
+        detail: `header|${name}`,
+        message: `${op.key}: header '${h.name}' is sent but not described`,
+        method,
+        path: op.path,
+        service: tx.service,
+        operation: op,
+        at: paramsAt,
+        tx,
+        fixes: [{ kind: 'add-parameter', operation: opAt, parameter: { name: h.name, in: 'header', required: false, schema: { type: 'string' } } }],
+      });
+    }
+    for (const p of op.parameters) {
+      if (!p.required || p.in === 'path') continue;
+      const present =
+        p.in === 'query'
+          ? tx.request.queryParams.some((q) => q.name === p.name)
+          : p.in === 'header'
+            ? NOT_PARAMETERS.has(p.name.toLowerCase()) || header(tx.request.headers, p.name) !== undefined
+            : cookies === undefined || cookies.has(p.name);
+      if (present) continue;
+      ctx.emit({
+        code: 'missing-required-parameter',
+        detail: `${p.in}|${p.name}`,
+        message: `${op.key}: required ${p.in} parameter '${p.name}' was missing from requests`,
+        method,
+        path: op.path,
+        service: tx.service,
+        operation: op,
+        at: p.ref,
+        tx,
+      });
+    }
+  }
+}
+
+/** Cookie names, or undefined when the header was redacted (names unknown). */
+function cookieNames(value: string | undefined): Set<string> | undefined {
+  if (value === undefined) return new Set();
+  if (!value.includes('=')) return undefined;
+  return new Set(value.split(';').map((c) => c.split('=')[0]?.trim() ?? '').filter((n) => n !== ''));
+}
