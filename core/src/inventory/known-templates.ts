@@ -25,8 +25,12 @@ function escapeRegExp(text: string): string {
 }
 
 export function splitPath(path: string): string[] {
-  const withoutQuery = path.split(/[?#]/, 1)[0] ?? '';
-  const parts = withoutQuery.split('/');
+  let end = path.length;
+  const q = path.indexOf('?');
+  if (q >= 0) end = q;
+  const h = path.indexOf('#');
+  if (h >= 0 && h < end) end = h;
+  const parts = (end === path.length ? path : path.slice(0, end)).split('/');
   if (parts[0] === '') parts.shift();
   if (parts.length === 1 && parts[0] === '') return [];
   return parts;

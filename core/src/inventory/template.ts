@@ -87,10 +87,15 @@ export class PathTemplater {
 
   /** The template for a concrete path, or for an older template when re-templating. */
   template(path: string): string {
+    return this.resolve(path).template;
+  }
+
+  /** The template and whether it came from a declared (OpenAPI) template. */
+  resolve(path: string): { template: string; declared: boolean } {
     const declared = this.known.count > 0 ? this.known.match(path) : undefined;
-    if (declared !== undefined) return declared;
+    if (declared !== undefined) return { template: declared, declared: true };
     const segments = splitPath(path);
-    return renderTemplate(segments, this.trie.paramMask(segments));
+    return { template: renderTemplate(segments, this.trie.paramMask(segments)), declared: false };
   }
 
   /** observe() then template(), the common case for each new transaction. */

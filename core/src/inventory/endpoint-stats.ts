@@ -1,0 +1,107 @@
+// Everything the inventory keeps about one endpoint (service + method + template), with a
+// merge for when templating learns that two endpoints are one.
+
+import type { RedactionKind, Transaction } from '../protocol/transaction';
+import { authSchemesOf, requestContentType, responseContentType } from './auth-schemes';
+import type { AuthScheme, EndpointObservation, EndpointSummary } from './inventory-types';
+import { SampleSet, type SampleLimits } from './samples';
+import { LatencySketch } from './sketch';
+
+export interface EndpointLimits extends SampleLimits {
+  /** Distinct content types kept per direction. */
+  maxContentTypes: number;
+  sketchAccuracy: number;
+}
+
+function addBounded<T>(set: Set<T>, value: T | undefined, max: number): void {
+  if (value !== undefined && set.size < max) set.add(value);
+}
+
+export class EndpointStats {
+  count = 0;
+  /** Status code → count; statuses are 3-digit codes (or 0), so at most ~500 keys. */
+  readonly statuses = new Map<number, number>();
+  readonly sketch: LatencySketch;
+  firstSeen = Infinity;
+  lastSeen = -Infinity;
+  readonly requestTypes = new Set<string>();
+  readonly responseTypes = new Set<string>();
+  readonly authSchemes = new Set<AuthScheme>();
+  readonly redactionKinds = new Set<RedactionKind>();
+  readonly samples: SampleSet;
+
+  constructor(
+    readonly service: string,
+    readonly method: string,
+    public template: string,
+    public declared: boolean,
+    private readonly limits: EndpointLimits,
+  ) {
+    this.sketch = new LatencySketch(limits.sketchAccuracy);
+    this.samples = new SampleSet(limits);
+  }
+
+  get id(): string {
+    return endpointId(this.service, this.method, this.template);
+  }
+
+  /** `sample` is the bounded copy of `t`, or undefined to skip sampling. */
+  add(t: Transaction, sample: Transaction | undefined): void {
+    this.count++;
+    const status = t.response?.status ?? 0;
+    this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1);
+    if (t.response !== undefined) this.sketch.add(t.durationMs);
+    if (t.startedAt < this.firstSeen) this.firstSeen = t.startedAt;
+    if (t.startedAt > this.lastSeen) this.lastSeen = t.startedAt;
+    addBounded(this.requestTypes, requestContentType(t), this.limits.maxContentTypes);
+    addBounded(this.responseTypes, responseContentType(t), this.limits.maxContentTypes);
+    if (t.request.headers.length > 0 || t.request.queryParams.length > 0) {
+      for (const scheme of authSchemesOf(t)) this.authSchemes.add(scheme);
+    }
+    for (const r of t.redactions) this.redactionKinds.add(r.kind);
+    if (sample !== undefined) this.samples.add(sample);
+  }
+
+  merge(other: EndpointStats): void {
+    this.count += other.count;
+    for (const [status, n] of other.statuses) this.statuses.set(status, (this.statuses.get(status) ?? 0) + n);
+    this.sketch.merge(other.sketch);
+    this.firstSeen = Math.min(this.firstSeen, other.firstSeen);
+    this.lastSeen = Math.max(this.lastSeen, other.lastSeen);
+    for (const v of other.requestTypes) addBounded(this.requestTypes, v, this.limits.maxContentTypes);
+    for (const v of other.responseTypes) addBounded(this.responseTypes, v, this.limits.maxContentTypes);
+    for (const v of other.authSchemes) this.authSchemes.add(v);
+    for (const v of other.redactionKinds) this.redactionKinds.add(v);
+    this.samples.merge(other.samples);
+    this.declared ||= other.declared;
+  }
+
+  summary(): EndpointSummary {
+    const statuses: Record<string, number> = {};
+    for (const [status, n] of [...this.statuses].sort((a, b) => a[0] - b[0])) statuses[String(status)] = n;
+    return {
+      id: this.id,
+      service: this.service,
+      method: this.method,
+      template: this.template,
+      declared: this.declared,
+      count: this.count,
+      statuses,
+      latency: this.sketch.summary(),
+      firstSeen: this.firstSeen,
+      lastSeen: this.lastSeen,
+      requestContentTypes: [...this.requestTypes],
+      responseContentTypes: [...this.responseTypes],
+      authSchemes: [...this.authSchemes],
+      redactionKinds: [...this.redactionKinds],
+    };
+  }
+
+  observation(): EndpointObservation {
+    return { ...this.summary(), sketch: this.sketch.toJSON(), samples: this.samples.list() };
+  }
+}
+
+export function endpointId(service: string, method: string, template: string): string {
+  return `${service} ${method} ${template}`;
+}
