@@ -1,24 +1,20 @@
-// The API Explorer panel. Everything shown here is built with DOM text APIs (textContent,
-// createElement): traffic is attacker-controlled and never becomes markup.
+// The API Explorer panel's entry point. Everything shown is rendered with Lit text bindings or DOM
+// text APIs (textContent, createElementNS): traffic is attacker-controlled and never becomes markup.
+import { css } from 'lit';
+import { ExplorerApp } from './explorer-app';
+import { vscodeHost } from './vscode-api';
 
-interface VsCodeApi {
-  postMessage(message: unknown): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
+// The page shell has no stylesheet (the CSP allows none inline): size it with a constructable one.
+const pageStyles = css`
+  html, body { height: 100%; }
+  body { margin: 0; overflow: hidden; background: var(--vscode-editor-background); }
+  #app { height: 100%; }
+`;
 
-const vscode = acquireVsCodeApi();
+const sheet = pageStyles.styleSheet;
+if (sheet) document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
 
-function render(root: HTMLElement): void {
-  const heading = document.createElement('h1');
-  heading.textContent = 'API Explorer';
-  const empty = document.createElement('p');
-  empty.className = 'empty';
-  empty.textContent = 'No traffic yet. Connect to a sensor or import a HAR file to see your API endpoints here.';
-  root.replaceChildren(heading, empty);
-}
-
-const app = document.getElementById('app');
-if (app) render(app);
-vscode.postMessage({ type: 'ready' });
+const root = document.getElementById('app') ?? document.body;
+const app = new ExplorerApp();
+root.replaceChildren(app);
+app.connect(vscodeHost());

@@ -1,0 +1,249 @@
+// The API Explorer's root element: keeps the data the extension sends, the UI state that survives
+// a reload (vscode.setState), and switches between the endpoints table, the live stream and the
+// endpoint detail.
+import { LitElement, css, html } from 'lit';
+import './endpoint-detail';
+import './endpoint-table';
+import './transaction-stream';
+import { formatCount } from './format';
+import { readInbound, type Inbound } from './messages';
+import type { EndpointDetail, EndpointRow, FindingView, PersistedState, SortSpec, StreamFilter, Tab } from './model';
+import { readState } from './state';
+import { TransactionStream } from './stream';
+import { baseStyles } from './styles';
+import type { Host } from './vscode-api';
+
+const TABS: { id: Tab; label: string }[] = [
+  { id: 'endpoints', label: 'Endpoints' },
+  { id: 'stream', label: 'Live stream' },
+  { id: 'detail', label: 'Detail' },
+];
+
+export class ExplorerApp extends LitElement {
+  private vscode: Host | undefined;
+  private state: PersistedState = readState(undefined);
+  private readonly rowsById = new Map<string, EndpointRow>();
+  private rows: EndpointRow[] = [];
+  private rowsDirty = false;
+  private findings: FindingView[] = [];
+  private readonly stream = new TransactionStream();
+  private detail: EndpointDetail | undefined;
+  private pendingFixes = new Set<string>();
+  private filterTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Wires the element to VS Code (or a test double) and restores the saved UI state. */
+  connect(host: Host): void {
+    this.vscode = host;
+    this.state = readState(host.getState());
+    window.addEventListener('message', (e: MessageEvent<unknown>) => this.receive(e.data));
+    window.addEventListener('keydown', (e) => this.onGlobalKey(e));
+    host.post({ type: 'ready' });
+    if (this.state.selectedEndpointId !== undefined) host.post({ type: 'selectEndpoint', endpointId: this.state.selectedEndpointId });
+    this.requestUpdate();
+  }
+
+  /** Applies one message from the extension; `readInbound` has already checked its shape. */
+  apply(message: Inbound): void {
+    switch (message.type) {
+      case 'snapshot':
+        this.rowsById.clear();
+        for (const row of message.endpoints) this.rowsById.set(row.id, row);
+        this.rowsDirty = true;
+        this.stream.clear();
+        this.stream.push(message.transactions);
+        this.setFindings(message.findings);
+        break;
+      case 'delta':
+        for (const id of message.removed) this.rowsById.delete(id);
+        for (const row of message.upserted) this.rowsById.set(row.id, row);
+        this.rowsDirty = true;
+        break;
+      case 'transactions':
+        this.stream.push(message.items);
+        break;
+      case 'findings':
+        this.setFindings(message.findings);
+        break;
+      case 'selection':
+        this.state = { ...this.state, selectedEndpointId: message.endpointId, tab: 'detail' };
+        this.detail = message.detail ?? (this.detail?.endpoint.id === message.endpointId ? this.detail : undefined);
+        this.save();
+        break;
+      case 'detail':
+        if (message.detail.endpoint.id === this.state.selectedEndpointId) this.detail = message.detail;
+        break;
+    }
+    this.requestUpdate();
+  }
+
+  private receive(data: unknown): void {
+    const message = readInbound(data);
+    if (message) this.apply(message);
+  }
+
+  private setFindings(findings: FindingView[]): void {
+    this.findings = findings;
+    // A fix either removed its finding or failed; either way the button is usable again.
+    this.pendingFixes = new Set();
+  }
+
+  private save(): void {
+    this.vscode?.setState(this.state);
+  }
+
+  private setTab(tab: Tab): void {
+    if (tab === 'detail' && this.state.selectedEndpointId === undefined) return;
+    this.state = { ...this.state, tab };
+    this.save();
+    this.requestUpdate();
+  }
+
+  private openEndpoint(id: string): void {
+    this.state = { ...this.state, selectedEndpointId: id, tab: 'detail' };
+    if (this.detail?.endpoint.id !== id) this.detail = undefined;
+    this.save();
+    this.vscode?.post({ type: 'selectEndpoint', endpointId: id });
+    this.requestUpdate();
+  }
+
+  private onQuery(query: string): void {
+    this.state = { ...this.state, filter: query };
+    this.save();
+    this.requestUpdate();
+    // The extension mirrors the filter (tree, status); tell it once typing settles.
+    clearTimeout(this.filterTimer);
+    this.filterTimer = setTimeout(() => this.vscode?.post({ type: 'filterChanged', query }), 250);
+  }
+
+  private onSort(sort: SortSpec): void {
+    this.state = { ...this.state, sort };
+    this.save();
+    this.requestUpdate();
+  }
+
+  private onStreamFilter(stream: StreamFilter): void {
+    this.state = { ...this.state, stream };
+    this.save();
+    this.requestUpdate();
+  }
+
+  private onTogglePause(pause: boolean): void {
+    if (pause) this.stream.pause();
+    else this.stream.resume();
+    this.requestUpdate();
+  }
+
+  private onApplyFix(findingId: string, endpointId: string): void {
+    this.pendingFixes = new Set([...this.pendingFixes, findingId]);
+    this.vscode?.post({ type: 'applyFix', findingId, endpointId });
+    this.requestUpdate();
+  }
+
+  private onGlobalKey(e: KeyboardEvent): void {
+    const target = e.composedPath()[0];
+    const typing = target instanceof HTMLInputElement || target instanceof HTMLSelectElement || target instanceof HTMLTextAreaElement;
+    if (e.key === '/' && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) {
+      e.preventDefault();
+      if (this.state.tab === 'detail') this.setTab('endpoints');
+      void this.updateComplete.then(() => {
+        if (this.state.tab === 'stream') this.renderRoot.querySelector('tapline-transaction-stream')?.focusSearch();
+        else this.renderRoot.querySelector('tapline-endpoint-table')?.focusSearch();
+      });
+    } else if (e.key === 'Escape' && this.state.tab === 'detail' && !typing) {
+      this.backToTable();
+    }
+  }
+
+  private backToTable(): void {
+    this.setTab('endpoints');
+    void this.updateComplete.then(() => this.renderRoot.querySelector('tapline-endpoint-table')?.focusGrid());
+  }
+
+  private onTabKey(e: KeyboardEvent): void {
+    if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+    const enabled = TABS.filter((t) => t.id !== 'detail' || this.state.selectedEndpointId !== undefined);
+    const at = enabled.findIndex((t) => t.id === this.state.tab);
+    const next = enabled[(at + (e.key === 'ArrowRight' ? 1 : enabled.length - 1)) % enabled.length];
+    if (!next) return;
+    this.setTab(next.id);
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`#tab-${next.id}`)?.focus());
+  }
+
+  private currentRows(): EndpointRow[] {
+    if (this.rowsDirty) {
+      // A new array identity tells the table to filter and sort again.
+      this.rows = [...this.rowsById.values()];
+      this.rowsDirty = false;
+    }
+    return this.rows;
+  }
+
+  protected override render(): unknown {
+    const rows = this.currentRows();
+    const tab = this.state.tab;
+    const selected = this.state.selectedEndpointId;
+    const calls = rows.reduce((n, r) => n + r.calls, 0);
+    return html`
+      <header>
+        <h1>API Explorer</h1>
+        <span class="muted" role="status">${formatCount(rows.length)} endpoints · ${formatCount(calls)} calls · ${formatCount(this.findings.length)} findings</span>
+      </header>
+      <nav role="tablist" aria-label="Explorer views" @keydown=${this.onTabKey}>
+        ${TABS.map((t) => html`<button role="tab" id="tab-${t.id}" class="tab" aria-selected=${t.id === tab ? 'true' : 'false'} aria-controls="panel-${t.id}"
+            tabindex=${t.id === tab ? 0 : -1} ?disabled=${t.id === 'detail' && selected === undefined} @click=${() => this.setTab(t.id)}>${t.label}</button>`)}
+      </nav>
+      <section role="tabpanel" id="panel-endpoints" aria-labelledby="tab-endpoints" ?hidden=${tab !== 'endpoints'}>
+        <tapline-endpoint-table .rows=${rows} .query=${this.state.filter} .sort=${this.state.sort} .selectedId=${selected}
+          @query-change=${(e: CustomEvent<string>) => this.onQuery(e.detail)}
+          @sort-change=${(e: CustomEvent<SortSpec>) => this.onSort(e.detail)}
+          @open-endpoint=${(e: CustomEvent<string>) => this.openEndpoint(e.detail)}></tapline-endpoint-table>
+      </section>
+      <section role="tabpanel" id="panel-stream" aria-labelledby="tab-stream" ?hidden=${tab !== 'stream'}>
+        <tapline-transaction-stream .items=${this.stream.list} .filter=${this.state.stream} .paused=${this.stream.paused} .waiting=${this.stream.waiting}
+          @stream-filter-change=${(e: CustomEvent<StreamFilter>) => this.onStreamFilter(e.detail)}
+          @toggle-pause=${(e: CustomEvent<boolean>) => this.onTogglePause(e.detail)}
+          @open-endpoint=${(e: CustomEvent<string>) => this.openEndpoint(e.detail)}></tapline-transaction-stream>
+      </section>
+      <section role="tabpanel" id="panel-detail" aria-labelledby="tab-detail" ?hidden=${tab !== 'detail'}>
+        <tapline-endpoint-detail .detail=${this.detail?.endpoint.id === selected ? this.detail : undefined}
+          .endpoint=${selected !== undefined ? this.rowsById.get(selected) : undefined}
+          .findings=${this.findings} .pendingFixes=${this.pendingFixes}
+          @back=${() => this.backToTable()}
+          @apply-fix=${(e: CustomEvent<{ findingId: string; endpointId: string }>) => this.onApplyFix(e.detail.findingId, e.detail.endpointId)}
+          @open-in-spec=${(e: CustomEvent<string>) => this.vscode?.post({ type: 'openInSpec', endpointId: e.detail })}></tapline-endpoint-detail>
+      </section>`;
+  }
+
+  static override styles = [
+    baseStyles,
+    css`
+      :host { display: flex; flex-direction: column; height: 100%; min-height: 0; padding: 8px 0 12px; }
+      header { display: flex; align-items: baseline; gap: 16px; }
+      h1 { font-size: 1.3em; font-weight: 600; margin: 0 0 6px; }
+      nav { display: flex; gap: 2px; border-bottom: 1px solid var(--vscode-panel-border); margin-bottom: 10px; }
+      button.tab {
+        color: var(--vscode-panelTitle-inactiveForeground);
+        background: none;
+        border: none;
+        border-bottom: 1px solid transparent;
+        border-radius: 0;
+        padding: 4px 10px;
+        text-transform: uppercase;
+        font-size: 0.85em;
+        letter-spacing: 0.04em;
+      }
+      button.tab:hover { color: var(--vscode-panelTitle-activeForeground); background: none; }
+      button.tab[aria-selected='true'] { color: var(--vscode-panelTitle-activeForeground); border-bottom-color: var(--vscode-panelTitle-activeBorder); }
+      section[role='tabpanel'] { flex: 1; min-height: 0; }
+      section[hidden] { display: none; }
+    `,
+  ];
+}
+
+customElements.define('tapline-explorer', ExplorerApp);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'tapline-explorer': ExplorerApp;
+  }
+}
