@@ -1,0 +1,4 @@
+// One import for the shared messages: `import { FINDINGS_NOTIFICATION } from '../core/src/messages'`.
+export * from './finding';
+export * from './lsp';
+export * from './webview';
