@@ -1,7 +1,7 @@
 // undocumented-status, undocumented-content-type, request-body-mismatch, response-body-mismatch.
 
 import { appendPointer } from '../openapi/json-pointer';
-import type { MediaTypeModel, OperationModel, ResponseModel } from '../openapi/model';
+import type { MediaTypeModel, OperationModel, ResponseModel, SpecVersion } from '../openapi/model';
 import type { Transaction } from '../protocol/transaction';
 import { inferSchema } from '../schema/infer';
 import type { Direction } from '../schema/translate';
@@ -124,7 +124,7 @@ function validateBody(
   if (!parsed.ok) return;
   const code = direction === 'request' ? 'request-body-mismatch' : 'response-body-mismatch';
   for (const v of ctx.validator.validate(media.schema, parsed.value, direction)) {
-    const fix = fixFor(v);
+    const fix = fixFor(v, ctx.model.version);
     ctx.emit({
       code,
       detail: `${response?.status ?? ''}|${v.schema.uri}#${v.schema.pointer}|${v.keyword}|${v.instancePath.replace(/\/\d+(?=\/|$)/g, '/*')}|${paramKey(v)}`,
@@ -152,13 +152,18 @@ function locationPointer(v: SchemaViolation): string {
   return p;
 }
 
-function fixFor(v: SchemaViolation): FixData | undefined {
+function fixFor(v: SchemaViolation, version: SpecVersion): FixData | undefined {
   const schema = { uri: v.schema.uri, pointer: v.schema.pointer };
   switch (v.keyword) {
     case 'required':
       return { kind: 'make-optional', schema, property: String(v.params.missingProperty) };
-    case 'type':
-      return { kind: 'widen-type', schema, addType: jsonType(v.value) };
+    case 'type': {
+      const addType = jsonType(v.value);
+      // Swagger 2.0 has no way to say "string or integer" (no anyOf, no type lists).
+      const expected = String(v.params.type);
+      if (version === '2.0' && addType !== 'null' && !(expected === 'integer' && addType === 'number')) return undefined;
+      return { kind: 'widen-type', schema, addType };
+    }
     case 'enum':
       return { kind: 'add-enum-value', schema, value: v.value };
     case 'additionalProperties':

@@ -21,7 +21,7 @@ export function parseYaml(uri: string, text: string): ParsedDocument {
     // The library reports problems as errors on the document; this is the last line of defence.
     diagnostics.push(toDiagnostic(uri, lines, [0, Math.min(text.length, 1)], String(e), 'error', 'yaml:exception'));
   }
-  return { uri, format: 'yaml', text, value, lines, diagnostics, positions: new YamlPositions(doc) };
+  return { uri, format: 'yaml', text, value, lines, diagnostics, positions: new YamlPositions(doc), yamlDocument: doc };
 }
 
 function toDiagnostic(

@@ -3,6 +3,7 @@
 // single-pass YAML subset reader) can replace the `yaml`/`jsonc-parser` ones without touching
 // the loader, the model or the diff.
 
+import type { Document } from 'yaml';
 import type { LineIndex, OffsetRange, TextRange } from './source-text';
 
 export type DocumentFormat = 'yaml' | 'json';
@@ -40,6 +41,8 @@ export interface ParsedDocument {
   positions: PositionMap;
   lines: LineIndex;
   diagnostics: SourceDiagnostic[];
+  /** The `yaml` library's document, kept so that quick fixes need no second parse. */
+  yamlDocument?: Document.Parsed;
 }
 
 export interface DocumentParser {
