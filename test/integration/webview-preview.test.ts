@@ -184,3 +184,16 @@ test('hostile headers and bodies in the detail and the live stream stay text', a
   await assertClean(page, errors);
   await page.close();
 });
+
+test('timings with 10,000 endpoints (printed, not asserted)', async (t) => {
+  if (skipOrFail(t)) return;
+  const { page, errors } = await open('endpoints=10000&manual=1');
+  await page.locator('h1', { hasText: 'API Explorer' }).waitFor();
+  // The measuring code lives in the harness (plain browser JS) so tsx does not rewrite it.
+  const timings = await page.evaluate(() => (window as unknown as { __preview: { measure(): Promise<Record<string, number>> } }).__preview.measure());
+  const { snapshot = 0, filterMedian = 0, filterMax = 0, scrollMedian = 0, scrollMax = 0 } = timings;
+  const f = (n: number): string => `${n.toFixed(1)} ms`;
+  t.diagnostic(`10,000 endpoints: snapshot → rendered ${f(snapshot)}; filter keystroke median ${f(filterMedian)} (max ${f(filterMax)}); scroll jump → rendered median ${f(scrollMedian)} (max ${f(scrollMax)})`);
+  await assertClean(page, errors);
+  await page.close();
+});

@@ -191,3 +191,22 @@ test('1,000,000 transactions stay within every bound', () => {
   }
   assert.ok(inventoryMemoryBound(options) > 0);
 });
+
+test('deltas carry only new samples; endpoint() and resets carry all of them', () => {
+  const store = new TrafficStore({ maxRecentSamples: 2, maxStatusSamples: 2 });
+  store.add(tx('/a', { status: 200 }));
+  store.add(tx('/a', { status: 500 }));
+  assert.equal(store.drainDelta()!.upserted[0]!.samples.length, 2);
+  store.add(tx('/a', { status: 200 }));
+  const second = store.drainDelta()!.upserted[0]!.samples;
+  assert.equal(second.length, 1);
+  // recent: the 500 and the last 200; by status: the same two.
+  assert.equal(store.endpoint('api.local:80 GET /a')!.samples.length, 2);
+  store.requestReset();
+  const reset = store.drainDelta()!;
+  assert.equal(reset.reset, true);
+  assert.equal(reset.upserted[0]!.samples.length, 2);
+  // Many adds between drains: the pending samples never exceed what the endpoint holds.
+  for (let i = 0; i < 1000; i++) store.add(tx('/a', { status: 200 + (i % 7) }));
+  assert.ok(store.drainDelta()!.upserted[0]!.samples.length <= 4);
+});

@@ -71,8 +71,8 @@ test('inbound messages are narrowed: wrong shapes dropped, good rows kept', () =
   assert.equal(readInbound({ type: 'bogus' }), undefined);
   assert.equal(readInbound({ type: 'detail', detail: { endpoint: 'x' } }), undefined);
   const good = { id: 'a', service: 's', method: 'GET', template: '/a', calls: 1 };
-  const snap = readInbound({ type: 'snapshot', endpoints: [good, { id: 1 }, 'x'], transactions: 'nope', findings: [{ id: 'f', endpointId: 'a', message: 'm' }, {}] });
-  assert.deepEqual(snap, { type: 'snapshot', endpoints: [good], transactions: [], findings: [{ id: 'f', endpointId: 'a', message: 'm' }] });
+  const snap = readInbound({ type: 'snapshot', endpoints: [good, { id: 1 }, 'x'], transactions: 'nope', findings: [{ id: 'f', endpointId: 'a', message: 'm', fixes: [] }, {}] });
+  assert.deepEqual(snap, { type: 'snapshot', endpoints: [good], transactions: [], findings: [{ id: 'f', endpointId: 'a', message: 'm', fixes: [] }] });
   assert.deepEqual(readInbound({ type: 'delta', upserted: [good], removed: ['b', 3] }), { type: 'delta', upserted: [good], removed: ['b'] });
   assert.deepEqual(readInbound({ type: 'selection', endpointId: 'a', detail: 'no' }), { type: 'selection', endpointId: 'a' });
   assert.deepEqual(readInbound({ type: 'transactions', items: [item(1), { transaction: {} }] }), { type: 'transactions', items: [item(1)] });

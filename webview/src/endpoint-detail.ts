@@ -58,9 +58,8 @@ export class EndpointDetailView extends LitElement {
     return html`<li class="finding ${f.severity}">
       <span class="sev">${f.severity}</span>
       <span class="msg">${f.message} <span class="muted mono">${f.code}</span></span>
-      ${f.fixTitle !== undefined
-        ? html`<button ?disabled=${pending} title=${f.fixTitle} @click=${() => this.emit('apply-fix', { findingId: f.id, endpointId: f.endpointId })}>${pending ? 'Applying…' : f.fixTitle}</button>`
-        : nothing}
+      ${f.fixes.map((fix) => html`<button ?disabled=${pending} title=${fix.title}
+          @click=${() => this.emit('apply-fix', { findingId: f.id, endpointId: f.endpointId, fixKind: fix.kind })}>${pending ? 'Applying…' : fix.title}</button>`)}
     </li>`;
   }
 
@@ -158,7 +157,7 @@ export class EndpointDetailView extends LitElement {
       .sev { font-size: 0.85em; text-transform: uppercase; min-width: 80px; }
       .finding.error .sev { color: var(--vscode-errorForeground); }
       .finding.warning .sev { color: var(--vscode-editorWarning-foreground); }
-      .finding.info .sev, .finding.hint .sev { color: var(--vscode-editorInfo-foreground); }
+      .finding.information .sev, .finding.hint .sev { color: var(--vscode-editorInfo-foreground); }
       .chips { display: flex; gap: 6px; flex-wrap: wrap; margin-bottom: 10px; }
       button.chip {
         display: inline-flex; gap: 6px; max-width: 360px; overflow: hidden; white-space: nowrap;

@@ -5,7 +5,7 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { styleProps } from './style-props';
 import { SPEC_LABEL, formatCount, formatMs } from './format';
 import type { EndpointRow, SortKey, SortSpec } from './model';
-import { nextSort, visibleEndpoints } from './sort-filter';
+import { filterEndpoints, nextSort, sortEndpoints } from './sort-filter';
 import { baseStyles } from './styles';
 import { computeWindow, isNavigationKey, moveIndex, scrollTopFor } from './virtual-window';
 
@@ -47,8 +47,10 @@ export class EndpointTable extends LitElement {
   private viewportHeight = 0;
   private activeId: string | undefined;
   private resizeObserver: ResizeObserver | undefined;
-  // Filtering and sorting 10k rows is cheap but not free: redo it only when an input changed.
-  private memo: { rows: readonly EndpointRow[]; query: string; sort: SortSpec; visible: EndpointRow[] } | undefined;
+  // Sorting 10k rows costs far more than filtering them: sort once per data or sort change, and
+  // let each keystroke only filter the sorted rows (filtering keeps their order).
+  private sorted: { rows: readonly EndpointRow[]; sort: SortSpec; result: EndpointRow[] } | undefined;
+  private filtered: { sorted: readonly EndpointRow[]; query: string; result: EndpointRow[] } | undefined;
 
   constructor() {
     super();
@@ -59,11 +61,14 @@ export class EndpointTable extends LitElement {
   }
 
   get visible(): EndpointRow[] {
-    const m = this.memo;
-    if (m && m.rows === this.rows && m.query === this.query && m.sort === this.sort) return m.visible;
-    const visible = visibleEndpoints(this.rows, this.query, this.sort);
-    this.memo = { rows: this.rows, query: this.query, sort: this.sort, visible };
-    return visible;
+    if (!this.sorted || this.sorted.rows !== this.rows || this.sorted.sort !== this.sort) {
+      this.sorted = { rows: this.rows, sort: this.sort, result: sortEndpoints(this.rows, this.sort) };
+    }
+    const sorted = this.sorted.result;
+    if (!this.filtered || this.filtered.sorted !== sorted || this.filtered.query !== this.query) {
+      this.filtered = { sorted, query: this.query, result: filterEndpoints(sorted, this.query) };
+    }
+    return this.filtered.result;
   }
 
   focusSearch(): void {

@@ -133,9 +133,9 @@ export class ExplorerApp extends LitElement {
     this.requestUpdate();
   }
 
-  private onApplyFix(findingId: string, endpointId: string): void {
+  private onApplyFix(findingId: string, endpointId: string, fixKind: string): void {
     this.pendingFixes = new Set([...this.pendingFixes, findingId]);
-    this.vscode?.post({ type: 'applyFix', findingId, endpointId });
+    this.vscode?.post({ type: 'applyFix', findingId, endpointId, fixKind });
     this.requestUpdate();
   }
 
@@ -209,7 +209,7 @@ export class ExplorerApp extends LitElement {
           .endpoint=${selected !== undefined ? this.rowsById.get(selected) : undefined}
           .findings=${this.findings} .pendingFixes=${this.pendingFixes}
           @back=${() => this.backToTable()}
-          @apply-fix=${(e: CustomEvent<{ findingId: string; endpointId: string }>) => this.onApplyFix(e.detail.findingId, e.detail.endpointId)}
+          @apply-fix=${(e: CustomEvent<{ findingId: string; endpointId: string; fixKind: string }>) => this.onApplyFix(e.detail.findingId, e.detail.endpointId, e.detail.fixKind)}
           @open-in-spec=${(e: CustomEvent<string>) => this.vscode?.post({ type: 'openInSpec', endpointId: e.detail })}></tapline-endpoint-detail>
       </section>`;
   }

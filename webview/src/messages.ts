@@ -17,7 +17,7 @@ export type Inbound =
 export type Outbound =
   | { type: 'ready' }
   | { type: 'selectEndpoint'; endpointId: string }
-  | { type: 'applyFix'; findingId: string; endpointId: string }
+  | { type: 'applyFix'; findingId: string; endpointId: string; fixKind: string }
   | { type: 'filterChanged'; query: string }
   | { type: 'openInSpec'; endpointId: string };
 
@@ -40,7 +40,7 @@ function isStreamItem(v: unknown): v is StreamItem {
 }
 
 function isFinding(v: unknown): v is FindingView {
-  return isRecord(v) && typeof v['id'] === 'string' && typeof v['endpointId'] === 'string' && typeof v['message'] === 'string';
+  return isRecord(v) && typeof v['id'] === 'string' && typeof v['endpointId'] === 'string' && typeof v['message'] === 'string' && Array.isArray(v['fixes']);
 }
 
 function isDetail(v: unknown): v is EndpointDetail {

@@ -1,5 +1,6 @@
 // The Explorer's view model: plain data the panel renders. Every string in here may come from
 // traffic (attacker-controlled) and is only ever rendered as text.
+import type { FindingFix, FindingSeverity } from '../../core/src/messages/finding';
 import type { Transaction } from '../../core/src/protocol/transaction';
 
 export type SpecState = 'documented' | 'undocumented' | 'mismatching' | 'unused' | 'unknown';
@@ -28,16 +29,15 @@ export interface StreamItem {
   transaction: Transaction;
 }
 
-export type FindingSeverity = 'error' | 'warning' | 'info' | 'hint';
-
+/** A finding about one endpoint, as the detail view lists it (core's Finding plus its endpoint). */
 export interface FindingView {
   id: string;
   endpointId: string;
   code: string;
   severity: FindingSeverity;
   message: string;
-  /** Title of the quick fix when one exists ("Add GET /users/{id} to openapi.yaml"). */
-  fixTitle?: string;
+  /** The quick fixes the language server offers; each becomes a button. */
+  fixes: FindingFix[];
 }
 
 export interface LatencyPoint {
