@@ -84,6 +84,13 @@ export class DiffContext {
     this.findings.set(id, { ...rest, id, severity });
   }
 
+  /** A uri relative to the root document's folder, so that finding ids do not depend on where the checkout is. */
+  shortUri(uri: string): string {
+    const root = this.model.rootUri;
+    const dir = root.slice(0, root.lastIndexOf('/') + 1);
+    return uri.startsWith(dir) ? uri.slice(dir.length) : uri;
+  }
+
   results(): DiffFinding[] {
     return [...this.findings.values()];
   }

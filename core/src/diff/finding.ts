@@ -42,6 +42,24 @@ export const DEFAULT_SEVERITIES: Record<FindingCode, FindingSeverity> = {
   'error-details-leaked': 'error',
 };
 
+/** One line per code, for SARIF rule descriptions, hovers and `docs/findings.md`. */
+export const FINDING_DESCRIPTIONS: Record<FindingCode, string> = {
+  'undocumented-endpoint': 'Traffic to a path that no operation describes (a shadow API).',
+  'undocumented-method': 'A described path receives a method it does not describe.',
+  'unused-operation': 'A described operation saw no traffic while its API did (a zombie API).',
+  'undocumented-status': 'A response status that the operation does not describe (nor a range or default).',
+  'response-body-mismatch': 'A response body that violates its schema.',
+  'request-body-mismatch': 'A request body that violates its schema, or a required body that was missing.',
+  'undocumented-parameter': 'A query parameter or custom header that the operation does not describe.',
+  'missing-required-parameter': 'A required parameter that requests did not send.',
+  'undocumented-content-type': 'A request or response media type that the operation does not describe.',
+  'auth-not-enforced': 'The operation requires security, yet answered with success to requests without credentials.',
+  'undocumented-auth': 'Requests carry credentials but the operation declares no security.',
+  'credentials-in-query': 'Credentials are sent in the query string.',
+  'sensitive-data-exposed': 'Responses contained PII or secrets that the description does not mark.',
+  'error-details-leaked': 'Server errors return stack traces or exception text.',
+};
+
 /** A place in a spec file, by uri + JSON pointer (the patch planner resolves it to text). */
 export interface NodeAddress {
   uri: string;

@@ -127,7 +127,7 @@ function validateBody(
     const fix = fixFor(v, ctx.model.version);
     ctx.emit({
       code,
-      detail: `${response?.status ?? ''}|${v.schema.uri}#${v.schema.pointer}|${v.keyword}|${v.instancePath.replace(/\/\d+(?=\/|$)/g, '/*')}|${paramKey(v)}`,
+      detail: `${response?.status ?? ''}|${ctx.shortUri(v.schema.uri)}#${v.schema.pointer}|${v.keyword}|${v.instancePath.replace(/\/\d+(?=\/|$)/g, '/*')}|${paramKey(v)}`,
       message: `${label} of ${op.key}: ${v.message}`,
       method: op.method.toUpperCase(),
       path: op.path,

@@ -1,0 +1,90 @@
+// `tapline diff` command line: parsed into options or a usage error (exit 2).
+
+import type { FindingCode, FindingSeverity } from '../../../core/src/diff/finding';
+import { FINDING_CODES } from '../../../core/src/diff/finding';
+
+export type OutputFormat = 'text' | 'json' | 'sarif';
+
+export interface DiffCommand {
+  command: 'diff';
+  spec: string;
+  har: string;
+  format: OutputFormat;
+  /** Exit 1 when a finding at or above this severity exists; 'none' never fails. */
+  failOn: FindingSeverity | 'none';
+  severities: Partial<Record<FindingCode, FindingSeverity | 'off'>>;
+}
+
+export type ParsedArgs = DiffCommand | { command: 'help' } | { command: 'version' } | { command: 'error'; message: string };
+
+export const USAGE = `Usage: tapline diff --spec <openapi.yaml|json> --har <traffic.har> [options]
+
+Compares recorded HTTP traffic (HAR 1.2) with an OpenAPI 2.0/3.0/3.1 description.
+
+Options:
+  --spec <file>            the OpenAPI/Swagger document (multi-file $refs are followed)
+  --har <file>             the traffic, as exported by browser dev tools, Playwright or Tapline
+  --format <text|json|sarif>   output format (default: text)
+  --fail-on <error|warning|info|hint|none>
+                           exit 1 when a finding at or above this severity exists (default: error)
+  --severity <code>=<error|warning|info|hint|off>
+                           override one finding's severity; repeatable
+  -h, --help               this help
+  --version                the version
+
+Exit codes: 0 no failing findings, 1 failing findings, 2 bad input.
+Finding codes: ${FINDING_CODES.join(', ')}`;
+
+const SEVERITIES = ['error', 'warning', 'info', 'hint'] as const;
+
+function isSeverity(s: string): s is FindingSeverity {
+  return (SEVERITIES as readonly string[]).includes(s);
+}
+
+export function parseArgs(argv: readonly string[]): ParsedArgs {
+  const args = [...argv];
+  if (args.length === 0 || args.includes('-h') || args.includes('--help')) return { command: 'help' };
+  if (args[0] === '--version') return { command: 'version' };
+  if (args[0] !== 'diff') return { command: 'error', message: `unknown command '${args[0] ?? ''}' (expected 'diff')` };
+  const out: DiffCommand = { command: 'diff', spec: '', har: '', format: 'text', failOn: 'error', severities: {} };
+  for (let i = 1; i < args.length; i++) {
+    const raw = args[i] ?? '';
+    const eq = raw.indexOf('=');
+    const flag = raw.startsWith('--') && eq > 0 ? raw.slice(0, eq) : raw;
+    const inline = raw.startsWith('--') && eq > 0 ? raw.slice(eq + 1) : undefined;
+    const value = (): string | undefined => inline ?? args[++i];
+    switch (flag) {
+      case '--spec':
+        out.spec = value() ?? '';
+        break;
+      case '--har':
+        out.har = value() ?? '';
+        break;
+      case '--format': {
+        const v = value();
+        if (v !== 'text' && v !== 'json' && v !== 'sarif') return { command: 'error', message: `--format must be text, json or sarif (got '${v ?? ''}')` };
+        out.format = v;
+        break;
+      }
+      case '--fail-on': {
+        const v = value() ?? '';
+        if (v !== 'none' && !isSeverity(v)) return { command: 'error', message: `--fail-on must be error, warning, info, hint or none (got '${v}')` };
+        out.failOn = v;
+        break;
+      }
+      case '--severity': {
+        const v = value() ?? '';
+        const [code, level] = v.split('=');
+        if (!code || !(FINDING_CODES as readonly string[]).includes(code)) return { command: 'error', message: `--severity: unknown finding code '${code ?? ''}'` };
+        if (!level || (level !== 'off' && !isSeverity(level))) return { command: 'error', message: `--severity ${code}: level must be error, warning, info, hint or off` };
+        out.severities[code as FindingCode] = level;
+        break;
+      }
+      default:
+        return { command: 'error', message: `unknown option '${raw}'` };
+    }
+  }
+  if (!out.spec) return { command: 'error', message: '--spec <file> is required' };
+  if (!out.har) return { command: 'error', message: '--har <file> is required' };
+  return out;
+}

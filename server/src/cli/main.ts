@@ -1,0 +1,32 @@
+// Entry point of the `tapline` bin (bundled to dist/cli.js with a shebang).
+
+import { readFileSync } from 'node:fs';
+import { runCli } from './run';
+
+declare const TAPLINE_VERSION: string | undefined;
+
+function readFile(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+const version = typeof TAPLINE_VERSION === 'string' ? TAPLINE_VERSION : '0.1.0';
+
+runCli(process.argv.slice(2), {
+  cwd: process.cwd(),
+  readFile,
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+  version,
+}).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`tapline: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,88 @@
+// `tapline diff`, with its I/O injected so that tests run it in-process. main.ts wires it to
+// the real file system and process streams.
+
+import { diffSpec } from '../../../core/src/diff/diff';
+import { SEVERITY_RANK } from '../../../core/src/diff/finding';
+import { parseHar } from '../../../core/src/har/har-import';
+import { loadSpec } from '../../../core/src/openapi/load';
+import type { DiffCommand } from './args';
+import { USAGE, parseArgs } from './args';
+import { formatJson } from './format-json';
+import { formatSarif } from './format-sarif';
+import { formatText } from './format-text';
+
+export interface CliIo {
+  cwd: string;
+  /** Reads a file by path; undefined when missing/unreadable. */
+  readFile(path: string): string | undefined;
+  stdout(text: string): void;
+  stderr(text: string): void;
+  version: string;
+}
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const parsed = parseArgs(argv);
+  switch (parsed.command) {
+    case 'help':
+      io.stdout(USAGE + '\n');
+      return 0;
+    case 'version':
+      io.stdout(io.version + '\n');
+      return 0;
+    case 'error':
+      io.stderr(`tapline: ${parsed.message}\n\n${USAGE}\n`);
+      return 2;
+    case 'diff':
+      return runDiff(parsed, io);
+  }
+}
+
+function toFileUri(path: string, cwd: string): string {
+  const abs = path.startsWith('/') ? path : `${cwd.replace(/\/$/, '')}/${path}`;
+  return 'file://' + abs.split('/').map((s) => encodeURIComponent(s)).join('/');
+}
+
+function fromFileUri(uri: string): string {
+  return uri.startsWith('file://') ? decodeURIComponent(uri.slice('file://'.length)) : uri;
+}
+
+async function runDiff(cmd: DiffCommand, io: CliIo): Promise<number> {
+  const specUri = toFileUri(cmd.spec, io.cwd);
+  const spec = await loadSpec(specUri, (uri) => io.readFile(fromFileUri(uri)));
+  const display = (uri: string): string => {
+    const p = fromFileUri(uri);
+    const base = io.cwd.replace(/\/$/, '') + '/';
+    return p.startsWith(base) ? p.slice(base.length) : p;
+  };
+  if (!spec.documents.has(specUri)) {
+    io.stderr(`tapline: cannot read the spec ${cmd.spec}\n`);
+    return 2;
+  }
+  if (!spec.model) {
+    for (const d of spec.diagnostics) io.stderr(`${display(d.uri)}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.severity} ${d.message}\n`);
+    io.stderr(`tapline: ${cmd.spec} is not an OpenAPI 3.x or Swagger 2.0 document\n`);
+    return 2;
+  }
+  const harText = io.readFile(cmd.har);
+  if (harText === undefined) {
+    io.stderr(`tapline: cannot read the HAR file ${cmd.har}\n`);
+    return 2;
+  }
+  const har = parseHar(harText, { origin: 'import', idPrefix: 'har' });
+  if (!har.ok) {
+    io.stderr(`tapline: ${cmd.har} is not a usable HAR file:\n${har.problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}\n`);
+    return 2;
+  }
+  if (har.value.skipped.length > 0) io.stderr(`tapline: skipped ${har.value.skipped.length} HAR entr${har.value.skipped.length === 1 ? 'y' : 'ies'} (first: ${har.value.skipped[0]?.path}: ${har.value.skipped[0]?.message})\n`);
+  const findings = diffSpec(spec, har.value.transactions, { severities: cmd.severities });
+  const diagnostics = spec.diagnostics;
+  if (cmd.format === 'json') io.stdout(formatJson(findings, diagnostics, display));
+  else if (cmd.format === 'sarif') {
+    const base = toFileUri(io.cwd.replace(/\/$/, '') + '/', '/');
+    io.stdout(formatSarif(findings, diagnostics, { version: io.version, baseUri: base.endsWith('/') ? base : base + '/', relativePath: display }));
+  } else io.stdout(formatText(findings, diagnostics, display));
+  if (cmd.failOn === 'none') return 0;
+  const threshold = SEVERITY_RANK[cmd.failOn];
+  const specErrors = diagnostics.some((d) => d.severity === 'error');
+  return findings.some((f) => SEVERITY_RANK[f.severity] >= threshold) || specErrors ? 1 : 0;
+}
