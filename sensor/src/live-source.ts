@@ -1,17 +1,38 @@
-// Live capture: the eBPF source, behind the CaptureSource contract (capture/events.ts).
+// Live capture: the eBPF source (capture/ebpf-source.ts), behind the CaptureSource contract.
 import type { CaptureSource } from './capture/events';
+import { EbpfSource, LoaderError } from './capture/ebpf-source';
 
 export interface LiveCaptureOptions {
   pids: number[];
   comms: string[];
   ports: number[];
-  cgroups: string[];
+  cgroup?: string;
   maxBody: number;
   excludePids: number[];
-  log: (message: string) => void;
 }
 
-export async function createLiveSource(opts: LiveCaptureOptions): Promise<CaptureSource> {
-  void opts;
-  throw new Error('the eBPF capture source is not part of this build yet');
+/** The loader's failures that mean "this machine cannot capture" rather than "a bug". */
+export class CaptureUnavailableError extends Error {}
+
+export function createLiveSource(opts: LiveCaptureOptions): CaptureSource {
+  const source = new EbpfSource({
+    excludePids: opts.excludePids,
+    pids: opts.pids,
+    comms: opts.comms,
+    ports: opts.ports,
+    ...(opts.cgroup !== undefined ? { cgroup: opts.cgroup } : {}),
+    // The kernel copies what the parser may keep, plus room for the head of the message.
+    capBytes: Math.min(1 << 20, Math.max(4096, opts.maxBody + 4096)),
+  });
+  return {
+    start: async (onEvent, onError) => {
+      try {
+        await source.start(onEvent, onError);
+      } catch (e) {
+        if (e instanceof LoaderError) throw new CaptureUnavailableError(e.message);
+        throw e;
+      }
+    },
+    stop: () => source.stop(),
+  };
 }

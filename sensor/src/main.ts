@@ -8,7 +8,7 @@ import { formatProblems } from '../../core/src/protocol/check';
 import { validateRedactionConfig, type RedactionConfig } from '../../core/src/redaction/config';
 import { Redactor } from '../../core/src/redaction/redactor';
 import { USAGE, UsageError, parseSensorArgs, type SensorArgs } from './cli/args';
-import { createLiveSource } from './live-source';
+import { CaptureUnavailableError, createLiveSource } from './live-source';
 import { newCounters, type PipelineCounters } from './pipeline/counters';
 import { Pipeline } from './pipeline/pipeline';
 import { PreflightError, preflight } from './preflight';
@@ -118,7 +118,8 @@ async function run(args: SensorArgs): Promise<void> {
     });
     counters = pipeline.counters;
     const listening = await server.listen();
-    const source = await createLiveSource({ pids: args.pids, comms: args.comms, ports: args.ports, cgroups: args.cgroups, maxBody: args.maxBody, excludePids: [process.pid], log });
+    pipeline.ignoreOwnEndpoint(listening.port, token);
+    const source = createLiveSource({ pids: args.pids, comms: args.comms, ports: args.ports, ...(args.cgroup !== undefined ? { cgroup: args.cgroup } : {}), maxBody: args.maxBody, excludePids: [process.pid] });
     await source.start(
       (event) => pipeline.push(event),
       (error) => {
@@ -163,7 +164,7 @@ function main(): void {
   run(args).catch((e: unknown) => {
     const message = e instanceof Error ? e.message : String(e);
     if (e instanceof ListenError) fail(EXIT.listen, message);
-    if (e instanceof PreflightError) fail(EXIT.capture, message);
+    if (e instanceof PreflightError || e instanceof CaptureUnavailableError) fail(EXIT.capture, message);
     if (e instanceof TokenError || e instanceof FileError || e instanceof ReplayError) fail(EXIT.file, message);
     const code = (e as { exitCode?: unknown }).exitCode;
     fail(typeof code === 'number' ? code : EXIT.runtime, message);

@@ -48,7 +48,7 @@ export interface SensorArgs {
   pids: number[];
   comms: string[];
   ports: number[];
-  cgroups: string[];
+  cgroup?: string;
   maxBody: number;
   name?: string;
   statsMs: number;
@@ -92,7 +92,7 @@ export function parseSensorArgs(argv: string[]): SensorArgs {
         pid: { type: 'string', multiple: true },
         comm: { type: 'string', multiple: true },
         port: { type: 'string', multiple: true },
-        cgroup: { type: 'string', multiple: true },
+        cgroup: { type: 'string' },
         'max-body': { type: 'string' },
         name: { type: 'string' },
         'stats-interval-ms': { type: 'string' },
@@ -120,7 +120,6 @@ export function parseSensorArgs(argv: string[]): SensorArgs {
     pids: (o.pid ?? []).map((v) => int('pid', v, 1, 2 ** 22)),
     comms: o.comm ?? [],
     ports: (o.port ?? []).map((v) => int('port', v, 1, 65535)),
-    cgroups: o.cgroup ?? [],
     maxBody: o['max-body'] === undefined ? 65536 : int('max-body', o['max-body'], 0, 1 << 20),
     statsMs: o['stats-interval-ms'] === undefined ? 5000 : int('stats-interval-ms', o['stats-interval-ms'], 50, 3_600_000),
     heartbeatMs: o['heartbeat-ms'] === undefined ? 15000 : int('heartbeat-ms', o['heartbeat-ms'], 50, 3_600_000),
@@ -134,5 +133,6 @@ export function parseSensorArgs(argv: string[]): SensorArgs {
   if (o['tls-key'] !== undefined) args.tlsKey = o['tls-key'];
   if (o['redaction-config'] !== undefined) args.redactionConfig = o['redaction-config'];
   if (o.name !== undefined) args.name = o.name;
+  if (o.cgroup !== undefined) args.cgroup = o.cgroup;
   return args;
 }

@@ -25,6 +25,8 @@ export class Connection {
   tuple: SocketTuple | undefined;
   tls = false;
   lastSeenNs = 0n;
+  /** The local process at the other end, when the kernel saw both ends (OpenEvent.peer). */
+  peer: { pid: number; comm: string } | undefined;
   /** Not HTTP (or encrypted without plaintext): ignored from now on. */
   ignored = false;
   private requestParser: HttpStreamParser | undefined;

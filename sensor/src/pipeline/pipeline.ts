@@ -9,6 +9,20 @@ import { KernelClock } from './clock';
 import { Connection, type Exchange } from './connection';
 import { newCounters, type PipelineCounters } from './counters';
 import { ProcessInfo } from './process-info';
+import { networkInterfaces } from 'node:os';
+
+let localAddresses: Set<string> | undefined;
+
+/** Addresses of this machine (loopback included), read once. */
+function isLocalAddress(address: string): boolean {
+  const a = normalizeAddress(address);
+  if (a.startsWith('127.') || a === '::1' || a === '0.0.0.0' || a === '::') return true;
+  if (!localAddresses) {
+    localAddresses = new Set<string>();
+    for (const list of Object.values(networkInterfaces())) for (const i of list ?? []) localAddresses.add(i.address);
+  }
+  return localAddresses.has(a);
+}
 
 export interface PipelineFilters {
   pids?: number[];
@@ -56,6 +70,8 @@ export class Pipeline {
   private sequence = 0;
   private chain: Promise<void> = Promise.resolve();
   private lastNs = 0n;
+  private readonly ownPorts = new Set<number>();
+  private readonly ownAuthorization = new Set<string>();
 
   constructor(private readonly opts: PipelineOptions) {
     this.clock = opts.clock ?? new KernelClock();
@@ -80,6 +96,7 @@ export class Pipeline {
     if (event.kind === 'open') {
       conn.role = event.role;
       conn.tuple = event.tuple;
+      if (event.peer) conn.peer = event.peer;
       this.register(conn);
       return;
     }
@@ -87,6 +104,28 @@ export class Pipeline {
     const hadTuple = conn.tuple !== undefined && conn.role !== undefined;
     conn.data(event);
     if (!hadTuple && conn.tuple && conn.role) this.register(conn);
+  }
+
+  /**
+   * The sensor's own endpoint: its clients' side of the WebSocket (and health probes) is traced
+   * like any traffic, but must never be reported. Matched by local port and by our token.
+   */
+  ignoreOwnEndpoint(port: number, token: string): void {
+    this.ownPorts.add(port);
+    this.ownAuthorization.add(`bearer ${token}`.toLowerCase());
+  }
+
+  private isOwnTraffic(conn: Connection, x: Exchange): boolean {
+    const t = conn.tuple;
+    if (t && this.ownPorts.size > 0) {
+      const sensorPort = conn.role === 'client' ? t.remotePort : t.localPort;
+      if (this.ownPorts.has(sensorPort) && isLocalAddress(conn.role === 'client' ? t.remoteAddress : t.localAddress)) return true;
+    }
+    if (this.ownAuthorization.size === 0) return false;
+    for (const h of x.request.head.headers) {
+      if (h.name.toLowerCase() === 'authorization' && this.ownAuthorization.has(h.value.toLowerCase().replace(/\s+/, ' '))) return true;
+    }
+    return false;
   }
 
   /** Resolves when every exchange seen so far has been turned into a transaction. */
@@ -159,6 +198,7 @@ export class Pipeline {
 
   private exchange(x: Exchange): void {
     const conn = x.connection;
+    if (this.isOwnTraffic(conn, x)) return;
     const role = conn.role ?? 'server';
     const ends = conn.tuple ? this.ends.get(endsKey(role, conn.tuple)) : undefined;
     if (role === 'client' && ends?.server && ends.server !== conn && !ends.server.ignored) {
@@ -166,7 +206,7 @@ export class Pipeline {
       this.counters.deduplicated++;
       return;
     }
-    const other = role === 'server' ? ends?.client : undefined;
+    const other = role === 'server' ? (ends?.client ?? conn.peer) : undefined;
     const id = `${this.opts.idPrefix}-${(++this.sequence).toString(36)}`;
     const containerId = this.processInfo.containerId(conn.pid);
     const proc = { pid: conn.pid, comm: conn.comm, ...(containerId ? { containerId } : {}) };
