@@ -7,7 +7,7 @@ import type { LoadedSpec } from '../../core/src/openapi/model';
 import { conformingTx, tx } from './diff-helpers';
 import { loadFixture, memoryFs } from './openapi-helpers';
 
-const codes = (fs: DiffFinding[]) => fs.map((f) => f.code).sort();
+const codes = (fs: DiffFinding[]): string[] => fs.map((f) => f.code).sort();
 
 async function petstore(): Promise<LoadedSpec> {
   return loadFixture('oai/v3.0/petstore.yaml');

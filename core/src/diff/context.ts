@@ -4,7 +4,7 @@
 import type { LoadedSpec, NodeRef, OperationModel, SourceLocation, SpecModel } from '../openapi/model';
 import { RefResolver } from '../openapi/refs';
 import type { Transaction } from '../protocol/transaction';
-import { SchemaValidator } from '../schema/validator';
+import type { SchemaValidator } from '../schema/validator';
 import type { DiffFinding, FindingCode, FindingSeverity, FixData } from './finding';
 import { DEFAULT_SEVERITIES } from './finding';
 

@@ -1,7 +1,7 @@
 // YAML through the `yaml` library's Document model: node ranges give offsets for every pointer.
 
-import { Alias, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
-import type { Document, Node as YamlNode, Pair } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import type { Alias, Document, Node as YamlNode, Pair } from 'yaml';
 import { decodePointer } from './json-pointer';
 import type { NodeSpan, ParsedDocument, PositionMap, SourceDiagnostic } from './parsed-document';
 import { LineIndex } from './source-text';

@@ -80,7 +80,13 @@ function inferOne(type: string, values: unknown[], options: InferOptions): Infer
 function inferObject(values: Record<string, unknown>[], options: InferOptions): InferredSchema {
   const keys: string[] = [];
   const seen = new Set<string>();
-  for (const v of values) for (const k of Object.keys(v)) if (!seen.has(k)) (seen.add(k), keys.push(k));
+  for (const v of values) {
+    for (const k of Object.keys(v)) {
+      if (seen.has(k)) continue;
+      seen.add(k);
+      keys.push(k);
+    }
+  }
   const properties: Record<string, unknown> = {};
   const required: string[] = [];
   for (const k of keys) {
