@@ -59,9 +59,9 @@ function dataRec(payload: string, orig: number, opts: { dir?: 0 | 1; tls?: 0 | 1
   b.writeUInt32LE(4243, 12);
   b.writeInt32LE(17, 16);
   b.writeUInt32LE(9, 20);
-  b.writeUInt32LE(orig, 28);
-  b.writeUInt32LE(0, 32);
-  b.writeUInt32LE(data.length, 36);
+  b.writeUInt32LE(orig, 24);
+  b.writeUInt32LE(0, 28);
+  b.writeUInt32LE(data.length, 32);
   b.writeBigUInt64LE(123456999n, 40);
   if (opts.ipv6) tuple(b, 48, 6, [...Array(15).fill(0), 1], 8443, [...Array(15).fill(0), 1], 40000);
   else tuple(b, 48, 4, [127, 0, 0, 1], 8080, [127, 0, 0, 1], 50000);
@@ -180,7 +180,7 @@ test('garbage is counted and skipped, never thrown', () => {
   const unknownType = frame(Buffer.from([99, 1, 2, 3]));
   const shortOpen = frame(openRec().subarray(0, 50));
   const lying = dataRec('abc', 3);
-  lying.writeUInt32LE(1000, 36); // claims more payload than the frame holds
+  lying.writeUInt32LE(1000, 32); // claims more payload than the frame holds
   const smallerThanData = dataRec('abcdef', 2); // originalLength below the bytes present
   const badFamily = openRec();
   badFamily[40 + 36] = 9;

@@ -121,10 +121,10 @@ export class FrameDecoder {
 
   private data(rec: Buffer): LoaderFrame | undefined {
     if (rec.length < DATA_HDR_SIZE) return undefined;
-    const len = rec.readUInt32LE(36);
+    const len = rec.readUInt32LE(32);
     const dir = rec[1];
     if (rec.length !== DATA_HDR_SIZE + len || (dir !== 0 && dir !== 1) || rec[2]! > 1) return undefined;
-    const originalLength = rec.readUInt32LE(28);
+    const originalLength = rec.readUInt32LE(24);
     if (originalLength < len) return undefined;
     const pid = rec.readUInt32LE(8);
     const role = roleOf(rec[3]);
