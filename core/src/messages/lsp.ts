@@ -1,17 +1,18 @@
 // Custom LSP messages between the extension (language client) and the Tapline language server.
 // Defined once here; both sides import these names and types, never their own copies.
-// Both are notifications: neither side waits, and each carries complete state for what it names
-// (a delta of the inventory, the full findings), so a lost or reordered message heals itself.
+// The two data messages are notifications (neither side waits): observations are deltas with a
+// sequence number (a gap triggers a resync), findings are complete each time.
 
 import type { InventoryDelta } from '../inventory/inventory-types';
-import type { EndpointSpecState, Finding } from './finding';
+import type { EndpointSpecState, Finding, FindingLocation } from './finding';
 
 /**
  * extension → server (notification): what the inventory learned since the last one: endpoints
- * with their counters, latency sketch and bounded sample transactions (bodies capped, already
- * redacted by the sensor). `delta.reset` means "replace everything you have"; otherwise apply
- * `delta.removed`, then `delta.upserted`. If `delta.sequence` skips a number, the server should
- * ask for a reset with ObservationsResyncRequest.
+ * with their counters, latency sketch and the sample transactions taken since the previous
+ * notification (bounded copies, already redacted by the sensor). `delta.reset` means "replace
+ * everything you have"; otherwise apply `delta.removed`, then `delta.upserted` (an upserted
+ * endpoint's counters are totals; its samples are new ones to add to those already received).
+ * If `delta.sequence` skips a number, ask for a reset with OBSERVATIONS_RESYNC_REQUEST.
  */
 export const OBSERVATIONS_NOTIFICATION = 'tapline/observations';
 
@@ -20,8 +21,9 @@ export interface ObservationsParams {
 }
 
 /**
- * server → extension (request, no params): "send me everything", after a gap in sequences or a
- * server restart. The extension answers by sending a reset ObservationsParams notification.
+ * server → extension (request, no params, empty result): "send me everything", after a gap in
+ * sequences or a server restart. The extension calls TrafficStore.requestReset(); its next
+ * observations notification is then a reset.
  */
 export const OBSERVATIONS_RESYNC_REQUEST = 'tapline/observationsResync';
 
@@ -39,6 +41,8 @@ export interface EndpointFindings {
   method: string;
   path: string;
   state: EndpointSpecState;
+  /** The operation that describes the endpoint, when one does ("Reveal in Spec"). */
+  location?: FindingLocation;
   findings: Finding[];
 }
 

@@ -1,7 +1,16 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  FINDINGS_NOTIFICATION,
+  OBSERVATIONS_NOTIFICATION,
+  OBSERVATIONS_RESYNC_REQUEST,
+  type FindingsParams,
+  type ObservationsParams,
+} from '../../../core/src/messages';
 import { detectOpenApi } from '../../../core/src/openapi/detect';
 import type { TaplineContext } from '../context';
+import type { FindingsState } from '../traffic/findings-state';
+import type { TrafficController } from '../traffic/traffic-controller';
 
 /**
  * Starts the language server lazily: when the first OpenAPI document is open (or a sensor
@@ -11,7 +20,23 @@ export class LanguageClientHost {
   private client: LanguageClient | undefined;
   private starting: Promise<void> | undefined;
 
-  constructor(private readonly tapline: TaplineContext) {}
+  constructor(
+    private readonly tapline: TaplineContext,
+    private readonly traffic: TrafficController,
+    private readonly findings: FindingsState,
+  ) {
+    // Every inventory change goes to the server once it runs; before that nothing is lost, since
+    // a starting client asks for the whole inventory (resync).
+    tapline.subscriptions.push(
+      traffic.onDidFlush(({ delta }) => {
+        if (this.client?.isRunning()) void this.client.sendNotification(OBSERVATIONS_NOTIFICATION, { delta } satisfies ObservationsParams);
+      }),
+    );
+  }
+
+  get running(): LanguageClient | undefined {
+    return this.client?.isRunning() ? this.client : undefined;
+  }
 
   ensureStarted(reason: string): Promise<void> {
     this.starting ??= this.start(reason).catch((error: unknown) => {
@@ -51,8 +76,11 @@ export class LanguageClientHost {
     };
     const client = new LanguageClient('tapline', 'Tapline Language Server', serverOptions, clientOptions);
     this.tapline.log.info(`starting the language server (${reason})`);
+    client.onNotification(FINDINGS_NOTIFICATION, (params: FindingsParams) => this.findings.update(params));
+    client.onRequest(OBSERVATIONS_RESYNC_REQUEST, () => this.traffic.resync());
     await client.start();
     this.client = client;
+    this.traffic.resync();
     this.tapline.log.info('language server started');
   }
 }
@@ -61,13 +89,17 @@ function isOpenApiDocument(document: vscode.TextDocument): boolean {
   return (document.languageId === 'yaml' || document.languageId === 'json') && detectOpenApi(document.getText()) !== undefined;
 }
 
-export function registerLanguageClient(tapline: TaplineContext): LanguageClientHost {
-  const host = new LanguageClientHost(tapline);
+export function registerLanguageClient(tapline: TaplineContext, traffic: TrafficController, findings: FindingsState): LanguageClientHost {
+  const host = new LanguageClientHost(tapline, traffic, findings);
   tapline.onDispose(() => host.stop());
   const consider = (document: vscode.TextDocument): void => {
     if (isOpenApiDocument(document)) void host.ensureStarted(`OpenAPI document opened: ${document.uri.fsPath}`);
   };
   vscode.workspace.textDocuments.forEach(consider);
-  tapline.subscriptions.push(vscode.workspace.onDidOpenTextDocument(consider));
+  tapline.subscriptions.push(
+    vscode.workspace.onDidOpenTextDocument(consider),
+    // Traffic needs the server too: it compares it with the workspace's specs.
+    traffic.onDidFlush(() => void host.ensureStarted('traffic observed')),
+  );
   return host;
 }

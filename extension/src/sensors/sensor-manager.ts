@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { SensorCounters } from '../../../core/src/protocol/messages';
 import type { Transaction } from '../../../core/src/protocol/transaction';
@@ -32,10 +33,23 @@ export class SensorManager implements vscode.Disposable {
   /** Connects every sensor in `tapline.sensors` whose token is stored. */
   async connectConfigured(): Promise<void> {
     for (const setting of readSensorSettings()) {
-      const token = await this.tapline.extension.secrets.get(tokenKey(setting.url));
+      const token = await this.tokenFor(setting);
       if (token) this.open(setting, token);
-      else this.tapline.log.warn(`sensor ${setting.url}: no token stored; run "Tapline: Connect to Sensor…"`);
     }
+  }
+
+  private async tokenFor(setting: SensorSetting): Promise<string | undefined> {
+    if (setting.tokenFile) {
+      try {
+        return (await readFile(setting.tokenFile, 'utf8')).trim();
+      } catch (error) {
+        this.tapline.log.error(`sensor ${setting.url}: cannot read tokenFile ${setting.tokenFile}: ${String(error)}`);
+        return undefined;
+      }
+    }
+    const token = await this.tapline.extension.secrets.get(tokenKey(setting.url));
+    if (!token) this.tapline.log.warn(`sensor ${setting.url}: no token stored; run "Tapline: Connect to Sensor…"`);
+    return token;
   }
 
   /** Adds (or replaces) a sensor: stores its token, remembers it in settings, connects. */

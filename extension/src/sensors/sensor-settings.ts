@@ -4,6 +4,8 @@ import * as vscode from 'vscode';
 export interface SensorSetting {
   url: string;
   name?: string;
+  /** A file holding the token (e.g. the sensor's own --token-file on this machine), instead of SecretStorage. */
+  tokenFile?: string;
 }
 
 export function readSensorSettings(): SensorSetting[] {
@@ -11,9 +13,9 @@ export function readSensorSettings(): SensorSetting[] {
   if (!Array.isArray(raw)) return [];
   return raw.flatMap((entry): SensorSetting[] => {
     if (typeof entry !== 'object' || entry === null) return [];
-    const { url, name } = entry as Record<string, unknown>;
+    const { url, name, tokenFile } = entry as Record<string, unknown>;
     if (typeof url !== 'string' || !/^wss?:\/\//.test(url)) return [];
-    return [{ url, ...(typeof name === 'string' ? { name } : {}) }];
+    return [{ url, ...(typeof name === 'string' ? { name } : {}), ...(typeof tokenFile === 'string' ? { tokenFile } : {}) }];
   });
 }
 

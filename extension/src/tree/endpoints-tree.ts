@@ -1,39 +1,121 @@
 import * as vscode from 'vscode';
+import type { EndpointSummary } from '../../../core/src/inventory/inventory-types';
+import type { EndpointFindings, EndpointSpecState } from '../../../core/src/messages';
 import type { TaplineContext } from '../context';
+import type { FindingsState } from '../traffic/findings-state';
+import type { TrafficController } from '../traffic/traffic-controller';
+import { compareEndpoints, describeEndpoint, formatCount, formatMs, matchesFilter, type EndpointSort } from './endpoint-format';
 
-/** A node of the Endpoints view: a service or one of its endpoints. */
-export interface EndpointNode {
-  readonly label: string;
-  readonly description?: string;
-  readonly children?: readonly EndpointNode[];
-}
+export type EndpointTreeNode =
+  | { kind: 'service'; service: string; endpoints: EndpointSummary[]; unused: EndpointFindings[] }
+  | { kind: 'endpoint'; endpoint: EndpointSummary; state: EndpointSpecState | undefined }
+  | { kind: 'unused'; operation: EndpointFindings };
+
+const STATE_ICONS: Record<EndpointSpecState, [string, string]> = {
+  documented: ['pass', 'testing.iconPassed'],
+  undocumented: ['warning', 'list.warningForeground'],
+  mismatching: ['error', 'list.errorForeground'],
+  unused: ['circle-slash', 'disabledForeground'],
+};
+const STATE_TEXT: Record<EndpointSpecState, string> = {
+  documented: 'Documented in the workspace\'s OpenAPI documents',
+  undocumented: 'Not described by any OpenAPI document in the workspace',
+  mismatching: 'Described, but the traffic disagrees with the description',
+  unused: 'Described, but no traffic was seen',
+};
 
 /**
- * The Endpoints view. While nothing has been observed it has no items, which lets VS Code show the
- * welcome content (Connect to Sensor…, Import HAR…, Open API Explorer) declared in package.json.
+ * The Endpoints view: services → endpoints, from the inventory and the server's findings. It is
+ * rebuilt at most once per traffic flush (≤ 4/s). Every label is plain text from traffic.
  */
-export class EndpointsTree implements vscode.TreeDataProvider<EndpointNode> {
-  private readonly changed = new vscode.EventEmitter<EndpointNode | undefined>();
+export class EndpointsTree implements vscode.TreeDataProvider<EndpointTreeNode> {
+  private readonly changed = new vscode.EventEmitter<EndpointTreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private roots: readonly EndpointNode[] = [];
+  private sort: EndpointSort = 'calls';
+  private filter = '';
 
-  setRoots(roots: readonly EndpointNode[]): void {
-    this.roots = roots;
+  constructor(
+    private readonly traffic: TrafficController,
+    private readonly findings: FindingsState,
+  ) {}
+
+  get currentFilter(): string {
+    return this.filter;
+  }
+
+  setSort(sort: EndpointSort): void {
+    this.sort = sort;
+    this.refresh();
+  }
+
+  setFilter(filter: string): void {
+    this.filter = filter.trim();
+    void vscode.commands.executeCommand('setContext', 'tapline.endpointsFiltered', this.filter.length > 0);
+    this.refresh();
+  }
+
+  refresh(): void {
     this.changed.fire(undefined);
   }
 
-  getTreeItem(node: EndpointNode): vscode.TreeItem {
-    const state = node.children?.length
-      ? vscode.TreeItemCollapsibleState.Expanded
-      : vscode.TreeItemCollapsibleState.None;
-    // Labels come from traffic: TreeItem renders them as plain text, never as markup.
-    const item = new vscode.TreeItem(node.label, state);
-    item.description = node.description;
-    return item;
+  getChildren(node?: EndpointTreeNode): EndpointTreeNode[] {
+    if (!node) return this.services();
+    if (node.kind !== 'service') return [];
+    const endpoints = node.endpoints
+      .filter((e) => matchesFilter(e, this.filter))
+      .sort(compareEndpoints(this.sort))
+      .map((endpoint): EndpointTreeNode => ({ kind: 'endpoint', endpoint, state: this.findings.stateOf(endpoint.id) }));
+    const unused = node.unused.map((operation): EndpointTreeNode => ({ kind: 'unused', operation }));
+    return [...endpoints, ...unused];
   }
 
-  getChildren(node?: EndpointNode): EndpointNode[] {
-    return [...(node ? (node.children ?? []) : this.roots)];
+  getTreeItem(node: EndpointTreeNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'service': {
+        const calls = node.endpoints.reduce((sum, e) => sum + e.count, 0);
+        const item = new vscode.TreeItem(node.service, vscode.TreeItemCollapsibleState.Expanded);
+        item.id = `service:${node.service}`;
+        item.description = `${node.endpoints.length} endpoints · ${formatCount(calls)} calls`;
+        item.iconPath = new vscode.ThemeIcon('server');
+        item.contextValue = 'service';
+        return item;
+      }
+      case 'endpoint': {
+        const e = node.endpoint;
+        const item = new vscode.TreeItem(`${e.method} ${e.template}`, vscode.TreeItemCollapsibleState.None);
+        item.id = `endpoint:${e.id}`;
+        item.description = describeEndpoint(e);
+        const [icon, color] = node.state ? STATE_ICONS[node.state] : ['symbol-method', 'foreground'];
+        item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
+        item.tooltip = endpointTooltip(e, node.state);
+        item.contextValue = `endpoint ${node.state ?? 'unknown'}`;
+        item.command = { command: 'tapline.endpoint.openInExplorer', title: 'Open in Explorer', arguments: [node] };
+        return item;
+      }
+      case 'unused': {
+        const op = node.operation;
+        const item = new vscode.TreeItem(`${op.method} ${op.path}`, vscode.TreeItemCollapsibleState.None);
+        item.id = `unused:${op.service ?? ''}:${op.method}:${op.path}`;
+        item.description = 'no traffic seen';
+        item.iconPath = new vscode.ThemeIcon(STATE_ICONS.unused[0], new vscode.ThemeColor(STATE_ICONS.unused[1]));
+        item.tooltip = STATE_TEXT.unused;
+        item.contextValue = 'operation documented unused';
+        return item;
+      }
+    }
+  }
+
+  private services(): EndpointTreeNode[] {
+    const snapshot = this.traffic.store.snapshot();
+    const unusedByService = new Map<string, EndpointFindings[]>();
+    for (const op of this.findings.unused()) {
+      const key = op.service ?? '';
+      unusedByService.set(key, [...(unusedByService.get(key) ?? []), op]);
+    }
+    const nodes: EndpointTreeNode[] = snapshot.services
+      .map((s): EndpointTreeNode => ({ kind: 'service', service: s.service, endpoints: s.endpoints, unused: unusedByService.get(s.service) ?? [] }))
+      .filter((n) => n.kind === 'service' && (n.endpoints.some((e) => matchesFilter(e, this.filter)) || n.unused.length > 0));
+    return nodes.sort((a, b) => (a.kind === 'service' && b.kind === 'service' ? a.service.localeCompare(b.service) : 0));
   }
 
   dispose(): void {
@@ -41,9 +123,28 @@ export class EndpointsTree implements vscode.TreeDataProvider<EndpointNode> {
   }
 }
 
-export function registerEndpointsTree(tapline: TaplineContext): EndpointsTree {
-  const tree = new EndpointsTree();
+function endpointTooltip(e: EndpointSummary, state: EndpointSpecState | undefined): string {
+  const lines = [`${e.method} ${e.template}`, `Service: ${e.service}`, `Calls: ${formatCount(e.count)}`];
+  if (e.latency) lines.push(`Latency: p50 ${formatMs(e.latency.p50)} · p95 ${formatMs(e.latency.p95)} · p99 ${formatMs(e.latency.p99)}`);
+  lines.push(`Statuses: ${Object.entries(e.statuses).map(([s, n]) => `${s === '0' ? 'none' : s} ×${n}`).join(', ')}`);
+  if (e.authSchemes.length) lines.push(`Auth seen: ${e.authSchemes.join(', ')}`);
+  if (e.redactionKinds.length) lines.push(`Redacted by the sensor: ${e.redactionKinds.join(', ')}`);
+  lines.push(state ? STATE_TEXT[state] : 'Not compared with a spec yet');
+  return lines.join('\n');
+}
+
+export function registerEndpointsTree(tapline: TaplineContext, traffic: TrafficController, findings: FindingsState): EndpointsTree {
+  const tree = new EndpointsTree(traffic, findings);
   const view = vscode.window.createTreeView('tapline.endpoints', { treeDataProvider: tree, showCollapseAll: true });
-  tapline.subscriptions.push(tree, view);
+  const updateMessage = (): void => {
+    view.message = tree.currentFilter ? `Filtered: "${tree.currentFilter}"` : undefined;
+  };
+  tapline.subscriptions.push(
+    tree,
+    view,
+    traffic.onDidFlush(() => tree.refresh()),
+    findings.onDidChange(() => tree.refresh()),
+    tree.onDidChangeTreeData(updateMessage),
+  );
   return tree;
 }
