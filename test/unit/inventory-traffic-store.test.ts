@@ -54,7 +54,7 @@ test('aggregates counts, statuses, latency, content types, auth schemes and reda
 });
 
 test('samples: the recent N plus one per distinct status, bodies capped in UTF-8 bytes', () => {
-  const store = new TrafficStore({ maxRecentSamples: 2, maxStatusSamples: 3, maxBodyBytes: 10 });
+  const store = new TrafficStore({ maxRecentSamples: 2, maxStatusSamples: 3, maxBodyBytes: 10, minSampleIntervalMs: 0 });
   store.add(tx('/a', { status: 500, body: 'ééééééééé' })); // 18 bytes
   for (let i = 0; i < 50; i++) store.add(tx('/a', { status: 200 }));
   store.add(tx('/a', { status: 404 }));
@@ -193,7 +193,7 @@ test('1,000,000 transactions stay within every bound', () => {
 });
 
 test('deltas carry only new samples; endpoint() and resets carry all of them', () => {
-  const store = new TrafficStore({ maxRecentSamples: 2, maxStatusSamples: 2 });
+  const store = new TrafficStore({ maxRecentSamples: 2, maxStatusSamples: 2, minSampleIntervalMs: 0 });
   store.add(tx('/a', { status: 200 }));
   store.add(tx('/a', { status: 500 }));
   assert.equal(store.drainDelta()!.upserted[0]!.samples.length, 2);
@@ -209,4 +209,14 @@ test('deltas carry only new samples; endpoint() and resets carry all of them', (
   // Many adds between drains: the pending samples never exceed what the endpoint holds.
   for (let i = 0; i < 1000; i++) store.add(tx('/a', { status: 200 + (i % 7) }));
   assert.ok(store.drainDelta()!.upserted[0]!.samples.length <= 4);
+});
+
+test('a hot endpoint is sampled at most once per interval, new statuses always', () => {
+  const store = new TrafficStore({ maxRecentSamples: 3, maxStatusSamples: 4, minSampleIntervalMs: 1000 });
+  const base = counter;
+  for (let i = 0; i < 100; i++) store.add(tx('/hot', { status: i === 50 ? 503 : 200 })); // 1 ms apart
+  const samples = store.endpoint('api.local:80 GET /hot')!.samples;
+  // The first three filled the recent ring; the 503 was sampled (new status) and displaced the oldest.
+  assert.deepEqual(samples.map((s) => s.response!.status), [200, 200, 503]);
+  assert.deepEqual(samples.map((s) => Number(s.id.slice(2)) - base), [2, 3, 51]);
 });

@@ -45,8 +45,8 @@ export class EndpointStats {
     return endpointId(this.service, this.method, this.template);
   }
 
-  /** `sample` is the bounded copy of `t`, or undefined to skip sampling. */
-  add(t: Transaction, sample: Transaction | undefined): void {
+  /** `copy` makes the bounded sample copy of `t`; it is only called when a sample is due. */
+  add(t: Transaction, copy: (t: Transaction) => Transaction): void {
     this.count++;
     const status = t.response?.status ?? 0;
     this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1);
@@ -59,7 +59,7 @@ export class EndpointStats {
       for (const scheme of authSchemesOf(t)) this.authSchemes.add(scheme);
     }
     for (const r of t.redactions) this.redactionKinds.add(r.kind);
-    if (sample !== undefined) this.samples.add(sample);
+    if (this.samples.wants(status, t.startedAt)) this.samples.add(copy(t));
   }
 
   merge(other: EndpointStats): void {
@@ -97,8 +97,11 @@ export class EndpointStats {
     };
   }
 
-  observation(): EndpointObservation {
-    return { ...this.summary(), sketch: this.sketch.toJSON(), samples: this.samples.list() };
+  /** With every sample held (`all`), or only those not handed out by a previous call. */
+  observation(all: boolean): EndpointObservation {
+    const samples = all ? this.samples.list() : this.samples.takeUnsent();
+    if (all) this.samples.takeUnsent();
+    return { ...this.summary(), sketch: this.sketch.toJSON(), samples };
   }
 }
 

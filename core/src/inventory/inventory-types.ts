@@ -29,7 +29,11 @@ export interface EndpointSummary {
 /** A summary plus what the language server needs to compare traffic with a spec. */
 export interface EndpointObservation extends EndpointSummary {
   sketch: SketchData;
-  /** Bounded copies (bodies and headers capped): the most recent plus one per distinct status. */
+  /**
+   * Bounded copies (bodies and headers capped) from the most recent plus one per distinct status.
+   * In a delta: only samples added since the endpoint's previous delta (all of them on a reset);
+   * from TrafficStore.endpoint(): all samples held.
+   */
   samples: Transaction[];
 }
 

@@ -90,16 +90,22 @@ export class PathTrie {
     return this.overflowCount;
   }
 
-  /** Learns from one observed path (split into segments). Returns true when a position generalised. */
-  observe(segments: readonly string[]): boolean {
+  /**
+   * Learns from one observed path (split into segments). Returns true when a position generalised.
+   * When `mask` is given it receives paramMask(segments) as computed on the way down, which is
+   * exact unless this call generalised something (then call paramMask again).
+   */
+  observe(segments: readonly string[], mask?: boolean[]): boolean {
     const before = this.generation;
     let node = this.root;
     node.count++;
     const depth = Math.min(segments.length, this.options.maxDepth);
-    for (let i = 0; i < depth; i++) {
+    let i = 0;
+    for (; i < depth; i++) {
       const segment = segments[i]!;
       let next: TrieNode | undefined;
-      if (node.generalized || isValueSegment(segment, i, segments[i - 1])) {
+      const isParam = node.generalized || isValueSegment(segment, i, segments[i - 1]);
+      if (isParam) {
         next = node.param ?? this.newNode();
         if (next === undefined) break;
         node.param = next;
@@ -111,9 +117,11 @@ export class PathTrie {
           next = node.param!;
         }
       }
+      mask?.push(isParam);
       next.count++;
       node = next;
     }
+    if (mask !== undefined) for (; i < segments.length; i++) mask.push(isValueSegment(segments[i]!, i, segments[i - 1]));
     return this.generation !== before;
   }
 

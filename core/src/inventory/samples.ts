@@ -12,6 +12,11 @@ export interface SampleLimits {
   maxBodyBytes: number;
   /** Per header block (request and response each): names plus values. */
   maxHeaderBytes: number;
+  /**
+   * A new "recent" sample is taken at most this often per endpoint (transaction time), so that a
+   * hot endpoint does not pay a copy per call. New statuses are always sampled.
+   */
+  minSampleIntervalMs: number;
 }
 
 const MAX_TARGET_CHARS = 2048;
@@ -124,11 +129,23 @@ export class SampleSet {
   private recent: Transaction[] = [];
   private next = 0;
   private readonly byStatus = new Map<number, Transaction>();
+  /** Samples not yet handed out by takeUnsent(); pruned so it never outgrows the set itself. */
+  private unsent = new Set<Transaction>();
 
   constructor(private readonly limits: SampleLimits) {}
 
+  private lastRecentAt = -Infinity;
+
+  /** Whether a transaction with this status at this time would be kept (decide before copying). */
+  wants(status: number, startedAt: number): boolean {
+    if (!this.byStatus.has(status) && this.byStatus.size < this.limits.maxStatusSamples) return true;
+    if (this.limits.maxRecentSamples === 0) return false;
+    return this.recent.length < this.limits.maxRecentSamples || startedAt - this.lastRecentAt >= this.limits.minSampleIntervalMs;
+  }
+
   /** `sample` must already be a bounded copy. */
   add(sample: Transaction): void {
+    this.lastRecentAt = Math.max(this.lastRecentAt, sample.startedAt);
     if (this.limits.maxRecentSamples > 0) {
       if (this.recent.length < this.limits.maxRecentSamples) this.recent.push(sample);
       else {
@@ -138,6 +155,19 @@ export class SampleSet {
     }
     const status = sample.response?.status ?? 0;
     if (this.byStatus.has(status) || this.byStatus.size < this.limits.maxStatusSamples) this.byStatus.set(status, sample);
+    this.unsent.add(sample);
+    if (this.unsent.size > 2 * (this.limits.maxRecentSamples + this.limits.maxStatusSamples)) {
+      const kept = new Set(this.list());
+      this.unsent = new Set([...this.unsent].filter((t) => kept.has(t)));
+    }
+  }
+
+  /** The samples added since the previous call (still held), oldest first. */
+  takeUnsent(): Transaction[] {
+    if (this.unsent.size === 0) return [];
+    const out = this.list().filter((t) => this.unsent.has(t));
+    this.unsent.clear();
+    return out;
   }
 
   /** Takes the other set's samples in time order, as if they had arrived here. */

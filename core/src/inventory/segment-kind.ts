@@ -144,6 +144,18 @@ function camelCase(value: string): string {
  */
 export function paramNameFor(previousLiteral: string | undefined): string {
   if (previousLiteral === undefined || previousLiteral.length === 0) return 'id';
+  const cached = nameCache.get(previousLiteral);
+  if (cached !== undefined) return cached;
+  const name = computeParamName(previousLiteral);
+  // Names repeat endlessly (`users` → `userId`); a small cache spares the regexes. Bounded by clearing.
+  if (nameCache.size >= 4096) nameCache.clear();
+  nameCache.set(previousLiteral, name);
+  return name;
+}
+
+const nameCache = new Map<string, string>();
+
+function computeParamName(previousLiteral: string): string {
   if (!/^[A-Za-z][A-Za-z_\-.]*$/.test(previousLiteral) || /^v\d+$/i.test(previousLiteral)) return 'id';
   const base = camelCase(singularize(previousLiteral));
   if (base.length === 0 || base.length > 40) return 'id';

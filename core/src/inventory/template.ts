@@ -100,7 +100,18 @@ export class PathTemplater {
 
   /** observe() then template(), the common case for each new transaction. */
   learn(path: string): string {
-    this.observe(path);
-    return this.template(path);
+    return this.learnResolve(path).template;
+  }
+
+  /** observe() then resolve() with one split and one walk of the trie. */
+  learnResolve(path: string): { template: string; declared: boolean } {
+    if (this.known.count > 0) {
+      const declared = this.known.match(path);
+      if (declared !== undefined) return { template: declared, declared: true };
+    }
+    const segments = splitPath(path);
+    const mask: boolean[] = [];
+    const generalised = this.trie.observe(segments, mask);
+    return { template: renderTemplate(segments, generalised ? this.trie.paramMask(segments) : mask), declared: false };
   }
 }

@@ -40,6 +40,7 @@ export const DEFAULT_STORE_OPTIONS: Readonly<TrafficStoreOptions> = {
   maxStatusSamples: 3,
   maxBodyBytes: 2048,
   maxHeaderBytes: 1024,
+  minSampleIntervalMs: 250,
   maxContentTypes: 8,
   sketchAccuracy: 0.01,
   maxPendingRemovals: 10_000,
@@ -68,6 +69,7 @@ interface ServiceState {
 
 const MAX_SERVICE_CHARS = 255;
 const MAX_PATH_CHARS = 2048;
+const UPPER_TOKEN = /^[A-Z]+$/;
 
 export class TrafficStore {
   private readonly options: TrafficStoreOptions;
@@ -79,6 +81,7 @@ export class TrafficStore {
   private sequence = 0;
   private readonly listeners = new Set<StoreListener>();
   private mostRecentService: ServiceState | undefined;
+  private readonly copySample = (t: Transaction): Transaction => boundedCopy(t, this.options);
   private readonly counters = { transactions: 0, evictedEndpoints: 0, evictedServices: 0, mergedEndpoints: 0 };
 
   constructor(options: Partial<TrafficStoreOptions> = {}) {
@@ -100,10 +103,10 @@ export class TrafficStore {
     this.counters.transactions++;
     const state = this.serviceFor(serviceName(t));
     const path = t.request.path.length > MAX_PATH_CHARS ? t.request.path.slice(0, MAX_PATH_CHARS) : t.request.path;
-    state.templater.observe(path);
+    const { template, declared } = state.templater.learnResolve(path);
     if (state.templater.version !== state.templaterVersion) this.retemplate(state);
-    const { template, declared } = state.templater.resolve(path);
-    const method = t.request.method.slice(0, 32).toUpperCase();
+    const raw = t.request.method;
+    const method = raw.length <= 32 && UPPER_TOKEN.test(raw) ? raw : raw.slice(0, 32).toUpperCase();
     const key = `${method} ${template}`;
     let endpoint = state.endpoints.get(key);
     if (endpoint === undefined) {
@@ -114,7 +117,7 @@ export class TrafficStore {
       state.endpoints.delete(key); // re-insert: Map order is our LRU order
       state.endpoints.set(key, endpoint);
     }
-    endpoint.add(t, boundedCopy(t, this.options));
+    endpoint.add(t, this.copySample);
     this.markDirty(endpoint);
     return endpoint.id;
   }
@@ -138,8 +141,8 @@ export class TrafficStore {
     if (!this.resetPending && this.dirty.size === 0 && this.removals.length === 0) return undefined;
     const reset = this.resetPending;
     const upserted: EndpointObservation[] = [];
-    if (reset) for (const s of this.services.values()) for (const e of s.endpoints.values()) upserted.push(e.observation());
-    else for (const e of this.dirty) upserted.push(e.observation());
+    if (reset) for (const s of this.services.values()) for (const e of s.endpoints.values()) upserted.push(e.observation(true));
+    else for (const e of this.dirty) upserted.push(e.observation(false));
     const delta: InventoryDelta = {
       sequence: ++this.sequence,
       reset,
@@ -165,10 +168,28 @@ export class TrafficStore {
     };
   }
 
-  /** One endpoint with its samples and sketch (for a detail view). */
+  /** One endpoint with all its samples and its sketch (for a detail view); does not affect deltas. */
   endpoint(id: string): EndpointObservation | undefined {
-    for (const s of this.services.values()) for (const e of s.endpoints.values()) if (e.id === id) return e.observation();
+    for (const s of this.services.values()) {
+      for (const e of s.endpoints.values()) {
+        if (e.id === id) return { ...e.summary(), sketch: e.sketch.toJSON(), samples: e.samples.list() };
+      }
+    }
     return undefined;
+  }
+
+  /** Every endpoint with all its samples, e.g. for a language server that just started. */
+  observations(): EndpointObservation[] {
+    const out: EndpointObservation[] = [];
+    for (const s of this.services.values()) for (const e of s.endpoints.values()) out.push(e.observation(true));
+    return out;
+  }
+
+  /** Makes the next delta a reset (everything, all samples): answer to a resync request. */
+  requestReset(): void {
+    if (!this.resetPending) this.notifyFirstChange();
+    this.removals = [];
+    this.resetPending = true;
   }
 
   stats(): StoreStats {

@@ -1,0 +1,125 @@
+// TrafficStore throughput and memory on realistic synthetic traffic.
+//   node --import tsx bench/store.ts [transactions=1000000]
+// Prints: add() cost against a baseline measured in the same run (a Map counting raw
+// `METHOD path` keys, the least an inventory could do), the heap a full store holds after
+// 1,000,000 transactions next to the documented worst-case bound, and the event-loop delay while
+// ingesting 5,000 transactions/s with a drain every 250 ms (the extension's pattern).
+
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { DEFAULT_STORE_OPTIONS, TrafficStore, inventoryMemoryBound } from '../core/src/inventory/traffic-store';
+import type { Transaction } from '../core/src/protocol/transaction';
+import { syntheticTraffic } from '../test/fixtures/templating/synthetic-traffic';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+const TOTAL = Number(process.argv[2] ?? 1_000_000);
+const POOL = 50_000;
+const MB = 1024 * 1024;
+
+function heapAfterGc(): number {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
+// As many services as the default cap (20), a catalog of 480 literal endpoints per service (the
+// cap is 250) and 2 % never-repeating paths, so that the endpoint bounds are reached: the heap
+// figure is for a full store, not a lucky small one.
+const next = syntheticTraffic({ seed: 2026, services: 20, junkPathShare: 0.02, catalogShare: 0.5, bodyBytes: 600 });
+const pool: Transaction[] = [];
+for (let i = 0; i < POOL; i++) pool.push(next());
+// Fresh paths keep arriving after the pool wraps (the junk ones); ids and bodies repeat.
+function txAt(i: number): Transaction {
+  const t = pool[i % POOL]!;
+  if (i < POOL || !t.request.path.startsWith('/junk/')) return t;
+  const path = `${t.request.path}${i}`;
+  return { ...t, request: { ...t.request, path, target: path } };
+}
+
+// ── baseline: count raw method + path ────────────────────────────────────────────────────────
+function runBaseline(n: number): number {
+  const counts = new Map<string, number>();
+  const start = performance.now();
+  for (let i = 0; i < n; i++) {
+    const t = txAt(i);
+    const key = `${t.request.method} ${t.request.path}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const ms = performance.now() - start;
+  if (counts.size === 0) throw new Error('unreachable');
+  return ms;
+}
+
+function runStore(n: number, store: TrafficStore): number {
+  const start = performance.now();
+  for (let i = 0; i < n; i++) store.add(txAt(i));
+  return performance.now() - start;
+}
+
+// Warm both paths up so that the JIT compares steady states.
+runBaseline(100_000);
+runStore(100_000, new TrafficStore());
+
+const baselineMs = runBaseline(TOTAL);
+const heapBefore = heapAfterGc();
+const store = new TrafficStore();
+const storeMs = runStore(TOTAL, store);
+store.drainDelta();
+const heapStore = heapAfterGc() - heapBefore;
+const stats = store.stats();
+const bound = inventoryMemoryBound(DEFAULT_STORE_OPTIONS);
+
+const perTx = (ms: number): string => `${((ms * 1e6) / TOTAL).toFixed(0)} ns/tx`;
+console.log(`transactions: ${TOTAL.toLocaleString('en-US')} (pool of ${POOL.toLocaleString('en-US')}, 20 services, 50 % catalog, 2 % junk paths)`);
+console.log(`baseline (Map count of raw METHOD path): ${perTx(baselineMs)}`);
+console.log(`TrafficStore.add:                        ${perTx(storeMs)}  → ${Math.round(TOTAL / (storeMs / 1000)).toLocaleString('en-US')} tx/s`);
+console.log(`ratio store / baseline: ${(storeMs / baselineMs).toFixed(1)}×`);
+console.log(
+  `store: ${stats.services} services, ${stats.endpoints} endpoints, evicted ${stats.evictedEndpoints} endpoints / ${stats.evictedServices} services, merged ${stats.mergedEndpoints}`,
+);
+console.log(
+  `heap held by the store after ${TOTAL.toLocaleString('en-US')} transactions: ${(heapStore / MB).toFixed(1)} MB ` +
+    `(${((heapStore / Math.max(1, stats.endpoints)) / 1024).toFixed(1)} KB per endpoint); ` +
+    `documented worst-case bound for the default options: ${(bound / MB).toFixed(0)} MB → ${heapStore <= bound ? 'within' : 'OVER'}`,
+);
+
+// ── 5,000 tx/s with drains: event-loop delay ─────────────────────────────────────────────────
+async function streamAtRate(rate: number, seconds: number): Promise<void> {
+  const live = new TrafficStore();
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
+  const tickMs = 10;
+  const perTick = (rate * tickMs) / 1000;
+  let sent = 0;
+  let drained = 0;
+  const start = performance.now();
+  await new Promise<void>((resolve) => {
+    const feed = setInterval(() => {
+      // Catch up to the schedule so that the rate holds even if a tick was late.
+      const due = Math.min(rate * seconds, Math.floor(((performance.now() - start) / 1000) * rate));
+      while (sent < due) live.add(txAt(sent++));
+      if (sent >= rate * seconds) {
+        clearInterval(feed);
+        clearInterval(drain);
+        resolve();
+      }
+    }, tickMs);
+    const drain = setInterval(() => {
+      const delta = live.drainDelta();
+      if (delta !== undefined) drained += JSON.stringify(delta).length; // what the LSP notification costs to encode
+    }, 250);
+  });
+  histogram.disable();
+  console.log(
+    `stream ${rate.toLocaleString('en-US')} tx/s for ${seconds} s (${perTick} per 10 ms tick, drain + JSON every 250 ms, ${(drained / MB).toFixed(1)} MB of deltas): ` +
+      `event-loop delay p99 ${(histogram.percentile(99) / 1e6).toFixed(1)} ms, max ${(histogram.max / 1e6).toFixed(1)} ms (target p99 < 50 ms)`,
+  );
+}
+
+streamAtRate(5_000, 5).catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
