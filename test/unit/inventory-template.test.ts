@@ -93,3 +93,10 @@ test('the trie stays within its node bound', () => {
   assert.ok(t.overflowed > 0);
   assert.match(templateShape(t.template('/x/42')), /\/\{\}$/);
 });
+
+test('a sweep calling each resource once (a test suite) does not turn resource names into a parameter', () => {
+  const t = new PathTemplater();
+  const resources = ['users', 'orders', 'products', 'carts', 'payments', 'invoices', 'refunds', 'coupons', 'reviews', 'shipments', 'addresses', 'categories', 'brands', 'stores', 'returns', 'taxes', 'currencies', 'regions', 'webhooks', 'events', 'login', 'logout', 'health', 'me'];
+  for (const r of resources) t.observe(`/api/${r}`);
+  for (const r of resources) assert.equal(t.template(`/api/${r}`), `/api/${r}`);
+});

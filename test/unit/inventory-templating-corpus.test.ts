@@ -3,18 +3,21 @@
 // Definitions of precision and recall: test/fixtures/templating/evaluate.ts.
 //
 // Figures measured when this was written (`node --import tsx --test test/unit/inventory-templating-corpus.test.ts`):
-//   learned (PathTemplater, default options), all 22 services: precision 81.1 %, recall 87.8 %
-//     (3,287 of 4,053 inferred templates correct, 3,304 of 3,765 true templates recovered),
-//     GitHub alone 74.0 % / 82.3 %; with 3 paths per template 76.5 % / 79.6 %, with 6, 73.5 % / 88.8 %
-//     (precision falls with more paths per template: each missed parameter yields one wrong
-//     literal template per distinct value).
-//   classification only (templatePath: numbers, UUIDs, hex, dates, tokens): 44.8 % of paths get
-//     their true template, against 88.1 % learned.
+//   learned (PathTemplater, default options), all 22 services: precision 81.4 %, recall 89.2 %
+//     (3,341 of 4,103 inferred templates correct, 3,358 of 3,765 true templates recovered; 89.5 %
+//     of paths get their true template), GitHub alone 76.3 % / 88.8 %; with 3 paths per template
+//     80.2 % / 87.1 %, with 6, 74.7 % / 90.4 % (precision falls with more paths per template:
+//     each missed parameter yields one wrong literal template per distinct value).
+//   classification only (templatePath: numbers, UUIDs, hex, dates, tokens): 45.7 % of paths get
+//     their true template.
 // The misses are word-valued parameters with little evidence: a leaf `{name}` under a singular
 // word (`/proxy/{path}`), verbs beside ids (`/prices/search` next to `/prices/{id}`), and closed
 // enumerations under plural names (`/myPrefs/showSidebarActivity`).
-// Thresholds: 5 points under the measured figures, so that a change that loses more than a few
-// dozen templates fails, while reordering or small heuristic changes do not.
+// Thresholds: 5 points under the measured figures (≈ 190 templates), so that a change that loses
+// more than that fails while small heuristic trade-offs do not. In product terms: at 76 % precision
+// about one row in four of a fresh inventory is a wrong template (mostly a parameter seen as a
+// literal, which the OpenAPI templates or more traffic then fix); below that the list stops
+// being trustworthy at a glance.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateCorpus } from '../fixtures/templating/corpus-generator';
@@ -22,7 +25,7 @@ import { evaluateTemplating, type TemplatingScore } from '../fixtures/templating
 import { templatePath, templateShape } from '../../core/src/inventory/template';
 
 const MIN_PRECISION = 0.76;
-const MIN_RECALL = 0.83;
+const MIN_RECALL = 0.84;
 
 function percent(s: TemplatingScore): string {
   return `precision ${(s.precision * 100).toFixed(1)} % (${s.correct}/${s.inferred}), recall ${(s.recall * 100).toFixed(1)} % (${s.recovered}/${s.truths}), paths ${(s.pathAccuracy * 100).toFixed(1)} %`;

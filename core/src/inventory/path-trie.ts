@@ -37,11 +37,14 @@ export interface TrieOptions {
   maxDepth: number;
 }
 
-// Chosen from the labeled corpus (test/unit/inventory-templating-corpus.test.ts), see its comment
-// for the figures. minDistinct 8 / minObservations 16: below that a shuffled warm-up of a closed
-// vocabulary (GitHub's 40 top-level names) looks all-new. minUnseenRatio 0.5: closed vocabularies
-// seen k times each sit at ~0 once warmed up, open ones at 0.7–1. maxLiteralChildren 1024 is
-// above the largest literal fan-out measured in real documents (594).
+// Chosen by sweeping on the labeled corpus (test/unit/inventory-templating-corpus.test.ts, which
+// has the resulting figures). minUnseenRatio 0.8: at 0.5, warm-ups of closed vocabularies (Stripe's
+// 80 names under /v1) generalised and recall fell to ~50 %; 0.7–0.9 score within a point.
+// minDistinct 8 / minObservations 16: a shuffled warm-up of GitHub's 40 top-level names still looks
+// open below that; 32 or 64 observations lost 3–8 points of recall (leaf parameters never reach
+// them). minDistinctAfterCollection 3: 4 is a point better with 4 paths per template but 4 worse
+// with 3; 6 loses 6 points. maxLiteralChildren 1024 is above the largest literal fan-out in real
+// documents (594).
 export const DEFAULT_TRIE_OPTIONS: Readonly<TrieOptions> = {
   minDistinct: 8,
   minDistinctAfterCollection: 3,
@@ -63,6 +66,8 @@ class TrieNode {
   generalized = false;
   /** Reached through a plural word (`orders`, `line_items`): its children are likely ids. */
   collection = false;
+  /** Literal children that are plural words. */
+  pluralChildren = 0;
 }
 
 export class PathTrie {
@@ -163,6 +168,7 @@ export class PathTrie {
       child = this.newNode();
       if (child === undefined) return undefined;
       child.collection = isCollectionName(segment);
+      if (child.collection) node.pluralChildren++;
       (node.literals ??= new Map()).set(segment, child);
       node.singletons++;
     } else if (child.count === 1) {
@@ -175,6 +181,9 @@ export class PathTrie {
   private shouldGeneralize(node: TrieNode): boolean {
     const distinct = node.literals?.size ?? 0;
     if (distinct >= this.options.maxLiteralChildren) return true;
+    // Mostly plural nouns (`users`, `orders`, `invoices`): a resource vocabulary being discovered,
+    // e.g. a test suite calling each endpoint once. Values are rarely plural words.
+    if (node.pluralChildren * 2 >= distinct) return false;
     if (node.collection) {
       if (distinct < this.options.minDistinctAfterCollection) return false;
     } else if (distinct < this.options.minDistinct || node.literalObs < this.options.minObservations) {
@@ -195,6 +204,7 @@ export class PathTrie {
     node.literals = undefined;
     node.literalObs = 0;
     node.singletons = 0;
+    node.pluralChildren = 0;
     if (target === undefined) {
       // A position can only generalise once it has literal children, so this cannot happen;
       // keeping the node consistent is cheaper than asserting.
@@ -221,9 +231,11 @@ export class PathTrie {
     }
     into.literalObs = 0;
     into.singletons = 0;
+    into.pluralChildren = 0;
     for (const child of into.literals?.values() ?? []) {
       into.literalObs += child.count;
       if (child.count === 1) into.singletons++;
+      if (child.collection) into.pluralChildren++;
     }
   }
 
