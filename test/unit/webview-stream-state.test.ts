@@ -2,7 +2,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Transaction } from '../../core/src/protocol/transaction';
 import type { StreamItem } from '../../webview/src/model';
-import { readInbound } from '../../webview/src/messages';
 import { defaultState, readState } from '../../webview/src/state';
 import { filterStream, statusClassOf, TransactionStream } from '../../webview/src/stream';
 
@@ -64,16 +63,4 @@ test('persisted state: defaults, round trip, and anything malformed falls back',
   assert.deepEqual(bad, defaultState());
   assert.equal(readState({ version: 1, tab: 'detail' }).tab, 'endpoints', 'no detail without an endpoint');
   assert.equal(readState({ version: 1, filter: 'x'.repeat(10_000) }).filter.length, 500);
-});
-
-test('inbound messages are narrowed: wrong shapes dropped, good rows kept', () => {
-  assert.equal(readInbound(null), undefined);
-  assert.equal(readInbound({ type: 'bogus' }), undefined);
-  assert.equal(readInbound({ type: 'detail', detail: { endpoint: 'x' } }), undefined);
-  const good = { id: 'a', service: 's', method: 'GET', template: '/a', calls: 1 };
-  const snap = readInbound({ type: 'snapshot', endpoints: [good, { id: 1 }, 'x'], transactions: 'nope', findings: [{ id: 'f', endpointId: 'a', message: 'm', fixes: [] }, {}] });
-  assert.deepEqual(snap, { type: 'snapshot', endpoints: [good], transactions: [], findings: [{ id: 'f', endpointId: 'a', message: 'm', fixes: [] }] });
-  assert.deepEqual(readInbound({ type: 'delta', upserted: [good], removed: ['b', 3] }), { type: 'delta', upserted: [good], removed: ['b'] });
-  assert.deepEqual(readInbound({ type: 'selection', endpointId: 'a', detail: 'no' }), { type: 'selection', endpointId: 'a' });
-  assert.deepEqual(readInbound({ type: 'transactions', items: [item(1), { transaction: {} }] }), { type: 'transactions', items: [item(1)] });
 });

@@ -3,6 +3,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { styleProps } from './style-props';
 import { SPEC_LABEL, formatCount, formatDateTime, formatMs } from './format';
+import { isUnusedId } from './adapt';
 import { statusBars } from './chart-geometry';
 import { buildLatencyChart } from './latency-chart';
 import type { EndpointDetail, EndpointRow, FindingView, LatencyPoint } from './model';
@@ -58,8 +59,8 @@ export class EndpointDetailView extends LitElement {
     return html`<li class="finding ${f.severity}">
       <span class="sev">${f.severity}</span>
       <span class="msg">${f.message} <span class="muted mono">${f.code}</span></span>
-      ${f.fixes.map((fix) => html`<button ?disabled=${pending} title=${fix.title}
-          @click=${() => this.emit('apply-fix', { findingId: f.id, endpointId: f.endpointId, fixKind: fix.kind })}>${pending ? 'Applying…' : fix.title}</button>`)}
+      ${f.fixes.map((fix, fixIndex) => html`<button ?disabled=${pending} title=${fix.title}
+          @click=${() => this.emit('apply-fix', { findingId: f.id, fixIndex })}>${pending ? 'Applying…' : fix.title}</button>`)}
     </li>`;
   }
 
@@ -97,7 +98,7 @@ export class EndpointDetailView extends LitElement {
             ${d.authSchemes?.length ? html` · Auth: <span class="mono">${d.authSchemes.join(', ')}</span>` : nothing}</p>`
         : nothing}
       ${!d
-        ? html`<p class="empty">Loading the endpoint's samples…</p>`
+        ? html`<p class="empty">${isUnusedId(row.id) ? 'This operation is in the spec but has not been seen in traffic.' : 'Loading the endpoint’s samples…'}</p>`
         : html`<div class="charts">
             <section aria-label="Latency over time"><h3>Latency</h3>${this.latencyChart(d.latency, row.p95)}</section>
             <section aria-label="Status codes"><h3>Status codes</h3>

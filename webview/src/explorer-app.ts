@@ -5,11 +5,13 @@ import { LitElement, css, html } from 'lit';
 import './endpoint-detail';
 import './endpoint-table';
 import './transaction-stream';
+import type { Transaction } from '../../core/src/protocol/transaction';
+import { isUnusedId, toExplorerFilter } from './adapt';
+import { ExplorerData } from './explorer-data';
 import { formatCount } from './format';
 import { readInbound, type Inbound } from './messages';
-import type { EndpointDetail, EndpointRow, FindingView, PersistedState, SortSpec, StreamFilter, Tab } from './model';
+import type { PersistedState, SortSpec, StreamFilter, Tab } from './model';
 import { readState } from './state';
-import { TransactionStream } from './stream';
 import { baseStyles } from './styles';
 import type { Host } from './vscode-api';
 
@@ -22,12 +24,7 @@ const TABS: { id: Tab; label: string }[] = [
 export class ExplorerApp extends LitElement {
   private vscode: Host | undefined;
   private state: PersistedState = readState(undefined);
-  private readonly rowsById = new Map<string, EndpointRow>();
-  private rows: EndpointRow[] = [];
-  private rowsDirty = false;
-  private findings: FindingView[] = [];
-  private readonly stream = new TransactionStream();
-  private detail: EndpointDetail | undefined;
+  private readonly data = new ExplorerData();
   private pendingFixes = new Set<string>();
   private filterTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -38,53 +35,39 @@ export class ExplorerApp extends LitElement {
     window.addEventListener('message', (e: MessageEvent<unknown>) => this.receive(e.data));
     window.addEventListener('keydown', (e) => this.onGlobalKey(e));
     host.post({ type: 'ready' });
-    if (this.state.selectedEndpointId !== undefined) host.post({ type: 'selectEndpoint', endpointId: this.state.selectedEndpointId });
+    const selected = this.state.selectedEndpointId;
+    if (selected !== undefined && !isUnusedId(selected)) host.post({ type: 'selectEndpoint', endpointId: selected });
     this.requestUpdate();
   }
 
-  /** Applies one message from the extension; `readInbound` has already checked its shape. */
+  private receive(raw: unknown): void {
+    const message = readInbound(raw);
+    if (!message) return;
+    try {
+      this.apply(message);
+    } catch (error) {
+      // One bad message must not take the panel down; the next snapshot or delta heals the view.
+      console.error('Tapline explorer: dropped a message it could not apply', error);
+    }
+  }
+
+  /** Applies one message from the extension. */
   apply(message: Inbound): void {
-    switch (message.type) {
-      case 'snapshot':
-        this.rowsById.clear();
-        for (const row of message.endpoints) this.rowsById.set(row.id, row);
-        this.rowsDirty = true;
-        this.stream.clear();
-        this.stream.push(message.transactions);
-        this.setFindings(message.findings);
-        break;
-      case 'delta':
-        for (const id of message.removed) this.rowsById.delete(id);
-        for (const row of message.upserted) this.rowsById.set(row.id, row);
-        this.rowsDirty = true;
-        break;
-      case 'transactions':
-        this.stream.push(message.items);
-        break;
-      case 'findings':
-        this.setFindings(message.findings);
-        break;
-      case 'selection':
-        this.state = { ...this.state, selectedEndpointId: message.endpointId, tab: 'detail' };
-        this.detail = message.detail ?? (this.detail?.endpoint.id === message.endpointId ? this.detail : undefined);
-        this.save();
-        break;
-      case 'detail':
-        if (message.detail.endpoint.id === this.state.selectedEndpointId) this.detail = message.detail;
-        break;
+    if (message.type === 'findings') {
+      // A fix either removed its finding or failed; either way its button is usable again.
+      this.pendingFixes = new Set();
+    }
+    const change = this.data.apply(message);
+    if (change) {
+      if (change.endpointId === null) {
+        const { selectedEndpointId: _deselected, ...rest } = this.state;
+        this.state = { ...rest, tab: rest.tab === 'detail' ? 'endpoints' : rest.tab };
+      } else {
+        this.state = { ...this.state, selectedEndpointId: change.endpointId, tab: 'detail' };
+      }
+      this.save();
     }
     this.requestUpdate();
-  }
-
-  private receive(data: unknown): void {
-    const message = readInbound(data);
-    if (message) this.apply(message);
-  }
-
-  private setFindings(findings: FindingView[]): void {
-    this.findings = findings;
-    // A fix either removed its finding or failed; either way the button is usable again.
-    this.pendingFixes = new Set();
   }
 
   private save(): void {
@@ -100,10 +83,15 @@ export class ExplorerApp extends LitElement {
 
   private openEndpoint(id: string): void {
     this.state = { ...this.state, selectedEndpointId: id, tab: 'detail' };
-    if (this.detail?.endpoint.id !== id) this.detail = undefined;
     this.save();
-    this.vscode?.post({ type: 'selectEndpoint', endpointId: id });
+    // Spec operations never observed have nothing to fetch: their row and findings are the detail.
+    if (!isUnusedId(id)) this.vscode?.post({ type: 'selectEndpoint', endpointId: id });
     this.requestUpdate();
+  }
+
+  private openTransaction(tx: Transaction): void {
+    const id = this.data.endpointFor(tx);
+    if (id !== undefined) this.openEndpoint(id);
   }
 
   private onQuery(query: string): void {
@@ -112,7 +100,7 @@ export class ExplorerApp extends LitElement {
     this.requestUpdate();
     // The extension mirrors the filter (tree, status); tell it once typing settles.
     clearTimeout(this.filterTimer);
-    this.filterTimer = setTimeout(() => this.vscode?.post({ type: 'filterChanged', query }), 250);
+    this.filterTimer = setTimeout(() => this.vscode?.post({ type: 'filterChanged', filter: toExplorerFilter(query) }), 250);
   }
 
   private onSort(sort: SortSpec): void {
@@ -128,14 +116,14 @@ export class ExplorerApp extends LitElement {
   }
 
   private onTogglePause(pause: boolean): void {
-    if (pause) this.stream.pause();
-    else this.stream.resume();
+    if (pause) this.data.stream.pause();
+    else this.data.stream.resume();
     this.requestUpdate();
   }
 
-  private onApplyFix(findingId: string, endpointId: string, fixKind: string): void {
+  private onApplyFix(findingId: string, fixIndex: number): void {
     this.pendingFixes = new Set([...this.pendingFixes, findingId]);
-    this.vscode?.post({ type: 'applyFix', findingId, endpointId, fixKind });
+    this.vscode?.post({ type: 'applyFix', findingId, fixIndex });
     this.requestUpdate();
   }
 
@@ -169,24 +157,15 @@ export class ExplorerApp extends LitElement {
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`#tab-${next.id}`)?.focus());
   }
 
-  private currentRows(): EndpointRow[] {
-    if (this.rowsDirty) {
-      // A new array identity tells the table to filter and sort again.
-      this.rows = [...this.rowsById.values()];
-      this.rowsDirty = false;
-    }
-    return this.rows;
-  }
-
   protected override render(): unknown {
-    const rows = this.currentRows();
+    const rows = this.data.rows();
     const tab = this.state.tab;
     const selected = this.state.selectedEndpointId;
-    const calls = rows.reduce((n, r) => n + r.calls, 0);
+    const stream = this.data.stream;
     return html`
       <header>
         <h1>API Explorer</h1>
-        <span class="muted" role="status">${formatCount(rows.length)} endpoints · ${formatCount(calls)} calls · ${formatCount(this.findings.length)} findings</span>
+        <span class="muted" role="status">${formatCount(rows.length)} endpoints · ${formatCount(this.data.totalCalls)} calls · ${formatCount(this.data.findings.length)} findings</span>
       </header>
       <nav role="tablist" aria-label="Explorer views" @keydown=${this.onTabKey}>
         ${TABS.map((t) => html`<button role="tab" id="tab-${t.id}" class="tab" aria-selected=${t.id === tab ? 'true' : 'false'} aria-controls="panel-${t.id}"
@@ -199,17 +178,17 @@ export class ExplorerApp extends LitElement {
           @open-endpoint=${(e: CustomEvent<string>) => this.openEndpoint(e.detail)}></tapline-endpoint-table>
       </section>
       <section role="tabpanel" id="panel-stream" aria-labelledby="tab-stream" ?hidden=${tab !== 'stream'}>
-        <tapline-transaction-stream .items=${this.stream.list} .filter=${this.state.stream} .paused=${this.stream.paused} .waiting=${this.stream.waiting}
+        <tapline-transaction-stream .items=${stream.list} .filter=${this.state.stream} .paused=${stream.paused} .waiting=${stream.waiting}
           @stream-filter-change=${(e: CustomEvent<StreamFilter>) => this.onStreamFilter(e.detail)}
           @toggle-pause=${(e: CustomEvent<boolean>) => this.onTogglePause(e.detail)}
-          @open-endpoint=${(e: CustomEvent<string>) => this.openEndpoint(e.detail)}></tapline-transaction-stream>
+          @open-transaction=${(e: CustomEvent<Transaction>) => this.openTransaction(e.detail)}></tapline-transaction-stream>
       </section>
       <section role="tabpanel" id="panel-detail" aria-labelledby="tab-detail" ?hidden=${tab !== 'detail'}>
-        <tapline-endpoint-detail .detail=${this.detail?.endpoint.id === selected ? this.detail : undefined}
-          .endpoint=${selected !== undefined ? this.rowsById.get(selected) : undefined}
-          .findings=${this.findings} .pendingFixes=${this.pendingFixes}
+        <tapline-endpoint-detail .detail=${selected !== undefined ? this.data.detail(selected) : undefined}
+          .endpoint=${selected !== undefined ? this.data.row(selected) : undefined}
+          .findings=${this.data.findings} .pendingFixes=${this.pendingFixes}
           @back=${() => this.backToTable()}
-          @apply-fix=${(e: CustomEvent<{ findingId: string; endpointId: string; fixKind: string }>) => this.onApplyFix(e.detail.findingId, e.detail.endpointId, e.detail.fixKind)}
+          @apply-fix=${(e: CustomEvent<{ findingId: string; fixIndex: number }>) => this.onApplyFix(e.detail.findingId, e.detail.fixIndex)}
           @open-in-spec=${(e: CustomEvent<string>) => this.vscode?.post({ type: 'openInSpec', endpointId: e.detail })}></tapline-endpoint-detail>
       </section>`;
   }

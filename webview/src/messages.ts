@@ -1,76 +1,36 @@
-// The messages this panel speaks, as the panel sees them. The shared union lives in core/ (see
-// core/src/messages); `readInbound` narrows whatever arrives on `window.message` to this shape so a
-// malformed message is dropped instead of breaking the panel.
-import type { EndpointDetail, EndpointRow, FindingView, StreamItem } from './model';
+// The messages this panel speaks are defined once in core/src/messages/webview.ts. Messages from
+// the extension are ours, but the panel still checks their shape so that one malformed message is
+// dropped instead of breaking the panel.
+import type { ExtensionToWebviewMessage, WebviewToExtensionMessage } from '../../core/src/messages/webview';
 
-/** Extension → webview. */
-export type Inbound =
-  | { type: 'snapshot'; endpoints: EndpointRow[]; transactions: StreamItem[]; findings: FindingView[] }
-  | { type: 'delta'; upserted: EndpointRow[]; removed: string[] }
-  | { type: 'transactions'; items: StreamItem[] }
-  | { type: 'findings'; findings: FindingView[] }
-  /** The extension asks the panel to show an endpoint (tree "Open in Explorer"), with its detail when known. */
-  | { type: 'selection'; endpointId: string; detail?: EndpointDetail }
-  | { type: 'detail'; detail: EndpointDetail };
-
-/** Webview → extension. */
-export type Outbound =
-  | { type: 'ready' }
-  | { type: 'selectEndpoint'; endpointId: string }
-  | { type: 'applyFix'; findingId: string; endpointId: string; fixKind: string }
-  | { type: 'filterChanged'; query: string }
-  | { type: 'openInSpec'; endpointId: string };
+export type Inbound = ExtensionToWebviewMessage;
+export type Outbound = WebviewToExtensionMessage;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function array<T>(v: unknown): T[] {
-  return Array.isArray(v) ? (v as T[]) : [];
-}
-
-function isRow(v: unknown): v is EndpointRow {
-  return isRecord(v) && typeof v['id'] === 'string' && typeof v['service'] === 'string' && typeof v['method'] === 'string' && typeof v['template'] === 'string' && typeof v['calls'] === 'number';
-}
-
-function isStreamItem(v: unknown): v is StreamItem {
-  if (!isRecord(v) || !isRecord(v['transaction'])) return false;
-  const tx = v['transaction'];
-  return typeof tx['id'] === 'string' && typeof tx['service'] === 'string' && isRecord(tx['request']) && typeof tx['request']['method'] === 'string' && typeof tx['request']['target'] === 'string';
-}
-
-function isFinding(v: unknown): v is FindingView {
-  return isRecord(v) && typeof v['id'] === 'string' && typeof v['endpointId'] === 'string' && typeof v['message'] === 'string' && Array.isArray(v['fixes']);
-}
-
-function isDetail(v: unknown): v is EndpointDetail {
-  return isRecord(v) && isRow(v['endpoint']) && Array.isArray(v['samples']);
-}
-
-/** Narrows a posted message; rows and items of the wrong shape are dropped one by one. */
+/** Checks the parts the panel indexes into; deeper fields are read defensively where used. */
 export function readInbound(data: unknown): Inbound | undefined {
   if (!isRecord(data)) return undefined;
   switch (data['type']) {
-    case 'snapshot':
-      return {
-        type: 'snapshot',
-        endpoints: array(data['endpoints']).filter(isRow),
-        transactions: array(data['transactions']).filter(isStreamItem),
-        findings: array(data['findings']).filter(isFinding),
-      };
-    case 'delta':
-      return { type: 'delta', upserted: array(data['upserted']).filter(isRow), removed: array(data['removed']).filter((x): x is string => typeof x === 'string') };
-    case 'transactions':
-      return { type: 'transactions', items: array(data['items']).filter(isStreamItem) };
-    case 'findings':
-      return { type: 'findings', findings: array(data['findings']).filter(isFinding) };
-    case 'selection': {
-      if (typeof data['endpointId'] !== 'string') return undefined;
-      const detail = isDetail(data['detail']) ? data['detail'] : undefined;
-      return detail ? { type: 'selection', endpointId: data['endpointId'], detail } : { type: 'selection', endpointId: data['endpointId'] };
+    case 'snapshot': {
+      const s = data['snapshot'];
+      return isRecord(s) && Array.isArray(s['services']) ? (data as unknown as Inbound) : undefined;
     }
-    case 'detail':
-      return isDetail(data['detail']) ? { type: 'detail', detail: data['detail'] } : undefined;
+    case 'delta':
+      return Array.isArray(data['upserted']) && Array.isArray(data['removed']) ? (data as unknown as Inbound) : undefined;
+    case 'transactions':
+      return Array.isArray(data['transactions']) ? (data as unknown as Inbound) : undefined;
+    case 'findings':
+      return Array.isArray(data['endpoints']) ? (data as unknown as Inbound) : undefined;
+    case 'selection': {
+      const id = data['endpointId'];
+      const detail = data['detail'];
+      if (id !== null && typeof id !== 'string') return undefined;
+      if (detail !== undefined && !(isRecord(detail) && Array.isArray(detail['samples']) && typeof detail['id'] === 'string')) return undefined;
+      return data as unknown as Inbound;
+    }
     default:
       return undefined;
   }

@@ -55,7 +55,7 @@ export class TransactionStreamView extends LitElement {
     const li = (e.target as Element).closest<HTMLElement>('[data-index]');
     if (!li) return;
     const item = this.items[Number(li.dataset['index'])];
-    if (item?.endpointId !== undefined) this.emit('open-endpoint', item.endpointId);
+    if (item) this.emit('open-transaction', item.transaction);
   }
 
   private onKey(e: KeyboardEvent): void {
@@ -69,7 +69,7 @@ export class TransactionStreamView extends LitElement {
     const status = tx.response?.status;
     const cls = statusClassOf(status);
     const redacted = tx.redactions.reduce((n, r) => n + r.count, 0);
-    return html`<li role="listitem" tabindex=${item.endpointId !== undefined ? 0 : -1} data-index=${index}>
+    return html`<li role="listitem" tabindex="0" title="Open this transaction's endpoint" data-index=${index}>
       <span class="time muted mono">${formatClock(tx.startedAt)}</span>
       <span class="method ${tx.request.method}">${tx.request.method}</span>
       <span class="status status-${cls}">${status ?? '—'}</span>
@@ -122,7 +122,7 @@ export class TransactionStreamView extends LitElement {
         height: 22px;
         padding: 0 6px;
       }
-      li[tabindex='0'] { cursor: pointer; }
+      li { cursor: pointer; }
       li:hover { background: var(--vscode-list-hoverBackground); }
       li > span { overflow: hidden; white-space: nowrap; text-overflow: ellipsis; min-width: 0; }
       .num { text-align: right; font-variant-numeric: tabular-nums; }
