@@ -8,12 +8,24 @@ import {
   ProposedFeatures,
   TextDocuments,
   TextDocumentSyncKind,
+  CodeActionKind,
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import {
+  FINDINGS_NOTIFICATION,
+  OBSERVATIONS_NOTIFICATION,
+  OBSERVATIONS_RESYNC_REQUEST,
+  type FindingsParams,
+  type ObservationsParams,
+} from '../../core/src/messages';
 import { detectOpenApi } from '../../core/src/openapi/detect';
-import { DiagnosticsPublisher, sourceDiagnosticToLsp } from './diagnostics-publisher';
-import { readServerSettings } from './settings';
+import { Analyzer } from './analyzer';
+import { codeActions, FIX_ALL_KIND } from './code-actions';
+import { DiagnosticsPublisher } from './diagnostics-publisher';
+import { codeLenses, hover } from './lenses';
+import { ObservationStore } from './observation-store';
+import { readServerSettings, type ServerSettings } from './settings';
 import { SpecIndex } from './spec-index';
 import { findSpecFiles } from './workspace-files';
 
@@ -32,25 +44,51 @@ const specs = new SpecIndex(async (uri) => {
   return readFile(fileURLToPath(uri), 'utf8').catch(() => undefined);
 });
 const publisher = new DiagnosticsPublisher(connection);
+const observations = new ObservationStore();
+let settings: ServerSettings | undefined;
+const analyzer = new Analyzer(specs, observations, {
+  publish: (rootUri, files) => publisher.set(rootUri, files),
+  notifyFindings: (params: FindingsParams) => void connection.sendNotification(FINDINGS_NOTIFICATION, params),
+  severities: () => settings?.severities ?? {},
+  diagnosticsEnabled: () => settings?.diagnosticsEnabled ?? true,
+});
 let workspaceFolders: string[] = [];
 let canWatchFiles = false;
 
 specs.onDidChange((rootUri, spec) => {
-  if (!spec) return publisher.set(rootUri, undefined);
-  const files = new Map([...spec.documents.keys()].map((uri) => [uri, [] as ReturnType<typeof sourceDiagnosticToLsp>[]]));
-  for (const diagnostic of spec.diagnostics) {
-    files.set(diagnostic.uri, [...(files.get(diagnostic.uri) ?? []), sourceDiagnosticToLsp(diagnostic)]);
-  }
-  publisher.set(rootUri, files);
+  if (!spec) return;
   const operations = spec.model?.operations.length ?? 0;
   connection.console.info(`indexed ${rootUri}: ${operations} operations, ${spec.documents.size} files, ${spec.diagnostics.length} problems`);
+});
+
+connection.onNotification(OBSERVATIONS_NOTIFICATION, (params: ObservationsParams) => {
+  if (observations.apply(params.delta) === 'gap') {
+    // A delta went missing (e.g. the server restarted): ask for the whole inventory again.
+    void connection.sendRequest(OBSERVATIONS_RESYNC_REQUEST);
+    return;
+  }
+  analyzer.schedule();
+});
+connection.onCodeAction((params) => codeActions(analyzer, params));
+connection.onCodeLens(({ textDocument }) => codeLenses(analyzer, textDocument.uri, observations.size > 0));
+connection.onHover(({ textDocument, position }) => hover(analyzer, textDocument.uri, position));
+connection.onDidChangeConfiguration(() => {
+  void readServerSettings(connection).then((fresh) => {
+    settings = fresh;
+    analyzer.schedule();
+  });
 });
 
 connection.onInitialize((params): InitializeResult => {
   workspaceFolders = (params.workspaceFolders ?? []).map((folder) => folder.uri).filter((uri) => uri.startsWith('file:'));
   canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
   return {
-    capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental },
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+      codeLensProvider: { resolveProvider: false },
+      hoverProvider: true,
+    },
     serverInfo: { name: 'tapline-language-server', version: '0.1.0' },
   };
 });
@@ -64,7 +102,7 @@ connection.onInitialized(() => {
 });
 
 async function scanWorkspace(): Promise<void> {
-  const settings = await readServerSettings(connection);
+  settings = await readServerSettings(connection);
   for (const folder of workspaceFolders) {
     const started = Date.now();
     const files = await findSpecFiles(fileURLToPath(folder), { glob: settings.specGlob, exclude: settings.specExclude });
@@ -87,7 +125,10 @@ documents.onDidClose(({ document }) => specs.changed(document.uri));
 connection.onDidChangeWatchedFiles(({ changes }) => {
   for (const change of changes) specs.changed(change.uri);
 });
-connection.onShutdown(() => specs.dispose());
+connection.onShutdown(() => {
+  analyzer.dispose();
+  specs.dispose();
+});
 
 documents.listen(connection);
 connection.listen();

@@ -1,13 +1,29 @@
 import type { Connection } from 'vscode-languageserver/node';
+import { FINDING_CODES, type FindingCode, type FindingSeverity } from '../../core/src/diff/finding';
 import { DEFAULT_SPEC_GLOB } from '../../core/src/openapi/detect';
 
 /** The `tapline.*` settings the server reads (typed once here; declared in package.json). */
 export interface ServerSettings {
   specGlob: string;
   specExclude: string;
+  diagnosticsEnabled: boolean;
+  severities: Partial<Record<FindingCode, FindingSeverity | 'off'>>;
 }
 
-const DEFAULTS: ServerSettings = { specGlob: DEFAULT_SPEC_GLOB, specExclude: '**/node_modules/**' };
+const DEFAULTS: ServerSettings = { specGlob: DEFAULT_SPEC_GLOB, specExclude: '**/node_modules/**', diagnosticsEnabled: true, severities: {} };
+
+// The setting speaks LSP's names ('information'); core's diff says 'info'.
+const SEVERITY_NAMES: Record<string, FindingSeverity | 'off'> = { error: 'error', warning: 'warning', information: 'info', info: 'info', hint: 'hint', off: 'off' };
+
+function readSeverities(value: unknown): ServerSettings['severities'] {
+  if (typeof value !== 'object' || value === null) return {};
+  const out: ServerSettings['severities'] = {};
+  for (const [code, name] of Object.entries(value as Record<string, unknown>)) {
+    const severity = typeof name === 'string' ? SEVERITY_NAMES[name] : undefined;
+    if (severity && (FINDING_CODES as readonly string[]).includes(code)) out[code as FindingCode] = severity;
+  }
+  return out;
+}
 
 export async function readServerSettings(connection: Connection): Promise<ServerSettings> {
   try {
@@ -16,9 +32,15 @@ export async function readServerSettings(connection: Connection): Promise<Server
     return {
       specGlob: typeof record.specGlob === 'string' && record.specGlob ? record.specGlob : DEFAULTS.specGlob,
       specExclude: typeof record.specExclude === 'string' ? record.specExclude : DEFAULTS.specExclude,
+      diagnosticsEnabled: isRecord(record.diagnostics) && record.diagnostics.enabled === false ? false : true,
+      severities: isRecord(record.diagnostics) ? readSeverities(record.diagnostics.severity) : {},
     };
   } catch {
     // Clients without workspace/configuration (plain LSP test clients) get the defaults.
     return DEFAULTS;
   }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
 }

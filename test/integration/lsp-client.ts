@@ -19,6 +19,8 @@ type Waiter = { check: () => boolean; resolve: () => void };
 export class LspTestClient {
   readonly logs: string[] = [];
   readonly diagnostics = new Map<string, PublishedDiagnostic[]>();
+  /** The latest params of each custom notification the server sent (e.g. tapline/findings). */
+  readonly notifications = new Map<string, unknown>();
   readonly connection: MessageConnection;
   private readonly server: ChildProcess;
   private readonly waiters: Waiter[] = [];
@@ -37,6 +39,10 @@ export class LspTestClient {
     });
     this.connection.onNotification('textDocument/publishDiagnostics', (params: { uri: string; diagnostics: PublishedDiagnostic[] }) => {
       this.diagnostics.set(params.uri, params.diagnostics);
+      this.poke();
+    });
+    this.connection.onNotification((method: string, params: unknown) => {
+      this.notifications.set(method, params);
       this.poke();
     });
     this.connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => null));

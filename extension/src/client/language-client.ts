@@ -73,6 +73,8 @@ export class LanguageClientHost {
         { scheme: 'untitled', language: 'json' },
       ],
       outputChannel: vscode.window.createOutputChannel('Tapline Language Server', { log: true }),
+      // The server reads tapline.* (spec glob, severities) and is told when they change.
+      synchronize: { configurationSection: 'tapline' },
     };
     const client = new LanguageClient('tapline', 'Tapline Language Server', serverOptions, clientOptions);
     this.tapline.log.info(`starting the language server (${reason})`);

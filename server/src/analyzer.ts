@@ -1,0 +1,205 @@
+// Runs core's diff for every spec against the observations, debounced, and turns the results
+// into diagnostics (per file), `tapline/findings` (per document and per endpoint) and the data
+// code actions, code lenses and hovers read.
+import type { Diagnostic, DiagnosticRelatedInformation } from 'vscode-languageserver/node';
+import { createSession, diffSpec, type SpecSession } from '../../core/src/diff/diff';
+import type { DiffFinding, FindingCode, FindingSeverity } from '../../core/src/diff/finding';
+import type { DocumentFindings, EndpointFindings, FindingsParams } from '../../core/src/messages';
+import type { LoadedSpec } from '../../core/src/openapi/model';
+import type { Transaction } from '../../core/src/protocol/transaction';
+import { sourceDiagnosticToLsp } from './diagnostics-publisher';
+import { toDiagnostic, toMessageFinding } from './findings-convert';
+import type { ObservationStore } from './observation-store';
+import { operationStats, routeEndpoints, type OperationStats } from './operation-stats';
+import type { SpecIndex } from './spec-index';
+
+export interface SpecAnalysis {
+  spec: LoadedSpec;
+  session: SpecSession | undefined;
+  findings: DiffFinding[];
+  byId: Map<string, DiffFinding>;
+  operations: Map<string, OperationStats>;
+  endpoints: EndpointFindings[];
+}
+
+export interface AnalyzerHost {
+  publish(rootUri: string, files: Map<string, Diagnostic[]> | undefined): void;
+  notifyFindings(params: FindingsParams): void;
+  severities(): Partial<Record<FindingCode, FindingSeverity | 'off'>>;
+  diagnosticsEnabled(): boolean;
+}
+
+const DEBOUNCE_MS = 150;
+
+export class Analyzer {
+  private readonly analyses = new Map<string, SpecAnalysis>();
+  private readonly dirty = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private sequence = 0;
+  /** Resolves when the pending run is done (tests and benchmarks wait on it). */
+  private idle: Promise<void> = Promise.resolve();
+  private settle: (() => void) | undefined;
+
+  constructor(
+    private readonly specs: SpecIndex,
+    private readonly observations: ObservationStore,
+    private readonly host: AnalyzerHost,
+  ) {
+    specs.onDidChange((rootUri, spec) => {
+      if (spec) this.schedule([rootUri]);
+      else {
+        this.analyses.delete(rootUri);
+        host.publish(rootUri, undefined);
+        this.schedule([]);
+      }
+    });
+  }
+
+  get(rootUri: string): SpecAnalysis | undefined {
+    return this.analyses.get(rootUri);
+  }
+
+  all(): SpecAnalysis[] {
+    return [...this.analyses.values()];
+  }
+
+  /** Analysis of every spec that holds `uri`. */
+  forDocument(uri: string): SpecAnalysis[] {
+    return this.all().filter((a) => a.spec.documents.has(uri));
+  }
+
+  whenIdle(): Promise<void> {
+    return this.idle;
+  }
+
+  /** Re-runs the given specs (all of them when omitted) after a short quiet period. */
+  schedule(rootUris: readonly string[] = this.specs.all.map((s) => s.rootUri)): void {
+    for (const uri of rootUris) this.dirty.add(uri);
+    if (!this.settle) this.idle = new Promise((resolve) => (this.settle = resolve));
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.run(), DEBOUNCE_MS);
+  }
+
+  private run(): void {
+    this.timer = undefined;
+    const transactions = this.observations.transactions();
+    const byTransaction = new Map(transactions.map((t) => [t.id, t]));
+    for (const rootUri of [...this.dirty]) {
+      this.dirty.delete(rootUri);
+      const spec = this.specs.get(rootUri);
+      if (!spec) continue;
+      const previous = this.analyses.get(rootUri);
+      const session = previous?.spec === spec ? previous.session : createSession(spec);
+      const findings = session ? diffSpec(spec, transactions, { router: session.router, validator: session.validator, severities: this.host.severities() }) : [];
+      const routed = session ? routeEndpoints(session.router, this.observations.all()) : [];
+      const analysis: SpecAnalysis = {
+        spec,
+        session,
+        findings,
+        byId: new Map(findings.map((f) => [f.id, f])),
+        operations: operationStats(routed),
+        endpoints: endpointFindings(routed, findings),
+      };
+      this.analyses.set(rootUri, analysis);
+      this.host.publish(rootUri, this.diagnosticsOf(analysis, byTransaction));
+    }
+    this.host.notifyFindings(this.findingsParams());
+    const settle = this.settle;
+    this.settle = undefined;
+    settle?.();
+  }
+
+  private diagnosticsOf(analysis: SpecAnalysis, byTransaction: Map<string, Transaction>): Map<string, Diagnostic[]> {
+    const files = new Map<string, Diagnostic[]>([...analysis.spec.documents.keys()].map((uri) => [uri, []]));
+    const add = (uri: string, d: Diagnostic): void => void files.set(uri, [...(files.get(uri) ?? []), d]);
+    for (const d of analysis.spec.diagnostics) add(d.uri, sourceDiagnosticToLsp(d));
+    if (!this.host.diagnosticsEnabled()) return files;
+    for (const finding of analysis.findings) {
+      const diagnostic = toDiagnostic(finding, analysis.spec.rootUri);
+      if (!diagnostic || !finding.location) continue;
+      const related = relatedSamples(finding, byTransaction);
+      if (related.length) diagnostic.relatedInformation = related;
+      add(finding.location.uri, diagnostic);
+    }
+    return files;
+  }
+
+  private findingsParams(): FindingsParams {
+    const documents = new Map<string, DocumentFindings>();
+    const endpoints: EndpointFindings[] = [];
+    for (const analysis of this.analyses.values()) {
+      for (const finding of analysis.findings) {
+        if (!finding.location) continue;
+        const doc = documents.get(finding.location.uri) ?? { uri: finding.location.uri, findings: [] };
+        doc.findings.push(toMessageFinding(finding));
+        documents.set(doc.uri, doc);
+      }
+      endpoints.push(...analysis.endpoints);
+    }
+    return { sequence: ++this.sequence, documents: [...documents.values()], endpoints: mergeEndpointStates(endpoints) };
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+  }
+}
+
+/** A sample of the transactions that showed a finding, as related information at the finding's place. */
+function relatedSamples(finding: DiffFinding, byTransaction: Map<string, Transaction>): DiagnosticRelatedInformation[] {
+  if (!finding.location) return [];
+  const location = { uri: finding.location.uri, range: finding.location.range };
+  return finding.sampleIds.slice(0, 3).flatMap((id) => {
+    const t = byTransaction.get(id);
+    if (!t) return [];
+    const status = t.response ? String(t.response.status) : 'no response';
+    const type = t.response?.body?.contentType ? `, ${t.response.body.contentType}` : '';
+    return [{ location, message: `Sample: ${t.request.method} ${t.request.target} → ${status}${type} (${t.service})` }];
+  });
+}
+
+function endpointFindings(routed: ReturnType<typeof routeEndpoints>, findings: readonly DiffFinding[]): EndpointFindings[] {
+  const out: EndpointFindings[] = [];
+  for (const { endpoint, operation } of routed) {
+    const sampleIds = new Set(endpoint.samples.map((s) => s.id));
+    const own = operation
+      ? findings.filter((f) => f.operation === operation.key && f.code !== 'unused-operation')
+      : findings.filter((f) => f.method === endpoint.method && f.sampleIds.some((id) => sampleIds.has(id)));
+    const serious = own.some((f) => f.severity === 'error' || f.severity === 'warning');
+    out.push({
+      endpointId: endpoint.id,
+      service: endpoint.service,
+      method: endpoint.method,
+      path: operation?.path ?? endpoint.template,
+      state: operation ? (serious ? 'mismatching' : 'documented') : 'undocumented',
+      ...(operation?.ref.location ? { location: { uri: operation.ref.location.uri, range: operation.ref.location.range } } : {}),
+      findings: own.map(toMessageFinding),
+    });
+  }
+  for (const f of findings) {
+    if (f.code !== 'unused-operation') continue;
+    out.push({
+      method: f.method,
+      path: f.path,
+      state: 'unused',
+      ...(f.location ? { location: { uri: f.location.uri, range: f.location.range } } : {}),
+      findings: [toMessageFinding(f)],
+    });
+  }
+  return out;
+}
+
+/** With several specs, an endpoint documented by any of them is documented. */
+function mergeEndpointStates(all: EndpointFindings[]): EndpointFindings[] {
+  const rank = { documented: 3, mismatching: 2, undocumented: 1, unused: 0 } as const;
+  const byEndpoint = new Map<string, EndpointFindings>();
+  const rest: EndpointFindings[] = [];
+  for (const e of all) {
+    if (!e.endpointId) {
+      rest.push(e);
+      continue;
+    }
+    const seen = byEndpoint.get(e.endpointId);
+    if (!seen || rank[e.state] > rank[seen.state]) byEndpoint.set(e.endpointId, e);
+  }
+  return [...byEndpoint.values(), ...rest];
+}
