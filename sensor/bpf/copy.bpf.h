@@ -68,8 +68,6 @@ static long copy_step(__u32 index, void *unused)
   if (bpf_ringbuf_output(&rb, &s->ev, sizeof(s->ev.h) + n, c->wake)) {
     count(TL_CNT_LOST, 1);
     count(TL_CNT_LOST_BYTES, n);
-  } else {
-    count(TL_CNT_RECORDS, 1);
   }
   if (last)
     c->sent_last = 1;
@@ -118,6 +116,21 @@ static __always_inline void emit_data(struct tl_sock_info *si, struct tl_sock_ke
     c->base = (__u64)v.iov_base;
     c->seg_left = v.iov_len;
   } else {
+    if (c->limit <= TL_CHUNK) {
+      /* The common case, one flat buffer that fits one record: no loop. */
+      __u64 n = c->limit;
+      asm volatile("%[n] &= 0xffff" : [n] "+r"(n));
+      if (n > TL_CHUNK || bpf_probe_read_user(s->ev.data, n, (void *)buf))
+        return;
+      h->offset = 0;
+      h->len = n;
+      h->last = 1;
+      if (bpf_ringbuf_output(&rb, &s->ev, sizeof(*h) + n, wake_flags())) {
+        count(TL_CNT_LOST, 1);
+        count(TL_CNT_LOST_BYTES, n);
+      }
+      return;
+    }
     c->iov = 0;
     c->iov_cnt = 0;
     c->base = buf;
@@ -133,8 +146,6 @@ static __always_inline void emit_data(struct tl_sock_info *si, struct tl_sock_ke
     h->last = 1;
     if (bpf_ringbuf_output(&rb, &s->ev, sizeof(*h), c->wake))
       count(TL_CNT_LOST, 1);
-    else
-      count(TL_CNT_RECORDS, 1);
   }
 }
 
@@ -152,7 +163,6 @@ static __always_inline void emit_close(struct tl_sock_key *k, struct tl_sock_inf
   e->gen = si->gen;
   e->ts = bpf_ktime_get_ns();
   __builtin_memcpy(e->comm, si->comm, TL_COMM_LEN);
-  count(TL_CNT_RECORDS, 1);
   bpf_ringbuf_submit(e, wake_flags());
 }
 

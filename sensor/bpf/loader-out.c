@@ -22,7 +22,7 @@ struct pending {
 };
 
 static struct pending *slots[PENDING_SLOTS];
-static uint64_t merge_dropped;
+static uint64_t merge_dropped, records;
 
 uint64_t tl_now_ms(void)
 {
@@ -32,6 +32,7 @@ uint64_t tl_now_ms(void)
 }
 
 uint64_t tl_out_merge_dropped(void) { return merge_dropped; }
+uint64_t tl_out_records(void) { return records; }
 
 void tl_out_init(void)
 {
@@ -143,6 +144,7 @@ int tl_out_record(void *ctx, void *data, size_t size)
 {
   if (size < 1)
     return 0;
+  records++;
   switch (*(const uint8_t *)data) {
   case TL_REC_OPEN:
     if (size >= sizeof(struct tl_open))

@@ -53,8 +53,8 @@ static void check_privileges(void)
     strcat(missing, "CAP_BPF");
   if (!perfmon && !admin)
     strcat(missing, missing[0] ? ", CAP_PERFMON" : "CAP_PERFMON");
-  tl_die(TL_EXIT_PRIVILEGE, "%s: missing capabilities %s (run as root, or grant CAP_BPF, CAP_PERFMON, "
-         "CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH)", geteuid() == 0 ? "missing capabilities" : "not root", missing);
+  tl_die(TL_EXIT_PRIVILEGE, "%smissing capabilities %s (run as root, or grant CAP_BPF, CAP_PERFMON, "
+         "CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH)", geteuid() == 0 ? "" : "not root: ", missing);
 }
 
 static void check_kernel(void)
@@ -123,6 +123,7 @@ static void write_stats(struct tapline *skel)
     for (int c = 0; c < cpus; c++)
       st.counters[k] += vals[c];
   }
+  st.counters[TL_CNT_RECORDS] = tl_out_records();
   st.frames_merged_dropped = tl_out_merge_dropped();
   st.ssl_targets = tl_ssl_targets();
   tl_out_frame(&st, sizeof(st));

@@ -57,6 +57,7 @@ void tl_out_frame(const void *rec, uint32_t len);
 void tl_out_flush_stale(uint64_t now_ms);
 void tl_out_flush(void);
 uint64_t tl_out_merge_dropped(void);
+uint64_t tl_out_records(void); /* ring-buffer records received */
 uint64_t tl_now_ms(void);
 
 struct tapline;

@@ -282,7 +282,6 @@ static __always_inline void emit_open(struct tl_sock_key *k, struct tl_sock_info
   e->tuple = si->tuple;
   __builtin_memcpy(e->comm, si->comm, TL_COMM_LEN);
   __builtin_memcpy(e->peer_comm, si->peer_comm, TL_COMM_LEN);
-  count(TL_CNT_RECORDS, 1);
   bpf_ringbuf_submit(e, wake_flags());
 }
 

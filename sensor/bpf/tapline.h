@@ -85,7 +85,7 @@ struct tl_close {
 };
 
 enum tl_counter {
-  TL_CNT_RECORDS = 0,   /* ring-buffer records written */
+  TL_CNT_RECORDS = 0,   /* ring-buffer records the loader received (counted by the loader) */
   TL_CNT_LOST = 1,      /* records the ring buffer refused (full) */
   TL_CNT_LOST_BYTES = 2,
   TL_CNT_TRUNCATED = 3, /* calls cut at the cap */

@@ -57,7 +57,7 @@ function dataRec(payload: string, orig: number, opts: { dir?: 0 | 1; tls?: 0 | 1
   b[4] = 1;
   b.writeUInt32LE(4242, 8);
   b.writeUInt32LE(4243, 12);
-  b.writeInt32LE(17, 16);
+  b.writeInt32LE(opts.ipv6 ? 18 : 17, 16); // another connection: a connection's tuple never changes
   b.writeUInt32LE(9, 20);
   b.writeUInt32LE(orig, 24);
   b.writeUInt32LE(0, 28);
@@ -140,6 +140,7 @@ test('decodes each record type', () => {
   assert.equal(resp.direction, 'write');
   assert.equal(resp.tls, true);
   assert.equal(resp.originalLength, 70000, 'a capped call keeps the length it really moved');
+  assert.equal(resp.connectionId, '4242:18:9');
   assert.deepEqual(resp.tuple, { family: 6, localAddress: '::1', localPort: 8443, remoteAddress: '::1', remotePort: 40000 });
   assert.deepEqual(close, { kind: 'close', connectionId: '4242:17:9', pid: 4242, comm: 'node', timestampNs: 123457000n });
   const stats = frames.at(-1);

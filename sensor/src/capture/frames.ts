@@ -2,7 +2,7 @@
 // [record], little-endian, records laid out as in sensor/bpf/tapline.h. Input arrives in
 // arbitrary chunks; a malformed frame is counted and skipped (resynchronising on the magic),
 // never thrown, because the byte stream is the only thing between the kernel and the daemon.
-import type { CaptureEvent, SocketTuple } from './events';
+import type { CaptureEvent, DataEvent, OpenEvent, SocketTuple } from './events';
 
 export const FRAME_MAGIC = 0x314c5054;
 const MAGIC_BYTES = Buffer.from([0x54, 0x50, 0x4c, 0x31]);
@@ -38,14 +38,24 @@ export type LoaderFrame =
   | { type: 'stats'; stats: LoaderStats }
   | { type: 'ready'; loaderPid: number; sslTargets: number };
 
+/** What a connection's data records repeat; decoded once per connection. */
+interface ConnInfo {
+  id: string;
+  comm: string;
+  tuple: SocketTuple | undefined;
+}
+
+const MAX_CACHED_CONNECTIONS = 65536;
+
 export class FrameDecoder {
   /** Frames that were malformed and skipped (including runs of bytes skipped to resynchronise). */
   badFrames = 0;
   private pending: Buffer = Buffer.alloc(0);
   private lastLost = 0n;
+  private readonly conns = new Map<string, ConnInfo>();
 
   push(chunk: Uint8Array): LoaderFrame[] {
-    const input = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const input = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     const buf = this.pending.length ? Buffer.concat([this.pending, input]) : input;
     const out: LoaderFrame[] = [];
     let off = 0;
@@ -60,13 +70,13 @@ export class FrameDecoder {
         continue;
       }
       if (buf.length - off - 8 < len) break;
-      const frame = this.decode(buf.subarray(off + 8, off + 8 + len));
+      const frame = this.decode(buf, off + 8, len);
       if (frame) out.push(frame);
       else this.badFrames++;
       off += 8 + len;
     }
     // Keep the unconsumed tail (copied, so the caller's chunk is not retained).
-    this.pending = Buffer.from(buf.subarray(off));
+    this.pending = off === buf.length ? EMPTY : Buffer.from(buf.subarray(off));
     return out;
   }
 
@@ -78,102 +88,96 @@ export class FrameDecoder {
     return next >= 0 ? next : Math.max(from, buf.length - 3);
   }
 
-  private decode(rec: Buffer): LoaderFrame | undefined {
-    switch (rec[0]) {
-      case REC_OPEN:
-        return rec.length === OPEN_SIZE ? this.open(rec) : undefined;
+  /** Decodes the record at buf[at, at + len) in place. */
+  private decode(buf: Buffer, at: number, len: number): LoaderFrame | undefined {
+    switch (buf[at]) {
       case REC_DATA:
-        return this.data(rec);
+        return this.data(buf, at, len);
+      case REC_OPEN:
+        return len === OPEN_SIZE ? this.open(buf, at) : undefined;
       case REC_CLOSE:
-        return rec.length === CLOSE_SIZE ? this.close(rec) : undefined;
+        return len === CLOSE_SIZE ? this.close(buf, at) : undefined;
       case REC_STATS:
-        return rec.length === STATS_SIZE ? this.stats(rec) : undefined;
+        return len === STATS_SIZE ? stats(buf, at) : undefined;
       case REC_READY:
-        return rec.length === READY_SIZE
-          ? { type: 'ready', loaderPid: rec.readUInt32LE(4), sslTargets: Number(rec.readBigUInt64LE(8)) }
+        return len === READY_SIZE
+          ? { type: 'ready', loaderPid: buf.readUInt32LE(at + 4), sslTargets: Number(buf.readBigUInt64LE(at + 8)) }
           : undefined;
       default:
         return undefined;
     }
   }
 
-  private open(rec: Buffer): LoaderFrame | undefined {
-    const role = roleOf(rec[1]);
-    const tuple = tupleAt(rec, 40);
+  private conn(buf: Buffer, pid: number, fd: number, gen: number, commAt: number, tupleAt_: number): ConnInfo {
+    const id = connectionId(pid, fd, gen);
+    let info = this.conns.get(id);
+    if (!info) {
+      if (this.conns.size >= MAX_CACHED_CONNECTIONS) this.conns.clear(); // closes were lost: start over
+      info = { id, comm: cstring(buf, commAt), tuple: tupleAt(buf, tupleAt_) };
+      this.conns.set(id, info);
+    }
+    return info;
+  }
+
+  private open(buf: Buffer, at: number): LoaderFrame | undefined {
+    const role = roleOf(buf[at + 1]);
+    const tuple = tupleAt(buf, at + 40);
     if (!role || !tuple) return undefined;
-    const pid = rec.readUInt32LE(4);
-    const peerPid = rec.readUInt32LE(32);
-    return {
-      type: 'event',
-      event: {
-        kind: 'open',
-        connectionId: connectionId(pid, rec.readInt32LE(8), rec.readUInt32LE(12)),
-        pid,
-        comm: cstring(rec, 80),
-        timestampNs: rec.readBigUInt64LE(16),
-        role,
-        tuple,
-        cgroupId: rec.readBigUInt64LE(24),
-        ...(peerPid ? { peer: { pid: peerPid, comm: cstring(rec, 96) } } : {}),
-      },
+    const pid = buf.readUInt32LE(at + 4);
+    const id = connectionId(pid, buf.readInt32LE(at + 8), buf.readUInt32LE(at + 12));
+    const comm = cstring(buf, at + 80);
+    this.conns.set(id, { id, comm, tuple });
+    const event: OpenEvent = {
+      kind: 'open',
+      connectionId: id,
+      pid,
+      comm,
+      timestampNs: buf.readBigUInt64LE(at + 16),
+      role,
+      tuple,
+      cgroupId: buf.readBigUInt64LE(at + 24),
     };
+    const peerPid = buf.readUInt32LE(at + 32);
+    if (peerPid) event.peer = { pid: peerPid, comm: cstring(buf, at + 96) };
+    return { type: 'event', event };
   }
 
-  private data(rec: Buffer): LoaderFrame | undefined {
-    if (rec.length < DATA_HDR_SIZE) return undefined;
-    const len = rec.readUInt32LE(32);
-    const dir = rec[1];
-    if (rec.length !== DATA_HDR_SIZE + len || (dir !== 0 && dir !== 1) || rec[2]! > 1) return undefined;
-    const originalLength = rec.readUInt32LE(24);
-    if (originalLength < len) return undefined;
-    const pid = rec.readUInt32LE(8);
-    const role = roleOf(rec[3]);
-    const tuple = tupleAt(rec, 48);
-    return {
-      type: 'event',
-      event: {
-        kind: 'data',
-        connectionId: connectionId(pid, rec.readInt32LE(16), rec.readUInt32LE(20)),
-        pid,
-        comm: cstring(rec, 88),
-        timestampNs: rec.readBigUInt64LE(40),
-        direction: dir === 1 ? 'write' : 'read',
-        tls: rec[2] === 1,
-        data: new Uint8Array(rec.subarray(DATA_HDR_SIZE)), // a copy: `rec` is a view of the stream buffer
-        originalLength,
-        ...(role ? { role } : {}),
-        ...(tuple ? { tuple } : {}),
-      },
+  private data(buf: Buffer, at: number, len: number): LoaderFrame | undefined {
+    if (len < DATA_HDR_SIZE) return undefined;
+    const payload = buf.readUInt32LE(at + 32);
+    const dir = buf[at + 1];
+    const tls = buf[at + 2]!;
+    if (len !== DATA_HDR_SIZE + payload || (dir !== 0 && dir !== 1) || tls > 1) return undefined;
+    const originalLength = buf.readUInt32LE(at + 24);
+    if (originalLength < payload) return undefined;
+    const pid = buf.readUInt32LE(at + 8);
+    const info = this.conn(buf, pid, buf.readInt32LE(at + 16), buf.readUInt32LE(at + 20), at + 88, at + 48);
+    const start = at + DATA_HDR_SIZE;
+    const event: DataEvent = {
+      kind: 'data',
+      connectionId: info.id,
+      pid,
+      comm: info.comm,
+      timestampNs: buf.readBigUInt64LE(at + 40),
+      direction: dir === 1 ? 'write' : 'read',
+      tls: tls === 1,
+      // A copy: `buf` is the stream buffer, reused for the frames that follow.
+      data: Uint8Array.prototype.slice.call(buf, start, start + payload),
+      originalLength,
     };
+    const role = roleOf(buf[at + 3]);
+    if (role) event.role = role;
+    if (info.tuple) event.tuple = info.tuple;
+    return { type: 'event', event };
   }
 
-  private close(rec: Buffer): LoaderFrame {
-    const pid = rec.readUInt32LE(4);
+  private close(buf: Buffer, at: number): LoaderFrame {
+    const pid = buf.readUInt32LE(at + 4);
+    const id = connectionId(pid, buf.readInt32LE(at + 8), buf.readUInt32LE(at + 12));
+    this.conns.delete(id);
     return {
       type: 'event',
-      event: {
-        kind: 'close',
-        connectionId: connectionId(pid, rec.readInt32LE(8), rec.readUInt32LE(12)),
-        pid,
-        comm: cstring(rec, 24),
-        timestampNs: rec.readBigUInt64LE(16),
-      },
-    };
-  }
-
-  private stats(rec: Buffer): LoaderFrame {
-    const c = (i: number): bigint => rec.readBigUInt64LE(8 + i * 8);
-    return {
-      type: 'stats',
-      stats: {
-        records: c(0),
-        lost: c(1),
-        lostBytes: c(2),
-        truncated: c(3),
-        tlsUnmapped: c(4),
-        mergeDropped: rec.readBigUInt64LE(72),
-        sslTargets: Number(rec.readBigUInt64LE(80)),
-      },
+      event: { kind: 'close', connectionId: id, pid, comm: cstring(buf, at + 24), timestampNs: buf.readBigUInt64LE(at + 16) },
     };
   }
 
@@ -183,6 +187,24 @@ export class FrameDecoder {
     this.lastLost = stats.lost;
     return Number(delta);
   }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+function stats(buf: Buffer, at: number): LoaderFrame {
+  const c = (i: number): bigint => buf.readBigUInt64LE(at + 8 + i * 8);
+  return {
+    type: 'stats',
+    stats: {
+      records: c(0),
+      lost: c(1),
+      lostBytes: c(2),
+      truncated: c(3),
+      tlsUnmapped: c(4),
+      mergeDropped: buf.readBigUInt64LE(at + 72),
+      sslTargets: Number(buf.readBigUInt64LE(at + 80)),
+    },
+  };
 }
 
 /** `${pid}:${fd}:${generation}`, as events.ts promises. */
@@ -204,15 +226,17 @@ function cstring(buf: Buffer, at: number): string {
 function tupleAt(buf: Buffer, at: number): SocketTuple | undefined {
   const family = buf[at + 36];
   if (family !== 4 && family !== 6) return undefined;
-  const addr = (o: number): string =>
-    family === 4 ? Array.from(buf.subarray(at + o + 12, at + o + 16)).join('.') : ipv6(buf.subarray(at + o, at + o + 16));
   return {
     family,
-    localAddress: addr(0),
+    localAddress: family === 4 ? ipv4(buf, at + 12) : ipv6(buf.subarray(at, at + 16)),
     localPort: buf.readUInt16LE(at + 32),
-    remoteAddress: addr(16),
+    remoteAddress: family === 4 ? ipv4(buf, at + 28) : ipv6(buf.subarray(at + 16, at + 32)),
     remotePort: buf.readUInt16LE(at + 34),
   };
+}
+
+function ipv4(buf: Buffer, at: number): string {
+  return `${buf[at]}.${buf[at + 1]}.${buf[at + 2]}.${buf[at + 3]}`;
 }
 
 /** RFC 5952 text form: lower case, longest run of zero groups (two or more) as "::". */

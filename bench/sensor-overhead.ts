@@ -1,0 +1,139 @@
+// What the eBPF sensor costs a traced service. A node HTTP server pinned to CPU 0 is saturated
+// by `wrk -t1 -c32` keep-alive pinned to CPU 1, untraced and traced (loader + the TypeScript
+// decoder consuming every event), each traced run bracketed by untraced baselines in the same
+// run because these machines drift. Needs root, wrk and taskset.
+//   node --import tsx bench/sensor-overhead.ts [--duration 10] [--rounds 2] [--connections 32]
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { EbpfSource } from '../sensor/src/capture/ebpf-source';
+
+interface Run {
+  label: string;
+  rps: number;
+  p99Ms: number;
+}
+
+const arg = (name: string, dflt: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const duration = arg('duration', 10);
+const rounds = arg('rounds', 2);
+const connections = arg('connections', 32);
+const root = join(import.meta.dirname ?? __dirname, '..');
+const loaderPath = join(root, 'sensor', 'bpf', 'build', 'tapline-loader');
+
+const SERVER = `
+const http = require('node:http');
+const body = JSON.stringify({ id: 42, name: 'tapline', tags: ['a', 'b'], ok: true });
+http.createServer((req, res) => {
+  req.resume();
+  req.on('end', () => { res.setHeader('content-type', 'application/json'); res.end(body); });
+}).listen(0, '127.0.0.1', function () { process.stdout.write(this.address().port + '\\n'); });
+`;
+
+function need(cond: boolean, why: string): void {
+  if (!cond) {
+    console.error(`sensor-overhead: ${why}`);
+    process.exit(2);
+  }
+}
+
+function parseDuration(s: string): number {
+  const m = /^([\d.]+)(us|ms|s)$/.exec(s);
+  if (!m) return NaN;
+  const v = Number(m[1]);
+  return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : v;
+}
+
+function wrk(port: number, label: string): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const args = ['-c', '1', 'wrk', '-t1', `-c${connections}`, `-d${duration}s`, '--latency', `http://127.0.0.1:${port}/items/42`];
+    const child = spawn('taskset', args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
+    child.on('close', (code) => {
+      const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
+      const p99 = parseDuration(/\s99%\s+(\S+)/.exec(out)?.[1] ?? '');
+      if (code !== 0 || !Number.isFinite(rps) || !Number.isFinite(p99)) reject(new Error(`wrk failed:\n${out}`));
+      else resolve({ label, rps, p99Ms: p99 });
+    });
+  });
+}
+
+async function traced(port: number): Promise<Run> {
+  let events = 0;
+  let bytes = 0;
+  let lost = 0;
+  const source = new EbpfSource({ loaderPath });
+  await source.start(
+    (e) => {
+      events++;
+      if (e.kind === 'data') bytes += e.data.length;
+      if (e.kind === 'lost') lost += e.count;
+    },
+    (err) => console.error(`sensor-overhead: loader error: ${err.message}`),
+  );
+  try {
+    return await wrk(port, 'traced');
+  } finally {
+    await source.stop(); // flushes what is in flight and the final counters
+    const s = source.stats();
+    const dropped = lost + Number(s.loader?.mergeDropped ?? 0n) + s.badFrames;
+    tracedTotals.dropped += dropped;
+    tracedTotals.events += events;
+    tracedTotals.bytes += bytes;
+    tracedTotals.records += Number(s.loader?.records ?? 0n);
+  }
+}
+
+const tracedTotals = { dropped: 0, events: 0, bytes: 0, records: 0 };
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+async function main(): Promise<void> {
+  need(process.platform === 'linux' && process.getuid?.() === 0, 'needs root on Linux (eBPF)');
+  need(spawnSync('wrk', ['--version']).error === undefined, 'needs wrk (apt-get install wrk)');
+  need(spawnSync('taskset', ['-V']).status === 0, 'needs taskset (util-linux)');
+  if (!existsSync(loaderPath)) need(spawnSync('make', ['-s', '-C', join(root, 'sensor', 'bpf')], { stdio: 'inherit' }).status === 0, 'cannot build the loader');
+
+  const server = spawn('taskset', ['-c', '0', process.execPath, '-e', SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve) => server.stdout.once('data', (d: Buffer) => resolve(Number(String(d).trim()))));
+  try {
+    await wrk(port, 'warm-up');
+    const runs: Run[] = [await wrk(port, 'baseline')];
+    const rpsRatios: number[] = [];
+    const p99Ratios: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      const before = runs.at(-1)!;
+      const t = await traced(port);
+      runs.push(t);
+      const after = await wrk(port, 'baseline');
+      runs.push(after);
+      const base = { rps: (before.rps + after.rps) / 2, p99: (before.p99Ms + after.p99Ms) / 2 };
+      rpsRatios.push(t.rps / base.rps);
+      p99Ratios.push(t.p99Ms / base.p99);
+    }
+    for (const r of runs) console.log(`${r.label.padEnd(9)} ${r.rps.toFixed(0).padStart(8)} req/s   p99 ${r.p99Ms.toFixed(2)} ms`);
+    const rps = median(rpsRatios);
+    const totalTracedS = duration * rounds;
+    console.log(`requests/s ratio traced/untraced: ${rpsRatios.map((x) => x.toFixed(3)).join(', ')} (median ${rps.toFixed(3)}; target >= 0.90: ${rps >= 0.9 ? 'met' : 'MISSED'})`);
+    console.log(`p99 latency ratio traced/untraced: ${p99Ratios.map((x) => x.toFixed(3)).join(', ')} (median ${median(p99Ratios).toFixed(3)})`);
+    console.log(
+      `sensor: ${tracedTotals.events} events decoded (${(tracedTotals.events / totalTracedS).toFixed(0)}/s, ` +
+        `${(tracedTotals.bytes / 1048576).toFixed(1)} MiB payload), ${tracedTotals.records} kernel records, dropped events: ${tracedTotals.dropped}`,
+    );
+  } finally {
+    server.kill('SIGTERM');
+  }
+}
+
+void main().catch((e: unknown) => {
+  console.error(`sensor-overhead: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});
