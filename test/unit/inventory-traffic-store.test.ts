@@ -150,6 +150,10 @@ test('least recently seen endpoints and services are evicted and counted', () =>
   assert.ok(removed.some((r) => r.id === 'api.local:80 GET /b' && r.reason === 'evicted'));
 });
 
+// Memory: bench/store.ts measures the heap of a full default store after 1,000,000 transactions
+// (600-byte JSON bodies, 3–4 headers): about 5–6 KB per endpoint, i.e. ~30 MB for 5,000 endpoints,
+// against a worst case of ~200 KB per endpoint (every sample at every cap, two-byte strings) that
+// inventoryMemoryBound() computes: 1.0 GB for the defaults (20 services × 250 endpoints).
 test('1,000,000 transactions stay within every bound', () => {
   const options = { maxServices: 8, maxEndpointsPerService: 100, maxRecentSamples: 3, maxStatusSamples: 3, maxPendingRemovals: 1000, templater: { maxNodes: 2000 } };
   const store = new TrafficStore(options);
@@ -162,6 +166,7 @@ test('1,000,000 transactions stay within every bound', () => {
       const stats = store.stats();
       assert.ok(stats.services <= options.maxServices);
       assert.ok(stats.endpoints <= options.maxServices * options.maxEndpointsPerService);
+      assert.ok(stats.trieNodes <= options.maxServices * options.templater.maxNodes);
       if (i === 499_999) maxPending = store.drainDelta()!.removed.length; // drained once, then never again
     }
   }

@@ -55,6 +55,8 @@ export interface StoreStats {
   mergedEndpoints: number;
   /** Path segments the templating tries could not learn because they were full. */
   templaterOverflow: number;
+  /** Nodes in all templating tries together (each bounded by the templater's maxNodes). */
+  trieNodes: number;
 }
 
 /** Apply `removed` first, then `upserted` (an id can be evicted and seen again within one delta). */

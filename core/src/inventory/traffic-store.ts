@@ -195,11 +195,13 @@ export class TrafficStore {
   stats(): StoreStats {
     let endpoints = 0;
     let overflow = 0;
+    let nodes = 0;
     for (const s of this.services.values()) {
       endpoints += s.endpoints.size;
       overflow += s.templater.overflowed;
+      nodes += s.templater.learnedNodes;
     }
-    return { ...this.counters, services: this.services.size, endpoints, templaterOverflow: overflow };
+    return { ...this.counters, services: this.services.size, endpoints, templaterOverflow: overflow, trieNodes: nodes };
   }
 
   /** Forgets all traffic (declared templates are kept). The next delta is a reset. */
