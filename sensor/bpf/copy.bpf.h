@@ -15,17 +15,39 @@ struct tl_copy_cur {
   __u32 iov_idx;
   __u32 iov_cnt;
   __u32 limit; /* min(bytes moved, cap) */
-  __u32 done;
+  __u32 done;  /* bytes copied so far */
+  __u32 fill;  /* bytes in the record being built */
   __u32 sent_last;
-  __u32 _pad;
 };
 
+/* Segments (iovecs) are gathered into records of up to TL_CHUNK bytes. The payload area is
+ * twice that so that "offset < TL_CHUNK plus length <= TL_CHUNK" is provably in bounds. */
 struct tl_scratch {
   struct tl_copy_cur cur;
-  struct tl_data ev;
+  struct tl_data_hdr h;
+  __u8 data[2 * TL_CHUNK];
 };
 
 struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 512); __type(key, __u32); __type(value, struct tl_scratch); } scratch SEC(".maps");
+
+static __always_inline void flush_record(struct tl_scratch *s, __u32 last)
+{
+  struct tl_copy_cur *c = &s->cur;
+  __u64 n = c->fill;
+  asm volatile("%[n] &= 0xffff" : [n] "+r"(n));
+  if (n > TL_CHUNK)
+    return;
+  s->h.offset = c->done - c->fill;
+  s->h.len = n;
+  s->h.last = last;
+  if (bpf_ringbuf_output(&rb, &s->h, sizeof(s->h) + n, c->wake)) {
+    count(TL_CNT_LOST, 1);
+    count(TL_CNT_LOST_BYTES, n);
+  }
+  c->fill = 0;
+  if (last)
+    c->sent_last = 1;
+}
 
 static long copy_step(__u32 index, void *unused)
 {
@@ -50,30 +72,28 @@ static long copy_step(__u32 index, void *unused)
     c->seg_left = v.iov_len;
     return 0;
   }
+  __u64 room = TL_CHUNK - c->fill;
   __u64 n = c->limit - c->done;
   if (n > c->seg_left)
     n = c->seg_left;
-  if (n > TL_CHUNK)
-    n = TL_CHUNK;
-  /* Keep the bound visible to the verifier whatever the compiler did with the compares. */
+  if (n > room)
+    n = room;
+  /* Keep the bounds visible to the verifier whatever the compiler did with the compares. */
+  __u64 at = c->fill;
   asm volatile("%[n] &= 0xffff" : [n] "+r"(n));
+  asm volatile("%[at] &= 0x7fff" : [at] "+r"(at));
   if (n > TL_CHUNK)
     return 1;
-  if (bpf_probe_read_user(s->ev.data, n, (void *)c->base))
+  if (bpf_probe_read_user(s->data + at, n, (void *)c->base))
     return 1;
-  __u32 last = c->done + n >= c->limit;
-  s->ev.h.offset = c->done;
-  s->ev.h.len = n;
-  s->ev.h.last = last;
-  if (bpf_ringbuf_output(&rb, &s->ev, sizeof(s->ev.h) + n, c->wake)) {
-    count(TL_CNT_LOST, 1);
-    count(TL_CNT_LOST_BYTES, n);
-  }
-  if (last)
-    c->sent_last = 1;
+  c->fill = at + n;
   c->done += n;
   c->base += n;
   c->seg_left -= n;
+  if (c->done >= c->limit)
+    flush_record(s, 1);
+  else if (c->fill >= TL_CHUNK)
+    flush_record(s, 0);
   return 0;
 }
 
@@ -85,7 +105,7 @@ static __always_inline void emit_data(struct tl_sock_info *si, struct tl_sock_ke
   struct tl_scratch *s = bpf_map_lookup_elem(&scratch, &cpu);
   if (!s)
     return;
-  struct tl_data_hdr *h = &s->ev.h;
+  struct tl_data_hdr *h = &s->h;
   __u64 id = bpf_get_current_pid_tgid();
   h->type = TL_REC_DATA;
   h->dir = dir;
@@ -103,10 +123,12 @@ static __always_inline void emit_data(struct tl_sock_info *si, struct tl_sock_ke
   struct tl_copy_cur *c = &s->cur;
   c->limit = total < cap_bytes ? (__u32)total : cap_bytes;
   c->done = 0;
+  c->fill = 0;
   c->sent_last = 0;
   c->iov_idx = 0;
   if (total > cap_bytes)
     count(TL_CNT_TRUNCATED, 1);
+  c->wake = wake_flags();
   if (iovcnt) {
     struct iovec v;
     if (bpf_probe_read_user(&v, sizeof(v), (void *)buf))
@@ -120,15 +142,11 @@ static __always_inline void emit_data(struct tl_sock_info *si, struct tl_sock_ke
       /* The common case, one flat buffer that fits one record: no loop. */
       __u64 n = c->limit;
       asm volatile("%[n] &= 0xffff" : [n] "+r"(n));
-      if (n > TL_CHUNK || bpf_probe_read_user(s->ev.data, n, (void *)buf))
+      if (n > TL_CHUNK || bpf_probe_read_user(s->data, n, (void *)buf))
         return;
-      h->offset = 0;
-      h->len = n;
-      h->last = 1;
-      if (bpf_ringbuf_output(&rb, &s->ev, sizeof(*h) + n, wake_flags())) {
-        count(TL_CNT_LOST, 1);
-        count(TL_CNT_LOST_BYTES, n);
-      }
+      c->fill = n;
+      c->done = n;
+      flush_record(s, 1);
       return;
     }
     c->iov = 0;
@@ -136,17 +154,11 @@ static __always_inline void emit_data(struct tl_sock_info *si, struct tl_sock_ke
     c->base = buf;
     c->seg_left = total;
   }
-  c->wake = wake_flags();
   bpf_loop(TL_MAX_CAP / TL_CHUNK + TL_MAX_IOV + 2, copy_step, NULL, 0);
-  /* The callback may have looked the slot up again: same CPU, same slot. */
-  if (!c->sent_last) {
-    /* Stopped early (fault, too many iovecs): close the call so the loader emits what it has. */
-    h->offset = c->done;
-    h->len = 0;
-    h->last = 1;
-    if (bpf_ringbuf_output(&rb, &s->ev, sizeof(*h), c->wake))
-      count(TL_CNT_LOST, 1);
-  }
+  /* Stopped before the end (fault, too many iovecs): send what was gathered, marked last, so
+   * the loader emits the call now; originalLength says how much is missing. */
+  if (!c->sent_last)
+    flush_record(s, 1);
 }
 
 static __always_inline void emit_close(struct tl_sock_key *k, struct tl_sock_info *si)
