@@ -159,7 +159,8 @@ export class EndpointDetailView extends LitElement {
       .finding.error .sev { color: var(--vscode-errorForeground); }
       .finding.warning .sev { color: var(--vscode-editorWarning-foreground); }
       .finding.information .sev, .finding.hint .sev { color: var(--vscode-editorInfo-foreground); }
-      .chips { display: flex; gap: 6px; flex-wrap: wrap; margin-bottom: 10px; }
+      /* Up to 200 samples per endpoint (a setting): the picker scrolls instead of pushing the sample away. */
+      .chips { display: flex; gap: 6px; flex-wrap: wrap; margin-bottom: 10px; max-height: 96px; overflow-y: auto; }
       button.chip {
         display: inline-flex; gap: 6px; max-width: 360px; overflow: hidden; white-space: nowrap;
         color: var(--vscode-foreground); background: none; border: 1px solid var(--vscode-panel-border);

@@ -69,7 +69,9 @@ export const baseStyles = css`
   .badge.documented { color: var(--vscode-testing-iconPassed); background: none; border: 1px solid var(--vscode-testing-iconPassed); }
   .badge.undocumented { color: var(--vscode-editorWarning-foreground); background: none; border: 1px solid var(--vscode-editorWarning-foreground); }
   .badge.mismatching { color: var(--vscode-errorForeground); background: none; border: 1px solid var(--vscode-errorForeground); }
-  .badge.unused, .badge.unknown { color: var(--vscode-descriptionForeground); background: none; border: 1px solid var(--vscode-widget-border, var(--vscode-descriptionForeground)); }
+  .badge.unused { color: var(--vscode-descriptionForeground); background: none; border: 1px solid var(--vscode-widget-border, var(--vscode-descriptionForeground)); }
+  /* No verdict yet: a quiet dash, not a pill. */
+  .badge.unknown { color: var(--vscode-descriptionForeground); background: none; }
   .method { font-weight: 600; font-family: var(--vscode-editor-font-family); }
   .method.GET { color: var(--vscode-charts-blue); }
   .method.POST { color: var(--vscode-charts-green); }
