@@ -7,8 +7,10 @@ import { parseHead, requestFraming, responseFraming, type MessageHead, type Fram
 
 export interface ParsedMessage {
   head: MessageHead;
-  /** Body after transfer decoding (chunked removed), at most `maxBody` bytes. */
-  body: Uint8Array;
+  /** Body after transfer decoding (chunked removed), at most `maxBody` bytes, as slices of the input. */
+  bodyParts: readonly Uint8Array[];
+  /** The same bytes joined (copied once, on first use). */
+  readonly body: Uint8Array;
   /** Body bytes that crossed the wire, including those not kept or not captured. */
   bodySize: number;
   /** The body (or the message) is incomplete: cut by the cap, a capture gap, or the connection ending. */
@@ -365,10 +367,16 @@ export class HttpStreamParser {
   private finish(complete: boolean, ns: bigint): void {
     const head = this.head;
     if (!head) return;
-    const body = this.slices.length === 1 ? (this.slices[0] ?? new Uint8Array(0)) : concat(this.slices, this.kept);
+    const parts = this.slices;
+    const kept = this.kept;
+    let joined: Uint8Array | undefined;
     const message: ParsedMessage = {
       head,
-      body,
+      bodyParts: parts,
+      get body(): Uint8Array {
+        joined ??= parts.length === 1 ? (parts[0] ?? new Uint8Array(0)) : concat(parts, kept);
+        return joined;
+      },
       bodySize: this.bodySize,
       truncated: this.truncated || !complete,
       complete,
