@@ -20,7 +20,7 @@
 // being trustworthy at a glance.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateCorpus } from '../fixtures/templating/corpus-generator';
+import { generateCorpus, generateFromDocument } from '../fixtures/templating/corpus-generator';
 import { evaluateTemplating, type TemplatingScore } from '../fixtures/templating/evaluate';
 import { templatePath, templateShape } from '../../core/src/inventory/template';
 
@@ -54,4 +54,26 @@ test('the corpus is deterministic', () => {
   const a = generateCorpus(1).slice(0, 50);
   const b = generateCorpus(1).slice(0, 50);
   assert.deepEqual(a, b);
+});
+
+test('the generator reads Swagger 2.0 (basePath, typed parameters) and OpenAPI 3 (servers, schema)', () => {
+  const v2 = generateFromDocument('v2', {
+    swagger: '2.0',
+    basePath: '/api/v2',
+    parameters: { petId: { name: 'petId', in: 'path', required: true, type: 'integer' } },
+    paths: {
+      '/pets/{petId}': { get: { parameters: [{ $ref: '#/parameters/petId' }] } },
+      '/owners/{ownerName}/pets': { get: { parameters: [{ name: 'ownerName', in: 'path', required: true, type: 'string' }] } },
+      '/v1/{name}:cancel': { post: {} },
+    },
+  }, 3, 1);
+  assert.equal(v2.length, 6, 'RPC-style `:verb` templates are skipped');
+  for (const e of v2.filter((x) => x.template === '/api/v2/pets/{petId}')) assert.match(e.path, /^\/api\/v2\/pets\/\d+$/);
+  const v3 = generateFromDocument('v3', {
+    openapi: '3.0.3',
+    servers: [{ url: 'https://example.com/base/' }],
+    paths: { '/items/{id}': { parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }], get: {} } },
+  }, 2, 1);
+  assert.equal(v3.length, 2);
+  for (const e of v3) assert.match(e.path, /^\/base\/items\/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);
 });
