@@ -129,6 +129,34 @@ static __always_inline void emit_data(struct tl_sock_info *si, struct tl_sock_ke
   if (total > cap_bytes)
     count(TL_CNT_TRUNCATED, 1);
   c->wake = wake_flags();
+  if (iovcnt && iovcnt <= 4 && c->limit <= TL_CHUNK) {
+    /* Small gathers (node writes [headers, body]): one read of the iovec array, no loop. */
+    struct iovec v[4] = {};
+    __u64 sz = iovcnt * sizeof(struct iovec);
+    asm volatile("%[sz] &= 0x7f" : [sz] "+r"(sz));
+    if (sz > sizeof(v) || bpf_probe_read_user(v, sz, (void *)buf))
+      return;
+    __u64 at = 0;
+#pragma unroll
+    for (int i = 0; i < 4; i++) {
+      __u64 n = c->limit - at;
+      if (n > v[i].iov_len)
+        n = v[i].iov_len;
+      asm volatile("%[n] &= 0xffff" : [n] "+r"(n));
+      asm volatile("%[at] &= 0x7fff" : [at] "+r"(at));
+      if (n > TL_CHUNK)
+        break;
+      if (n && bpf_probe_read_user(s->data + at, n, v[i].iov_base))
+        break;
+      at += n;
+      if (at >= c->limit)
+        break;
+    }
+    c->fill = at;
+    c->done = at;
+    flush_record(s, 1);
+    return;
+  }
   if (iovcnt) {
     struct iovec v;
     if (bpf_probe_read_user(&v, sizeof(v), (void *)buf))

@@ -86,7 +86,9 @@ struct tl_owner {
 };
 
 struct { __uint(type, BPF_MAP_TYPE_LRU_HASH); __uint(max_entries, 65536); __type(key, struct tl_sock_key); __type(value, struct tl_sock_info); } socks SEC(".maps");
-struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 16384); __type(key, __u64); __type(value, struct tl_io_args); } io_inflight SEC(".maps");
+/* Per-thread in-flight syscall arguments: task storage costs a pointer walk where a hash map
+ * would take a bucket lock on every enter and exit of every traced call. */
+struct { __uint(type, BPF_MAP_TYPE_TASK_STORAGE); __uint(map_flags, BPF_F_NO_PREALLOC); __type(key, int); __type(value, struct tl_io_args); } io_inflight SEC(".maps");
 struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 16384); __type(key, __u64); __type(value, struct tl_ssl_args); } ssl_inflight SEC(".maps");
 struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 4096); __type(key, __u64); __type(value, __s32); } connect_inflight SEC(".maps");
 struct { __uint(type, BPF_MAP_TYPE_LRU_HASH); __uint(max_entries, 16384); __type(key, struct tl_ssl_key); __type(value, __s32); } ssl_fds SEC(".maps");

@@ -54,26 +54,33 @@ static __always_inline int data_enter(__s64 fd, __u64 buf, __u64 cnt, __u8 op)
   }
   if (si->sock_class == C_IGNORE)
     return 0;
-  struct tl_io_args a = { .buf = buf, .cnt = cnt, .fd = (__s32)fd, .op = op };
+  struct tl_io_args *a = bpf_task_storage_get(&io_inflight, bpf_get_current_task_btf(), 0,
+                                               BPF_LOCAL_STORAGE_GET_F_CREATE);
+  if (!a)
+    return 0;
+  a->buf = buf;
+  a->cnt = cnt;
+  a->fd = (__s32)fd;
+  a->op = 0;
   if (op == TLOP_SENDMSG || op == TLOP_RECVMSG) {
     struct user_msghdr msg;
     if (bpf_probe_read_user(&msg, sizeof(msg), (void *)buf))
       return 0;
-    a.buf = (__u64)msg.msg_iov;
-    a.cnt = msg.msg_iovlen;
+    a->buf = (__u64)msg.msg_iov;
+    a->cnt = msg.msg_iovlen;
   }
-  bpf_map_update_elem(&io_inflight, &id, &a, BPF_ANY);
+  a->op = op;
   return 0;
 }
 
 static __always_inline int data_exit(long ret, __u8 op)
 {
   __u64 id = bpf_get_current_pid_tgid();
-  struct tl_io_args *ap = bpf_map_lookup_elem(&io_inflight, &id);
-  if (!ap)
+  struct tl_io_args *ap = bpf_task_storage_get(&io_inflight, bpf_get_current_task_btf(), 0, 0);
+  if (!ap || !ap->op)
     return 0;
   struct tl_io_args a = *ap;
-  bpf_map_delete_elem(&io_inflight, &id);
+  ap->op = 0;
   /* The saved entry must belong to this syscall (see EBPF-NOTES: entry/exit pairing). */
   if (a.op != op || ret <= 0)
     return 0;
