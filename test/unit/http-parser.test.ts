@@ -198,3 +198,9 @@ test('keep-alive: many requests on one connection, including an Expect: 100-cont
   assert.equal(run.messages.length, 101);
   assert.equal(text(run.messages[100]!.body), 'abc');
 });
+
+test('bare-LF heads (old or sloppy peers) and a stray LF mixed with CRLF', () => {
+  const run = feedAll(parser('response', { methods: ['GET', 'GET'] }), ['HTTP/1.0 200 OK\nContent-Length: 2\n\nokHTTP/1.1 404 Not Found\r\nContent-Length: 1\r\n\nx']);
+  assert.deepEqual(run.errors, []);
+  assert.deepEqual(run.messages.map((m) => `${reqLine(m)}:${text(m.body)}`), ['200:ok', '404:x']);
+});

@@ -367,23 +367,7 @@ export class HttpStreamParser {
   private finish(complete: boolean, ns: bigint): void {
     const head = this.head;
     if (!head) return;
-    const parts = this.slices;
-    const kept = this.kept;
-    let joined: Uint8Array | undefined;
-    const message: ParsedMessage = {
-      head,
-      bodyParts: parts,
-      get body(): Uint8Array {
-        joined ??= parts.length === 1 ? (parts[0] ?? new Uint8Array(0)) : concat(parts, kept);
-        return joined;
-      },
-      bodySize: this.bodySize,
-      truncated: this.truncated || !complete,
-      complete,
-      trailers: this.trailers,
-      startNs: this.startNs || ns,
-      endNs: ns,
-    };
+    const message = new Message(head, this.slices, this.kept, this.bodySize, this.truncated || !complete, complete, this.trailers, this.startNs || ns, ns);
     this.head = null;
     this.slices = [];
     this.kept = 0;
@@ -406,7 +390,26 @@ export class HttpStreamParser {
   }
 }
 
+const CRLFCRLF = Buffer.from('\r\n\r\n');
+
 function findHeadEnd(buf: Uint8Array, from: number): { headEnd: number; bodyStart: number } | null {
+  // The common case with one native substring search; bare-LF heads (rare, but real) below.
+  const b = asBuffer(buf);
+  const crlf = b.indexOf(CRLFCRLF, from);
+  if (crlf >= 0 && !hasBareBlankLine(b, from, crlf)) return { headEnd: crlf + 1, bodyStart: crlf + 4 };
+  return findHeadEndSlow(buf, from);
+}
+
+/** A "\n\n" before `to`: a head that ends with bare LFs. */
+function hasBareBlankLine(b: Buffer, from: number, to: number): boolean {
+  return b.subarray(from, to).indexOf('\n\n', 0, 'latin1') >= 0;
+}
+
+function asBuffer(buf: Uint8Array): Buffer {
+  return Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.length);
+}
+
+function findHeadEndSlow(buf: Uint8Array, from: number): { headEnd: number; bodyStart: number } | null {
   let i = buf.indexOf(LF, from);
   while (i >= 0) {
     if (buf[i + 1] === LF) return { headEnd: i, bodyStart: i + 2 };
@@ -433,7 +436,28 @@ function findMessageStart(buf: Uint8Array, from: number, kind: 'request' | 'resp
 }
 
 function latin1(buf: Uint8Array, from: number, to: number): string {
-  return Buffer.from(buf.buffer, buf.byteOffset + from, to - from).toString('latin1');
+  return asBuffer(buf).toString('latin1', from, to);
+}
+
+/** A parsed message; the body is joined from its slices only when someone asks for it. */
+class Message implements ParsedMessage {
+  private joined: Uint8Array | undefined;
+  constructor(
+    readonly head: MessageHead,
+    readonly bodyParts: readonly Uint8Array[],
+    private readonly kept: number,
+    readonly bodySize: number,
+    readonly truncated: boolean,
+    readonly complete: boolean,
+    readonly trailers: HttpHeader[],
+    readonly startNs: bigint,
+    readonly endNs: bigint,
+  ) {}
+
+  get body(): Uint8Array {
+    this.joined ??= this.bodyParts.length === 1 ? (this.bodyParts[0] ?? new Uint8Array(0)) : concat(this.bodyParts, this.kept);
+    return this.joined;
+  }
 }
 
 function concat(slices: readonly Uint8Array[], total: number): Uint8Array {
