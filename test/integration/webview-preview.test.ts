@@ -130,6 +130,7 @@ test('keyboard: arrows move, Enter opens the detail with its sample body; state 
   await detail.locator('h2', { hasText: '/users/{userId}' }).waitFor();
   const body = detail.locator('pre.body').last();
   await body.waitFor();
+  assert.ok(await detail.getByRole('button', { name: '← Endpoints' }).evaluate((el) => el.matches(':focus')), 'focus moves into the detail');
   const text = (await body.textContent()) ?? '';
   assert.match(text, /"name": "Ada Lovelace"/, 'the JSON body is pretty-printed');
   assert.match(text, /"balance": 1234\.5000/, 'numbers keep their digits');

@@ -8,7 +8,7 @@ import { statusBars } from './chart-geometry';
 import { buildLatencyChart } from './latency-chart';
 import type { EndpointDetail, EndpointRow, FindingView, LatencyPoint } from './model';
 import './sample-view';
-import { redactedText } from './sample-view';
+import { redactedText } from './redacted-text';
 import { statusClassOf } from './stream';
 import { baseStyles } from './styles';
 
@@ -35,6 +35,11 @@ export class EndpointDetailView extends LitElement {
     this.endpoint = undefined;
     this.findings = [];
     this.pendingFixes = new Set();
+  }
+
+  /** Focuses the first control (the way back), after the element has rendered. */
+  focusStart(): void {
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('header button')?.focus());
   }
 
   private emit<T>(name: string, detail: T): void {

@@ -36,12 +36,15 @@ export class EndpointTable extends LitElement {
     query: { attribute: false },
     sort: { attribute: false },
     selectedId: { attribute: false },
+    active: { attribute: false },
   };
 
   declare rows: readonly EndpointRow[];
   declare query: string;
   declare sort: SortSpec;
   declare selectedId: string | undefined;
+  /** False while another tab shows: deltas then cost nothing here (no re-sort) until it is back. */
+  declare active: boolean;
 
   private listScrollTop = 0;
   private viewportHeight = 0;
@@ -58,6 +61,11 @@ export class EndpointTable extends LitElement {
     this.query = '';
     this.sort = { key: 'calls', direction: 'desc' };
     this.selectedId = undefined;
+    this.active = true;
+  }
+
+  protected override shouldUpdate(changed: PropertyValues<this>): boolean {
+    return this.active || changed.has('active');
   }
 
   get visible(): EndpointRow[] {

@@ -28,6 +28,13 @@ export class ExplorerApp extends LitElement {
   private pendingFixes = new Set<string>();
   private filterTimer: ReturnType<typeof setTimeout> | undefined;
 
+  // Messages can arrive many per frame (deltas, transaction batches): render at most once a frame.
+  // A hidden panel gets no frames, so it does no work until it is shown again.
+  protected override async scheduleUpdate(): Promise<void> {
+    await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
+    await super.scheduleUpdate();
+  }
+
   /** Wires the element to VS Code (or a test double) and restores the saved UI state. */
   connect(host: Host): void {
     this.vscode = host;
@@ -87,6 +94,8 @@ export class ExplorerApp extends LitElement {
     // Spec operations never observed have nothing to fetch: their row and findings are the detail.
     if (!isUnusedId(id)) this.vscode?.post({ type: 'selectEndpoint', endpointId: id });
     this.requestUpdate();
+    // The grid that had focus is now hidden: give it to the detail so the keyboard is not lost.
+    void this.updateComplete.then(() => this.renderRoot.querySelector('tapline-endpoint-detail')?.focusStart());
   }
 
   private openTransaction(tx: Transaction): void {
@@ -172,13 +181,13 @@ export class ExplorerApp extends LitElement {
             tabindex=${t.id === tab ? 0 : -1} ?disabled=${t.id === 'detail' && selected === undefined} @click=${() => this.setTab(t.id)}>${t.label}</button>`)}
       </nav>
       <section role="tabpanel" id="panel-endpoints" aria-labelledby="tab-endpoints" ?hidden=${tab !== 'endpoints'}>
-        <tapline-endpoint-table .rows=${rows} .query=${this.state.filter} .sort=${this.state.sort} .selectedId=${selected}
+        <tapline-endpoint-table .active=${tab === 'endpoints'} .rows=${rows} .query=${this.state.filter} .sort=${this.state.sort} .selectedId=${selected}
           @query-change=${(e: CustomEvent<string>) => this.onQuery(e.detail)}
           @sort-change=${(e: CustomEvent<SortSpec>) => this.onSort(e.detail)}
           @open-endpoint=${(e: CustomEvent<string>) => this.openEndpoint(e.detail)}></tapline-endpoint-table>
       </section>
       <section role="tabpanel" id="panel-stream" aria-labelledby="tab-stream" ?hidden=${tab !== 'stream'}>
-        <tapline-transaction-stream .items=${stream.list} .filter=${this.state.stream} .paused=${stream.paused} .waiting=${stream.waiting}
+        <tapline-transaction-stream .active=${tab === 'stream'} .items=${stream.list} .filter=${this.state.stream} .paused=${stream.paused} .waiting=${stream.waiting}
           @stream-filter-change=${(e: CustomEvent<StreamFilter>) => this.onStreamFilter(e.detail)}
           @toggle-pause=${(e: CustomEvent<boolean>) => this.onTogglePause(e.detail)}
           @open-transaction=${(e: CustomEvent<Transaction>) => this.openTransaction(e.detail)}></tapline-transaction-stream>

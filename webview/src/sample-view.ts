@@ -3,17 +3,11 @@
 // whose content is still text.
 import { LitElement, css, html, nothing } from 'lit';
 import type { CapturedBody, HttpHeader, Transaction } from '../../core/src/protocol/transaction';
-import { displayBody, splitRedactions } from './body-text';
+import { displayBody } from './body-text';
+import { redactedText } from './redacted-text';
 import { formatDateTime, formatMs } from './format';
 import { statusClassOf } from './stream';
 import { baseStyles } from './styles';
-
-/** Text with the sensor's redaction markers shown distinctly. */
-export function redactedText(text: string): unknown {
-  return splitRedactions(text).map((s) =>
-    s.redacted !== undefined ? html`<mark class="redacted" title="Redacted by the sensor: ${s.redacted}">${s.text}</mark>` : s.text,
-  );
-}
 
 function headersTable(headers: readonly HttpHeader[], label: string): unknown {
   if (headers.length === 0) return html`<p class="muted">No headers.</p>`;

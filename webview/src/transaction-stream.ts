@@ -1,8 +1,9 @@
 // The live transaction stream: newest first, bounded, pausable, filtered by text, method and
 // status class. The list is bounded (STREAM_CAPACITY) so it is rendered whole.
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { formatClock, formatCount, formatMs } from './format';
 import type { StatusClass, StreamFilter, StreamItem } from './model';
+import { redactedText } from './redacted-text';
 import { filterStream, statusClassOf } from './stream';
 import { baseStyles } from './styles';
 
@@ -22,12 +23,15 @@ export class TransactionStreamView extends LitElement {
     filter: { attribute: false },
     paused: { attribute: false },
     waiting: { attribute: false },
+    active: { attribute: false },
   };
 
   declare items: readonly StreamItem[];
   declare filter: StreamFilter;
   declare paused: boolean;
   declare waiting: number;
+  /** False while another tab shows: arrivals are kept but not rendered until the tab is back. */
+  declare active: boolean;
 
   constructor() {
     super();
@@ -35,6 +39,11 @@ export class TransactionStreamView extends LitElement {
     this.filter = { text: '', method: '', status: 'all' };
     this.paused = false;
     this.waiting = 0;
+    this.active = true;
+  }
+
+  protected override shouldUpdate(changed: PropertyValues<this>): boolean {
+    return this.active || changed.has('active');
   }
 
   focusSearch(): void {
@@ -74,7 +83,7 @@ export class TransactionStreamView extends LitElement {
       <span class="method ${tx.request.method}">${tx.request.method}</span>
       <span class="status status-${cls}">${status ?? '—'}</span>
       <span class="service muted" title=${tx.service}>${tx.service}</span>
-      <span class="target mono" title=${tx.request.target}>${tx.request.target}</span>
+      <span class="target mono" title=${tx.request.target}>${redactedText(tx.request.target)}</span>
       <span class="muted num">${formatMs(tx.durationMs)}</span>
       <span class="muted small">${redacted > 0 ? `${redacted} redacted` : ''}</span>
     </li>`;
