@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TrafficStore, inventoryMemoryBound } from '../../core/src/inventory/traffic-store';
+import { ANY_SERVICE, TrafficStore, inventoryMemoryBound } from '../../core/src/inventory/traffic-store';
 import type { Transaction } from '../../core/src/protocol/transaction';
 import type { InventoryDelta } from '../../core/src/inventory/inventory-types';
 import { syntheticTraffic } from '../fixtures/templating/synthetic-traffic';
@@ -130,6 +130,14 @@ test('declared templates win and re-key existing endpoints', () => {
   assert.equal(store.add(tx('/v2/pets/felix')), 'api.local:80 GET /v2/pets/{petName}');
   store.setKnownTemplates('other:1', ['/x/{y}']);
   assert.equal(store.add(tx('/x/abc', { service: 'other:1' })), 'other:1 GET /x/{y}');
+  // Templates for any service without its own list.
+  store.add(tx('/things/abc', { service: 'third:3' }));
+  store.setKnownTemplates(ANY_SERVICE, ['/things/{thingName}', '/x/{z}']);
+  assert.equal(store.add(tx('/things/def', { service: 'third:3' })), 'third:3 GET /things/{thingName}');
+  assert.equal(store.endpoint('third:3 GET /things/{thingName}')!.count, 2);
+  assert.equal(store.add(tx('/x/abc', { service: 'other:1' })), 'other:1 GET /x/{y}', 'its own list wins');
+  store.setKnownTemplates('other:1', []);
+  assert.equal(store.add(tx('/x/abc', { service: 'other:1' })), 'other:1 GET /x/{z}', 'falls back to the shared list');
 });
 
 test('least recently seen endpoints and services are evicted and counted', () => {

@@ -67,6 +67,9 @@ interface ServiceState {
   templaterVersion: number;
 }
 
+/** setKnownTemplates() key for templates that apply to every service without its own list. */
+export const ANY_SERVICE = '*';
+
 const MAX_SERVICE_CHARS = 255;
 const MAX_PATH_CHARS = 2048;
 const UPPER_TOKEN = /^[A-Z]+$/;
@@ -124,16 +127,23 @@ export class TrafficStore {
 
   /**
    * Declares the path templates of a service's OpenAPI operations (base path included). They win
-   * over inferred templates; existing endpoints are re-keyed (and merged) accordingly.
+   * over inferred templates; existing endpoints are re-keyed (and merged) accordingly. Service
+   * ANY_SERVICE ('*') sets templates for every service that has no list of its own (a workspace
+   * whose specs do not say which host serves them). An empty list removes the declaration.
    */
   setKnownTemplates(service: string, templates: readonly string[]): void {
     if (templates.length === 0) this.known.delete(service);
     else this.known.set(service, [...templates]);
-    const state = this.services.get(service);
-    if (state !== undefined) {
-      state.templater.setKnownTemplates(templates);
+    const affected = service === ANY_SERVICE ? [...this.services.values()].filter((s) => !this.known.has(s.name)) : [this.services.get(service)];
+    for (const state of affected) {
+      if (state === undefined) continue;
+      state.templater.setKnownTemplates(this.knownFor(state.name));
       this.retemplate(state);
     }
+  }
+
+  private knownFor(service: string): readonly string[] {
+    return this.known.get(service) ?? this.known.get(ANY_SERVICE) ?? [];
   }
 
   /** What changed since the last drain, or undefined when nothing did. */
@@ -224,7 +234,7 @@ export class TrafficStore {
       }
       return state;
     }
-    const templater = new PathTemplater(this.options.templater, this.known.get(name) ?? []);
+    const templater = new PathTemplater(this.options.templater, this.knownFor(name));
     state = { name, templater, endpoints: new Map(), templaterVersion: templater.version };
     this.services.set(name, state);
     this.mostRecentService = state;
