@@ -152,6 +152,14 @@ test('keyboard: arrows move, Enter opens the detail with its sample body; state 
   await page.keyboard.press('Escape');
   await page.locator('#search').waitFor();
   assert.equal(await page.locator('#search').inputValue(), 'users/{userId}');
+  // Reloading on the table (an endpoint still selected) comes back to the table, not the detail.
+  await page.reload();
+  await page.getByRole('gridcell', { name: '/users/{userId}', exact: true }).waitFor();
+  // The detail's answer has arrived (rendered into the hidden detail tab)...
+  await detail.locator('pre.body').last().waitFor({ state: 'attached' });
+  await page.locator('[role=row].selected').waitFor();
+  // ...and the table is still the tab shown.
+  assert.equal(await page.getByRole('tab', { name: 'Endpoints' }).getAttribute('aria-selected'), 'true');
   await assertClean(page, errors);
   await page.close();
 });

@@ -27,6 +27,8 @@ export class ExplorerApp extends LitElement {
   private readonly data = new ExplorerData();
   private pendingFixes = new Set<string>();
   private filterTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The endpoint whose detail was asked for on restore: its answer must not change the restored tab. */
+  private restoring: string | undefined;
 
   // Messages can arrive many per frame (deltas, transaction batches): render at most once a frame.
   // A hidden panel gets no frames, so it does no work until it is shown again.
@@ -43,7 +45,10 @@ export class ExplorerApp extends LitElement {
     window.addEventListener('keydown', (e) => this.onGlobalKey(e));
     host.post({ type: 'ready' });
     const selected = this.state.selectedEndpointId;
-    if (selected !== undefined && !isUnusedId(selected)) host.post({ type: 'selectEndpoint', endpointId: selected });
+    if (selected !== undefined && !isUnusedId(selected)) {
+      this.restoring = selected;
+      host.post({ type: 'selectEndpoint', endpointId: selected });
+    }
     this.requestUpdate();
   }
 
@@ -69,9 +74,13 @@ export class ExplorerApp extends LitElement {
       if (change.endpointId === null) {
         const { selectedEndpointId: _deselected, ...rest } = this.state;
         this.state = { ...rest, tab: rest.tab === 'detail' ? 'endpoints' : rest.tab };
+      } else if (change.endpointId === this.restoring) {
+        this.state = { ...this.state, selectedEndpointId: change.endpointId };
       } else {
+        // The extension chose an endpoint (the tree's "Open in Explorer"): show it.
         this.state = { ...this.state, selectedEndpointId: change.endpointId, tab: 'detail' };
       }
+      this.restoring = undefined;
       this.save();
     }
     this.requestUpdate();
@@ -89,6 +98,7 @@ export class ExplorerApp extends LitElement {
   }
 
   private openEndpoint(id: string): void {
+    this.restoring = undefined;
     this.state = { ...this.state, selectedEndpointId: id, tab: 'detail' };
     this.save();
     // Spec operations never observed have nothing to fetch: their row and findings are the detail.
