@@ -52,6 +52,8 @@ export class FrameDecoder {
   badFrames = 0;
   private pending: Buffer = Buffer.alloc(0);
   private lastLost = 0n;
+  /** Inside a run of skipped bytes (which may span chunks): counted once. */
+  private skipping = false;
   private readonly conns = new Map<string, ConnInfo>();
 
   push(chunk: Uint8Array): LoaderFrame[] {
@@ -71,6 +73,7 @@ export class FrameDecoder {
       }
       if (buf.length - off - 8 < len) break;
       const frame = this.decode(buf, off + 8, len);
+      this.skipping = false;
       if (frame) out.push(frame);
       else this.badFrames++;
       off += 8 + len;
@@ -82,7 +85,8 @@ export class FrameDecoder {
 
   /** Skips to the next magic; counts one bad frame per skipped run. */
   private resync(buf: Buffer, from: number): number {
-    this.badFrames++;
+    if (!this.skipping) this.badFrames++;
+    this.skipping = true;
     const next = buf.indexOf(MAGIC_BYTES, from);
     // Not found: keep the last 3 bytes, they may be the start of a magic split across chunks.
     return next >= 0 ? next : Math.max(from, buf.length - 3);
