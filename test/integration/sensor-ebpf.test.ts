@@ -4,7 +4,7 @@
 // about the sensor's own WebSocket.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -191,6 +191,79 @@ test('live eBPF capture on loopback: exactly the exchanged transactions, once ea
     assert.ok(ours.every((x) => x.durationMs >= 0 && x.startedAt > Date.now() - 600_000));
     // Nothing about the sensor's own WebSocket or its health endpoint.
     assert.deepEqual(all.filter((x) => x.server.port === sensorPort || x.request.path === '/v1/stream'), []);
+  } finally {
+    for (const p of procs.reverse()) {
+      if (p.exitCode === null && p.signalCode === null) {
+        p.kill('SIGTERM');
+        await once(p, 'exit');
+      }
+    }
+  }
+});
+
+const TLS_SERVER = `
+const https = require('node:https');
+const fs = require('node:fs');
+const server = https.createServer({ key: fs.readFileSync(process.argv[1]), cert: fs.readFileSync(process.argv[2]) }, (req, res) => {
+  const body = JSON.stringify({ path: req.url, contact: 'bob@example.com' });
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+});
+server.listen(0, '127.0.0.1', () => process.stdout.write('port ' + server.address().port + '\\n'));
+`;
+
+const TLS_CLIENT = `
+const https = require('node:https');
+const port = Number(process.argv[1]);
+function get(path) {
+  return new Promise((resolve, reject) => {
+    https.get({ host: '127.0.0.1', port, path, rejectUnauthorized: false }, (res) => { res.resume(); res.on('end', resolve); }).on('error', reject);
+  });
+}
+get('/secure?tls=1').then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
+`;
+
+test('HTTPS through the OpenSSL uprobes (node:https both sides, then curl), streamed over wss://', { timeout: 60_000 }, async (t) => {
+  const reason = skipReason();
+  if (reason) {
+    if (process.env.CI === 'true') assert.fail(`cannot run in CI: ${reason}`);
+    t.skip(reason);
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'tapline-ebpf-tls-'));
+  const key = join(dir, 'key.pem');
+  const cert = join(dir, 'cert.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  const procs: ChildProcess[] = [];
+  try {
+    const server = spawn(process.execPath, ['-e', TLS_SERVER, key, cert], { stdio: ['ignore', 'pipe', 'pipe'] });
+    procs.push(server);
+    const serverPort = Number((await lineFrom(server, /port (\d+)/))[1]);
+    const tokenFile = join(dir, 'token');
+    const sensor = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'sensor/src/main.ts'), '--listen', '127.0.0.1:0', '--token-file', tokenFile, '--tls-cert', cert, '--tls-key', key], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    procs.push(sensor);
+    const url = (await lineFrom(sensor, /listening on (wss:\/\/\S+)/))[1] ?? '';
+    const ws = new WebSocket(url, { headers: { Authorization: `Bearer ${readFileSync(tokenFile, 'utf8').trim()}` }, ca: readFileSync(cert) });
+    const seen: Transaction[] = [];
+    let gotAll!: () => void;
+    const all = new Promise<void>((resolve) => (gotAll = resolve));
+    ws.on('message', (data) => {
+      const m = parseSensorMessage(data.toString());
+      if (!m.ok || m.value.type !== 'transactions') return;
+      seen.push(...m.value.items.filter((x) => x.server.port === serverPort));
+      if (seen.some((x) => x.request.path === '/from-curl')) gotAll();
+    });
+    await once(ws, 'open');
+    const client = spawn(process.execPath, ['-e', TLS_CLIENT, String(serverPort)], { stdio: 'ignore' });
+    procs.push(client);
+    assert.equal(((await once(client, 'exit')) as [number])[0], 0);
+    // curl after the node client: its transaction arriving means the node one was handled before it.
+    execFileSync('curl', ['-sk', '-o', '/dev/null', `https://127.0.0.1:${serverPort}/from-curl?via=curl`]);
+    await all;
+    ws.close();
+    assert.deepEqual(seen.map((x) => `${x.request.method} ${x.request.path} ${x.request.query} ${x.response?.status} ${x.tls}`), ['GET /secure tls=1 200 true', 'GET /from-curl via=curl 200 true']);
+    assert.equal(seen[0]!.response?.body?.text, '{"path":"/secure?tls=1","contact":"[REDACTED:email]"}');
+    assert.ok(seen.every((x) => x.server.pid === server.pid));
   } finally {
     for (const p of procs.reverse()) {
       if (p.exitCode === null && p.signalCode === null) {
