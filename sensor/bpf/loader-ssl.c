@@ -148,6 +148,13 @@ static void scan_process(int pid)
   fclose(m);
 }
 
+/* Each rescan reads the maps of processes not seen before; every FULL_SCAN_EVERY rescans, of
+ * all processes (for libraries loaded late with dlopen, and reused pids). */
+#define FULL_SCAN_EVERY 15
+#define MAX_PID (1 << 22) /* the kernel's largest pid_max */
+static unsigned char seen_pids[MAX_PID / 8];
+static unsigned scans;
+
 void tl_ssl_scan(void)
 {
   if (!config->ssl_enabled || !config->ssl_discovery)
@@ -155,11 +162,17 @@ void tl_ssl_scan(void)
   DIR *d = opendir("/proc");
   if (!d)
     return;
+  int full = scans++ % FULL_SCAN_EVERY == 0;
   struct dirent *de;
   while ((de = readdir(d))) {
     int pid = atoi(de->d_name);
-    if (pid > 0 && !is_self(pid))
-      scan_process(pid);
+    if (pid <= 0 || pid >= MAX_PID || is_self(pid))
+      continue;
+    unsigned char bit = 1u << (pid & 7);
+    if (!full && (seen_pids[pid >> 3] & bit))
+      continue;
+    seen_pids[pid >> 3] |= bit;
+    scan_process(pid);
   }
   closedir(d);
 }

@@ -86,6 +86,9 @@ struct tl_owner {
 };
 
 struct { __uint(type, BPF_MAP_TYPE_LRU_HASH); __uint(max_entries, 65536); __type(key, struct tl_sock_key); __type(value, struct tl_sock_info); } socks SEC(".maps");
+/* fds known not to be TCP sockets, apart from `socks` so that churn on files and pipes never
+ * evicts a live connection's state. */
+struct { __uint(type, BPF_MAP_TYPE_LRU_HASH); __uint(max_entries, 65536); __type(key, struct tl_sock_key); __type(value, __u8); } not_tcp SEC(".maps");
 /* Per-thread in-flight syscall arguments: task storage costs a pointer walk where a hash map
  * would take a bucket lock on every enter and exit of every traced call. */
 struct { __uint(type, BPF_MAP_TYPE_TASK_STORAGE); __uint(map_flags, BPF_F_NO_PREALLOC); __type(key, int); __type(value, struct tl_io_args); } io_inflight SEC(".maps");
@@ -180,8 +183,11 @@ static __always_inline struct tl_sock_info *probe_sock(struct tl_sock_key *k, __
   struct tl_sock_info si = {};
   struct sock *sk = fd_to_tcp_sock(k->fd);
   if (!sk) {
-    si.kind = K_NOT_TCP;
-  } else {
+    __u8 one = 1;
+    bpf_map_update_elem(&not_tcp, k, &one, BPF_ANY);
+    return NULL;
+  }
+  {
     si.kind = K_TCP;
     si.role = role;
     si.gen = __sync_fetch_and_add(&gen_counter, 1) + 1;
@@ -201,8 +207,10 @@ static __always_inline struct tl_sock_info *probe_sock(struct tl_sock_key *k, __
 static __always_inline void forget_sock(struct tl_sock_key *k)
 {
   struct tl_sock_info *si = bpf_map_lookup_elem(&socks, k);
-  if (!si)
+  if (!si) {
+    bpf_map_delete_elem(&not_tcp, k);
     return;
+  }
   if (si->ssl) {
     struct tl_ssl_key sk = { .tgid = k->tgid, .ssl = si->ssl };
     bpf_map_delete_elem(&ssl_fds, &sk);

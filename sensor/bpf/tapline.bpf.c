@@ -30,6 +30,8 @@ static __always_inline int data_enter(__s64 fd, __u64 buf, __u64 cnt, __u8 op)
   struct tl_sock_key k = { .tgid = tgid, .fd = (__s32)fd };
   struct tl_sock_info *si = bpf_map_lookup_elem(&socks, &k);
   if (!si) {
+    if (bpf_map_lookup_elem(&not_tcp, &k))
+      return 0;
     si = probe_sock(&k, TL_ROLE_UNKNOWN);
     if (!si)
       return 0;
@@ -239,9 +241,7 @@ int tl_enter_close(struct trace_event_raw_sys_enter *ctx)
   __u64 id = bpf_get_current_pid_tgid();
   struct tl_sock_key k = { .tgid = id >> 32, .fd = (__s32)TP_ARGS(ctx, 0) };
   struct tl_sock_info *si = bpf_map_lookup_elem(&socks, &k);
-  if (!si)
-    return 0;
-  if (si->opened)
+  if (si && si->opened)
     emit_close(&k, si);
   forget_sock(&k);
   return 0;

@@ -87,10 +87,10 @@ test('captures HTTP and HTTPS on loopback once, server side, with tuples and tru
 
     const server = node(SERVER_SCRIPT);
     children.push(server);
-    const ports = JSON.parse(await firstLine(server)) as { http: number; https: number };
+    const ports = JSON.parse(await firstLine(server)) as { http: number; https: number; v6: number };
     const spid = server.pid!;
 
-    const client = node(CLIENT_SCRIPT, [String(ports.http), String(ports.https)]);
+    const client = node(CLIENT_SCRIPT, [String(ports.http), String(ports.https), String(ports.v6)]);
     children.push(client);
     const done = await firstLine(client);
     const cpid = client.pid!;
@@ -152,6 +152,11 @@ test('captures HTTP and HTTPS on loopback once, server side, with tuples and tru
     assert.ok(fromCurl?.tls, 'curl -k request seen in plaintext by the server');
     const curlOpen = log.events.find((e): e is OpenEvent => e.kind === 'open' && e.connectionId === fromCurl.connectionId);
     assert.deepEqual(curlOpen?.peer, { pid: viaCurl.pid, comm: 'curl' });
+
+    // IPv6 loopback.
+    const v6 = log.data(spid).find((e) => text(e).startsWith('GET /v6?family=6 HTTP/1.1'));
+    assert.ok(v6, 'IPv6 request seen');
+    assert.deepEqual(v6.tuple && { ...v6.tuple, remotePort: 0 }, { family: 6, localAddress: '::1', localPort: ports.v6, remoteAddress: '::1', remotePort: 0 });
 
     // No ciphertext: every event on an HTTPS connection is TLS plaintext.
     const httpsConns = new Set(

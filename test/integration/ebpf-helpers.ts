@@ -55,7 +55,7 @@ zj0EAwIDSQAwRgIhAOortx8HiQxCm+TN3YGCnQZMR/79p80oo3fHIzCylYE0AiEA
 
 export const BIG_BODY_BYTES = 1 << 20;
 
-/** HTTP and HTTPS servers on 127.0.0.1; prints {"http":port,"https":port} once listening. */
+/** HTTP and HTTPS servers on 127.0.0.1 and HTTP on ::1; prints their ports as JSON once listening. */
 export const SERVER_SCRIPT = `
 const http = require('node:http'), https = require('node:https');
 const big = Buffer.alloc(${BIG_BODY_BYTES}, 0x78);
@@ -71,16 +71,18 @@ function handle(req, res) {
 }
 const plain = http.createServer(handle);
 const secure = https.createServer({ key: process.env.TLS_KEY, cert: process.env.TLS_CERT }, handle);
-plain.listen(0, '127.0.0.1', () => secure.listen(0, '127.0.0.1', () => {
-  process.stdout.write(JSON.stringify({ http: plain.address().port, https: secure.address().port }) + '\\n');
-}));
+const v6 = http.createServer(handle);
+plain.listen(0, '127.0.0.1', () => secure.listen(0, '127.0.0.1', () => v6.listen(0, '::1', () => {
+  const ports = { http: plain.address().port, https: secure.address().port, v6: v6.address().port };
+  process.stdout.write(JSON.stringify(ports) + '\\n');
+})));
 process.on('SIGTERM', () => process.exit(0));
 `;
 
 /** Requests against the servers (ports in argv), sequentially; prints "done" at the end. */
 export const CLIENT_SCRIPT = `
 const http = require('node:http'), https = require('node:https');
-const [httpPort, httpsPort] = process.argv.slice(1).map(Number);
+const [httpPort, httpsPort, v6Port] = process.argv.slice(1).map(Number);
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 function call(mod, opts, body) {
   return new Promise((resolve, reject) => {
@@ -98,6 +100,7 @@ function call(mod, opts, body) {
   await call(http, { port: httpPort, path: '/echo', method: 'POST', agent, headers: { 'content-type': 'application/json' } }, JSON.stringify({ name: 'tapline' }));
   const n = await call(http, { port: httpPort, path: '/big', agent: false });
   await call(https, { port: httpsPort, path: '/secure?tls=1', rejectUnauthorized: false, agent: false });
+  await call(http, { host: '::1', port: v6Port, path: '/v6?family=6', agent: false });
   agent.destroy();
   process.stdout.write('done ' + n + '\\n');
 })().catch((e) => { console.error(e); process.exit(1); });
