@@ -48,6 +48,7 @@ test('scalars, block scalars, flow collections, comments', () => {
     '---\n# lead\nk:\n  - a\n  - b: 1\n    c: [1, "two", {x: y}]\n  -\n    d: e\n  - {f: g, h: [i, j]}\nl:\n- flush\n- seq\n',
     'lit: |\n  line1\n\n  line3\n  \nfold: >\n  a\n  b\n\n  c\n    indented\n  d\nstrip: |-\n  x\nkeep: |+\n  y\n\nnext: 1\n',
     'q: "esc \\" \\\\ \\n \\t \\u00e9 \\x41"\nmulti: "a\n  b\n\n  c"\nsingle: \'a\n  b\'\n',
+    'joined: "x  \\\n   y\\n z"\n',
     'plain: a long\n  continued line\n  and more\nafter: 1\n"200": {description: ok}\n\'q k\': v\n',
     'k: {a: 1,\n  b: [x,\n    y]}\nempty: {}\nlist: []\nnil:\n',
     'deep:\n    four:\n        spaces: 1\n    seq:\n        - x\n',

@@ -81,7 +81,6 @@ export function readDoubleQuoted(text: string, start: number): { value: string; 
         // Escaped line break: joins the lines without a space; leading blanks of the next line go.
         i += 2;
         while (text[i] === ' ' || text[i] === '\t') i++;
-        out += '\u0000JOIN';
         seg = i;
         continue;
       }
@@ -102,9 +101,8 @@ export function readDoubleQuoted(text: string, start: number): { value: string; 
     }
     i++;
   }
+  // Segments are folded separately, so an escaped line break joins without a space.
   out += fold(text.slice(seg, i));
-  // An escaped break must not fold into a space: undo what fold added around the marker.
-  out = out.replace(/ ?\u0000JOIN/g, '');
   return { value: out, end: i + 1 };
 }
 
