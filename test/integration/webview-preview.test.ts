@@ -191,6 +191,13 @@ test('hostile headers and bodies in the detail and the live stream stay text', a
   const statuses = await page.locator('tapline-transaction-stream li .status').allTextContents();
   assert.ok(statuses.length > 0 && statuses.every((s) => s.startsWith('2')));
   await shot(t, page, 'stream');
+
+  // A transaction in the stream opens the endpoint it was filed under.
+  const first = page.locator('tapline-transaction-stream li').first();
+  const method = (await first.locator('.method').textContent()) ?? '';
+  await first.click();
+  await page.locator('tapline-endpoint-detail h2 .method', { hasText: method }).waitFor();
+  assert.equal(await page.getByRole('tab', { name: 'Detail' }).getAttribute('aria-selected'), 'true');
   await assertClean(page, errors);
   await page.close();
 });

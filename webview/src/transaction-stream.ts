@@ -133,7 +133,7 @@ export class TransactionStreamView extends LitElement {
       }
       li { cursor: pointer; }
       li:hover { background: var(--vscode-list-hoverBackground); }
-      li > span { overflow: hidden; white-space: nowrap; text-overflow: ellipsis; min-width: 0; }
+      li > span { overflow: hidden; white-space: nowrap; text-overflow: ellipsis; min-width: 0; line-height: 22px; }
       .num { text-align: right; font-variant-numeric: tabular-nums; }
       .small { font-size: 0.9em; }
     `,
