@@ -98,6 +98,8 @@ struct { __uint(type, BPF_MAP_TYPE_LRU_HASH); __uint(max_entries, 16384); __type
 struct { __uint(type, BPF_MAP_TYPE_LRU_HASH); __uint(max_entries, 16384); __type(key, __u64); __type(value, __s32); } thread_tls_fd SEC(".maps");
 /* Local TCP ports with a listening process, by whether that process is traced (the loader seeds it). */
 struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 8192); __type(key, __u16); __type(value, struct tl_listener); } listeners SEC(".maps");
+/* Processes seen inside hooked SSL calls: only their TLS plaintext is visible to us. */
+struct { __uint(type, BPF_MAP_TYPE_LRU_HASH); __uint(max_entries, 16384); __type(key, __u32); __type(value, __u8); } ssl_procs SEC(".maps");
 /* Local client sockets by tuple, so the server side can name its client process. */
 struct { __uint(type, BPF_MAP_TYPE_LRU_HASH); __uint(max_entries, 16384); __type(key, struct tl_tuple); __type(value, struct tl_owner); } owners SEC(".maps");
 struct { __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY); __uint(max_entries, TL_CNT_MAX); __type(key, __u32); __type(value, __u64); } counters SEC(".maps");
@@ -297,14 +299,20 @@ static __always_inline void emit_open(struct tl_sock_key *k, struct tl_sock_info
 
 /* Decided once per connection, at its first HTTP bytes: filters, then the one-side rule for
  * connections between two local processes. Emits the open record when admitted. */
-static __always_inline int admit(struct tl_sock_key *k, struct tl_sock_info *si)
+static __always_inline int admit(struct tl_sock_key *k, struct tl_sock_info *si, int tls)
 {
   if (si->verdict == V_NONE) {
     if (!passes_filters(k->tgid, si->comm, &si->tuple)) {
       si->verdict = V_IGNORE;
     } else if (remote_is_local(&si->tuple) && si->role == TL_ROLE_CLIENT) {
       struct tl_listener *l = bpf_map_lookup_elem(&listeners, &si->tuple.rport);
-      si->verdict = !l ? V_ADMIT : l->kind == LST_SELF ? V_IGNORE : l->kind == LST_TRACED ? V_PEER : V_ADMIT;
+      /* The server reports it only if it is traced and, for TLS, its TLS library is hooked
+       * (a Go server's plaintext is invisible: then this client's side is the only one). */
+      si->verdict = !l ? V_ADMIT
+                  : l->kind == LST_SELF ? V_IGNORE
+                  : l->kind != LST_TRACED ? V_ADMIT
+                  : !tls || bpf_map_lookup_elem(&ssl_procs, &l->tgid) ? V_PEER
+                  : V_ADMIT;
     } else {
       si->verdict = V_ADMIT;
       if (si->role == TL_ROLE_SERVER && remote_is_local(&si->tuple)) {

@@ -116,7 +116,7 @@ static __always_inline int data_exit(long ret, __u8 op)
       return 0;
     }
     set_role(si, c, dir);
-    if (!admit(&k, si))
+    if (!admit(&k, si, 0))
       return 0;
     si->sock_class = C_HTTP;
   }
@@ -262,6 +262,10 @@ static __always_inline int ssl_enter(__u64 ssl, __u64 buf, __u64 done_ptr, __u8 
   }
   struct tl_ssl_args a = { .ssl = ssl, .buf = buf, .done_ptr = done_ptr, .dir = dir };
   bpf_map_update_elem(&ssl_inflight, &id, &a, BPF_ANY);
+  if (!bpf_map_lookup_elem(&ssl_procs, &tgid)) {
+    __u8 one = 1;
+    bpf_map_update_elem(&ssl_procs, &tgid, &one, BPF_ANY);
+  }
   /* Memory-BIO users (node): the ciphertext this thread just read belongs to this SSL. */
   struct tl_ssl_key sk = { .tgid = tgid, .ssl = ssl };
   if (!bpf_map_lookup_elem(&ssl_fds, &sk)) {
@@ -318,7 +322,7 @@ static __always_inline int ssl_exit(long ret)
       return 0;
     }
     set_role(si, c, a.dir);
-    if (!admit(&k, si))
+    if (!admit(&k, si, 1))
       return 0;
     si->tls_class = C_HTTP;
   }
