@@ -202,6 +202,22 @@ test('hostile headers and bodies in the detail and the live stream stay text', a
   await page.close();
 });
 
+test('before any traffic, and in a light theme', async (t) => {
+  if (skipOrFail(t)) return;
+  const empty = await open('manual=1');
+  await empty.page.getByText('No endpoints yet. Connect to a sensor or import a HAR file').waitFor();
+  await shot(t, empty.page, 'empty');
+  await assertClean(empty.page, empty.errors);
+  await empty.page.close();
+
+  const { page, errors } = await open('endpoints=300&theme=light');
+  await page.getByRole('gridcell', { name: '/orders', exact: true }).click();
+  await page.locator('tapline-endpoint-detail pre.body').last().waitFor();
+  await shot(t, page, 'light-detail');
+  await assertClean(page, errors);
+  await page.close();
+});
+
 test('timings with 10,000 endpoints (printed, not asserted)', async (t) => {
   if (skipOrFail(t)) return;
   const { page, errors } = await open('endpoints=10000&manual=1');

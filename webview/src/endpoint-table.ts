@@ -188,7 +188,7 @@ export class EndpointTable extends LitElement {
         const sorted = this.sort.key === c.key;
         const ariaSort = sorted ? (this.sort.direction === 'asc' ? 'ascending' : 'descending') : 'none';
         return html`<div role="columnheader" class="cell ${c.numeric ? 'num' : ''}" aria-sort=${ariaSort}>
-          <button class="sort" tabindex="-1" title="Sort by ${c.label}" @click=${() => this.onSort(c.key)}>${c.label}${sorted ? (this.sort.direction === 'asc' ? ' ▲' : ' ▼') : ''}</button>
+          <button class="sort" title="Sort by ${c.label}" @click=${() => this.onSort(c.key)}>${c.label}${sorted ? (this.sort.direction === 'asc' ? ' ▲' : ' ▼') : ''}</button>
         </div>`;
       })}
     </div>`;

@@ -1,6 +1,6 @@
 // The live transaction stream: newest first, bounded, pausable, filtered by text, method and
 // status class. The list is bounded (STREAM_CAPACITY) so it is rendered whole.
-import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, css, html, type PropertyValues } from 'lit';
 import { formatClock, formatCount, formatMs } from './format';
 import type { StatusClass, StreamFilter, StreamItem } from './model';
 import { redactedText } from './redacted-text';
@@ -109,11 +109,10 @@ export class TransactionStreamView extends LitElement {
         <span class="muted" role="status">${this.paused ? `Paused · ${formatCount(this.waiting)} new` : `${formatCount(shown.length)} of ${formatCount(this.items.length)} shown`}</span>
       </div>
       ${shown.length === 0
-        ? html`<p class="empty">${this.items.length === 0 ? 'Waiting for traffic…' : 'No transactions match the filter.'}</p>`
-        : nothing}
-      <ul role="list" aria-label="Transactions, newest first" @click=${this.onOpen} @keydown=${this.onKey}>
-        ${shown.map((item) => this.renderItem(item, indexOf.get(item) ?? -1))}
-      </ul>`;
+        ? html`<p class="empty box">${this.items.length === 0 ? 'Waiting for traffic…' : 'No transactions match the filter.'}</p>`
+        : html`<ul role="list" aria-label="Transactions, newest first" @click=${this.onOpen} @keydown=${this.onKey}>
+            ${shown.map((item) => this.renderItem(item, indexOf.get(item) ?? -1))}
+          </ul>`}`;
   }
 
   static override styles = [
@@ -122,6 +121,7 @@ export class TransactionStreamView extends LitElement {
       :host { display: flex; flex-direction: column; min-height: 0; height: 100%; }
       .toolbar { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; padding: 0 0 8px; }
       #stream-search { flex: 1; max-width: 420px; }
+      .box { flex: 1; margin: 0; padding: 16px; border: 1px solid var(--vscode-panel-border); }
       ul { list-style: none; margin: 0; padding: 0; overflow-y: auto; flex: 1; min-height: 0; border: 1px solid var(--vscode-panel-border); }
       li {
         display: grid;
