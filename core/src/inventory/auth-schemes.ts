@@ -18,6 +18,12 @@ function schemeOf(value: string): AuthScheme {
 
 export function authSchemesOf(transaction: Transaction): AuthScheme[] {
   const found = new Set<AuthScheme>();
+  collectAuthSchemes(transaction, found);
+  return [...found];
+}
+
+/** Adds the schemes `transaction` shows to `found` (no allocation on the hot path). */
+export function collectAuthSchemes(transaction: Transaction, found: Set<AuthScheme>): void {
   for (const h of transaction.request.headers) {
     const name = h.name.toLowerCase();
     if (name === 'authorization') found.add(schemeOf(h.value));
@@ -30,15 +36,24 @@ export function authSchemesOf(transaction: Transaction): AuthScheme[] {
     if (r.location === 'request.header') found.add('api-key-header');
     else if (r.location === 'request.query') found.add('api-key-query');
   }
-  return [...found];
 }
 
 /** `application/json; charset=utf-8` → `application/json`; undefined when absent. */
 export function mediaType(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
+  // The same few header values arrive again and again; spare the split/trim/lowercase.
+  const cached = mediaTypeCache.get(value);
+  if (cached !== undefined) return cached === '' ? undefined : cached;
   const type = value.split(';', 1)[0]!.trim().toLowerCase();
-  return type.length === 0 || type.length > 100 ? undefined : type;
+  const result = type.length === 0 || type.length > 100 ? '' : type;
+  if (value.length <= 200) {
+    if (mediaTypeCache.size >= 256) mediaTypeCache.clear();
+    mediaTypeCache.set(value, result);
+  }
+  return result === '' ? undefined : result;
 }
+
+const mediaTypeCache = new Map<string, string>();
 
 export function headerValue(headers: readonly HttpHeader[], name: string): string | undefined {
   for (const h of headers) if (h.name.toLowerCase() === name) return h.value;

@@ -2,7 +2,7 @@
 // merge for when templating learns that two endpoints are one.
 
 import type { RedactionKind, Transaction } from '../protocol/transaction';
-import { authSchemesOf, requestContentType, responseContentType } from './auth-schemes';
+import { collectAuthSchemes, requestContentType, responseContentType } from './auth-schemes';
 import type { AuthScheme, EndpointObservation, EndpointSummary } from './inventory-types';
 import { SampleSet, type SampleLimits } from './samples';
 import { LatencySketch } from './sketch';
@@ -55,8 +55,8 @@ export class EndpointStats {
     if (t.startedAt > this.lastSeen) this.lastSeen = t.startedAt;
     addBounded(this.requestTypes, requestContentType(t), this.limits.maxContentTypes);
     addBounded(this.responseTypes, responseContentType(t), this.limits.maxContentTypes);
-    if (t.request.headers.length > 0 || t.request.queryParams.length > 0) {
-      for (const scheme of authSchemesOf(t)) this.authSchemes.add(scheme);
+    if (t.request.headers.length > 0 || t.request.queryParams.length > 0 || t.redactions.length > 0) {
+      collectAuthSchemes(t, this.authSchemes);
     }
     for (const r of t.redactions) this.redactionKinds.add(r.kind);
     if (this.samples.wants(status, t.startedAt)) this.samples.add(copy(t));

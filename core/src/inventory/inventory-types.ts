@@ -56,7 +56,7 @@ export interface StoreStats {
   /** Path segments the templating tries could not learn because they were full. */
   templaterOverflow: number;
   /** Nodes in all templating tries together (each bounded by the templater's maxNodes). */
-  trieNodes: number;
+  trieNodes?: number;
 }
 
 /** Apply `removed` first, then `upserted` (an id can be evicted and seen again within one delta). */
@@ -70,6 +70,8 @@ export interface InventoryDelta {
   reset: boolean;
   upserted: EndpointObservation[];
   removed: EndpointRemoval[];
+  /** Changed endpoints left for the next drain (drainDelta was given a cap); 0 when all were sent. */
+  remaining?: number;
   stats: StoreStats;
 }
 

@@ -11,6 +11,7 @@ export { splitPath } from './known-templates';
 
 /** Renders segments with a parameter mask; parameter names come from the preceding literal. */
 export function renderTemplate(segments: readonly string[], mask: readonly boolean[]): string {
+  if (!mask.includes(true) && !segments.some(isParamSegment)) return '/' + segments.join('/');
   const used = new Set<string>();
   let previousLiteral: string | undefined;
   const out: string[] = [];

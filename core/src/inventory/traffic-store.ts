@@ -146,21 +146,33 @@ export class TrafficStore {
     return this.known.get(service) ?? this.known.get(ANY_SERVICE) ?? [];
   }
 
-  /** What changed since the last drain, or undefined when nothing did. */
-  drainDelta(): InventoryDelta | undefined {
+  /**
+   * What changed since the last drain, or undefined when nothing did. `maxEndpoints` caps the
+   * endpoints in one delta (the rest stay pending, see `remaining`), so a host can spread a large
+   * batch over several turns of its event loop instead of blocking one. A reset is never split.
+   */
+  drainDelta(maxEndpoints = Infinity): InventoryDelta | undefined {
     if (!this.resetPending && this.dirty.size === 0 && this.removals.length === 0) return undefined;
     const reset = this.resetPending;
     const upserted: EndpointObservation[] = [];
-    if (reset) for (const s of this.services.values()) for (const e of s.endpoints.values()) upserted.push(e.observation(true));
-    else for (const e of this.dirty) upserted.push(e.observation(false));
+    if (reset) {
+      for (const s of this.services.values()) for (const e of s.endpoints.values()) upserted.push(e.observation(true));
+      this.dirty.clear();
+    } else {
+      for (const e of this.dirty) {
+        if (upserted.length >= maxEndpoints) break;
+        upserted.push(e.observation(false));
+        this.dirty.delete(e); // deleting the current entry while iterating a Set is safe
+      }
+    }
     const delta: InventoryDelta = {
       sequence: ++this.sequence,
       reset,
       upserted,
       removed: reset ? [] : this.removals,
+      remaining: this.dirty.size,
       stats: this.stats(),
     };
-    this.dirty.clear();
     this.removals = [];
     this.resetPending = false;
     return delta;
