@@ -35,7 +35,10 @@ export class DiffContext {
     private readonly severities: Partial<Record<FindingCode, FindingSeverity | 'off'>>,
   ) {
     this.resolver = new RefResolver(spec.documents);
+    this.rootValue = spec.documents.get(model.rootUri)?.value;
   }
+
+  readonly rootValue: unknown;
 
   locate(at: { uri: string; pointer: string; location?: SourceLocation } | undefined): SourceLocation | undefined {
     if (!at) return undefined;

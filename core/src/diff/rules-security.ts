@@ -55,7 +55,7 @@ export function securityRules(ctx: DiffContext, op: OperationModel | undefined, 
   const opAt = op ? { uri: op.ref.uri, pointer: op.ref.pointer } : { uri: ctx.model.rootUri, pointer: '/paths' };
   const raw = op ? ctx.resolver.valueAt(op.ref.uri, op.ref.pointer) : undefined;
   // Point at the `security` that applies: the operation's own, else the document's.
-  const rootRaw = ctx.resolver.valueAt(ctx.model.rootUri, '');
+  const rootRaw = ctx.rootValue;
   const securityAt =
     op && isRecord(raw) && raw.security !== undefined
       ? { uri: op.ref.uri, pointer: appendPointer(op.ref.pointer, 'security') }
@@ -89,9 +89,9 @@ export function securityRules(ctx: DiffContext, op: OperationModel | undefined, 
     }
     const status = tx.response?.status ?? 0;
     const response = op && tx.response ? findStatus(op.responses, status) : undefined;
-    if (tx.response && !marked(ctx, raw, response?.ref)) {
-      for (const r of tx.redactions) {
-        if (!r.location.startsWith('response.') || !SENSITIVE_KINDS.has(r.kind)) continue;
+    const exposed = tx.response ? tx.redactions.filter((r) => r.location.startsWith('response.') && SENSITIVE_KINDS.has(r.kind)) : [];
+    if (exposed.length > 0 && !marked(ctx, raw, response?.ref)) {
+      for (const r of exposed) {
         ctx.emit({ ...base, code: 'sensitive-data-exposed', detail: `${r.kind}|${r.location}|${r.name ?? ''}`, at: response?.ref ?? opAt, message: `${label} returned ${r.kind} data in the ${r.location.replace('response.', 'response ')}${r.name ? ` (${r.name})` : ''}, which the description does not mark as sensitive` });
       }
     }

@@ -70,7 +70,20 @@ export class SchemaValidator {
     return this.cache.size;
   }
 
+  // Per model object: skips computing the cache key (pointer walks) on the hot path.
+  private readonly byRef = new WeakMap<SchemaRef, Partial<Record<Direction, Compiled>>>();
+
   private compile(schema: SchemaRef, direction: Direction): Compiled {
+    const known = this.byRef.get(schema)?.[direction];
+    if (known) return known;
+    const c = this.compileKeyed(schema, direction);
+    const entry = this.byRef.get(schema) ?? {};
+    entry[direction] = c;
+    this.byRef.set(schema, entry);
+    return c;
+  }
+
+  private compileKeyed(schema: SchemaRef, direction: Direction): Compiled {
     const raw = schema.value;
     // A bare $ref shares the compiled target with every other use of it.
     const target = isRefObject(raw) && Object.keys(raw).length === 1 ? this.resolver.target(schema.ref.uri, raw.$ref) : undefined;
