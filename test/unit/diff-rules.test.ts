@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { diffSpec } from '../../core/src/diff/diff';
 import type { DiffFinding } from '../../core/src/diff/finding';
+import type { Finding } from '../../core/src/messages/finding';
 import { loadSpec } from '../../core/src/openapi/load';
 import type { LoadedSpec } from '../../core/src/openapi/model';
 import { conformingTx, tx } from './diff-helpers';
@@ -186,4 +187,15 @@ test('severities are configurable per code, and off removes the code', async () 
   assert.deepEqual(fs, []);
   const fs2 = diffSpec(spec, [tx({ path: '/v1/nope' })], { severities: { 'undocumented-endpoint': 'error' } });
   assert.equal(fs2.find((f) => f.code === 'undocumented-endpoint')?.severity, 'error');
+});
+
+test('a DiffFinding converts into the shared wire Finding', async () => {
+  const { toFinding } = await import('../../core/src/diff/to-message');
+  const spec = await petstore();
+  const [f] = diffSpec(spec, [tx({ path: '/v1/nope', status: 404 })]).filter((x) => x.code === 'undocumented-endpoint');
+  const wire: Finding = toFinding(f!);
+  assert.equal(wire.severity, 'warning');
+  assert.equal(wire.location?.range.start.line, 8);
+  assert.deepEqual(wire.fixes, [{ title: 'Add GET /nope to the spec', kind: 'add-operation' }]);
+  assert.equal(toFinding({ ...f!, severity: 'info' }).severity, 'information');
 });
