@@ -4,7 +4,7 @@
 // run because these machines drift. Needs root, wrk and taskset.
 //   node --import tsx bench/sensor-overhead.ts [--duration 10] [--rounds 2] [--connections 32]
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EbpfSource } from '../sensor/src/capture/ebpf-source';
 
@@ -12,6 +12,20 @@ interface Run {
   label: string;
   rps: number;
   p99Ms: number;
+  /** CPU time per request (µs): the server (its syscalls' BPF programs included), the sensor. */
+  serverUs?: number;
+  sensorUs?: number;
+}
+
+/** utime + stime of a process, in ms (clock ticks are 10 ms). */
+function cpuMs(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
 }
 
 const arg = (name: string, dflt: number): number => {
@@ -47,7 +61,19 @@ function parseDuration(s: string): number {
   return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : v;
 }
 
-function wrk(port: number, label: string): Promise<Run> {
+let serverPid: number | undefined;
+
+async function wrk(port: number, label: string, sensorPids: number[] = []): Promise<Run> {
+  const s0 = cpuMs(serverPid);
+  const k0 = sensorPids.reduce((n, p) => n + cpuMs(p), 0);
+  const run = await wrkOnly(port, label);
+  const requests = run.rps * duration;
+  run.serverUs = ((cpuMs(serverPid) - s0) * 1000) / requests;
+  run.sensorUs = ((sensorPids.reduce((n, p) => n + cpuMs(p), 0) - k0) * 1000) / requests;
+  return run;
+}
+
+function wrkOnly(port: number, label: string): Promise<Run> {
   return new Promise((resolve, reject) => {
     const args = ['-c', '1', 'wrk', '-t1', `-c${connections}`, `-d${duration}s`, '--latency', `http://127.0.0.1:${port}/items/42`];
     const child = spawn('taskset', args, { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -76,7 +102,7 @@ async function traced(port: number): Promise<Run> {
     (err) => console.error(`sensor-overhead: loader error: ${err.message}`),
   );
   try {
-    return await wrk(port, 'traced');
+    return await wrk(port, 'traced', [source.loaderPid ?? 0, process.pid]);
   } finally {
     await source.stop(); // flushes what is in flight and the final counters
     const s = source.stats();
@@ -104,6 +130,7 @@ async function main(): Promise<void> {
 
   const server = spawn('taskset', ['-c', '0', process.execPath, '-e', SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve) => server.stdout.once('data', (d: Buffer) => resolve(Number(String(d).trim()))));
+  serverPid = server.pid; // taskset execs node: same process
   try {
     await wrk(port, 'warm-up');
     const runs: Run[] = [await wrk(port, 'baseline')];
@@ -119,7 +146,18 @@ async function main(): Promise<void> {
       rpsRatios.push(t.rps / base.rps);
       p99Ratios.push(t.p99Ms / base.p99);
     }
-    for (const r of runs) console.log(`${r.label.padEnd(9)} ${r.rps.toFixed(0).padStart(8)} req/s   p99 ${r.p99Ms.toFixed(2)} ms`);
+    for (const r of runs) {
+      const cpu = `server CPU ${r.serverUs!.toFixed(1)} µs/req` + (r.label === 'traced' ? `, sensor CPU ${r.sensorUs!.toFixed(1)} µs/req` : '');
+      console.log(`${r.label.padEnd(9)} ${r.rps.toFixed(0).padStart(8)} req/s   p99 ${r.p99Ms.toFixed(2)} ms   ${cpu}`);
+    }
+    const tracedRuns = runs.filter((r) => r.label === 'traced');
+    const baseRuns = runs.filter((r) => r.label === 'baseline');
+    const cpuBase = median(baseRuns.map((r) => r.serverUs!));
+    const cpuTraced = median(tracedRuns.map((r) => r.serverUs!));
+    console.log(
+      `server CPU per request: ${cpuBase.toFixed(1)} µs untraced, ${cpuTraced.toFixed(1)} µs traced ` +
+        `(capacity ratio of the CPU-bound server ${(cpuBase / cpuTraced).toFixed(3)}); sensor (loader + decoder) ${median(tracedRuns.map((r) => r.sensorUs!)).toFixed(1)} µs/req`,
+    );
     const rps = median(rpsRatios);
     const totalTracedS = duration * rounds;
     console.log(`requests/s ratio traced/untraced: ${rpsRatios.map((x) => x.toFixed(3)).join(', ')} (median ${rps.toFixed(3)}; target >= 0.90: ${rps >= 0.9 ? 'met' : 'MISSED'})`);
