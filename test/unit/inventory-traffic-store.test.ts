@@ -249,3 +249,25 @@ test('a hot endpoint is sampled at most once per interval, new statuses always',
   assert.deepEqual(samples.map((s) => s.response!.status), [200, 200, 503]);
   assert.deepEqual(samples.map((s) => Number(s.id.slice(2)) - base), [2, 3, 51]);
 });
+
+test('header blocks, content types, long paths and methods are capped', () => {
+  const store = new TrafficStore({ maxHeaderBytes: 100, maxContentTypes: 2, minSampleIntervalMs: 0 });
+  const headers: [string, string][] = [];
+  for (let i = 0; i < 50; i++) headers.push([`X-H${i}`, 'v'.repeat(30)]);
+  store.add(tx('/h', { headers }));
+  const sample = store.endpoint('api.local:80 GET /h')!.samples[0]!;
+  const size = sample.request.headers.reduce((n, h) => n + h.name.length + h.value.length, 0);
+  assert.ok(size <= 100, `${size}`);
+  assert.ok(sample.request.headers.length >= 2);
+  for (const type of ['text/plain', 'text/html', 'application/xml']) {
+    const t = tx('/h');
+    t.response!.headers = [{ name: 'content-type', value: type }];
+    store.add(t);
+  }
+  assert.equal(store.endpoint('api.local:80 GET /h')!.responseContentTypes.length, 2);
+  const longPath = '/' + 'a'.repeat(10_000);
+  const id = store.add(tx(longPath, { method: 'x'.repeat(100) }));
+  assert.ok(id.length < 2_400, `${id.length}`);
+  const long = store.endpoint(id)!.samples[0]!;
+  assert.ok(long.request.path.length <= 2048);
+});
