@@ -26,6 +26,16 @@ function bodyBlock(body: CapturedBody | undefined, label: string): unknown {
     ${shown.text !== '' ? html`<pre class="body mono ${shown.kind}" tabindex="0" aria-label=${label}>${redactedText(shown.text)}</pre>` : nothing}`;
 }
 
+/** `client → server (process)`, leaving out what an import does not know (empty address, port 0). */
+function peers(tx: Transaction): string {
+  const peer = (p: Transaction['client']): string => (p.address === '' ? '' : p.port > 0 ? `${p.address}:${p.port}` : p.address);
+  const client = peer(tx.client);
+  const server = peer(tx.server);
+  const process = tx.server.process ? ` (${tx.server.process})` : '';
+  if (client === '' && server === '') return '';
+  return `${client === '' ? '' : `${client} → `}${server === '' ? tx.service : server}${process}`;
+}
+
 export class SampleView extends LitElement {
   static override properties = { transaction: { attribute: false } };
   declare transaction: Transaction | undefined;
@@ -42,8 +52,7 @@ export class SampleView extends LitElement {
     const redactions = tx.redactions.filter((r) => r.count > 0);
     return html`
       <p class="meta muted">
-        ${formatDateTime(tx.startedAt)} · ${formatMs(tx.durationMs)} · ${tx.origin}${tx.tls ? ' · TLS' : ''} ·
-        ${tx.client.address}:${tx.client.port} → ${tx.server.address}:${tx.server.port}${tx.server.process ? ` (${tx.server.process})` : ''}
+        ${[formatDateTime(tx.startedAt), formatMs(tx.durationMs), tx.origin, tx.tls ? 'TLS' : '', peers(tx)].filter((part) => part !== '').join(' · ')}
       </p>
       ${redactions.length > 0
         ? html`<p class="redactions">${redactions.map((r) => html`<mark class="redacted">${r.kind}</mark> <span class="muted">${r.location}${r.name ? ` ${r.name}` : ''} ×${r.count}</span> `)}</p>`
@@ -81,6 +90,7 @@ export class SampleView extends LitElement {
       pre.body {
         margin: 0;
         padding: 8px;
+        font-size: var(--vscode-editor-font-size);
         max-height: 360px;
         overflow: auto;
         white-space: pre-wrap;

@@ -11,7 +11,8 @@ export const baseStyles = css`
   }
   *, *::before, *::after { box-sizing: inherit; }
   .muted { color: var(--vscode-descriptionForeground); }
-  .mono { font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); }
+  /* Monospace in the UI's size (the editor's size, often 14px, looks oversized next to 13px UI text). */
+  .mono { font-family: var(--vscode-editor-font-family); font-size: 0.95em; }
   input, select {
     font: inherit;
     color: var(--vscode-input-foreground);
