@@ -16,6 +16,11 @@
 
 import { isValueSegment, singularize } from './segment-kind';
 
+function startsWithDigit(segment: string): boolean {
+  const c = segment.charCodeAt(0);
+  return c >= 48 && c <= 57;
+}
+
 function isCollectionName(segment: string): boolean {
   return /^[a-z][a-zA-Z_-]*s$/.test(segment) && singularize(segment) !== segment;
 }
@@ -109,7 +114,10 @@ export class PathTrie {
     for (; i < depth; i++) {
       const segment = segments[i]!;
       let next: TrieNode | undefined;
-      const isParam = node.generalized || isValueSegment(segment, i, segments[i - 1]);
+      // A literal this node already holds was classified when it arrived; only digit-led ones
+      // (API versions) depend on their context, so the rest skip the classifier's regexes.
+      const known = node.literals !== undefined && !startsWithDigit(segment) && node.literals.has(segment);
+      const isParam = !known && (node.generalized || isValueSegment(segment, i, segments[i - 1]));
       if (isParam) {
         next = node.param ?? this.newNode();
         if (next === undefined) break;
@@ -139,7 +147,10 @@ export class PathTrie {
     let node: TrieNode | undefined = this.root;
     for (let i = 0; i < segments.length; i++) {
       const segment = segments[i]!;
-      if (isValueSegment(segment, i, segments[i - 1])) {
+      if (node?.literals !== undefined && !startsWithDigit(segment) && node.literals.has(segment)) {
+        mask.push(false);
+        node = node.literals.get(segment);
+      } else if (isValueSegment(segment, i, segments[i - 1])) {
         mask.push(true);
         node = node?.param;
       } else if (node?.generalized === true) {
