@@ -42,7 +42,10 @@ async function firstLine(child: ChildProcessWithoutNullStreams): Promise<string>
   throw new Error(`child exited without output: ${err}`);
 }
 
-/** The test process's own HTTP exchange: both ends are this (excluded) pid. */
+/**
+ * The test process's own HTTP: both ends in this (excluded) pid, then a traced client (curl)
+ * against this process's server — as a client of the sensor's own WebSocket server would be.
+ */
 async function ownExchange(): Promise<void> {
   const server = http.createServer((_req, res) => res.end('mine'));
   server.listen(0, '127.0.0.1');
@@ -51,6 +54,7 @@ async function ownExchange(): Promise<void> {
   await new Promise<void>((resolve, reject) =>
     http.get({ host: '127.0.0.1', port, path: '/own-traffic', agent: false }, (res) => res.resume().on('end', resolve)).on('error', reject),
   );
+  await curl([`http://127.0.0.1:${port}/own-traffic-from-curl`]);
   server.close();
 }
 
@@ -172,7 +176,7 @@ test('captures HTTP and HTTPS on loopback once, server side, with tuples and tru
     for (const pid of [cpid, viaCurl.pid, barrier.pid, process.pid, source.loaderPid]) {
       assert.equal(log.events.filter((e) => e.kind !== 'lost' && e.pid === pid).length, 0, `nothing reported for pid ${pid}`);
     }
-    assert.ok(!log.events.some((e) => isData(e) && text(e).includes('/own-traffic')), 'the excluded pid is never traced');
+    assert.ok(!log.events.some((e) => isData(e) && text(e).includes('/own-traffic')), 'the excluded pid is never traced, nor local clients of its servers');
     assert.deepEqual(errors, []);
     assert.equal(source.stats().badFrames, 0);
   } finally {
