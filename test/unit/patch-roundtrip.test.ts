@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { diffSpec } from '../../core/src/diff/diff';
 import type { DiffFinding } from '../../core/src/diff/finding';
 import { loadSpec } from '../../core/src/openapi/load';
+import { defaultParser, yamlLibraryParser } from '../../core/src/openapi/parse';
+import type { DocumentParser } from '../../core/src/openapi/parsed-document';
 import type { LoadedSpec } from '../../core/src/openapi/model';
 import { planFix } from '../../core/src/patch/plan';
 import { applyTextEdits } from '../../core/src/patch/text-edit';
@@ -15,8 +17,10 @@ import { fixtureUri, readUri } from './openapi-helpers';
 
 type Files = Map<string, string>;
 
+let parser: DocumentParser = defaultParser;
+
 async function load(root: string, files: Files): Promise<LoadedSpec> {
-  return loadSpec(root, (uri) => files.get(uri) ?? readUri(uri));
+  return loadSpec(root, (uri) => files.get(uri) ?? readUri(uri), { parser });
 }
 
 function comments(text: string): string[] {
@@ -28,6 +32,7 @@ const errorsOf = (s: LoadedSpec) => s.diagnostics.filter((d) => d.severity === '
 async function roundTrip(rel: string, traffic: Transaction[], expectKinds: string[]): Promise<void> {
   const root = fixtureUri(rel);
   const original = await load(root, new Map());
+  const viaLibrary = await loadSpec(root, readUri, { parser: yamlLibraryParser });
   const baseErrors = errorsOf(original);
   const findings = diffSpec(original, traffic);
   const seenKinds = new Set<string>();
@@ -36,6 +41,8 @@ async function roundTrip(rel: string, traffic: Transaction[], expectKinds: strin
     for (const fix of f.fixes) {
       const plan = planFix(original, fix);
       assert.ok(plan, `${rel}: no plan for ${fix.kind} (${f.code}: ${f.message})`);
+      // Both YAML edit paths (fast position tree, yaml Document) plan the same edits.
+      assert.deepEqual(planFix(viaLibrary, fix)?.edits, plan.edits, `${rel}: editors disagree on ${fix.kind}`);
       seenKinds.add(fix.kind);
       const files: Files = new Map();
       const byUri = new Map<string, typeof plan.edits>();
@@ -71,14 +78,30 @@ async function roundTrip(rel: string, traffic: Transaction[], expectKinds: strin
   assert.ok(applied > 0);
 }
 
-test('petstore.yaml (3.0): add operation, add method, make optional, widen type, deprecate, remove', async () => {
-  await roundTrip('oai/v3.0/petstore.yaml', [
+const PETSTORE_TRAFFIC = (): Transaction[] => [
     tx({ path: '/v1/pets', resBody: [{ id: 1, name: 'a' }, { id: 2 }] }),
     tx({ path: '/v1/pets/1', resBody: [{ id: 'one', name: 'x', tag: null }] }),
     tx({ method: 'DELETE', path: '/v1/pets/1', status: 204 }),
     tx({ method: 'POST', path: '/v1/orders', reqBody: { sku: 'a', qty: 2 }, status: 201, resBody: { id: '3f2504e0-4f89-11d3-9a0c-0305e82c3301' } }),
     tx({ path: '/v1/pets', query: [['limit', '5'], ['sort', 'name']], resBody: [] }),
-  ], ['add-operation', 'add-method', 'make-optional', 'widen-type', 'mark-deprecated', 'remove-operation', 'add-parameter']);
+];
+const PETSTORE_KINDS = ['add-operation', 'add-method', 'make-optional', 'widen-type', 'mark-deprecated', 'remove-operation', 'add-parameter'];
+
+test('petstore.yaml (3.0): add operation, add method, make optional, widen type, deprecate, remove', async () => {
+  await roundTrip('oai/v3.0/petstore.yaml', PETSTORE_TRAFFIC(), PETSTORE_KINDS);
+});
+
+test('the same fixes through the yaml library Document (documents the fast reader refuses)', async () => {
+  parser = yamlLibraryParser;
+  try {
+    await roundTrip('oai/v3.0/petstore.yaml', PETSTORE_TRAFFIC(), PETSTORE_KINDS);
+    await roundTrip('oai/v3.0/link-example.yaml', [
+      tx({ path: '/2.0/users/alice', status: 404, resBody: { error: 'no such user' } }),
+      tx({ path: '/2.0/repositories/alice/r', headers: [['Authorization', 'Bearer [REDACTED]']], resBody: { slug: 5 } }),
+    ], ['add-response', 'add-security', 'widen-type']);
+  } finally {
+    parser = defaultParser;
+  }
 });
 
 test('link-example.yaml (3.0, comments, mixed indentation): add response, media type, parameter, security', async () => {

@@ -12,6 +12,8 @@ import { renderOperation, renderParameter, renderResponse, schemaFor } from './r
 import type { TextEdit } from './text-edit';
 import { minimalEdit } from './text-edit';
 import { YamlEditor } from './yaml-editor';
+import { FastYamlEditor } from './fast-yaml-editor';
+import { TreePositions } from '../openapi/fast-yaml/position-tree';
 
 export interface PlannedFix {
   title: string;
@@ -35,8 +37,15 @@ class EditSession {
     if (!doc) throw new Error(`document not loaded: ${uri}`);
     const text = this.files.get(uri)?.text ?? doc.text;
     if (doc.format === 'json') return new JsonEditor(text);
-    // The loaded YAML document is reused for the first edit (no second parse of a large file).
-    return new YamlEditor(text, text === doc.text ? doc.yamlDocument : undefined);
+    // What the loader already parsed is reused for the first edit (no second parse of a large file).
+    const unchanged = text === doc.text;
+    if (unchanged && doc.yamlDocument) return new YamlEditor(text, doc.yamlDocument);
+    try {
+      const tree = unchanged && doc.positions instanceof TreePositions ? { root: doc.positions.root, value: doc.value } : undefined;
+      return new FastYamlEditor(text, tree);
+    } catch {
+      return new YamlEditor(text);
+    }
   }
 
   /** Runs one primitive on the file's current text. */

@@ -7,7 +7,7 @@ import { isAlias, isMap, isScalar, isSeq, parseDocument, stringify } from 'yaml'
 import type { Document, Node as YamlNode, Pair, YAMLMap, YAMLSeq } from 'yaml';
 import type { DocumentEditor, Splice } from './editor';
 
-interface YamlStyle {
+export interface YamlStyle {
   indent: number;
   indentSeq: boolean;
   singleQuote: boolean;
@@ -205,24 +205,24 @@ function pairEnd(pair: Pair): number {
   return v?.range?.[1] ?? (pair.key as YamlNode).range?.[1] ?? 0;
 }
 
-function nest(segs: readonly string[], value: unknown): unknown {
+export function nest(segs: readonly string[], value: unknown): unknown {
   let out = value;
   for (let i = segs.length - 1; i >= 0; i--) out = { [segs[i] ?? '']: out };
   return out;
 }
 
-function lineStart(text: string, offset: number): number {
+export function lineStart(text: string, offset: number): number {
   return text.lastIndexOf('\n', offset - 1) + 1;
 }
 
 /** Where a new line goes after the content ending at `end`. */
-function lineEndAfter(text: string, end: number): { offset: number; needsNewline: boolean } {
+export function lineEndAfter(text: string, end: number): { offset: number; needsNewline: boolean } {
   if (end > 0 && text[end - 1] === '\n') return { offset: end, needsNewline: false };
   const nl = text.indexOf('\n', end);
   return nl === -1 ? { offset: text.length, needsNewline: true } : { offset: nl + 1, needsNewline: false };
 }
 
-function indentLines(block: string, col: number): string {
+export function indentLines(block: string, col: number): string {
   const pad = ' '.repeat(col);
   return block
     .split('\n')
@@ -230,10 +230,10 @@ function indentLines(block: string, col: number): string {
     .join('\n');
 }
 
-function flow(value: unknown, style: YamlStyle): string {
+export function flow(value: unknown, style: YamlStyle): string {
   return stringify(value, { collectionStyle: 'flow', singleQuote: style.singleQuote, lineWidth: 0 }).trim();
 }
 
-function flowKey(key: string, style: YamlStyle): string {
+export function flowKey(key: string, style: YamlStyle): string {
   return flow(key, style);
 }

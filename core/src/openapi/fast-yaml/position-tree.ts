@@ -21,7 +21,7 @@ export interface KeyedNode {
 }
 
 export class TreePositions implements PositionMap {
-  constructor(private readonly root: PosNode | undefined) {}
+  constructor(readonly root: PosNode | undefined) {}
 
   spanOf(pointer: string): NodeSpan | undefined {
     let node = this.root;
