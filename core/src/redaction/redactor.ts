@@ -76,7 +76,17 @@ export class Redactor {
   }
 
   private headers(headers: readonly HttpHeader[], location: 'request.header' | 'response.header', tally: Tally): HttpHeader[] {
-    return headers.map((h) => {
+    let changed = false;
+    const out = headers.map((h) => {
+      const next = this.header(h, location, tally);
+      if (next !== h) changed = true;
+      return next;
+    });
+    return changed ? out : (headers as HttpHeader[]);
+  }
+
+  private header(h: HttpHeader, location: 'request.header' | 'response.header', tally: Tally): HttpHeader {
+    {
       const lower = h.name.toLowerCase();
       if (AUTHORIZATION_HEADERS.has(lower) && this.on('authorization')) {
         tally.add('authorization', location, lower);
@@ -102,7 +112,7 @@ export class Redactor {
       }
       const value = this.text(h.value, location, lower, tally);
       return value === h.value ? h : { name: h.name, value };
-    });
+    }
   }
 
   private isSecretParam(name: string): boolean {
@@ -139,24 +149,28 @@ export class Redactor {
       const form = this.query(body.text, [], location, tally);
       return { ...body, text: form.raw };
     }
-    let text = body.text;
-    let pointers: Map<string, RedactionKind[]> | undefined;
-    if ((type.includes('json') || /^\s*[{[]/.test(text)) && !body.truncated) pointers = this.jsonPointers(text);
-    if (this.on('secret-body-field', 'api-key')) {
+    const original = body.text;
+    let text = original;
+    let fieldHits = 0;
+    if (this.on('secret-body-field', 'api-key') && text.includes('"')) {
       text = text.replace(/("([^"\\]{1,64})"\s*:\s*)("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?)/g, (m, prefix: string, key: string) => {
         if (!this.isSecretField(key)) return m;
-        if (!pointers) tally.add('api-key', location, undefined);
+        fieldHits++;
         return `${prefix}"${marker('api-key')}"`;
       });
     }
+    const r = redactText(text, this.textRules);
+    // Most bodies hold nothing to redact: then they are not parsed again at all.
+    if (fieldHits === 0 && r.counts.size === 0) return body;
+    text = r.text;
+    const pointers = (type.includes('json') || /^\s*[{[]/.test(original)) && !body.truncated ? this.jsonPointers(original) : undefined;
     if (pointers) {
-      const r = redactText(text, this.textRules);
-      text = r.text;
       for (const [ptr, kinds] of pointers) for (const k of kinds) tally.add(k, location, ptr);
     } else {
-      text = this.text(text, location, undefined, tally);
+      if (fieldHits > 0) tally.add('api-key', location, undefined, fieldHits);
+      for (const [kind, n] of r.counts) tally.add(kind, location, undefined, n);
     }
-    return text === body.text ? body : { ...body, text };
+    return { ...body, text };
   }
 
   private isSecretField(key: string): boolean {

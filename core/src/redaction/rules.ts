@@ -39,6 +39,17 @@ export interface TextRule {
   pattern: RegExp;
   /** A further check of a match (e.g. Luhn), when the pattern alone would over-match. */
   accept?: (match: string) => boolean;
+  /** A cheap necessary condition: when false the pattern cannot match and is not run. */
+  quick?: (text: string) => boolean;
+}
+
+function digitCount(text: string, atLeast: number): boolean {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57 && ++n >= atLeast) return true;
+  }
+  return false;
 }
 
 export function luhnValid(digits: string): boolean {
@@ -67,31 +78,35 @@ function cardLike(match: string): boolean {
 /** Built-in free-text rules, in the order they run (JWT before e-mail: a JWT never contains '@', but order keeps counts stable). */
 export function builtInTextRules(): TextRule[] {
   return [
-    { id: 'jwt', kind: 'jwt', pattern: /\beyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g },
-    { id: 'email', kind: 'email', pattern: /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}\b/g },
-    { id: 'card-number', kind: 'card-number', pattern: /(?<![\d.])\d(?:[ -]?\d){12,18}(?![\d.])/g, accept: cardLike },
+    { id: 'jwt', kind: 'jwt', pattern: /\beyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, quick: (t) => t.includes('eyJ') },
+    { id: 'email', kind: 'email', pattern: /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}\b/g, quick: (t) => t.includes('@') },
+    { id: 'card-number', kind: 'card-number', pattern: /(?<![\d.])\d(?:[ -]?\d){12,18}(?![\d.])/g, accept: cardLike, quick: (t) => digitCount(t, 13) },
     // US Social Security numbers in their usual written form, excluding never-issued ranges.
-    { id: 'national-id', kind: 'national-id', pattern: /\b(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}\b/g },
+    { id: 'national-id', kind: 'national-id', pattern: /\b(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}\b/g, quick: (t) => t.includes('-') && digitCount(t, 9) },
   ];
 }
 
 export interface TextResult {
   text: string;
-  /** Per rule kind, how many values were replaced. */
-  counts: Map<RedactionKind, number>;
+  /** Per rule kind, how many values were replaced (empty when none). */
+  counts: ReadonlyMap<RedactionKind, number>;
 }
 
+const NO_COUNTS: ReadonlyMap<RedactionKind, number> = new Map();
+
 export function redactText(text: string, rules: readonly TextRule[]): TextResult {
-  const counts = new Map<RedactionKind, number>();
+  let counts: Map<RedactionKind, number> | undefined;
   let out = text;
   for (const rule of rules) {
+    if (rule.quick && !rule.quick(out)) continue;
     rule.pattern.lastIndex = 0;
     out = out.replace(rule.pattern, (m) => {
       if (m.startsWith('[REDACTED:')) return m;
       if (rule.accept && !rule.accept(m)) return m;
+      counts ??= new Map();
       counts.set(rule.kind, (counts.get(rule.kind) ?? 0) + 1);
       return marker(rule.kind);
     });
   }
-  return { text: out, counts };
+  return { text: out, counts: counts ?? NO_COUNTS };
 }

@@ -15,29 +15,42 @@ export interface BodyInput {
 
 const TEXT_TYPES = /^(text\/|application\/(?:[\w.+-]*\+)?(?:json|xml|javascript|ecmascript|x-www-form-urlencoded|graphql|x-ndjson|yaml|x-yaml)\b)|\+json\b|\+xml\b/i;
 
-export async function buildBody(input: BodyInput): Promise<CapturedBody | undefined> {
+/**
+ * The body as a CapturedBody: synchronously when there is nothing to decompress (the common
+ * case, no promise allocated), as a promise when a Content-Encoding must be decoded first.
+ */
+export function buildBody(input: BodyInput): CapturedBody | undefined | Promise<CapturedBody | undefined> {
   if (input.size === 0 && input.bytes.length === 0) return undefined;
-  const base: CapturedBody = { size: input.size, truncated: input.truncated, encoding: 'none' };
-  if (input.contentType) base.contentType = input.contentType;
-  let bytes = input.bytes;
-  let truncated = input.truncated;
   const coding = input.contentEncoding?.trim().toLowerCase();
-  if (coding && coding !== 'identity' && bytes.length > 0) {
-    const decoded = await decodeContent(bytes, coding, input.maxBody, input.truncated);
-    if (decoded) {
-      bytes = decoded.bytes;
-      truncated = truncated || decoded.truncated;
-      base.contentEncoding = coding;
-    } else {
-      // Unknown or undecodable coding: ship the raw bytes as binary rather than mojibake.
-      return { ...base, truncated, encoding: 'base64', base64: Buffer.from(bytes).toString('base64') };
-    }
+  if (coding && coding !== 'identity' && input.bytes.length > 0) return buildDecoded(input, coding);
+  return finishBody(input, input.bytes, input.truncated, undefined);
+}
+
+async function buildDecoded(input: BodyInput, coding: string): Promise<CapturedBody | undefined> {
+  const decoded = await decodeContent(input.bytes, coding, input.maxBody, input.truncated);
+  if (!decoded) {
+    // Unknown or undecodable coding: ship the raw bytes as binary rather than mojibake.
+    const raw: CapturedBody = { size: input.size, truncated: input.truncated, encoding: 'base64', base64: Buffer.from(input.bytes).toString('base64') };
+    if (input.contentType) raw.contentType = input.contentType;
+    return raw;
   }
-  base.truncated = truncated;
-  if (bytes.length === 0) return base;
+  return finishBody(input, decoded.bytes, input.truncated || decoded.truncated, coding);
+}
+
+function finishBody(input: BodyInput, bytes: Uint8Array, truncated: boolean, coding: string | undefined): CapturedBody {
+  const body: CapturedBody = { size: input.size, truncated, encoding: 'none' };
+  if (input.contentType) body.contentType = input.contentType;
+  if (coding) body.contentEncoding = coding;
+  if (bytes.length === 0) return body;
   const asText = toText(bytes, input.contentType, truncated);
-  if (asText !== undefined) return { ...base, encoding: 'text', text: asText };
-  return { ...base, encoding: 'base64', base64: Buffer.from(bytes).toString('base64') };
+  if (asText !== undefined) {
+    body.encoding = 'text';
+    body.text = asText;
+  } else {
+    body.encoding = 'base64';
+    body.base64 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64');
+  }
+  return body;
 }
 
 function toText(bytes: Uint8Array, contentType: string | undefined, truncated: boolean): string | undefined {

@@ -1,6 +1,6 @@
 // An Exchange (parsed request + response of one connection) to a Transaction per the contract
 // in core/src/protocol/transaction.ts, before redaction.
-import type { Peer, Transaction } from '../../../core/src/protocol/transaction';
+import type { CapturedBody, Peer, Transaction } from '../../../core/src/protocol/transaction';
 import { splitTarget } from '../../../core/src/protocol/target';
 import type { SocketTuple } from '../capture/events';
 import { buildBody } from '../http/body';
@@ -36,7 +36,8 @@ export function normalizeAddress(address: string): string {
   return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
 }
 
-export async function buildTransaction(ctx: ExchangeContext, request: ParsedMessage, response: ParsedMessage | undefined): Promise<Transaction> {
+/** Synchronous unless a body must be decompressed; then a promise of the same transaction. */
+export function buildTransaction(ctx: ExchangeContext, request: ParsedMessage, response: ParsedMessage | undefined): Transaction | Promise<Transaction> {
   const reqHead = request.head;
   if (reqHead.kind !== 'request') throw new Error('request side holds a response');
   const t = ctx.tuple;
@@ -60,15 +61,23 @@ export async function buildTransaction(ctx: ExchangeContext, request: ParsedMess
     request: { method: reqHead.method, target: reqHead.target, ...split, headers: reqHead.headers },
     redactions: [],
   };
-  const reqBody = await bodyOf(request, ctx.maxBody);
-  if (reqBody) tx.request.body = reqBody;
+  const reqBody = bodyOf(request, ctx.maxBody);
+  let resBody: ReturnType<typeof bodyOf> = undefined;
   if (response && response.head.kind === 'response') {
     const head = response.head;
     tx.response = { status: head.status, headers: response.trailers.length > 0 ? [...head.headers, ...response.trailers] : head.headers };
     if (head.reason) tx.response.reason = head.reason;
-    const resBody = await bodyOf(response, ctx.maxBody);
-    if (resBody) tx.response.body = resBody;
+    resBody = bodyOf(response, ctx.maxBody);
   }
+  if (reqBody instanceof Promise || resBody instanceof Promise) {
+    return Promise.all([reqBody, resBody]).then(([q, r]) => attachBodies(tx, q, r));
+  }
+  return attachBodies(tx, reqBody, resBody);
+}
+
+function attachBodies(tx: Transaction, reqBody: CapturedBody | undefined, resBody: CapturedBody | undefined): Transaction {
+  if (reqBody) tx.request.body = reqBody;
+  if (resBody && tx.response) tx.response.body = resBody;
   return tx;
 }
 

@@ -69,6 +69,7 @@ export class Pipeline {
   private readonly processInfo: ProcessInfo;
   private sequence = 0;
   private chain: Promise<void> = Promise.resolve();
+  private pendingAsync = 0;
   private lastNs = 0n;
   private readonly ownPorts = new Set<number>();
   private readonly ownAuthorization = new Set<string>();
@@ -226,19 +227,37 @@ export class Pipeline {
       maxBody: this.opts.maxBody,
       clock: this.clock,
     };
-    // Chained so transactions leave in the order their exchanges completed, even when one
-    // body needs asynchronous decompression.
+    // Transactions leave in the order their exchanges completed: while a body is being
+    // decompressed, later exchanges queue behind it; otherwise they leave at once, no promise.
     const built = buildTransaction(ctx, x.request, x.response);
-    built.catch(() => undefined); // handled below, in order; this only stops an early "unhandled" report
+    if (!(built instanceof Promise) && this.pendingAsync === 0) {
+      this.emit(built);
+      return;
+    }
+    this.pendingAsync++;
+    if (built instanceof Promise) built.catch(() => undefined); // handled in order below
     this.chain = this.chain.then(async () => {
       try {
-        const tx = this.opts.redactor.redact(await built);
-        this.counters.transactions++;
-        for (const r of tx.redactions) this.counters.redactions += r.count;
-        this.opts.onTransaction(tx);
+        this.emit(await built);
       } catch (e) {
-        this.opts.onLog?.(`dropped an exchange that could not be built: ${e instanceof Error ? e.message : String(e)}`);
+        this.opts.onLog?.(`dropped an exchange whose body could not be decoded: ${e instanceof Error ? e.message : String(e)}`);
+      } finally {
+        this.pendingAsync--;
       }
     });
+  }
+
+  /** Never throws: one bad exchange must not take the capture loop down with it. */
+  private emit(built: Transaction): void {
+    let tx: Transaction;
+    try {
+      tx = this.opts.redactor.redact(built);
+    } catch (e) {
+      this.opts.onLog?.(`dropped an exchange that could not be redacted: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+    this.counters.transactions++;
+    for (const r of tx.redactions) this.counters.redactions += r.count;
+    this.opts.onTransaction(tx);
   }
 }

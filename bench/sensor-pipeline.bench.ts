@@ -1,0 +1,59 @@
+// Daemon cost per exchange: capture events → reassembly, parsing, pairing, body decoding,
+// redaction → Transaction, for small keep-alive JSON exchanges like those of a saturating load
+// test (one read event per request, one write event per response). Prints exchanges/s and the
+// CPU time per exchange, so it can be compared with the rate the traced server reaches.
+// Run: node --import tsx bench/sensor-pipeline.bench.ts [--exchanges 200000] [--connections 32]
+import type { CaptureEvent } from '../sensor/src/capture/events';
+import { Pipeline } from '../sensor/src/pipeline/pipeline';
+import { KernelClock } from '../sensor/src/pipeline/clock';
+import { Redactor } from '../core/src/redaction/redactor';
+
+const arg = (name: string, dflt: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const exchanges = arg('exchanges', 200_000);
+const connections = arg('connections', 32);
+
+const request = Buffer.from('GET /api/items/42?expand=owner HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: wrk\r\nAccept: */*\r\n\r\n');
+const body = JSON.stringify({ id: 42, name: 'tapline', tags: ['a', 'b'], ok: true });
+const response = Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nDate: Thu, 26 Nov 2026 02:00:00 GMT\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+
+async function run(): Promise<{ perSecond: number; usPerExchange: number }> {
+  let done = 0;
+  const pipe = new Pipeline({
+    maxBody: 65536,
+    redactor: new Redactor(),
+    idPrefix: 'bench',
+    onTransaction: () => done++,
+    clock: new KernelClock(),
+    processInfo: { containerId: () => undefined } as never,
+  });
+  let ns = 1n;
+  for (let c = 0; c < connections; c++) {
+    pipe.push({ kind: 'open', connectionId: `1:${c}:0`, pid: 1, comm: 'node', timestampNs: ns++, role: 'server', tuple: { family: 4, localAddress: '127.0.0.1', localPort: 8080, remoteAddress: '127.0.0.1', remotePort: 40000 + c }, cgroupId: 0n });
+  }
+  const cpu0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < exchanges; i++) {
+    const id = `1:${i % connections}:0`;
+    const read: CaptureEvent = { kind: 'data', connectionId: id, pid: 1, comm: 'node', timestampNs: ns++, direction: 'read', tls: false, data: request, originalLength: request.length };
+    const write: CaptureEvent = { kind: 'data', connectionId: id, pid: 1, comm: 'node', timestampNs: ns++, direction: 'write', tls: false, data: response, originalLength: response.length };
+    pipe.push(read);
+    pipe.push(write);
+    if (i % 1000 === 999) await pipe.flush();
+  }
+  await pipe.flush();
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
+  if (done !== exchanges) throw new Error(`got ${done} transactions for ${exchanges} exchanges`);
+  return { perSecond: exchanges / seconds, usPerExchange: (cpu.user + cpu.system) / exchanges };
+}
+
+void (async () => {
+  const results = [];
+  for (let r = 0; r < 5; r++) results.push(await run());
+  results.sort((a, b) => a.perSecond - b.perSecond);
+  const mid = results[2];
+  if (mid) console.log(`pipeline: ${mid.perSecond.toFixed(0)} exchanges/s (median of 5), ${mid.usPerExchange.toFixed(1)} µs CPU per exchange, ${connections} connections`);
+})();
