@@ -1,12 +1,12 @@
 // What the eBPF sensor costs a traced service. A node HTTP server pinned to CPU 0 is saturated
 // by `wrk -t1 -c32` keep-alive pinned to CPU 1, untraced and traced (loader + the TypeScript
 // decoder consuming every event), each traced run bracketed by untraced baselines in the same
-// run because these machines drift. Needs root, wrk and taskset.
+// run because these machines drift. The sensor consumer runs as its own process
+// (bench/sensor-overhead-consumer.ts). Needs root, wrk and taskset.
 //   node --import tsx bench/sensor-overhead.ts [--duration 10] [--rounds 2] [--connections 32]
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EbpfSource } from '../sensor/src/capture/ebpf-source';
 
 interface Run {
   label: string;
@@ -88,30 +88,50 @@ function wrkOnly(port: number, label: string): Promise<Run> {
   });
 }
 
+interface ConsumerTotals {
+  events: number;
+  bytes: number;
+  lost: number;
+  records: number;
+  mergeDropped: number;
+  badFrames: number;
+}
+
+/** One traced run: the consumer (loader + decoder) is its own process, like the daemon. */
 async function traced(port: number): Promise<Run> {
-  let events = 0;
-  let bytes = 0;
-  let lost = 0;
-  const source = new EbpfSource({ loaderPath });
-  await source.start(
-    (e) => {
-      events++;
-      if (e.kind === 'data') bytes += e.data.length;
-      if (e.kind === 'lost') lost += e.count;
-    },
-    (err) => console.error(`sensor-overhead: loader error: ${err.message}`),
-  );
-  try {
-    return await wrk(port, 'traced', [source.loaderPid ?? 0, process.pid]);
-  } finally {
-    await source.stop(); // flushes what is in flight and the final counters
-    const s = source.stats();
-    const dropped = lost + Number(s.loader?.mergeDropped ?? 0n) + s.badFrames;
-    tracedTotals.dropped += dropped;
-    tracedTotals.events += events;
-    tracedTotals.bytes += bytes;
-    tracedTotals.records += Number(s.loader?.records ?? 0n);
-  }
+  const consumer = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench', 'sensor-overhead-consumer.ts'), loaderPath], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines: string[] = [];
+  let partial = '';
+  let onLine: (() => void) | undefined;
+  consumer.stdout.setEncoding('utf8').on('data', (s: string) => {
+    const parts = (partial + s).split('\n');
+    partial = parts.pop()!;
+    lines.push(...parts);
+    onLine?.();
+  });
+  const nextLine = (): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (lines.length) {
+          onLine = undefined;
+          resolve(lines.shift()!);
+        }
+      };
+      onLine = check;
+      consumer.once('close', () => reject(new Error('the sensor consumer exited early')));
+      check();
+    });
+  const ready = JSON.parse(await nextLine()) as { loaderPid: number };
+  const run = await wrk(port, 'traced', [ready.loaderPid, consumer.pid!]);
+  consumer.kill('SIGTERM');
+  const totals = JSON.parse(await nextLine()) as ConsumerTotals;
+  tracedTotals.dropped += totals.lost + totals.mergeDropped + totals.badFrames;
+  tracedTotals.events += totals.events;
+  tracedTotals.bytes += totals.bytes;
+  tracedTotals.records += totals.records;
+  return run;
 }
 
 const tracedTotals = { dropped: 0, events: 0, bytes: 0, records: 0 };
