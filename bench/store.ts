@@ -92,6 +92,29 @@ console.log(
     `documented worst-case bound for the default options: ${(bound / MB).toFixed(0)} MB → ${heapStore <= bound ? 'within' : 'OVER'}`,
 );
 
+// ── steady state: the same services without the oversized catalog (no eviction churn) ────────
+{
+  const steadyNext = syntheticTraffic({ seed: 7, services: 20, bodyBytes: 600 });
+  const steadyPool: Transaction[] = [];
+  for (let i = 0; i < POOL; i++) steadyPool.push(steadyNext());
+  const steady = new TrafficStore();
+  for (let i = 0; i < 100_000; i++) steady.add(steadyPool[i % POOL]!);
+  const start = cpuMs();
+  for (let i = 0; i < TOTAL; i++) steady.add(steadyPool[i % POOL]!);
+  const ms = cpuMs() - start;
+  const counts = new Map<string, number>();
+  const b0 = cpuMs();
+  for (let i = 0; i < TOTAL; i++) {
+    const t = steadyPool[i % POOL]!;
+    const key = `${t.request.method} ${t.request.path}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const bms = cpuMs() - b0;
+  console.log(
+    `steady state (${steady.stats().endpoints} endpoints, no evictions): TrafficStore.add ${perTx(ms)}, baseline ${perTx(bms)}, ratio ${(ms / bms).toFixed(1)}×`,
+  );
+}
+
 // ── 5,000 tx/s with drains: event-loop delay ─────────────────────────────────────────────────
 async function streamAtRate(rate: number, seconds: number): Promise<void> {
   const live = new TrafficStore();
@@ -101,12 +124,16 @@ async function streamAtRate(rate: number, seconds: number): Promise<void> {
   const perTick = (rate * tickMs) / 1000;
   let sent = 0;
   let drained = 0;
+  let longestFeed = 0;
+  let longestDrain = 0;
   const start = performance.now();
   await new Promise<void>((resolve) => {
     const feed = setInterval(() => {
       // Catch up to the schedule so that the rate holds even if a tick was late.
-      const due = Math.min(rate * seconds, Math.floor(((performance.now() - start) / 1000) * rate));
+      const t0 = performance.now();
+      const due = Math.min(rate * seconds, Math.floor(((t0 - start) / 1000) * rate));
       while (sent < due) live.add(txAt(sent++));
+      longestFeed = Math.max(longestFeed, performance.now() - t0);
       if (sent >= rate * seconds) {
         clearInterval(feed);
         clearInterval(drain);
@@ -115,14 +142,17 @@ async function streamAtRate(rate: number, seconds: number): Promise<void> {
     }, tickMs);
     // Capped drains, as the extension should do them: ≤ 400 endpoints per turn, every 100 ms.
     const drain = setInterval(() => {
+      const t0 = performance.now();
       const delta = live.drainDelta(400);
       if (delta !== undefined) drained += JSON.stringify(delta).length; // what the LSP notification costs to encode
+      longestDrain = Math.max(longestDrain, performance.now() - t0);
     }, 100);
   });
   histogram.disable();
   console.log(
     `stream ${rate.toLocaleString('en-US')} tx/s for ${seconds} s (${perTick} per 10 ms tick, capped drain (400 endpoints) + JSON every 100 ms, ${(drained / MB).toFixed(1)} MB of deltas): ` +
-      `event-loop delay p99 ${(histogram.percentile(99) / 1e6).toFixed(1)} ms, max ${(histogram.max / 1e6).toFixed(1)} ms (target p99 < 50 ms)`,
+      `event-loop delay p99 ${(histogram.percentile(99) / 1e6).toFixed(1)} ms, max ${(histogram.max / 1e6).toFixed(1)} ms (target p99 < 50 ms); ` +
+      `longest feed ${longestFeed.toFixed(1)} ms, longest drain+JSON ${longestDrain.toFixed(1)} ms`,
   );
 }
 

@@ -41,7 +41,7 @@ export const DEFAULT_STORE_OPTIONS: Readonly<TrafficStoreOptions> = {
   maxStatusSamples: 3,
   maxBodyBytes: 2048,
   maxHeaderBytes: 1024,
-  minSampleIntervalMs: 250,
+  minSampleIntervalMs: 1000,
   maxContentTypes: 8,
   sketchAccuracy: 0.01,
   maxPendingRemovals: 10_000,
