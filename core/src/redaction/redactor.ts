@@ -3,7 +3,7 @@
 // `redactions` (kind, where, header/parameter name or JSON pointer, count); values never are.
 import type { CapturedBody, HttpHeader, QueryParam, Redaction, RedactionKind, RedactionLocation, Transaction } from '../protocol/transaction';
 import type { RedactionConfig } from './config';
-import { API_KEY_HEADER, AUTHORIZATION_HEADERS, SECRET_FIELD, SECRET_PARAM, builtInTextRules, marker, redactText, type TextRule } from './rules';
+import { API_KEY_HEADER, AUTHORIZATION_HEADERS, PLAIN_HEADERS, SECRET_FIELD, SECRET_FIELD_KEY, SECRET_PARAM, builtInTextRules, marker, redactText, type TextRule } from './rules';
 
 class Tally {
   private readonly map = new Map<string, Redaction>();
@@ -110,6 +110,7 @@ export class Redactor {
         tally.add('api-key', location, lower);
         return { name: h.name, value: marker('api-key') };
       }
+      if (PLAIN_HEADERS.has(lower)) return h;
       const value = this.text(h.value, location, lower, tally);
       return value === h.value ? h : { name: h.name, value };
     }
@@ -152,7 +153,7 @@ export class Redactor {
     const original = body.text;
     let text = original;
     let fieldHits = 0;
-    if (this.on('secret-body-field', 'api-key') && text.includes('"')) {
+    if (this.on('secret-body-field', 'api-key') && text.includes('"') && (this.extraFields.size > 0 || SECRET_FIELD_KEY.test(text))) {
       text = text.replace(/("([^"\\]{1,64})"\s*:\s*)("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?)/g, (m, prefix: string, key: string) => {
         if (!this.isSecretField(key)) return m;
         fieldHits++;

@@ -30,7 +30,21 @@ export const API_KEY_HEADER = /(?:^|[-_])(?:api[-_]?key|apikey|api[-_]?token|aut
 export const SECRET_PARAM = /^(?:api[-_]?key|apikey|key|token|access[-_]?token|refresh[-_]?token|id[-_]?token|auth|auth[-_]?token|secret|client[-_]?secret|password|passwd|pwd|sig|signature|x-amz-signature|x-amz-security-token|x-amz-credential|session[-_]?id|sessionid|private[-_]?token)$/i;
 
 /** JSON body field names whose values are secrets, whatever they look like. */
-export const SECRET_FIELD = /^(?:password|passwd|pwd|secret|client[-_]?secret|api[-_]?key|apikey|access[-_]?token|refresh[-_]?token|id[-_]?token|token|private[-_]?key|authorization|session[-_]?token|otp|pin|cvv|cvc)$/i;
+const SECRET_FIELD_NAMES = 'password|passwd|pwd|secret|client[-_]?secret|api[-_]?key|apikey|access[-_]?token|refresh[-_]?token|id[-_]?token|token|private[-_]?key|authorization|session[-_]?token|otp|pin|cvv|cvc';
+export const SECRET_FIELD = new RegExp(`^(?:${SECRET_FIELD_NAMES})$`, 'i');
+/** One scan of a JSON text: does any built-in secret field name appear as a key? */
+export const SECRET_FIELD_KEY = new RegExp(`"(?:${SECRET_FIELD_NAMES})"\\s*:`, 'i');
+
+/**
+ * Headers whose values are protocol metadata, never personal data or secrets: the free-text
+ * patterns are not run on them (they are most of every message's headers).
+ */
+export const PLAIN_HEADERS = new Set([
+  'accept', 'accept-encoding', 'accept-language', 'accept-ranges', 'age', 'cache-control', 'connection', 'content-encoding',
+  'content-language', 'content-length', 'content-type', 'date', 'etag', 'expect', 'expires', 'host', 'if-modified-since',
+  'if-none-match', 'keep-alive', 'last-modified', 'pragma', 'server', 'te', 'trailer', 'transfer-encoding', 'upgrade',
+  'user-agent', 'vary', 'via', 'sec-fetch-dest', 'sec-fetch-mode', 'sec-fetch-site', 'sec-ch-ua', 'sec-ch-ua-mobile', 'sec-ch-ua-platform',
+]);
 
 export interface TextRule {
   id: string;
