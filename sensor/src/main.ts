@@ -53,6 +53,9 @@ function loadRedaction(path: string | undefined): RedactionConfig {
 }
 
 async function run(args: SensorArgs): Promise<void> {
+  // Capture preconditions first: a sensor that cannot capture must not pretend to serve, nor
+  // leave a token file behind.
+  if (!args.replay) for (const w of preflight()) log(`warning: ${w}`);
   const redactor = new Redactor(loadRedaction(args.redactionConfig));
   const { token, created } = ensureTokenFile(args.tokenFile);
   if (created) log(`created token file ${args.tokenFile} (mode 0600)`);
@@ -73,9 +76,6 @@ async function run(args: SensorArgs): Promise<void> {
     serverTime: Date.now(),
     maxBodyBytes: args.maxBody,
   });
-
-  // Capture preconditions first: a sensor that cannot capture must not pretend to serve.
-  if (!args.replay) for (const w of preflight()) log(`warning: ${w}`);
 
   const server = new StreamServer({
     host: args.host,
