@@ -50,7 +50,7 @@ export const DEFAULT_STORE_OPTIONS: Readonly<TrafficStoreOptions> = {
 
 /** Worst-case bytes for a full store with these options (see the header comment). */
 export function inventoryMemoryBound(options: Partial<TrafficStoreOptions> = {}): number {
-  const o = { ...DEFAULT_STORE_OPTIONS, ...options };
+  const o = { ...DEFAULT_STORE_OPTIONS, ...options, templater: { ...DEFAULT_STORE_OPTIONS.templater, ...options.templater } };
   const samples = (o.maxRecentSamples + o.maxStatusSamples) * sampleBytesBound(o) * 2; // UTF-16 worst case
   const perEndpoint = 2_048 + 2_048 * 8 + samples + 2 * o.maxContentTypes * 200;
   const trie = (o.templater.maxNodes ?? 20_000) * 200;
