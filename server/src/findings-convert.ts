@@ -42,7 +42,7 @@ export function toDiagnostic(f: DiffFinding, rootUri: string): Diagnostic | unde
     severity: TO_LSP_SEVERITY[f.severity],
     code: f.code,
     source: DIAGNOSTIC_SOURCE,
-    message: `${f.message}${samples}`,
+    message: `${f.message}${/[.!?)]$/.test(f.message) ? '' : '.'}${samples}`,
     data: { findingId: f.id, rootUri } satisfies DiagnosticData,
   };
 }

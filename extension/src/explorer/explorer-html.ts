@@ -22,7 +22,7 @@ export function explorerHtml(cspSource: string, scriptUri: string): string {
   <title>API Explorer</title>
 </head>
 <body>
-  <main id="app" aria-live="polite"></main>
+  <main id="app"></main>
   <script nonce="${nonce}" src="${scriptUri}"></script>
 </body>
 </html>`;

@@ -16,6 +16,8 @@ export const EXPLORER_VIEW_TYPE = 'tapline.explorer';
 export class ExplorerPanels implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private ready = false;
+  /** A selection asked for before the page was ready; sent once it is. */
+  private pendingSelection: string | undefined;
   private readonly panelSubscriptions: vscode.Disposable[] = [];
 
   constructor(
@@ -48,7 +50,8 @@ export class ExplorerPanels implements vscode.Disposable {
   /** Shows the panel with an endpoint's detail. */
   select(endpointId: string): void {
     this.show();
-    this.sendSelection(endpointId);
+    if (this.ready) this.sendSelection(endpointId);
+    else this.pendingSelection = endpointId;
   }
 
   /** Called by VS Code's serializer when a window reloads with the panel open. */
@@ -93,6 +96,8 @@ export class ExplorerPanels implements vscode.Disposable {
         this.post({ type: 'snapshot', snapshot: this.traffic.store.snapshot() });
         this.post({ type: 'findings', sequence: this.findings.current.sequence, endpoints: this.findings.current.endpoints });
         this.post({ type: 'transactions', transactions: [...this.traffic.recent()] });
+        if (this.pendingSelection) this.sendSelection(this.pendingSelection);
+        this.pendingSelection = undefined;
         return;
       case 'selectEndpoint':
         this.sendSelection(message.endpointId);

@@ -46,7 +46,6 @@ export class Workbench {
   }
 
   async runCommand(title: string): Promise<void> {
-    await this.page.locator('.monaco-workbench').click({ position: { x: 700, y: 450 } }).catch(() => undefined);
     await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input.input');
     await input.waitFor();
@@ -57,6 +56,51 @@ export class Workbench {
     await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
   }
 
+  /** Types into the open quick input (an input box such as a URL or token prompt) and accepts it. */
+  async answerInput(title: string, value: string): Promise<void> {
+    // The widget is reused between prompts: wait for this prompt's title before typing.
+    await this.page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor();
+    const input = this.page.locator('.quick-input-widget input.input');
+    await input.fill(value);
+    await input.press('Enter');
+  }
+
+  async openFile(name: string): Promise<void> {
+    await this.page.keyboard.press('Control+P');
+    const input = this.page.locator('.quick-input-widget input.input');
+    await input.waitFor();
+    await input.fill(name);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+    await input.press('Enter');
+    await this.editorTab(name).waitFor();
+    await this.page.locator('.monaco-editor .view-lines').first().waitFor();
+  }
+
+  async openProblems(): Promise<void> {
+    await this.runCommand('View: Focus Problems (Errors, Warnings, Infos)');
+    await this.page.locator('.markers-panel').waitFor();
+  }
+
+  /** Opens the quick-fix menu at the editor's cursor and picks the action with this title. */
+  async quickFix(title: string): Promise<void> {
+    await this.runCommand('View: Focus Active Editor Group');
+    await this.page.locator('.monaco-editor.focused').waitFor();
+    await this.page.keyboard.press('Control+.');
+    const rows = this.page.locator('.action-widget .monaco-list-row.action');
+    await rows.filter({ hasText: title }).first().waitFor();
+    // The menu is keyboard-driven (its rows ignore synthetic clicks while it animates): arrow to the row.
+    const titles = await rows.allTextContents();
+    const index = titles.findIndex((text) => text.includes(title));
+    for (let i = 0; i < index; i++) await this.page.keyboard.press('ArrowDown');
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.action-widget').waitFor({ state: 'hidden' });
+  }
+
+  async save(): Promise<void> {
+    await this.page.keyboard.press('Control+S');
+    await this.page.locator('.tabs-container .tab.dirty').first().waitFor({ state: 'detached' });
+  }
+
   editorTab(title: string): ReturnType<Page['locator']> {
     return this.page.locator('.tabs-container .tab', { hasText: title });
   }
@@ -64,6 +108,16 @@ export class Workbench {
   /** The content frame of the webview whose tab is active (VS Code nests it in two iframes). */
   activeWebview(): FrameLocator {
     return this.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  }
+
+  /** Runs a journey step; on failure saves `failed-<name>.png` and says where, then rethrows. */
+  async step<T>(name: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      const path = await this.screenshot(`failed-${name}`).catch(() => 'none');
+      throw new Error(`${error instanceof Error ? error.message : String(error)}\nscreenshot at failure: ${path}`, { cause: error });
+    }
   }
 
   async screenshot(name: string): Promise<string> {
