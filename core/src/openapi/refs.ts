@@ -1,7 +1,7 @@
 // `$ref` resolution across the loaded documents, cycle-safe, and node locations for the model.
 
 import { decodePointer, getAtPointer } from './json-pointer';
-import type { NodeRef } from './model';
+import type { NodeRef, SourceLocation } from './model';
 import type { ParsedDocument } from './parsed-document';
 import { resolveUri, splitRef } from './uri';
 
@@ -45,13 +45,42 @@ export class RefResolver {
     return cur;
   }
 
-  /** The node's location; with `preferKey`, the mapping key's range (`get:`) rather than the whole value. */
+  /**
+   * The node's location; with `preferKey`, the mapping key's range (`get:`) rather than the whole
+   * value. Resolved on first access: a 1,200-operation spec has tens of thousands of model nodes
+   * and only those a finding points at need a range.
+   */
   node(uri: string, pointer: string, preferKey = false): NodeRef {
     const doc = this.documents.get(uri);
-    const span = doc?.positions.spanOf(pointer);
-    if (!doc || !span) return { uri, pointer };
-    const offsets = preferKey && span.key ? span.key : span.value;
-    return { uri, pointer, location: { uri, pointer, offsets, range: doc.lines.rangeOf(offsets) } };
+    return doc ? new LazyNodeRef(doc, uri, pointer, preferKey) : { uri, pointer };
+  }
+}
+
+class LazyNodeRef implements NodeRef {
+  private resolved = false;
+  private cached: SourceLocation | undefined;
+
+  constructor(
+    private readonly doc: ParsedDocument,
+    readonly uri: string,
+    readonly pointer: string,
+    private readonly preferKey: boolean,
+  ) {}
+
+  get location(): SourceLocation | undefined {
+    if (!this.resolved) {
+      this.resolved = true;
+      const span = this.doc.positions.spanOf(this.pointer);
+      if (span) {
+        const offsets = this.preferKey && span.key ? span.key : span.value;
+        this.cached = { uri: this.uri, pointer: this.pointer, offsets, range: this.doc.lines.rangeOf(offsets) };
+      }
+    }
+    return this.cached;
+  }
+
+  toJSON(): NodeRef {
+    return { uri: this.uri, pointer: this.pointer, location: this.location };
   }
 }
 

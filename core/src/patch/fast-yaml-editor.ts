@@ -39,7 +39,7 @@ export class FastYamlEditor implements DocumentEditor {
         if (!entry) return this.insertIntoMap(node, seg, nest(segs.slice(i + 1), value));
         const child = (val as Record<string, unknown>)[seg];
         if (i === segs.length - 1 || child === null || child === undefined) return this.replaceValue(entry, child, nest(segs.slice(i + 1), value));
-        node = entry.n;
+        node = entry;
         val = child;
       } else if (node.i) {
         node = node.i[Number(seg)];
@@ -118,7 +118,7 @@ export class FastYamlEditor implements DocumentEditor {
   }
 
   private replaceValue(entry: KeyedNode, current: unknown, value: unknown): Splice[] {
-    const v = entry.n;
+    const v = entry;
     const simple = value === null || typeof value !== 'object';
     if (!(current === null && v.s === v.e)) return [{ start: v.s, end: v.e, text: flow(value, this.style) }];
     const colon = this.text.indexOf(':', entry.ke);
@@ -135,7 +135,7 @@ export class FastYamlEditor implements DocumentEditor {
     for (const seg of segs) {
       if (!node) return undefined;
       if (node.k) {
-        node = node.k.get(seg)?.n;
+        node = node.k.get(seg);
         value = node ? (value as Record<string, unknown>)[seg] : undefined;
       } else if (node.i) {
         node = node.i[Number(seg)];
@@ -151,5 +151,5 @@ export class FastYamlEditor implements DocumentEditor {
 }
 
 function entryEnd(e: KeyedNode): number {
-  return Math.max(e.n.e, e.ke);
+  return Math.max(e.e, e.ke);
 }

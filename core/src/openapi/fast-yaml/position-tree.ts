@@ -8,16 +8,21 @@ export interface PosNode {
   /** Value start/end offsets (end exclusive). */
   s: number;
   e: number;
-  /** Mapping entries: key → key span and value node. */
-  k?: Map<string, KeyedNode>;
-  /** Sequence items. */
-  i?: PosNode[];
-}
-
-export interface KeyedNode {
+  /** The key's span when this value is a mapping entry's value (-1 otherwise). */
   ks: number;
   ke: number;
-  n: PosNode;
+  /** Mapping entries by key. */
+  k: Map<string, PosNode> | undefined;
+  /** Sequence items. */
+  i: PosNode[] | undefined;
+}
+
+/** A mapping entry's value node, which also carries its key's span. */
+export type KeyedNode = PosNode;
+
+/** All nodes get the same shape: monomorphic property access in the hot loops. */
+export function posNode(s: number, e: number, k?: Map<string, PosNode>, i?: PosNode[]): PosNode {
+  return { s, e, ks: -1, ke: -1, k, i };
 }
 
 export class TreePositions implements PositionMap {
@@ -25,13 +30,13 @@ export class TreePositions implements PositionMap {
 
   spanOf(pointer: string): NodeSpan | undefined {
     let node = this.root;
-    let key: KeyedNode | undefined;
+    let key: PosNode | undefined;
     for (const seg of decodePointer(pointer)) {
       if (!node) return undefined;
       key = undefined;
       if (node.k) {
         key = node.k.get(seg);
-        node = key?.n;
+        node = key;
       } else if (node.i) node = node.i[Number(seg)];
       else return undefined;
     }

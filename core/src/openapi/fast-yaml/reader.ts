@@ -6,7 +6,8 @@
 // Unsupported, and the caller parses with the `yaml` library instead: same result, full
 // diagnostics.
 
-import type { KeyedNode, PosNode } from './position-tree';
+import type { PosNode } from './position-tree';
+import { posNode } from './position-tree';
 import { Unsupported, readBlockScalar, readDoubleQuoted, readSingleQuoted, resolvePlain } from './scalars';
 
 export interface DuplicateKey {
@@ -69,7 +70,12 @@ class Reader {
 
   /** Tabs are fine inside scalars but not as indentation; a quick check up front keeps the hot loops simple. */
   private checkTabs(): void {
-    if (/^ *\t/m.test(this.text)) throw new Unsupported('tab indentation');
+    const t = this.text;
+    for (let i = t.indexOf('\t'); i !== -1; i = t.indexOf('\t', i + 1)) {
+      let j = i - 1;
+      while (j >= 0 && t.charCodeAt(j) === SP) j--;
+      if (j < 0 || t.charCodeAt(j) === NL) throw new Unsupported('tab indentation');
+    }
   }
 
   /** From a line start, skips blank and comment lines; returns the next content line's indent (pos at its start) or -1 at the end. */
@@ -116,7 +122,8 @@ class Reader {
   private blockNode(indent: number): Parsed {
     const p = this.pos + indent;
     if (this.isDash(p)) return this.sequence(indent);
-    if (this.scanKey(p)) return this.mapping(indent, p);
+    const key = this.scanKey(p);
+    if (key) return this.mapping(indent, p, key);
     return this.inlineValue(p, indent - 1);
   }
 
@@ -153,14 +160,16 @@ class Reader {
     return { key: resolved === null ? '' : String(resolved), ks: p, ke, after: r + 1 };
   }
 
-  private mapping(indent: number, first: number): Parsed {
+  private mapping(indent: number, first: number, firstKey?: ScannedKey): Parsed {
     const t = this.text;
     const obj: Record<string, unknown> = {};
-    const keys = new Map<string, KeyedNode>();
-    const node: PosNode = { s: first, e: first, k: keys };
+    const keys = new Map<string, PosNode>();
+    const node = posNode(first, first, keys);
     let p = first;
+    let scanned = firstKey;
     for (;;) {
-      const k = this.scanKey(p);
+      const k = scanned ?? this.scanKey(p);
+      scanned = undefined;
       if (!k) throw new Unsupported('expected a mapping key');
       let q = k.after;
       while (t.charCodeAt(q) === SP) q++;
@@ -171,12 +180,14 @@ class Reader {
         const ni = this.nextContent();
         if (ni > indent) parsed = this.blockNode(ni);
         else if (ni === indent && this.isDash(this.pos + ni)) parsed = this.sequence(indent);
-        else parsed = { value: null, node: { s: k.after, e: k.after } };
+        else parsed = { value: null, node: posNode(k.after, k.after) };
       } else parsed = this.inlineValue(q, indent);
       if (keys.has(k.key)) this.duplicates.push({ key: k.key, ks: k.ks, ke: k.ke });
       if (k.key === '__proto__') Object.defineProperty(obj, k.key, { value: parsed.value, enumerable: true, writable: true, configurable: true });
       else obj[k.key] = parsed.value;
-      keys.set(k.key, { ks: k.ks, ke: k.ke, n: parsed.node });
+      parsed.node.ks = k.ks;
+      parsed.node.ke = k.ke;
+      keys.set(k.key, parsed.node);
       node.e = Math.max(parsed.node.e, k.ke);
       const ni = this.nextContent();
       if (ni < indent) break;
@@ -194,7 +205,7 @@ class Reader {
     const t = this.text;
     const items: unknown[] = [];
     const nodes: PosNode[] = [];
-    const node: PosNode = { s: this.pos + indent, e: this.pos + indent, i: nodes };
+    const node = posNode(this.pos + indent, this.pos + indent, undefined, nodes);
     for (;;) {
       const lineStart = this.pos;
       const dash = lineStart + indent;
@@ -205,12 +216,13 @@ class Reader {
       if (Number.isNaN(c) || c === NL || c === CR || c === HASH) {
         this.skipLine(q);
         const ni = this.nextContent();
-        parsed = ni > indent ? this.blockNode(ni) : { value: null, node: { s: dash + 1, e: dash + 1 } };
+        parsed = ni > indent ? this.blockNode(ni) : { value: null, node: posNode(dash + 1, dash + 1) };
       } else if (this.isDash(q)) {
         parsed = this.sequence(q - lineStart);
-      } else if (this.scanKey(q)) {
-        parsed = this.mapping(q - lineStart, q);
-      } else parsed = this.inlineValue(q, indent);
+      } else {
+        const key = this.scanKey(q);
+        parsed = key ? this.mapping(q - lineStart, q, key) : this.inlineValue(q, indent);
+      }
       items.push(parsed.value);
       nodes.push(parsed.node);
       node.e = parsed.node.e;
@@ -229,12 +241,12 @@ class Reader {
     if (c === 124 || c === 62) {
       const b = readBlockScalar(t, p, parentIndent);
       this.pos = b.end;
-      return { value: b.value, node: { s: p, e: b.end } };
+      return { value: b.value, node: posNode(p, b.end) };
     }
     if (c === 34 || c === 39) {
       const q = c === 34 ? readDoubleQuoted(t, p) : readSingleQuoted(t, p);
       this.endOfLine(q.end);
-      return { value: q.value, node: { s: p, e: q.end } };
+      return { value: q.value, node: posNode(p, q.end) };
     }
     if (c === 91 || c === 123) {
       const f = new FlowReader(t, this.duplicates).value(p);
@@ -284,7 +296,7 @@ class Reader {
         this.pos = le === t.length ? le : le + 1;
       }
     }
-    return { value: resolvePlain(raw), node: { s: p, e: end } };
+    return { value: resolvePlain(raw), node: posNode(p, end) };
   }
 }
 
@@ -324,32 +336,34 @@ class FlowReader {
         if (d === 44) q = this.ws(q + 1);
         else if (d !== 93) throw new Unsupported('flow sequence');
       }
-      return { value: items, node: { s: p, e: q + 1, i: nodes }, end: q + 1 };
+      return { value: items, node: posNode(p, q + 1, undefined, nodes), end: q + 1 };
     }
     if (c === 123) {
       const obj: Record<string, unknown> = {};
-      const keys = new Map<string, KeyedNode>();
+      const keys = new Map<string, PosNode>();
       let q = this.ws(p + 1);
       while (t.charCodeAt(q) !== 125) {
         const k = this.scalar(q, true);
         const key = k.value === null ? '' : String(k.value);
         q = this.ws(k.end);
-        let v: { value: unknown; node: PosNode; end: number } = { value: null, node: { s: q, e: q }, end: q };
+        let v: { value: unknown; node: PosNode; end: number } = { value: null, node: posNode(q, q), end: q };
         if (t.charCodeAt(q) === 58) {
           const r = this.ws(q + 1);
           const d = t.charCodeAt(r);
-          v = d === 44 || d === 125 ? { value: null, node: { s: r, e: r }, end: r } : this.value(r);
+          v = d === 44 || d === 125 ? { value: null, node: posNode(r, r), end: r } : this.value(r);
         }
         if (keys.has(key)) this.duplicates.push({ key, ks: k.node.s, ke: k.node.e });
         if (key === '__proto__') throw new Unsupported('__proto__ key');
         obj[key] = v.value;
-        keys.set(key, { ks: k.node.s, ke: k.node.e, n: v.node });
+        v.node.ks = k.node.s;
+        v.node.ke = k.node.e;
+        keys.set(key, v.node);
         q = this.ws(v.end);
         const d = t.charCodeAt(q);
         if (d === 44) q = this.ws(q + 1);
         else if (d !== 125) throw new Unsupported('flow mapping');
       }
-      return { value: obj, node: { s: p, e: q + 1, k: keys }, end: q + 1 };
+      return { value: obj, node: posNode(p, q + 1, keys), end: q + 1 };
     }
     return this.scalar(p, false);
   }
@@ -359,7 +373,7 @@ class FlowReader {
     const c = t.charCodeAt(p);
     if (c === 34 || c === 39) {
       const q = c === 34 ? readDoubleQuoted(t, p) : readSingleQuoted(t, p);
-      return { value: q.value, node: { s: p, e: q.end }, end: q.end };
+      return { value: q.value, node: posNode(p, q.end), end: q.end };
     }
     if (c === 38 || c === 42 || c === 33 || c === 91 || c === 123 || c === 63) throw new Unsupported('flow node');
     let q = p;
@@ -378,6 +392,6 @@ class FlowReader {
     while (end > p && (t.charCodeAt(end - 1) === SP || t.charCodeAt(end - 1) === TAB || t.charCodeAt(end - 1) === CR)) end--;
     if (!isKey && t.charCodeAt(q) === 58) throw new Unsupported('flow pair in a sequence');
     const raw = t.slice(p, end);
-    return { value: resolvePlain(raw), node: { s: p, e: end }, end };
+    return { value: resolvePlain(raw), node: posNode(p, end), end };
   }
 }
