@@ -58,11 +58,8 @@ function buildLoader() {
 }
 
 mkdirSync(join(root, 'dist'), { recursive: true });
-// TEMPORARY while the sensor and CLI land: skip bundles whose entry point does not exist yet.
-for (const b of bundles.filter((b) => !existsSync(join(root, b.entryPoints[0])))) {
-  console.warn(`build: ${b.entryPoints[0]} does not exist yet, skipped`);
-  bundles.splice(bundles.indexOf(b), 1);
-}
+const missing = bundles.filter((b) => !existsSync(join(root, b.entryPoints[0])));
+if (missing.length > 0) throw new Error(`build: missing entry points: ${missing.map((b) => b.entryPoints[0]).join(', ')}`);
 
 if (watch) {
   for (const options of bundles) await (await context(options)).watch();

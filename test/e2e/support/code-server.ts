@@ -29,7 +29,16 @@ export function codeServerEntry(): string {
   return execFileSync('bash', [join(REPO, 'scripts/setup-code-server.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
 }
 
-export async function startCodeServer(options: { fixture: string; vsix: string; port?: number }): Promise<CodeServer> {
+export interface CodeServerOptions {
+  /** Folder copied into the workspace. */
+  fixture: string;
+  vsix: string;
+  port?: number;
+  /** User settings added to the defaults (e.g. `tapline.sensors`). */
+  settings?: Record<string, unknown>;
+}
+
+export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
   const entry = codeServerEntry();
   mkdirSync(ARTIFACTS, { recursive: true });
   const home = mkdtempSync(join(ARTIFACTS, 'code-server-'));
@@ -38,7 +47,7 @@ export async function startCodeServer(options: { fixture: string; vsix: string; 
   const workspace = join(home, 'workspace');
   cpSync(options.fixture, workspace, { recursive: true });
   mkdirSync(join(userData, 'User'), { recursive: true });
-  writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+  writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify({ ...USER_SETTINGS, ...options.settings }, null, 2));
   const config = join(home, 'config.yaml');
   writeFileSync(config, 'auth: none\ncert: false\n');
   const common = ['--config', config, '--user-data-dir', userData, '--extensions-dir', extensions];
