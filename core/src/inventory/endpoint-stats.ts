@@ -101,7 +101,11 @@ export class EndpointStats {
   observation(all: boolean): EndpointObservation {
     const samples = all ? this.samples.list() : this.samples.takeUnsent();
     if (all) this.samples.takeUnsent();
-    return { ...this.summary(), sketch: this.sketch.toJSON(), samples };
+    // Extending the summary in place: a spread of ~15 properties costs more on a hot drain.
+    const observation = this.summary() as EndpointObservation;
+    observation.sketch = this.sketch.toJSON();
+    observation.samples = samples;
+    return observation;
   }
 }
 
