@@ -113,6 +113,7 @@ async function run(args: SensorArgs): Promise<void> {
       idPrefix: sensorId,
       selfPid: process.pid,
       filters: { pids: args.pids, comms: args.comms, ports: args.ports },
+      sampling: { maxPerSecond: args.maxRate, maxPerEndpointPerSecond: args.maxRatePerEndpoint },
       onTransaction: (t) => server.publish(t),
       onLog: log,
     });

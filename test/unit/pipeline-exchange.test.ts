@@ -145,3 +145,27 @@ test('container ids from /proc/PID/cgroup lines', () => {
   assert.equal(containerIdFromCgroup(`0::/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod1.slice/cri-containerd-${id}.scope`), id);
   assert.equal(containerIdFromCgroup('0::/user.slice/user-0.slice/session-1.scope\n'), undefined);
 });
+
+test('sampling under load: per-endpoint and global budgets per second, counted, rare endpoints kept', async () => {
+  const out: Transaction[] = [];
+  const pipe = new Pipeline({
+    maxBody: 1024, redactor: new Redactor(), idPrefix: 's', onTransaction: (t) => out.push(t),
+    clock: new KernelClock(0, 0n), processInfo: { containerId: () => undefined } as never,
+    sampling: { maxPerSecond: 8, maxPerEndpointPerSecond: 5 },
+  });
+  pipe.push({ kind: 'open', connectionId: '9:1:0', pid: 9, comm: 'srv', timestampNs: at(), role: 'server', tuple: SERVER, cgroupId: 0n });
+  const exchange = (path: string): void => {
+    pipe.push(data('9:1:0', 9, 'srv', 'read', `GET ${path} HTTP/1.1\r\nHost: h\r\n\r\n`));
+    pipe.push(data('9:1:0', 9, 'srv', 'write', 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'));
+  };
+  for (let i = 0; i < 20; i++) exchange(`/hot?i=${i}`);
+  exchange('/rare');
+  await pipe.flush();
+  // 5 of the hot endpoint (its budget), then the rare one still fits the global budget of 8.
+  assert.deepEqual(out.map((t) => t.request.path), ['/hot', '/hot', '/hot', '/hot', '/hot', '/rare']);
+  assert.equal(pipe.counters.sampledOut, 15);
+  ns += 2_000_000_000n; // a new one-second window
+  exchange('/hot');
+  await pipe.flush();
+  assert.equal(out.length, 7);
+});

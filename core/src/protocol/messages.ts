@@ -91,6 +91,8 @@ export interface SensorCounters {
   deduplicated: number;
   /** Connections being tracked now. */
   activeConnections: number;
+  /** Exchanges not reported because their endpoint or the sensor was over its per-second budget (added in 0.1; absent from older sensors). */
+  sampledOut?: number;
 }
 
 /** sensor → client, periodically. */

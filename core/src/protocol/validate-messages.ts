@@ -68,7 +68,10 @@ export function validateSensorMessage(value: unknown): Validation<SensorMessage>
       c.number(m, 'at', '$', { min: 0 });
       c.number(m, 'uptimeMs', '$', { min: 0 });
       const counters = c.record(m.counters, '$.counters');
-      if (counters) for (const key of COUNTERS) c.number(counters, key, '$.counters', { integer: true, min: 0 });
+      if (counters) {
+        for (const key of COUNTERS) c.number(counters, key, '$.counters', { integer: true, min: 0 });
+        c.number(counters, 'sampledOut', '$.counters', { optional: true, integer: true, min: 0 });
+      }
       break;
     }
     case 'error':

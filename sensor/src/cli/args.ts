@@ -24,6 +24,9 @@ to Tapline clients over an authenticated WebSocket (protocol tapline/1, docs/pro
   --port N                   capture only connections with this local or remote port (repeatable)
   --cgroup PATH              capture only this cgroup v2 (path under /sys/fs/cgroup, or id)
   --max-body BYTES           keep at most this many bytes of each body (default 65536, max 1048576)
+  --max-rate N               report at most N transactions per second (default 1000; 0 = all)
+  --max-rate-per-endpoint N  and at most N per second per method + path (default 100; 0 = all);
+                             the rest are counted as sampledOut in stats
   --name NAME                the sensor's name in hello (default: $NODE_NAME or the host name)
   --stats-interval-ms MS     how often clients get stats (default 5000)
   --heartbeat-ms MS          ping period; a client silent for two periods is closed (default 15000)
@@ -54,6 +57,8 @@ export interface SensorArgs {
   statsMs: number;
   heartbeatMs: number;
   backlog: number;
+  maxRate: number;
+  maxRatePerEndpoint: number;
   help: boolean;
   version: boolean;
 }
@@ -98,6 +103,8 @@ export function parseSensorArgs(argv: string[]): SensorArgs {
         'stats-interval-ms': { type: 'string' },
         'heartbeat-ms': { type: 'string' },
         backlog: { type: 'string' },
+        'max-rate': { type: 'string' },
+        'max-rate-per-endpoint': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -124,6 +131,8 @@ export function parseSensorArgs(argv: string[]): SensorArgs {
     statsMs: o['stats-interval-ms'] === undefined ? 5000 : int('stats-interval-ms', o['stats-interval-ms'], 50, 3_600_000),
     heartbeatMs: o['heartbeat-ms'] === undefined ? 15000 : int('heartbeat-ms', o['heartbeat-ms'], 50, 3_600_000),
     backlog: o.backlog === undefined ? 1000 : int('backlog', o.backlog, 0, 100_000),
+    maxRate: o['max-rate'] === undefined ? 1000 : int('max-rate', o['max-rate'], 0, 10_000_000),
+    maxRatePerEndpoint: o['max-rate-per-endpoint'] === undefined ? 100 : int('max-rate-per-endpoint', o['max-rate-per-endpoint'], 0, 10_000_000),
     help: o.help ?? false,
     version: o.version ?? false,
   };

@@ -14,5 +14,6 @@ export function newCounters(): PipelineCounters {
     truncated: 0,
     deduplicated: 0,
     activeConnections: 0,
+    sampledOut: 0,
   };
 }

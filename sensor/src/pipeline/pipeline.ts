@@ -9,6 +9,8 @@ import { KernelClock } from './clock';
 import { Connection, type Exchange } from './connection';
 import { newCounters, type PipelineCounters } from './counters';
 import { ProcessInfo } from './process-info';
+import { Sampler, type SamplerOptions } from './sampler';
+import { headerValue } from '../http/head';
 import { networkInterfaces } from 'node:os';
 
 let localAddresses: Set<string> | undefined;
@@ -44,6 +46,8 @@ export interface PipelineOptions {
   /** Connections idle longer than this are forgotten (ns). */
   idleNs?: bigint;
   maxConnections?: number;
+  /** Per-second budgets (sampler.ts); no sampling when absent. */
+  sampling?: SamplerOptions;
   onLog?: (message: string) => void;
 }
 
@@ -70,6 +74,7 @@ export class Pipeline {
   private sequence = 0;
   private chain: Promise<void> = Promise.resolve();
   private pendingAsync = 0;
+  private readonly sampler: Sampler | undefined;
   private lastNs = 0n;
   private readonly ownPorts = new Set<number>();
   private readonly ownAuthorization = new Set<string>();
@@ -77,6 +82,7 @@ export class Pipeline {
   constructor(private readonly opts: PipelineOptions) {
     this.clock = opts.clock ?? new KernelClock();
     this.processInfo = opts.processInfo ?? new ProcessInfo();
+    this.sampler = opts.sampling ? new Sampler(opts.sampling) : undefined;
   }
 
   push(event: CaptureEvent): void {
@@ -207,6 +213,7 @@ export class Pipeline {
       this.counters.deduplicated++;
       return;
     }
+    if (this.sampler && !this.sampled(conn, x)) return;
     const other = role === 'server' ? (ends?.client ?? conn.peer) : undefined;
     const id = `${this.opts.idPrefix}-${(++this.sequence).toString(36)}`;
     const containerId = this.processInfo.containerId(conn.pid);
@@ -245,6 +252,18 @@ export class Pipeline {
         this.pendingAsync--;
       }
     });
+  }
+
+  /** Decided before anything is built, so that sampled-out exchanges cost almost nothing. */
+  private sampled(conn: Connection, x: Exchange): boolean {
+    const head = x.request.head;
+    if (!this.sampler || head.kind !== 'request') return true;
+    const q = head.target.indexOf('?');
+    const path = q < 0 ? head.target : head.target.slice(0, q);
+    const service = headerValue(head.headers, 'host') ?? `${conn.tuple?.localAddress ?? ''}:${conn.tuple?.localPort ?? 0}`;
+    const kept = this.sampler.keep(x.response?.endNs ?? x.request.endNs, service, head.method, path);
+    if (!kept) this.counters.sampledOut = this.sampler.sampledOut;
+    return kept;
   }
 
   /** Never throws: one bad exchange must not take the capture loop down with it. */

@@ -1,0 +1,49 @@
+// Sampling under load: the IDE needs examples of every endpoint, not every request of a hot
+// one. Per one-second window (kernel time) each endpoint gets a budget, and the sensor a global
+// one; exchanges over budget are dropped before they are built (saving the daemon's CPU for the
+// traced services) and counted. Rare endpoints are never crowded out by a hot one.
+export interface SamplerOptions {
+  /** Transactions per second for the whole sensor; 0 = no limit. */
+  maxPerSecond: number;
+  /** Transactions per second per service + method + path; 0 = no limit. */
+  maxPerEndpointPerSecond: number;
+}
+
+const WINDOW_NS = 1_000_000_000n;
+/** Distinct endpoints tracked per window; beyond it the global budget alone applies. */
+const MAX_KEYS = 10_000;
+
+export class Sampler {
+  private windowStart = -1n;
+  private total = 0;
+  private readonly perKey = new Map<string, number>();
+  sampledOut = 0;
+
+  constructor(private readonly opts: SamplerOptions) {}
+
+  /** Whether the exchange ending at `ns` on this endpoint is kept. */
+  keep(ns: bigint, service: string, method: string, path: string): boolean {
+    const { maxPerSecond, maxPerEndpointPerSecond } = this.opts;
+    if (maxPerSecond <= 0 && maxPerEndpointPerSecond <= 0) return true;
+    if (this.windowStart < 0n || ns - this.windowStart >= WINDOW_NS || ns < this.windowStart) {
+      this.windowStart = ns;
+      this.total = 0;
+      this.perKey.clear();
+    }
+    if (maxPerSecond > 0 && this.total >= maxPerSecond) {
+      this.sampledOut++;
+      return false;
+    }
+    if (maxPerEndpointPerSecond > 0) {
+      const key = `${service}\u0000${method}\u0000${path}`;
+      const n = this.perKey.get(key) ?? 0;
+      if (n >= maxPerEndpointPerSecond) {
+        this.sampledOut++;
+        return false;
+      }
+      if (this.perKey.size < MAX_KEYS || n > 0) this.perKey.set(key, n + 1);
+    }
+    this.total++;
+    return true;
+  }
+}
