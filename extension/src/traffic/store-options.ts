@@ -14,6 +14,6 @@ export function storeOptionsFromSettings(): Partial<TrafficStoreOptions> {
     maxEndpointsPerService: int('maxEndpointsPerService', 250, 10, 10_000),
     maxRecentSamples: samples,
     maxStatusSamples: samples,
-    maxBodyBytes: int('maxSampleBodyBytes', 16_384, 0, 1_048_576),
+    maxBodyBytes: int('maxSampleBodyBytes', 2048, 0, 1_048_576),
   };
 }
