@@ -90,6 +90,17 @@ async function run(args: SensorArgs): Promise<void> {
   });
 
   const stops: Array<() => Promise<void> | void> = [];
+  let stopping = false;
+  function shutdown(why: string, code = 0): void {
+    if (stopping) return;
+    stopping = true;
+    log(`${why}: stopping`);
+    void (async () => {
+      for (const stop of stops) await stop();
+      await server.close();
+      process.exit(code);
+    })();
+  }
   if (args.replay) {
     const replay = new ReplaySource({
       file: args.replay,
@@ -124,8 +135,11 @@ async function run(args: SensorArgs): Promise<void> {
     await source.start(
       (event) => pipeline.push(event),
       (error) => {
-        log(`capture failed: ${error.message}`);
+        // Tell the clients why the stream goes quiet, then exit so that a supervisor (systemd,
+        // the DaemonSet) restarts a sensor that captures again rather than one that only serves.
+        log(`error: capture failed: ${error.message}`);
         server.broadcastError(error.message);
+        shutdown('capture failure', EXIT.runtime);
       },
     );
     const sweep = setInterval(() => pipeline.sweep(process.hrtime.bigint()), 5000);
@@ -134,14 +148,7 @@ async function run(args: SensorArgs): Promise<void> {
     process.stdout.write(`tapline-sensor listening on ${listening.url}\n`);
   }
 
-  const shutdown = (signal: string): void => {
-    log(`${signal}: stopping`);
-    void (async () => {
-      for (const stop of stops) await stop();
-      await server.close();
-      process.exit(0);
-    })();
-  };
+
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
 }
