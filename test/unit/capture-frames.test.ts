@@ -173,6 +173,14 @@ test('data events do not alias the input buffer', () => {
   assert.equal(Buffer.from(ev.data).toString(), 'GET / HTTP/1.1\r\n\r\n');
 });
 
+test('without copies, data events view the input (for stdout chunks nobody reuses)', () => {
+  const input = Buffer.from(frame(dataRec('GET / HTTP/1.1\r\n\r\n', 18)));
+  const [ev] = events(new FrameDecoder(false).push(input));
+  assert.ok(ev?.kind === 'data');
+  assert.equal(Buffer.from(ev.data).toString(), 'GET / HTTP/1.1\r\n\r\n');
+  assert.equal(ev.data.buffer, input.buffer);
+});
+
 test('garbage is counted and skipped, never thrown', () => {
   const good = new FrameDecoder().push(stream);
   const badLength = Buffer.alloc(8);

@@ -73,7 +73,8 @@ export function findLoader(): string | undefined {
 
 export class EbpfSource implements CaptureSource {
   private child: ChildProcess | undefined;
-  private readonly decoder = new FrameDecoder();
+  // Each stdout chunk is fresh memory that nothing reuses: events may view it without a copy.
+  private readonly decoder = new FrameDecoder(false);
   private readonly counters: EbpfSourceStats = { badFrames: 0, lost: 0, events: 0 };
   private exited: Promise<void> = Promise.resolve();
   private stopping = false;

@@ -56,6 +56,12 @@ export class FrameDecoder {
   private skipping = false;
   private readonly conns = new Map<string, ConnInfo>();
 
+  /**
+   * @param copyPayload false: data events view the input chunks instead of copying them. Only
+   *   for callers that never reuse a chunk after push() (a child process's stdout does not).
+   */
+  constructor(private readonly copyPayload = true) {}
+
   push(chunk: Uint8Array): LoaderFrame[] {
     const input = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     const buf = this.pending.length ? Buffer.concat([this.pending, input]) : input;
@@ -165,8 +171,7 @@ export class FrameDecoder {
       timestampNs: buf.readBigUInt64LE(at + 40),
       direction: dir === 1 ? 'write' : 'read',
       tls: tls === 1,
-      // A copy: `buf` is the stream buffer, reused for the frames that follow.
-      data: Uint8Array.prototype.slice.call(buf, start, start + payload),
+      data: this.copyPayload ? Uint8Array.prototype.slice.call(buf, start, start + payload) : new Uint8Array(buf.buffer, buf.byteOffset + start, payload),
       originalLength,
     };
     const role = roleOf(buf[at + 3]);
