@@ -5,8 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { TLS_CERT, TLS_KEY } from './ebpf-helpers';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -233,7 +234,9 @@ test('HTTPS through the OpenSSL uprobes (node:https both sides, then curl), stre
   const dir = mkdtempSync(join(tmpdir(), 'tapline-ebpf-tls-'));
   const key = join(dir, 'key.pem');
   const cert = join(dir, 'cert.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  // The capture tests' self-signed certificate (CN=localhost, SAN 127.0.0.1), shared rather than duplicated.
+  writeFileSync(key, TLS_KEY, { mode: 0o600 });
+  writeFileSync(cert, TLS_CERT);
   const procs: ChildProcess[] = [];
   try {
     const server = spawn(process.execPath, ['-e', TLS_SERVER, key, cert], { stdio: ['ignore', 'pipe', 'pipe'] });
