@@ -49,6 +49,8 @@ test('round trip: Transaction[] → HAR → Transaction[] keeps what a transacti
   const first = parseHar(fixture('chromium-playwright.har'), { origin: 'import', idPrefix: 'p' });
   assert.ok(first.ok);
   const txs = first.value.transactions.map((t, i) => ({ ...t, id: `id-${i}`, client: { address: '127.0.0.1', port: 40000 + i, pid: 7, process: 'chromium' }, redactions: i === 0 ? [{ kind: 'email' as const, location: 'response.body' as const, name: '/0/email', count: 1 }] : [] }));
+  const upload = txs[1]!;
+  txs[1] = { ...upload, request: { ...upload.request, body: { size: 3, truncated: false, contentType: 'application/octet-stream', encoding: 'base64', base64: 'AAEC' } } };
   const har = JSON.parse(JSON.stringify(transactionsToHar(txs)));
   const again = harToTransactions(har, { origin: 'import', idPrefix: 'x' });
   assert.ok(again.ok);

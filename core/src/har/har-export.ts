@@ -73,6 +73,7 @@ export function transactionToHarEntry(t: Transaction): HarEntry {
   if (t.request.body) {
     const b = t.request.body;
     entry.request.postData = { mimeType: mime(b, t.request.headers), text: b.encoding === 'text' ? (b.text ?? '') : (b.base64 ?? '') };
+    if (b.encoding === 'base64') ext.requestBodyEncoding = 'base64';
   }
   if (t.server.address) entry.serverIPAddress = t.server.address;
   return entry;

@@ -158,7 +158,7 @@ function entryToTransaction(entry: unknown, path: string, fallbackId: string, or
   if (post) {
     const mime = typeof post.mimeType === 'string' && post.mimeType !== '' ? post.mimeType : header(reqHeaders, 'content-type');
     const size = typeof ext?.requestBodySize === 'number' ? ext.requestBodySize : typeof req.bodySize === 'number' && req.bodySize >= 0 ? req.bodySize : -1;
-    const b = body(post.text, undefined, mime, size, reqHeaders);
+    const b = body(post.text, ext?.requestBodyEncoding === 'base64' ? 'base64' : undefined, mime, size, reqHeaders);
     if (b) tx.request.body = { ...b, truncated: ext?.requestTruncated === true };
   }
   if (status !== 0 && ext?.noResponse !== true) {

@@ -56,6 +56,8 @@ export interface HarTaplineExtension {
   requestTruncated?: boolean;
   responseTruncated?: boolean;
   requestBodySize?: number;
+  /** HAR's postData has no encoding field: set when `postData.text` holds base64 (a binary request body). */
+  requestBodyEncoding?: 'base64';
   responseBodySize?: number;
   noResponse?: boolean;
 }
