@@ -118,6 +118,7 @@ test('request without an answer when the connection closes; garbage connections 
   pipe.push(data('3:1:0', 3, 'c', 'write', 'GET /never HTTP/1.1\r\n\r\n'));
   pipe.push({ kind: 'close', connectionId: '3:1:0', pid: 3, comm: 'c', timestampNs: at() });
   pipe.push(data('4:1:0', 4, 'pg', 'write', '\x00\x00\x00\x08\x04\xd2\x16\x2f'));
+  pipe.push(data('6:1:0', 6, 'grpc', 'write', 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'));
   pipe.push({ kind: 'lost', count: 7 });
   await pipe.flush();
   assert.equal(out.length, 1);

@@ -69,6 +69,11 @@ export class Connection {
       // A TLS handshake on the socket: the plaintext, if any, arrives through the uprobes.
       return false;
     }
+    if (head.startsWith('PRI * HTTP/2')) {
+      // HTTP/2 with prior knowledge (gRPC, h2c): not parsed yet, and not an error either.
+      this.ignored = true;
+      return false;
+    }
     let requestOutgoing: boolean;
     if (METHOD_START.test(head)) requestOutgoing = outgoing;
     else if (head.startsWith('HTTP/1.')) requestOutgoing = !outgoing;
