@@ -57,7 +57,7 @@ test('scalars, block scalars, flow collections, comments', () => {
 });
 
 test('what it does not handle is refused, never misread', () => {
-  for (const bad of ['a: &x 1\nb: *x\n', 'a: !!str 1\n', '? complex\n: key\n', 'a: 1\n---\nb: 2\n', 'a: b: c\n', 'a:\n\t- tab\n', 'a: [1, 2\n', 'a: "open\n']) {
+  for (const bad of ['a: 1\r\nb: 2\r\n', 'a: &x 1\nb: *x\n', 'a: !!str 1\n', '? complex\n: key\n', 'a: 1\n---\nb: 2\n', 'a: b: c\n', 'a:\n\t- tab\n', 'a: [1, 2\n', 'a: "open\n']) {
     assert.throws(() => readFastYaml(bad), Unsupported, JSON.stringify(bad));
   }
   // The wrapper falls back to the yaml library and its diagnostics.

@@ -53,6 +53,8 @@ class Reader {
 
   document(): FastYaml {
     if (this.text.charCodeAt(0) === 0xfeff) this.pos = 1;
+    // CRLF documents take the full parser: folding rules around \r are not worth duplicating here.
+    if (this.text.includes('\r')) throw new Unsupported('CRLF line endings');
     if (this.text.includes('\t')) this.checkTabs();
     let indent = this.nextContent();
     if (indent === 0 && this.text.startsWith('---', this.pos)) {
