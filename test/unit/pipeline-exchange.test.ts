@@ -5,6 +5,7 @@ import { Pipeline } from '../../sensor/src/pipeline/pipeline';
 import { Redactor } from '../../core/src/redaction/redactor';
 import { KernelClock } from '../../sensor/src/pipeline/clock';
 import { containerIdFromCgroup } from '../../sensor/src/pipeline/process-info';
+import { Sampler } from '../../sensor/src/pipeline/sampler';
 import { validateTransaction } from '../../core/src/protocol/validate-transaction';
 import type { CaptureEvent, SocketTuple } from '../../sensor/src/capture/events';
 import type { Transaction } from '../../core/src/protocol/transaction';
@@ -169,4 +170,11 @@ test('sampling under load: per-endpoint and global budgets per second, counted, 
   exchange('/hot');
   await pipe.flush();
   assert.equal(out.length, 7);
+});
+
+test('sampler: timestamps slightly out of order stay in their window', () => {
+  const s = new Sampler({ maxPerSecond: 0, maxPerEndpointPerSecond: 2 });
+  const kept = [5_000n, 4_000n, 6_000n, 3_000n, 1_000_005_000n].map((t) => s.keep(t, 'h', 'GET', '/x'));
+  assert.deepEqual(kept, [true, true, false, false, true]);
+  assert.equal(s.sampledOut, 2);
 });

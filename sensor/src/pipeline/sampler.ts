@@ -25,7 +25,9 @@ export class Sampler {
   keep(ns: bigint, service: string, method: string, path: string): boolean {
     const { maxPerSecond, maxPerEndpointPerSecond } = this.opts;
     if (maxPerSecond <= 0 && maxPerEndpointPerSecond <= 0) return true;
-    if (this.windowStart < 0n || ns - this.windowStart >= WINDOW_NS || ns < this.windowStart) {
+    // Events from different CPUs arrive slightly out of order: an earlier timestamp belongs to
+    // the current window, it must not open a new one (that would refill the budgets).
+    if (this.windowStart < 0n || ns - this.windowStart >= WINDOW_NS) {
       this.windowStart = ns;
       this.total = 0;
       this.perKey.clear();
