@@ -7,6 +7,16 @@
 /* The copy cursor lives in the scratch map value, not on the stack: the verifier does not track
  * map contents, so the bpf_loop callback's state converges after one pass instead of being
  * re-verified for every precise value of the cursor. */
+#define TL_SMALL 512 /* payloads up to this size are copied straight into the ring */
+
+/* A small record: reserved at a constant size (what bpf_ringbuf_reserve needs), filled in
+ * place (one copy instead of two), submitted with only h.len payload bytes meaningful. The
+ * payload area is twice TL_SMALL so that gathered segments stay provably in bounds. */
+struct tl_small {
+  struct tl_data_hdr h;
+  __u8 data[2 * TL_SMALL];
+};
+
 struct tl_copy_cur {
   __u64 base;     /* user pointer of the current segment */
   __u64 seg_left; /* bytes left in the current segment */
@@ -18,6 +28,8 @@ struct tl_copy_cur {
   __u32 done;  /* bytes copied so far */
   __u32 fill;  /* bytes in the record being built */
   __u32 sent_last;
+  __u32 records; /* on this CPU, to check the ring's fill level only now and then */
+  __u32 _pad;
 };
 
 /* Segments (iovecs) are gathered into records of up to TL_CHUNK bytes. The payload area is
@@ -97,6 +109,79 @@ static long copy_step(__u32 index, void *unused)
   return 0;
 }
 
+/* Asking the ring how full it is reads a cache line the consumer writes from another CPU:
+ * do it every 32 records, otherwise never wake the loader (it also consumes on a timer). */
+static __always_inline __u64 wake_flags_sometimes(struct tl_copy_cur *c)
+{
+  return (c->records++ & 31) == 0 ? wake_flags() : BPF_RB_NO_WAKEUP;
+}
+
+static __always_inline void fill_header(struct tl_data_hdr *h, struct tl_sock_info *si, struct tl_sock_key *k,
+                                        __u64 total, __u8 dir, __u8 tls)
+{
+  h->type = TL_REC_DATA;
+  h->dir = dir;
+  h->tls = tls;
+  h->role = si->role;
+  h->last = 1;
+  h->_pad[0] = h->_pad[1] = h->_pad[2] = 0;
+  h->tgid = k->tgid;
+  h->tid = (__u32)bpf_get_current_pid_tgid();
+  h->fd = k->fd;
+  h->gen = si->gen;
+  h->orig_len = total > 0xffffffffULL ? 0xffffffffU : (__u32)total;
+  h->offset = 0;
+  h->_pad2 = 0;
+  h->ts = bpf_ktime_get_ns();
+  h->tuple = si->tuple;
+  __builtin_memcpy(h->comm, si->comm, TL_COMM_LEN);
+}
+
+/* Flat buffers and gathers of up to 4 segments whose copy fits TL_SMALL. Returns 0 when the
+ * call is not small (the caller takes the general path). */
+static __always_inline int emit_small(struct tl_copy_cur *c, struct tl_sock_info *si, struct tl_sock_key *k,
+                                      __u64 buf, __u64 iovcnt, __u64 total, __u64 limit, __u8 dir, __u8 tls)
+{
+  if (limit > TL_SMALL || iovcnt > 4)
+    return 0;
+  struct iovec v[4] = {};
+  if (iovcnt) {
+    __u64 sz = iovcnt * sizeof(struct iovec);
+    asm volatile("%[sz] &= 0x7f" : [sz] "+r"(sz));
+    if (sz > sizeof(v) || bpf_probe_read_user(v, sz, (void *)buf))
+      return 1;
+  } else {
+    v[0].iov_base = (void *)buf;
+    v[0].iov_len = limit;
+  }
+  struct tl_small *e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
+  if (!e) {
+    count(TL_CNT_LOST, 1);
+    count(TL_CNT_LOST_BYTES, limit);
+    return 1;
+  }
+  fill_header(&e->h, si, k, total, dir, tls);
+  __u64 at = 0;
+#pragma unroll
+  for (int i = 0; i < 4; i++) {
+    __u64 n = limit - at;
+    if (n > v[i].iov_len)
+      n = v[i].iov_len;
+    asm volatile("%[n] &= 0x3ff" : [n] "+r"(n));
+    asm volatile("%[at] &= 0x1ff" : [at] "+r"(at));
+    if (n > TL_SMALL)
+      break;
+    if (n && bpf_probe_read_user(e->data + at, n, v[i].iov_base))
+      break;
+    at += n;
+    if (at >= limit)
+      break;
+  }
+  e->h.len = at;
+  bpf_ringbuf_submit(e, wake_flags_sometimes(c));
+  return 1;
+}
+
 /* `iovcnt` 0: `buf` is the flat buffer; otherwise `buf` points to `iovcnt` struct iovec. */
 static __always_inline void emit_data(struct tl_sock_info *si, struct tl_sock_key *k, __u64 buf, __u64 iovcnt,
                                       __u64 total, __u8 dir, __u8 tls)
@@ -105,30 +190,20 @@ static __always_inline void emit_data(struct tl_sock_info *si, struct tl_sock_ke
   struct tl_scratch *s = bpf_map_lookup_elem(&scratch, &cpu);
   if (!s)
     return;
-  struct tl_data_hdr *h = &s->h;
-  __u64 id = bpf_get_current_pid_tgid();
-  h->type = TL_REC_DATA;
-  h->dir = dir;
-  h->tls = tls;
-  h->role = si->role;
-  h->tgid = k->tgid;
-  h->tid = (__u32)id;
-  h->fd = k->fd;
-  h->gen = si->gen;
-  h->orig_len = total > 0xffffffffULL ? 0xffffffffU : (__u32)total;
-  h->ts = bpf_ktime_get_ns();
-  h->tuple = si->tuple;
-  __builtin_memcpy(h->comm, si->comm, TL_COMM_LEN);
-
   struct tl_copy_cur *c = &s->cur;
-  c->limit = total < cap_bytes ? (__u32)total : cap_bytes;
+  __u64 limit = total < cap_bytes ? total : cap_bytes;
+  if (total > cap_bytes)
+    count(TL_CNT_TRUNCATED, 1);
+  if (emit_small(c, si, k, buf, iovcnt, total, limit, dir, tls))
+    return;
+  struct tl_data_hdr *h = &s->h;
+  fill_header(h, si, k, total, dir, tls);
+  c->limit = limit;
   c->done = 0;
   c->fill = 0;
   c->sent_last = 0;
   c->iov_idx = 0;
-  if (total > cap_bytes)
-    count(TL_CNT_TRUNCATED, 1);
-  c->wake = wake_flags();
+  c->wake = wake_flags_sometimes(c);
   if (iovcnt && iovcnt <= 4 && c->limit <= TL_CHUNK) {
     /* Small gathers (node writes [headers, body]): one read of the iovec array, no loop. */
     struct iovec v[4] = {};
