@@ -51,7 +51,11 @@ function feed(client: SensorClient, store: TrafficStore): (check: () => boolean)
   const waiters: Array<{ check: () => boolean; resolve: () => void }> = [];
   client.on('transactions', (items) => {
     for (const item of items) store.add(item);
-    for (const w of [...waiters]) if (w.check()) waiters.splice(waiters.indexOf(w), 1) && w.resolve();
+    for (const w of [...waiters]) {
+      if (!w.check()) continue;
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
   });
   return (check) => (check() ? Promise.resolve() : new Promise((resolve) => waiters.push({ check, resolve })));
 }
