@@ -8,7 +8,8 @@ import type { DocumentFindings, EndpointFindings, FindingsParams } from '../../c
 import type { LoadedSpec } from '../../core/src/openapi/model';
 import type { Transaction } from '../../core/src/protocol/transaction';
 import { sourceDiagnosticToLsp } from './diagnostics-publisher';
-import { toDiagnostic, toMessageFinding } from './findings-convert';
+import { toFinding } from '../../core/src/diff/to-message';
+import { toDiagnostic } from './findings-convert';
 import type { ObservationStore } from './observation-store';
 import { operationStats, routeEndpoints, type OperationStats } from './operation-stats';
 import type { SpecIndex } from './spec-index';
@@ -131,7 +132,7 @@ export class Analyzer {
       for (const finding of analysis.findings) {
         if (!finding.location) continue;
         const doc = documents.get(finding.location.uri) ?? { uri: finding.location.uri, findings: [] };
-        doc.findings.push(toMessageFinding(finding));
+        doc.findings.push(toFinding(finding));
         documents.set(doc.uri, doc);
       }
       endpoints.push(...analysis.endpoints);
@@ -172,7 +173,7 @@ function endpointFindings(routed: ReturnType<typeof routeEndpoints>, findings: r
       path: operation?.path ?? endpoint.template,
       state: operation ? (serious ? 'mismatching' : 'documented') : 'undocumented',
       ...(operation?.ref.location ? { location: { uri: operation.ref.location.uri, range: operation.ref.location.range } } : {}),
-      findings: own.map(toMessageFinding),
+      findings: own.map(toFinding),
     });
   }
   for (const f of findings) {
@@ -182,7 +183,7 @@ function endpointFindings(routed: ReturnType<typeof routeEndpoints>, findings: r
       path: f.path,
       state: 'unused',
       ...(f.location ? { location: { uri: f.location.uri, range: f.location.range } } : {}),
-      findings: [toMessageFinding(f)],
+      findings: [toFinding(f)],
     });
   }
   return out;

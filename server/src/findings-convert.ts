@@ -1,12 +1,9 @@
-// DiffFinding (core's rich finding, with fix data) → the shapes that leave the server: LSP
-// diagnostics and the `tapline/findings` Finding. Pure.
+// DiffFinding (core's rich finding, with fix data) → LSP diagnostics. Pure. (The wire Finding
+// of `tapline/findings` comes from core's toFinding.)
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
 import type { DiffFinding, FindingSeverity as DiffSeverity } from '../../core/src/diff/finding';
-import type { Finding, FindingSeverity } from '../../core/src/messages';
-import { fixTitle } from '../../core/src/patch/plan';
 import { DIAGNOSTIC_SOURCE } from './diagnostics-publisher';
 
-const TO_MESSAGE_SEVERITY: Record<DiffSeverity, FindingSeverity> = { error: 'error', warning: 'warning', info: 'information', hint: 'hint' };
 const TO_LSP_SEVERITY: Record<DiffSeverity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
   warning: DiagnosticSeverity.Warning,
@@ -18,20 +15,6 @@ const TO_LSP_SEVERITY: Record<DiffSeverity, DiagnosticSeverity> = {
 export interface DiagnosticData {
   findingId: string;
   rootUri: string;
-}
-
-export function toMessageFinding(f: DiffFinding): Finding {
-  return {
-    id: f.id,
-    code: f.code,
-    severity: TO_MESSAGE_SEVERITY[f.severity],
-    message: f.message,
-    method: f.method,
-    path: f.path,
-    ...(f.service ? { service: f.service } : {}),
-    ...(f.location ? { location: { uri: f.location.uri, range: f.location.range } } : {}),
-    fixes: f.fixes.map((fix) => ({ title: fixTitle(fix), kind: fix.kind })),
-  };
 }
 
 export function toDiagnostic(f: DiffFinding, rootUri: string): Diagnostic | undefined {

@@ -16,7 +16,9 @@ import {
   FINDINGS_NOTIFICATION,
   OBSERVATIONS_NOTIFICATION,
   OBSERVATIONS_RESYNC_REQUEST,
+  SPEC_TEMPLATES_NOTIFICATION,
   type FindingsParams,
+  type SpecTemplatesParams,
   type ObservationsParams,
 } from '../../core/src/messages';
 import { detectOpenApi } from '../../core/src/openapi/detect';
@@ -27,6 +29,7 @@ import { codeLenses, hover } from './lenses';
 import { ObservationStore } from './observation-store';
 import { readServerSettings, type ServerSettings } from './settings';
 import { SpecIndex } from './spec-index';
+import { specTemplates } from './spec-templates';
 import { findSpecFiles } from './workspace-files';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -55,7 +58,13 @@ const analyzer = new Analyzer(specs, observations, {
 let workspaceFolders: string[] = [];
 let canWatchFiles = false;
 
+let sentTemplates = '';
 specs.onDidChange((rootUri, spec) => {
+  const templates = specTemplates(specs.all);
+  if (JSON.stringify(templates) !== sentTemplates) {
+    sentTemplates = JSON.stringify(templates);
+    void connection.sendNotification(SPEC_TEMPLATES_NOTIFICATION, { templates } satisfies SpecTemplatesParams);
+  }
   if (!spec) return;
   const operations = spec.model?.operations.length ?? 0;
   connection.console.info(`indexed ${rootUri}: ${operations} operations, ${spec.documents.size} files, ${spec.diagnostics.length} problems`);

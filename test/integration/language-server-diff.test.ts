@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TrafficStore } from '../../core/src/inventory/traffic-store';
-import { FINDINGS_NOTIFICATION, OBSERVATIONS_NOTIFICATION, type FindingsParams } from '../../core/src/messages';
+import { FINDINGS_NOTIFICATION, OBSERVATIONS_NOTIFICATION, SPEC_TEMPLATES_NOTIFICATION, type FindingsParams, type SpecTemplatesParams } from '../../core/src/messages';
 import { tx } from '../unit/diff-helpers';
 import { LspTestClient, type PublishedDiagnostic } from './lsp-client';
 
@@ -39,6 +39,9 @@ test('traffic drift becomes diagnostics; the quick fix adds the operation withou
   await client.initialize([{ uri: pathToFileURL(dir).toString(), name: 'petstore' }]);
   await client.open(uri, 'yaml', original);
   await client.logged(/^indexed .*openapi\.yaml: 3 operations/);
+  await client.until(() => client.notifications.has(SPEC_TEMPLATES_NOTIFICATION));
+  const { templates } = client.notifications.get(SPEC_TEMPLATES_NOTIFICATION) as SpecTemplatesParams;
+  assert.deepEqual(templates, ['/pets', '/pets/{petId}', '/v1/pets', '/v1/pets/{petId}'], 'with and without the server base path');
 
   const store = new TrafficStore();
   const service = '127.0.0.1:8080';

@@ -58,3 +58,14 @@ export interface FindingsParams {
   documents: DocumentFindings[];
   endpoints: EndpointFindings[];
 }
+
+/**
+ * server → extension (notification): the path templates of every operation in the workspace's
+ * specs, with and without their server base paths, so that the inventory names endpoints as the
+ * specs do (`/v1/pets/{petId}`). Each notification replaces the previous list.
+ */
+export const SPEC_TEMPLATES_NOTIFICATION = 'tapline/specTemplates';
+
+export interface SpecTemplatesParams {
+  templates: string[];
+}

@@ -4,9 +4,12 @@ import {
   FINDINGS_NOTIFICATION,
   OBSERVATIONS_NOTIFICATION,
   OBSERVATIONS_RESYNC_REQUEST,
+  SPEC_TEMPLATES_NOTIFICATION,
   type FindingsParams,
+  type SpecTemplatesParams,
   type ObservationsParams,
 } from '../../../core/src/messages';
+import { ANY_SERVICE } from '../../../core/src/inventory/traffic-store';
 import { detectOpenApi } from '../../../core/src/openapi/detect';
 import type { TaplineContext } from '../context';
 import type { FindingsState } from '../traffic/findings-state';
@@ -80,6 +83,10 @@ export class LanguageClientHost {
     this.tapline.log.info(`starting the language server (${reason})`);
     client.onNotification(FINDINGS_NOTIFICATION, (params: FindingsParams) => this.findings.update(params));
     client.onRequest(OBSERVATIONS_RESYNC_REQUEST, () => this.traffic.resync());
+    // Name endpoints as the workspace's specs do, for every service without a list of its own.
+    client.onNotification(SPEC_TEMPLATES_NOTIFICATION, (params: SpecTemplatesParams) =>
+      this.traffic.store.setKnownTemplates(ANY_SERVICE, params.templates),
+    );
     await client.start();
     this.client = client;
     this.traffic.resync();

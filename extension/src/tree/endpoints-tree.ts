@@ -9,7 +9,9 @@ import { compareEndpoints, describeEndpoint, formatCount, formatMs, matchesFilte
 export type EndpointTreeNode =
   | { kind: 'service'; service: string; endpoints: EndpointSummary[]; unused: EndpointFindings[] }
   | { kind: 'endpoint'; endpoint: EndpointSummary; state: EndpointSpecState | undefined }
-  | { kind: 'unused'; operation: EndpointFindings };
+  | { kind: 'unused'; operation: EndpointFindings }
+  /** Operations of the specs that no traffic reached, when they belong to no observed service. */
+  | { kind: 'unusedGroup'; operations: EndpointFindings[] };
 
 const STATE_ICONS: Record<EndpointSpecState, [string, string]> = {
   documented: ['pass', 'testing.iconPassed'],
@@ -60,6 +62,7 @@ export class EndpointsTree implements vscode.TreeDataProvider<EndpointTreeNode> 
 
   getChildren(node?: EndpointTreeNode): EndpointTreeNode[] {
     if (!node) return this.services();
+    if (node.kind === 'unusedGroup') return node.operations.map((operation): EndpointTreeNode => ({ kind: 'unused', operation }));
     if (node.kind !== 'service') return [];
     const endpoints = node.endpoints
       .filter((e) => matchesFilter(e, this.filter))
@@ -92,6 +95,14 @@ export class EndpointsTree implements vscode.TreeDataProvider<EndpointTreeNode> 
         item.command = { command: 'tapline.endpoint.openInExplorer', title: 'Open in Explorer', arguments: [node] };
         return item;
       }
+      case 'unusedGroup': {
+        const item = new vscode.TreeItem('Described, no traffic seen', vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = 'unused-group';
+        item.description = `${node.operations.length} operations`;
+        item.iconPath = new vscode.ThemeIcon('circle-slash');
+        item.tooltip = STATE_TEXT.unused;
+        return item;
+      }
       case 'unused': {
         const op = node.operation;
         const item = new vscode.TreeItem(`${op.method} ${op.path}`, vscode.TreeItemCollapsibleState.None);
@@ -115,7 +126,11 @@ export class EndpointsTree implements vscode.TreeDataProvider<EndpointTreeNode> 
     const nodes: EndpointTreeNode[] = snapshot.services
       .map((s): EndpointTreeNode => ({ kind: 'service', service: s.service, endpoints: s.endpoints, unused: unusedByService.get(s.service) ?? [] }))
       .filter((n) => n.kind === 'service' && (n.endpoints.some((e) => matchesFilter(e, this.filter)) || n.unused.length > 0));
-    return nodes.sort((a, b) => (a.kind === 'service' && b.kind === 'service' ? a.service.localeCompare(b.service) : 0));
+    nodes.sort((a, b) => (a.kind === 'service' && b.kind === 'service' ? a.service.localeCompare(b.service) : 0));
+    // Unused operations name no service (a spec is not tied to one); with traffic seen, list them apart.
+    const orphans = [...unusedByService.entries()].filter(([service]) => !snapshot.services.some((s) => s.service === service)).flatMap(([, ops]) => ops);
+    if (nodes.length > 0 && orphans.length > 0) nodes.push({ kind: 'unusedGroup', operations: orphans });
+    return nodes;
   }
 
   dispose(): void {
