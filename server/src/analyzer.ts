@@ -27,7 +27,8 @@ export interface AnalyzerHost {
   publish(rootUri: string, files: Map<string, Diagnostic[]> | undefined): void;
   notifyFindings(params: FindingsParams): void;
   severities(): Partial<Record<FindingCode, FindingSeverity | 'off'>>;
-  diagnosticsEnabled(): boolean;
+  /** False when findings are turned off for this spec (globally, or for its document). */
+  diagnosticsEnabled(rootUri: string): boolean;
 }
 
 const DEBOUNCE_MS = 150;
@@ -91,7 +92,8 @@ export class Analyzer {
       if (!spec) continue;
       const previous = this.analyses.get(rootUri);
       const session = previous?.spec === spec ? previous.session : createSession(spec);
-      const findings = session ? diffSpec(spec, transactions, { router: session.router, validator: session.validator, severities: this.host.severities() }) : [];
+      const enabled = this.host.diagnosticsEnabled(rootUri);
+      const findings = session && enabled ? diffSpec(spec, transactions, { router: session.router, validator: session.validator, severities: this.host.severities() }) : [];
       const routed = session ? routeEndpoints(session.router, this.observations.all()) : [];
       const analysis: SpecAnalysis = {
         spec,
@@ -114,7 +116,7 @@ export class Analyzer {
     const files = new Map<string, Diagnostic[]>([...analysis.spec.documents.keys()].map((uri) => [uri, []]));
     const add = (uri: string, d: Diagnostic): void => void files.set(uri, [...(files.get(uri) ?? []), d]);
     for (const d of analysis.spec.diagnostics) add(d.uri, sourceDiagnosticToLsp(d));
-    if (!this.host.diagnosticsEnabled()) return files;
+    if (!this.host.diagnosticsEnabled(analysis.spec.rootUri)) return files;
     for (const finding of analysis.findings) {
       const diagnostic = toDiagnostic(finding, analysis.spec.rootUri);
       if (!diagnostic || !finding.location) continue;

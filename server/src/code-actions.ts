@@ -3,8 +3,10 @@
 // node). Fix-all per finding code and file is a source action.
 import { CodeActionKind, type CodeAction, type CodeActionParams, type TextEdit as LspTextEdit, type WorkspaceEdit } from 'vscode-languageserver/node';
 import type { DiffFinding } from '../../core/src/diff/finding';
+import { loadSpec } from '../../core/src/openapi/load';
+import type { LoadedSpec } from '../../core/src/openapi/model';
 import { planFix } from '../../core/src/patch/plan';
-import type { TextEdit } from '../../core/src/patch/text-edit';
+import { applyTextEdits, minimalEdit, type TextEdit } from '../../core/src/patch/text-edit';
 import type { Analyzer, SpecAnalysis } from './analyzer';
 import { isDiagnosticData } from './findings-convert';
 
@@ -32,7 +34,7 @@ function fixesOf(analysis: SpecAnalysis, finding: DiffFinding, diagnostic?: Code
   });
 }
 
-export function codeActions(analyzer: Analyzer, params: CodeActionParams): CodeAction[] {
+export async function codeActions(analyzer: Analyzer, params: CodeActionParams): Promise<CodeAction[]> {
   const actions: CodeAction[] = [];
   const only = params.context.only;
   const wantsQuickFix = !only || only.some((k) => CodeActionKind.QuickFix.startsWith(k) || k.startsWith(CodeActionKind.QuickFix));
@@ -45,16 +47,34 @@ export function codeActions(analyzer: Analyzer, params: CodeActionParams): CodeA
     }
   }
   const wantsFixAll = only?.some((k) => FIX_ALL_KIND.startsWith(k)) ?? false;
-  if (wantsFixAll || !only) actions.push(...fixAllActions(analyzer, params.textDocument.uri));
+  if (wantsFixAll || !only) actions.push(...(await fixAllActions(analyzer, params.textDocument.uri)));
   return actions;
 }
 
+/** Fix-all plans at most this many fixes (each one re-reads the spec it changed). */
+const MAX_FIX_ALL = 50;
+
 /**
- * "Fix all <code> in this file": the first fix of each finding of that code located in the file,
- * planned one after the other is not possible on one text, so each finding's edit must touch a
- * different place; edits that would overlap an earlier one are left for a second run.
+ * "Fix all <code> in this file": the first fix of every finding of that code in the file, planned
+ * one after the other on the text the previous fixes produced (fixes address nodes by JSON
+ * pointer, which stay valid across edits), then reduced to one minimal edit per changed file.
  */
-function fixAllActions(analyzer: Analyzer, uri: string): CodeAction[] {
+async function fixAll(spec: LoadedSpec, findings: readonly DiffFinding[]): Promise<WorkspaceEdit | undefined> {
+  const texts = new Map([...spec.documents].map(([uri, doc]) => [uri, doc.text]));
+  let current = spec;
+  for (const finding of findings.slice(0, MAX_FIX_ALL)) {
+    const planned = planFix(current, finding.fixes[0]!);
+    if (!planned) continue;
+    const byUri = new Map<string, TextEdit[]>();
+    for (const edit of planned.edits) byUri.set(edit.uri, [...(byUri.get(edit.uri) ?? []), edit]);
+    for (const [uri, edits] of byUri) texts.set(uri, applyTextEdits(texts.get(uri) ?? '', edits));
+    current = await loadSpec(spec.rootUri, (uri) => texts.get(uri));
+  }
+  const edits = [...spec.documents].flatMap(([uri, doc]) => minimalEdit(uri, doc.text, texts.get(uri) ?? doc.text) ?? []);
+  return edits.length ? workspaceEdit(edits) : undefined;
+}
+
+async function fixAllActions(analyzer: Analyzer, uri: string): Promise<CodeAction[]> {
   const actions: CodeAction[] = [];
   for (const analysis of analyzer.forDocument(uri)) {
     const byCode = new Map<string, DiffFinding[]>();
@@ -64,15 +84,8 @@ function fixAllActions(analyzer: Analyzer, uri: string): CodeAction[] {
     }
     for (const [code, findings] of byCode) {
       if (findings.length < 2) continue;
-      const edits: TextEdit[] = [];
-      for (const finding of findings) {
-        const planned = planFix(analysis.spec, finding.fixes[0]!);
-        if (!planned) continue;
-        const overlaps = planned.edits.some((e) => edits.some((o) => o.uri === e.uri && e.start <= o.end && e.end >= o.start));
-        if (!overlaps) edits.push(...planned.edits);
-      }
-      if (edits.length === 0) continue;
-      actions.push({ title: `Tapline: fix all '${code}' in this file (${findings.length})`, kind: FIX_ALL_KIND, edit: workspaceEdit(edits) });
+      const edit = await fixAll(analysis.spec, findings);
+      if (edit) actions.push({ title: `Tapline: fix all '${code}' in this file (${findings.length})`, kind: FIX_ALL_KIND, edit });
     }
   }
   return actions;

@@ -20,9 +20,15 @@ function formatMs(ms: number): string {
 export function codeLenses(analyzer: Analyzer, uri: string, hasTraffic: boolean): CodeLens[] {
   const lenses: CodeLens[] = [];
   for (const analysis of analyzer.forDocument(uri)) {
+    const document = analysis.spec.documents.get(uri);
+    if (!document) continue;
     for (const op of analysis.spec.model?.operations ?? []) {
-      const location = op.ref.location;
-      if (!location || location.uri !== uri) continue;
+      if (op.ref.uri !== uri) continue;
+      // Above the method's key (`get:`), where the eye looks for the operation.
+      const span = document.positions.spanOf(op.ref.pointer);
+      const at = span?.key ?? span?.value;
+      if (!at) continue;
+      const location = { range: document.lines.rangeOf(at) };
       const stats = analysis.operations.get(op.key);
       const p95 = stats?.sketch.quantile(0.95);
       const title = stats
@@ -47,9 +53,14 @@ export function hover(analyzer: Analyzer, uri: string, position: Position): Hove
   for (const analysis of analyzer.forDocument(uri)) {
     const model = analysis.spec.model;
     if (!model) continue;
+    const document = analysis.spec.documents.get(uri);
+    if (!document) continue;
     for (const item of model.paths.values()) {
-      const keyRange = item.ref.location;
-      if (!keyRange || keyRange.uri !== uri || keyRange.range.start.line !== position.line) continue;
+      if (item.ref.uri !== uri) continue;
+      // The path's key (`/pets:`), not its value, is what the user hovers.
+      const key = document.positions.spanOf(item.ref.pointer)?.key;
+      const keyRange = key ? { range: document.lines.rangeOf(key) } : undefined;
+      if (!keyRange || keyRange.range.start.line !== position.line) continue;
       const lines = [...item.operations.values()].map((op: OperationModel) => {
         const stats = analysis.operations.get(op.key);
         if (!stats) return `- \`${op.method.toUpperCase()}\`: no traffic seen`;

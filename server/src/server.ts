@@ -1,6 +1,7 @@
 // The Tapline language server: wiring only. The spec index, the observations and the analysis
 // live in their own files; the logic itself is in core/.
 import { readFile } from 'node:fs/promises';
+import { relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   createConnection,
@@ -12,6 +13,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import picomatch from 'picomatch';
 import {
   FINDINGS_NOTIFICATION,
   OBSERVATIONS_NOTIFICATION,
@@ -53,10 +55,22 @@ const analyzer = new Analyzer(specs, observations, {
   publish: (rootUri, files) => publisher.set(rootUri, files),
   notifyFindings: (params: FindingsParams) => void connection.sendNotification(FINDINGS_NOTIFICATION, params),
   severities: () => settings?.severities ?? {},
-  diagnosticsEnabled: () => settings?.diagnosticsEnabled ?? true,
+  diagnosticsEnabled: (rootUri) => (settings?.diagnosticsEnabled ?? true) && !isIgnored(rootUri),
 });
 let workspaceFolders: string[] = [];
 let canWatchFiles = false;
+
+/** Whether `tapline.diagnostics.ignore` names this spec document. */
+function isIgnored(uri: string): boolean {
+  const globs = settings?.ignore ?? [];
+  if (globs.length === 0 || !uri.startsWith('file:')) return false;
+  const path = fileURLToPath(uri);
+  const matches = picomatch(globs, { dot: true });
+  return workspaceFolders.some((folder) => {
+    const rel = relative(fileURLToPath(folder), path).split(sep).join('/');
+    return !rel.startsWith('..') && matches(rel);
+  });
+}
 
 let sentTemplates = '';
 specs.onDidChange((rootUri, spec) => {

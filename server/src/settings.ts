@@ -7,10 +7,12 @@ export interface ServerSettings {
   specGlob: string;
   specExclude: string;
   diagnosticsEnabled: boolean;
+  /** Globs of spec documents (relative to a workspace folder) that get no findings. */
+  ignore: string[];
   severities: Partial<Record<FindingCode, FindingSeverity | 'off'>>;
 }
 
-const DEFAULTS: ServerSettings = { specGlob: DEFAULT_SPEC_GLOB, specExclude: '**/node_modules/**', diagnosticsEnabled: true, severities: {} };
+const DEFAULTS: ServerSettings = { specGlob: DEFAULT_SPEC_GLOB, specExclude: '**/node_modules/**', diagnosticsEnabled: true, ignore: [], severities: {} };
 
 // The setting speaks LSP's names ('information'); core's diff says 'info'.
 const SEVERITY_NAMES: Record<string, FindingSeverity | 'off'> = { error: 'error', warning: 'warning', information: 'info', info: 'info', hint: 'hint', off: 'off' };
@@ -34,6 +36,10 @@ export async function readServerSettings(connection: Connection): Promise<Server
       specExclude: typeof record.specExclude === 'string' ? record.specExclude : DEFAULTS.specExclude,
       diagnosticsEnabled: isRecord(record.diagnostics) && record.diagnostics.enabled === false ? false : true,
       severities: isRecord(record.diagnostics) ? readSeverities(record.diagnostics.severity) : {},
+      ignore:
+        isRecord(record.diagnostics) && Array.isArray(record.diagnostics.ignore)
+          ? record.diagnostics.ignore.filter((g): g is string => typeof g === 'string' && g.length > 0)
+          : [],
     };
   } catch {
     // Clients without workspace/configuration (plain LSP test clients) get the defaults.

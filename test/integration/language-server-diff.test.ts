@@ -86,3 +86,51 @@ test('traffic drift becomes diagnostics; the quick fix adds the operation withou
   await client.until(() => undocumented() === undefined && (client.diagnostics.get(uri) ?? []).every((d) => d.severity !== 1));
   await client.shutdown();
 });
+
+test('fix all of a kind in one source action, hover with the status breakdown, and a document turned off', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tapline-lsp-'));
+  cpSync(join(__dirname, '..', 'fixtures', 'workspaces', 'petstore'), dir, { recursive: true });
+  const file = join(dir, 'openapi.yaml');
+  const uri = pathToFileURL(file).toString();
+  const original = readFileSync(file, 'utf8');
+
+  const client = new LspTestClient();
+  t.after(() => client.kill());
+  await client.initialize([{ uri: pathToFileURL(dir).toString(), name: 'petstore' }]);
+  await client.open(uri, 'yaml', original);
+  await client.logged(/^indexed .*openapi\.yaml: 3 operations/);
+
+  const store = new TrafficStore();
+  const service = '127.0.0.1:8080';
+  store.add(tx({ method: 'GET', path: '/v1/pets', service, resBody: [] }));
+  store.add(tx({ method: 'GET', path: '/v1/pets', service, status: 500, resBody: { code: 500, message: 'boom' } }));
+  store.add(tx({ method: 'GET', path: '/v1/orders/7f3c9a12-4b5e-4c6d-8e9f-0a1b2c3d4e5f', service, resBody: { orderId: '7f3c' } }));
+  store.add(tx({ method: 'GET', path: '/v1/stores/12', service, resBody: { storeId: 12 } }));
+  await client.connection.sendNotification(OBSERVATIONS_NOTIFICATION, { delta: store.drainDelta() });
+  const undocumented = (): PublishedDiagnostic[] => (client.diagnostics.get(uri) ?? []).filter((d) => d.code === 'undocumented-endpoint');
+  await client.until(() => undocumented().length === 2);
+
+  // Hover on the `/pets:` key: the calls per status of its operations.
+  const line = original.split('\n').indexOf('  /pets:');
+  const hover = await client.connection.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri }, position: { line, character: 4 } });
+  assert.match(hover?.contents.value ?? '', /`GET`: 2 calls — 200 ×1, 500 ×1/);
+
+  const actions = await client.connection.sendRequest<Array<{ title: string; kind: string; edit?: { changes: Record<string, LspEdit[]> } }>>('textDocument/codeAction', {
+    textDocument: { uri },
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    context: { diagnostics: [], only: ['source.fixAll'] },
+  });
+  const all = actions.find((a) => a.title === "Tapline: fix all 'undocumented-endpoint' in this file (2)");
+  assert.ok(all?.edit, `offered: ${actions.map((a) => a.title).join(' | ')}`);
+  const fixed = applyLspEdits(original, all.edit.changes[uri]!);
+  assert.match(fixed, /\n {2}\/orders\/\{orderId\}:\n/);
+  assert.match(fixed, /\n {2}\/stores\/\{storeId\}:\n/);
+  await client.change(uri, fixed, 2);
+  await client.until(() => undocumented().length === 0 && (client.diagnostics.get(uri) ?? []).length > 0);
+
+  // tapline.diagnostics.ignore turns every finding off for the document.
+  client.settings = { diagnostics: { ignore: ['openapi.yaml'] } };
+  await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+  await client.until(() => (client.diagnostics.get(uri) ?? []).length === 0);
+  await client.shutdown();
+});

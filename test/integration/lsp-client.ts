@@ -26,6 +26,9 @@ export class LspTestClient {
   private readonly waiters: Waiter[] = [];
   private readonly exited: Promise<never>;
 
+  /** What the client answers for the `tapline` section of workspace/configuration. */
+  settings: unknown = null;
+
   constructor() {
     this.server = spawn(process.execPath, [join(REPO, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
     this.connection = createMessageConnection(new StreamMessageReader(this.server.stdout!), new StreamMessageWriter(this.server.stdin!));
@@ -45,7 +48,9 @@ export class LspTestClient {
       this.notifications.set(method, params);
       this.poke();
     });
-    this.connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => null));
+    this.connection.onRequest('workspace/configuration', (params: { items: Array<{ section?: string }> }) =>
+      params.items.map((item) => (item.section === 'tapline' ? this.settings : null)),
+    );
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.listen();
   }
