@@ -142,7 +142,8 @@ function schemaOf(bodies: readonly (CapturedBody | undefined)[], mediaType: stri
     if (j.ok) values.push(j.value);
   }
   if (values.length === 0) return undefined;
-  const schema = inferSchema(values);
+  // A document is read as a contract: ask for more evidence before a handful of values becomes an enum.
+  const schema = inferSchema(values, { minEnumRepeats: 3 });
   dropUnverifiedFormats(schema, values);
   return schema;
 }
