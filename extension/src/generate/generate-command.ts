@@ -3,23 +3,11 @@ import { generateSpec, specStats, specToYaml } from '../../../core/src/generate/
 import type { GenerateEndpoint } from '../../../core/src/generate/generate-spec';
 import type { ServiceSnapshot } from '../../../core/src/inventory/inventory-types';
 import type { TrafficStore } from '../../../core/src/inventory/traffic-store';
+import { defaultFileName, serverUrlOf, serviceChoices } from './generate-helpers';
+import type { ServiceChoice } from './generate-helpers';
 
 // Past this many endpoints the work is chunked and yields to the extension host between chunks.
 const CHUNK = 50;
-
-/** `api.example.com:8443` → `api-example-com-8443`. */
-export function serviceSlug(service: string): string {
-  const slug = service
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60);
-  return slug === '' ? 'service' : slug;
-}
-
-interface ServicePick extends vscode.QuickPickItem {
-  service: ServiceSnapshot;
-}
 
 /**
  * "Tapline: Generate OpenAPI Document from Traffic…": an OpenAPI 3.1 file for one observed
@@ -27,15 +15,12 @@ interface ServicePick extends vscode.QuickPickItem {
  * undefined when there was no traffic or the user cancelled.
  */
 export async function generateSpecFromTraffic(store: TrafficStore, log: vscode.LogOutputChannel): Promise<vscode.Uri | undefined> {
-  const services = store
-    .snapshot()
-    .services.filter((s) => s.endpoints.length > 0)
-    .sort((a, b) => a.service.localeCompare(b.service));
+  const services = serviceChoices(store.snapshot().services);
   if (services.length === 0) {
     void vscode.window.showInformationMessage('Tapline: no traffic has been observed yet. Connect a sensor or import a HAR file, exercise the API, then generate its document.');
     return undefined;
   }
-  const service = services.length === 1 ? services[0] : await pickService(services);
+  const service = services.length === 1 ? services[0]?.service : await pickService(services);
   if (!service) return undefined;
 
   const target = await askTarget(service.service);
@@ -57,7 +42,7 @@ export async function generateSpecFromTraffic(store: TrafficStore, log: vscode.L
           await new Promise<void>((resolve) => setImmediate(resolve));
         }
       }
-      if (endpoints.length === 0) return undefined;
+      if (endpoints.length === 0) return 'no-samples' as const;
       progress.report({ message: 'inferring schemas' });
       const input = { title: service.service, serverUrl: serverUrlOf(endpoints, service.service), endpoints };
       const spec = generateSpec(input);
@@ -67,8 +52,12 @@ export async function generateSpecFromTraffic(store: TrafficStore, log: vscode.L
       return { stats: specStats(spec), samples: endpoints.reduce((n, e) => n + e.samples.length, 0) };
     },
   );
-  if (!result) {
-    log.info(`Generate OpenAPI document for ${service.service}: cancelled, or its endpoints were evicted meanwhile`);
+  if (result === undefined) {
+    log.info(`Generate OpenAPI document for ${service.service}: cancelled`);
+    return undefined;
+  }
+  if (result === 'no-samples') {
+    void vscode.window.showInformationMessage(`Tapline: the endpoints of ${service.service} were cleared or evicted meanwhile; nothing was written.`);
     return undefined;
   }
   const { stats, samples } = result;
@@ -81,17 +70,8 @@ export async function generateSpecFromTraffic(store: TrafficStore, log: vscode.L
   return target;
 }
 
-async function pickService(services: ServiceSnapshot[]): Promise<ServiceSnapshot | undefined> {
-  const items: ServicePick[] = services.map((s) => {
-    const calls = s.endpoints.reduce((n, e) => n + e.count, 0);
-    const declared = s.endpoints.filter((e) => e.declared).length;
-    return {
-      label: s.service,
-      description: `${s.endpoints.length} endpoint${s.endpoints.length === 1 ? '' : 's'} · ${calls} call${calls === 1 ? '' : 's'}`,
-      detail: declared > 0 ? `${declared} already described by an OpenAPI document in the workspace` : undefined,
-      service: s,
-    };
-  });
+async function pickService(choices: ServiceChoice[]): Promise<ServiceSnapshot | undefined> {
+  const items: (vscode.QuickPickItem & ServiceChoice)[] = choices;
   const picked = await vscode.window.showQuickPick(items, { title: 'Generate OpenAPI Document from Traffic', placeHolder: 'Service to describe', matchOnDescription: true });
   return picked?.service;
 }
@@ -99,11 +79,10 @@ async function pickService(services: ServiceSnapshot[]): Promise<ServiceSnapshot
 /** Where to save: a save dialog proposing a file that does not exist yet; replacing one is confirmed. */
 async function askTarget(service: string): Promise<vscode.Uri | undefined> {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-  const base = `openapi-${serviceSlug(service)}`;
   let defaultUri: vscode.Uri | undefined;
   if (folder) {
     for (let n = 1; n < 100; n++) {
-      const candidate = vscode.Uri.joinPath(folder, `${base}${n === 1 ? '' : `-${n}`}.yaml`);
+      const candidate = vscode.Uri.joinPath(folder, defaultFileName(service, n));
       if (!(await exists(candidate))) {
         defaultUri = candidate;
         break;
@@ -133,11 +112,4 @@ async function exists(uri: vscode.Uri): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-/** The scheme the samples used (TLS or not) with the service's host[:port]. */
-function serverUrlOf(endpoints: readonly GenerateEndpoint[], service: string): string | undefined {
-  if (service === '' || /\s/.test(service)) return undefined;
-  const tls = endpoints.some((e) => e.samples.some((s) => s.tls));
-  return `${tls ? 'https' : 'http'}://${service}`;
 }
