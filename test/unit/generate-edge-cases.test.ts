@@ -2,8 +2,11 @@
 // that differ only in parameter names, and randomly shaped JSON (seeded), each diffing clean.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { diffSpec } from '../../core/src/diff/diff';
 import { endpointsFromTransactions } from '../../core/src/generate/endpoints-from-traffic';
+import { parseHar } from '../../core/src/har/har-import';
 import { generateSpec, generateSpecYaml } from '../../core/src/generate/generate-spec';
 import { operationIdFor, singular, singularPascal } from '../../core/src/generate/names';
 import { loadSpec } from '../../core/src/openapi/load';
@@ -172,4 +175,20 @@ test('random JSON traffic (20 seeds): every generated document diffs clean again
     shared += Object.keys(((generateSpec(input).components as Json | undefined)?.schemas ?? {}) as Json).length;
   }
   assert.ok(shared >= 20, `components were shared along the way (${shared})`);
+});
+
+test('real HAR captures (Chromium via Playwright, DevTools export): generated per service, each diffs clean', async () => {
+  for (const name of ['chromium-playwright.har', 'devtools-export.har']) {
+    const parsed = parseHar(readFileSync(path.join(import.meta.dirname, '../fixtures/har', name), 'utf8'), { origin: 'import', idPrefix: name });
+    assert.ok(parsed.ok, name);
+    const byService = new Map<string, Transaction[]>();
+    for (const t of parsed.value.transactions) byService.set(t.service, [...(byService.get(t.service) ?? []), t]);
+    assert.ok(byService.size > 0);
+    for (const [service, traffic] of byService) {
+      const input = { title: service, serverUrl: `${traffic[0]?.tls ? 'https' : 'http'}://${service}`, endpoints: endpointsFromTransactions(traffic) };
+      // credentials-in-query reports the traffic, not the document (see generate-spec.test.ts).
+      const left = (await findingsFor(input, traffic)).filter((f) => !f.startsWith('credentials-in-query '));
+      assert.deepEqual(left, [], `${name} ${service}`);
+    }
+  }
 });
