@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { LanguageClientHost } from './client/language-client';
 import type { TaplineContext } from './context';
 import { applyFindingFix, copyAsCurl, revealLocation } from './endpoint-actions';
+import { generateSpecFromTraffic } from './generate/generate-command';
 import type { ExplorerPanels } from './explorer/explorer-panel';
 import { connectToSensor, type ConnectArguments } from './sensors/connect-command';
 import type { SensorManager } from './sensors/sensor-manager';
@@ -19,11 +20,6 @@ export interface Features {
   findings: FindingsState;
   tree: EndpointsTree;
 }
-
-/** Commands whose features land in later work; they exist (with titles) so menus and keybindings are stable. */
-const NOT_YET: Record<string, string> = {
-  'tapline.generateSpec': 'Generating an OpenAPI document from traffic',
-};
 
 const SORTS: Array<{ label: string; sort: EndpointSort }> = [
   { label: 'Calls (most first)', sort: 'calls' },
@@ -90,10 +86,5 @@ export function registerCommands(tapline: TaplineContext, f: Features): void {
     const id = endpointIdOf(arg);
     if (id) await copyAsCurl(f.traffic, id);
   });
-  for (const [id, feature] of Object.entries(NOT_YET)) {
-    register(id, () => {
-      tapline.log.info(`${id}: not available yet`);
-      void vscode.window.showInformationMessage(`Tapline: ${feature} is not available yet.`);
-    });
-  }
+  register('tapline.generateSpec', () => generateSpecFromTraffic(f.traffic.store, tapline.log));
 }
