@@ -41,3 +41,9 @@ test('integer+number merge, nulls, mixed types and dialect conversion', () => {
   assert.deepEqual(toDialect(mixed, '2.0'), {});
   assert.deepEqual(inferSchema([]), {});
 });
+
+test('a guessed format is kept only when the diff\'s own format check accepts every value', () => {
+  assert.deepEqual(inferSchema(['2024-02-29', '2024-03-01']), { type: 'string', format: 'date' });
+  assert.deepEqual(inferSchema(['2024-02-30', '2024-03-01']).format, undefined, 'no 30th of February');
+  assert.deepEqual(inferSchema(['ann@example.com', 'bo@example.org']).format, 'email');
+});

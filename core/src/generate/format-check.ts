@@ -3,33 +3,8 @@
 // February). A generated document must accept the traffic it came from, so every format kept is
 // checked against the same validator the diff uses, over every sampled value.
 
-import Ajv2020 from 'ajv/dist/2020';
-import type { ValidateFunction } from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
 import { isRecord } from '../openapi/refs';
-import { addOpenApiFormats } from '../schema/formats';
-
-let ajv: Ajv2020 | undefined;
-const checks = new Map<string, ValidateFunction>();
-
-function checkFor(format: string): ValidateFunction {
-  let check = checks.get(format);
-  if (check) return check;
-  ajv ??= (() => {
-    const a = new Ajv2020({ strict: false, validateFormats: true, logger: false, unicodeRegExp: false });
-    addFormats(a);
-    addOpenApiFormats(a);
-    return a;
-  })();
-  try {
-    check = ajv.compile({ type: 'string', format });
-  } catch {
-    // Unknown format: the diff's validator would not compile it either; treat as unverifiable.
-    check = ajv.compile({ not: {} });
-  }
-  checks.set(format, check);
-  return check;
-}
+import { satisfiesFormat } from '../schema/formats';
 
 function kindOf(v: unknown): string {
   if (v === null) return 'null';
@@ -54,8 +29,8 @@ export function dropUnverifiedFormats(schema: unknown, values: readonly unknown[
     return;
   }
   if (typeof schema.format === 'string') {
-    const check = checkFor(schema.format);
-    if (!values.every((v) => typeof v !== 'string' || check(v) === true)) delete schema.format;
+    const format = schema.format;
+    if (!values.every((v) => typeof v !== 'string' || satisfiesFormat(format, v))) delete schema.format;
   }
   if (isRecord(schema.properties)) {
     const objects = values.filter(isRecord);

@@ -4,6 +4,7 @@
 
 import type { SpecVersion } from '../openapi/model';
 import { isRecord } from '../openapi/refs';
+import { satisfiesFormat } from './formats';
 
 export type InferredSchema = Record<string, unknown>;
 
@@ -101,7 +102,7 @@ function inferObject(values: Record<string, unknown>[], options: InferOptions): 
 }
 
 function inferString(values: string[], options: InferOptions): InferredSchema {
-  for (const [format, re] of FORMATS) if (values.every((v) => re.test(v))) return { type: 'string', format };
+  for (const [format, re] of FORMATS) if (values.every((v) => re.test(v) && satisfiesFormat(format, v))) return { type: 'string', format };
   const distinct = [...new Set(values)];
   const maxEnum = options.maxEnumValues ?? 5;
   const minRepeats = options.minEnumRepeats ?? 2;
