@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 node scripts/build.mjs
 
-ALL=(http-parser.bench sensor-pipeline.bench store extension-ingest spec-parse spec-match sensor-overhead)
+ALL=(http-parser.bench sensor-pipeline.bench store extension-ingest spec-parse spec-match spec-prism sensor-overhead)
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=("${ALL[@]}")
 for name in "${names[@]}"; do
