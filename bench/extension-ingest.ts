@@ -6,18 +6,17 @@
 // Prints, for the Tapline client and for a baseline client measured in the same run (a bare `ws`
 // client that only JSON.parses each message), the transactions received per second and the
 // event-loop delay p99, and their ratios; the target is p99 < 50 ms for the Tapline client.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { TrafficStore } from '../core/src/inventory/traffic-store';
 import { SensorClient } from '../extension/src/sensors/sensor-client';
+import { startSensorProcess, type SensorProcess } from '../test/support/sensor-process';
 
 const SECONDS = Number(process.argv[2] ?? 20);
 const RATE = 5000;
-const REPO = join(__dirname, '..');
 
 function har(): unknown {
   const entries = [];
@@ -56,23 +55,10 @@ function har(): unknown {
   return { log: { version: '1.2', creator: { name: 'bench', version: '1' }, entries } };
 }
 
-async function startSensor(dir: string): Promise<{ url: string; token: string; stop: () => void }> {
+async function startSensor(dir: string): Promise<SensorProcess> {
   const file = join(dir, 'bench.har');
   writeFileSync(file, JSON.stringify(har()));
-  const tokenFile = join(dir, 'token');
-  const child = spawn(
-    process.execPath,
-    [join(REPO, 'dist', 'sensor.js'), '--listen', '127.0.0.1:0', '--token-file', tokenFile, '--replay', file, '--replay-loop', '--replay-rate', String(RATE), '--backlog', '0'],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      const match = /listening on (ws:\/\/\S+)/.exec(chunk.toString());
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`sensor exited ${String(code)}`)));
-  });
-  return { url, token: readFileSync(tokenFile, 'utf8').trim(), stop: () => child.kill('SIGTERM') };
+  return startSensorProcess(join(dir, 'token'), ['--listen', '127.0.0.1:0', '--replay', file, '--replay-loop', '--replay-rate', String(RATE), '--backlog', '0']);
 }
 
 interface Result {
@@ -146,7 +132,7 @@ async function main(): Promise<void> {
     console.log(`target: event-loop p99 < 50 ms → ${ours.p99Ms < 50 ? 'met' : 'MISSED'} (${ours.p99Ms.toFixed(1)} ms); inventory: ${holder.store?.stats().endpoints ?? 0} endpoints`);
     console.log('memory after 1,000,000 transactions against the documented bound: node --import tsx bench/store.ts');
   } finally {
-    sensor.stop();
+    await sensor.stop();
   }
 }
 

@@ -3,35 +3,23 @@
 // capturing it (live eBPF capture as root, else a replay of the same service's traffic), and a
 // real VS Code (code-server) with Tapline connected to the sensor, on 127.0.0.1.
 // Usage: npm run demo   (TAPLINE_DEMO_PORT=8080 for VS Code; Ctrl+C stops everything)
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPetService, listen } from '../test/fixtures/sample-service/pet-service';
 import { generateTraffic } from '../test/fixtures/sample-service/traffic';
 import { startCodeServer } from '../test/e2e/support/code-server';
-import { FIXTURES, REPO, VSIX } from '../test/e2e/support/paths';
+import { FIXTURES, VSIX } from '../test/e2e/support/paths';
 import { petTrafficHar } from '../test/e2e/support/traffic-har';
+import { startSensorProcess, type SensorProcess } from '../test/support/sensor-process';
 
 interface Sensor {
-  url: string;
+  process: SensorProcess;
   mode: string;
-  child: ChildProcess;
 }
 
-function startSensor(args: string[]): Promise<Sensor> {
-  const child = spawn(process.execPath, [join(REPO, 'dist', 'sensor.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString();
-      const match = /tapline-sensor listening on (wss?:\/\/\S+)/.exec(output);
-      if (match?.[1]) resolve({ url: match[1], mode: args.includes('--replay') ? 'replay' : 'live eBPF capture', child });
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`the sensor exited (${String(code)}): ${output.trim()}`)));
-  });
+async function startSensor(tokenFile: string, args: string[]): Promise<Sensor> {
+  return { process: await startSensorProcess(tokenFile, args), mode: args.includes('--replay') ? 'replay' : 'live eBPF capture' };
 }
 
 async function main(): Promise<void> {
@@ -39,17 +27,17 @@ async function main(): Promise<void> {
   const tokenFile = join(dir, 'sensor.token');
   const service = createPetService();
   const servicePort = await listen(service);
-  const common = ['--listen', '127.0.0.1:0', '--token-file', tokenFile, '--name', 'demo'];
+  const common = ['--listen', '127.0.0.1:0', '--name', 'demo'];
 
   let sensor: Sensor;
   try {
     if (process.getuid?.() !== 0) throw new Error('live capture needs root');
-    sensor = await startSensor([...common, '--port', String(servicePort)]);
+    sensor = await startSensor(tokenFile, [...common, '--port', String(servicePort)]);
   } catch (error) {
     console.log(`demo: ${error instanceof Error ? error.message : String(error)}; replaying the service's traffic instead`);
     const har = join(dir, 'pet-traffic.har');
     writeFileSync(har, JSON.stringify(petTrafficHar(servicePort)));
-    sensor = await startSensor([...common, '--replay', har, '--replay-loop', '--replay-rate', '4']);
+    sensor = await startSensor(tokenFile, [...common, '--replay', har, '--replay-loop', '--replay-rate', '4']);
   }
 
   const stopTraffic = new AbortController();
@@ -61,18 +49,18 @@ async function main(): Promise<void> {
     fixture: join(FIXTURES, 'workspaces', 'petstore'),
     vsix: VSIX,
     port,
-    settings: { 'tapline.sensors': [{ url: sensor.url, name: 'demo', tokenFile }] },
+    settings: { 'tapline.sensors': [{ url: sensor.process.url, name: 'demo', tokenFile }] },
   });
   console.log(`
 Tapline demo is running.
   VS Code:        ${vscode.url}
-  Sensor:         ${sensor.url} (${sensor.mode}; token in ${tokenFile})
+  Sensor:         ${sensor.process.url} (${sensor.mode}; token in ${tokenFile})
   Sample service: http://127.0.0.1:${servicePort}/v1/pets (a client calls it 4 times a second)
 Open the Tapline view in the activity bar, then openapi.yaml to see the drift. Ctrl+C stops everything.`);
 
   const stop = (): void => {
     stopTraffic.abort();
-    sensor.child.kill('SIGTERM');
+    void sensor.process.stop();
     service.close();
     void vscode.stop().then(() => process.exit(0));
   };

@@ -9,12 +9,13 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { startCodeServer, type CodeServer } from './support/code-server';
 import { FIXTURES, VSIX } from './support/paths';
-import { startReplaySensor, type RunningSensor } from './support/sensor';
+import type { SensorProcess } from '../support/sensor-process';
+import { startReplaySensor } from './support/sensor';
 import { HOSTILE, petTrafficHar } from './support/traffic-har';
 import { launchBrowser, Workbench } from './support/workbench';
 
 let server: CodeServer;
-let sensor: RunningSensor;
+let sensor: SensorProcess;
 let browser: Browser;
 let workbench: Workbench;
 

@@ -3,8 +3,7 @@
 // loses nothing already received, and a peer sending garbage.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
@@ -13,37 +12,18 @@ import { SensorClient, type SensorState } from '../../extension/src/sensors/sens
 import { petTrafficHar } from '../e2e/support/traffic-har';
 import { createPetService, listen } from '../fixtures/sample-service/pet-service';
 import { generateTraffic } from '../fixtures/sample-service/traffic';
+import { startSensorProcess, type SensorProcess } from '../support/sensor-process';
 import { gate } from './ebpf-helpers';
 
-const REPO = join(__dirname, '..', '..');
 
-interface Sensor {
-  url: string;
-  token: string;
-  child: ChildProcess;
-}
+type Sensor = SensorProcess;
 
 function startSensor(args: string[], tokenFile: string): Promise<Sensor> {
-  const child = spawn(process.execPath, [join(REPO, 'dist', 'sensor.js'), '--token-file', tokenFile, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString();
-      const match = /tapline-sensor listening on (ws:\/\/\S+)/.exec(output);
-      if (match?.[1]) resolve({ url: match[1], token: readFileSync(tokenFile, 'utf8').trim(), child });
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`sensor exited (${String(code)}): ${output}`)));
-  });
+  return startSensorProcess(tokenFile, args);
 }
 
 function stopSensor(sensor: Sensor): Promise<void> {
-  if (sensor.child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    sensor.child.once('exit', () => resolve());
-    sensor.child.kill('SIGTERM');
-  });
+  return sensor.stop();
 }
 
 /** Feeds a store from a client; `until` resolves when the predicate over the store holds. */
