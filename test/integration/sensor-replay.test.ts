@@ -233,11 +233,13 @@ test('a HAR recorded by Chromium (playwright recordHar) against a local server r
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/') {
       res.writeHead(200, { 'content-type': 'text/html' });
+      // Each body is read before the next call: Chromium records a response body in the HAR
+      // only once the page has received it, and the test waits on the title set after the last one.
       res.end(`<script>(async () => {
-        await fetch('/api/pets?limit=2', { headers: { 'X-Api-Key': 'k-123' } });
-        await fetch('/api/pets', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"Rex","owner":"sam@example.org"}' });
-        await fetch('/api/pets/gz');
-        await fetch('/api/pets/1', { method: 'DELETE' });
+        await (await fetch('/api/pets?limit=2', { headers: { 'X-Api-Key': 'k-123' } })).text();
+        await (await fetch('/api/pets', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"Rex","owner":"sam@example.org"}' })).text();
+        await (await fetch('/api/pets/gz')).text();
+        await (await fetch('/api/pets/1', { method: 'DELETE' })).text();
         document.title = 'done';
       })();</script>`);
     } else if (path === '/api/pets' && req.method === 'GET') {
