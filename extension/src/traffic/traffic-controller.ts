@@ -6,6 +6,8 @@ import { RateMeter } from '../rate-meter';
 
 /** How often the inventory's changes are pushed to the tree, the Explorer and the server. */
 const FLUSH_INTERVAL_MS = 250;
+/** Endpoints per flush: bounds each message to the server and the Explorer; the rest follow next flush. */
+const MAX_ENDPOINTS_PER_FLUSH = 500;
 /** Live transactions kept for the Explorer's stream and for "Export HAR…". */
 const RECENT_LIMIT = 500;
 
@@ -70,10 +72,11 @@ export class TrafficController implements vscode.Disposable {
 
   private flush(): void {
     this.timer = undefined;
-    const delta = this.store.drainDelta();
+    const delta = this.store.drainDelta(MAX_ENDPOINTS_PER_FLUSH);
     const transactions = this.sinceFlush;
     this.sinceFlush = [];
     if (delta) this.flushed.fire({ delta, transactions });
+    if (delta?.remaining) this.schedule();
   }
 
   dispose(): void {
