@@ -1,5 +1,6 @@
 import type { Connection } from 'vscode-languageserver/node';
 import { FINDING_CODES, type FindingCode, type FindingSeverity } from '../../core/src/diff/finding';
+import { isRecord } from '../../core/src/json-record';
 import { DEFAULT_SPEC_GLOB } from '../../core/src/openapi/detect';
 
 /** The `tapline.*` settings the server reads (typed once here; declared in package.json). */
@@ -45,8 +46,4 @@ export async function readServerSettings(connection: Connection): Promise<Server
     // Clients without workspace/configuration (plain LSP test clients) get the defaults.
     return DEFAULTS;
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
 }

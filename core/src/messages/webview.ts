@@ -3,6 +3,7 @@
 // renders every string as text. Messages from the webview are untrusted (a compromised page could
 // send anything): the extension must pass them through parseWebviewMessage before acting.
 
+import { isRecord } from '../json-record';
 import type { Transaction } from '../protocol/transaction';
 import type {
   EndpointObservation,
@@ -109,9 +110,6 @@ export type WebviewToExtensionMessage =
 /** Limits on what the webview may send: ids are ours (service + method + template ≤ ~2.3 KB). */
 export const WEBVIEW_LIMITS = { maxIdChars: 4096, maxFilterTextChars: 512, maxListItems: 64, maxListItemChars: 256 } as const;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function isBoundedString(value: unknown, max: number): value is string {
   return typeof value === 'string' && value.length <= max;

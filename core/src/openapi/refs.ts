@@ -4,6 +4,7 @@ import { decodePointer, getAtPointer } from './json-pointer';
 import type { NodeRef, SourceLocation } from './model';
 import type { ParsedDocument } from './parsed-document';
 import { resolveUri, splitRef } from './uri';
+import { isRecord } from '../json-record';
 
 export interface Resolved {
   uri: string;
@@ -97,9 +98,7 @@ export function isRefObject(v: unknown): v is { $ref: string } {
   return v !== null && typeof v === 'object' && typeof (v as { $ref?: unknown }).$ref === 'string';
 }
 
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
+export { isRecord };
 
 /** External `$ref` targets mentioned in a text (YAML or JSON), cheaper than walking a large value. */
 export function externalRefs(text: string): string[] {

@@ -12,11 +12,9 @@ export type Validation<T> = { ok: true; value: T } | { ok: false; problems: Prob
 /** Enough problems to fix a message; more only bloat logs when the input is hostile. */
 const MAX_PROBLEMS = 50;
 
-export type JsonRecord = Record<string, unknown>;
+import { isRecord, type JsonRecord } from '../json-record';
 
-export function isRecord(value: unknown): value is JsonRecord {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isRecord, type JsonRecord };
 
 export function describe(value: unknown): string {
   if (value === null) return 'null';
