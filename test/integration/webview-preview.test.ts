@@ -100,8 +100,9 @@ test('10,000 endpoints: virtualized, sortable, filterable, hostile strings shown
   assert.ok((await gridRows(page).count()) < 100);
 
   // Sorting by path (ascending) puts `/orders` rows near the top.
+  // The header re-renders after the click: wait for its state rather than reading it at once.
   await page.getByRole('columnheader', { name: 'Path' }).click();
-  assert.equal(await page.getByRole('columnheader', { name: /Path/ }).getAttribute('aria-sort'), 'ascending');
+  await page.locator('[role=columnheader][aria-sort=ascending]', { hasText: 'Path' }).waitFor({ timeout: 10_000 });
 
   // Typing `/` focuses the search; the filter narrows the rows.
   await page.locator('[role=grid]').focus();
