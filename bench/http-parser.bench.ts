@@ -5,6 +5,7 @@
 // Run: node --import tsx bench/http-parser.bench.ts
 import { createRequire } from 'node:module';
 import { HttpStreamParser } from '../sensor/src/http/parser';
+import { reportTarget } from './target';
 
 interface LlhttpParser {
   initialize(type: number, resource: object): void;
@@ -84,4 +85,5 @@ for (const kind of ['request', 'response'] as const) {
     base.push(mbPerSecond(() => llhttp(kind, pieces), mb));
   }
   console.log(`${kind}s (${mb.toFixed(1)} MB): tapline ${median(mine).toFixed(0)} MB/s, llhttp ${median(base).toFixed(0)} MB/s, ratio ${(median(mine) / median(base)).toFixed(2)}`);
+  reportTarget(`HTTP/1.x parser, ${kind}s, throughput ÷ llhttp`, median(mine) / median(base), { atLeast: 1.5 }, '×');
 }

@@ -7,6 +7,7 @@ import type { CaptureEvent } from '../sensor/src/capture/events';
 import { Pipeline } from '../sensor/src/pipeline/pipeline';
 import { KernelClock } from '../sensor/src/pipeline/clock';
 import { Redactor } from '../core/src/redaction/redactor';
+import { reportTarget } from './target';
 
 const arg = (name: string, dflt: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -55,5 +56,8 @@ void (async () => {
   for (let r = 0; r < 5; r++) results.push(await run());
   results.sort((a, b) => a.perSecond - b.perSecond);
   const mid = results[2];
-  if (mid) console.log(`pipeline: ${mid.perSecond.toFixed(0)} exchanges/s (median of 5), ${mid.usPerExchange.toFixed(1)} µs CPU per exchange, ${connections} connections`);
+  if (!mid) return;
+  console.log(`pipeline: ${mid.perSecond.toFixed(0)} exchanges/s (median of 5), ${mid.usPerExchange.toFixed(1)} µs CPU per exchange, ${connections} connections`);
+  // The daemon's share of the sensor's per-transaction budget (issue 11: ≤ 3 µs kernel + user in all).
+  reportTarget('sensor daemon (decode → transaction), CPU per exchange', mid.usPerExchange, { atMost: 3 }, ' µs', 1);
 })();

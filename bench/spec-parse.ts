@@ -13,6 +13,7 @@ import { readFastYaml } from '../core/src/openapi/fast-yaml/reader';
 import { planFix } from '../core/src/patch/plan';
 import type { Transaction } from '../core/src/protocol/transaction';
 import { githubJson, githubYaml, median, time } from './spec-github';
+import { reportTarget } from './target';
 
 const RUNS = Number(process.argv[2] ?? 3);
 
@@ -95,6 +96,8 @@ names.forEach((name, i) => {
 const mid = parts[Math.floor(parts.length / 2)]!;
 console.log(`  fast path breakdown (one round): parse ${mid.parse.toFixed(0)} ms, normalise ${mid.normalize.toFixed(0)} ms, diff incl. schema compilation ${mid.diff.toFixed(0)} ms`);
 console.log(`quick fix (add operation) on the loaded spec: ratio ${median(fixRatios).toFixed(3)}× parseDocument`);
+reportTarget('YAML edit → diagnostics on GitHub\'s description ÷ yaml parseDocument', median(ratios[0]!), { atMost: 0.2 }, '×');
+reportTarget('quick fix on GitHub\'s description ÷ yaml parseDocument', median(fixRatios), { atMost: 0.01 }, '×', 3);
 const jsonBase = median(Array.from({ length: RUNS }, () => time(() => JSON.parse(json)).ms));
 const j = median(Array.from({ length: RUNS }, () => time(() => cycle(defaultParser, 'file:///api.github.com.json', json, txs)).ms));
 console.log(`JSON edit → diagnostics (jsonc-parser): ${j.toFixed(0)} ms = ${(j / jsonBase).toFixed(1)}× JSON.parse (${jsonBase.toFixed(0)} ms)`);
