@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { TrafficStore } from '../core/src/inventory/traffic-store';
-import { SensorClient } from '../extension/src/sensors/sensor-client';
+import { SensorClient } from '../server/src/engine/sensor-client';
 import { startSensorProcess, type SensorProcess } from '../test/support/sensor-process';
 
 const SECONDS = Number(process.argv[2] ?? 20);

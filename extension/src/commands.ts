@@ -1,23 +1,20 @@
 import * as vscode from 'vscode';
-import type { LanguageClientHost } from './client/language-client';
+import { CLEAR_TRAFFIC, SNAPSHOT } from '../../core/src/messages';
+import type { EngineClient } from './client/language-client';
 import type { TaplineContext } from './context';
-import { applyFindingFix, copyAsCurl, revealLocation } from './endpoint-actions';
+import { addEndpointToSpec, applyFix, copyAsCurl, revealEndpoint } from './endpoint-actions';
 import { generateSpecFromTraffic } from './generate/generate-command';
 import type { ExplorerPanels } from './explorer/explorer-panel';
+import { exportHar, importHar } from './har-commands';
 import { connectToSensor, type ConnectArguments } from './sensors/connect-command';
-import type { SensorManager } from './sensors/sensor-manager';
+import type { SensorSync } from './sensors/sensor-sync';
 import type { EndpointSort } from './tree/endpoint-format';
 import type { EndpointsTree, EndpointTreeNode } from './tree/endpoints-tree';
-import type { FindingsState } from './traffic/findings-state';
-import { exportHar, importHar } from './traffic/har-commands';
-import type { TrafficController } from './traffic/traffic-controller';
 
 export interface Features {
   explorer: ExplorerPanels;
-  languageClient: LanguageClientHost;
-  sensors: SensorManager;
-  traffic: TrafficController;
-  findings: FindingsState;
+  engine: EngineClient;
+  sensors: SensorSync;
   tree: EndpointsTree;
 }
 
@@ -42,18 +39,24 @@ export function registerCommands(tapline: TaplineContext, f: Features): void {
   };
   register('tapline.connectSensor', (args?: unknown) => connectToSensor(f.sensors, (args ?? {}) as ConnectArguments));
   register('tapline.disconnectSensor', async () => {
+    const sensors = (await f.engine.requestIfRunning(SNAPSHOT, {}))?.sensors ?? [];
     const picked = await vscode.window.showQuickPick(
-      f.sensors.sensors.map((s) => ({ label: s.setting.name ?? s.setting.url, description: s.client.state.kind, url: s.setting.url })),
-      { title: 'Disconnect Sensor', placeHolder: f.sensors.sensors.length ? 'Sensor to disconnect and forget' : 'No sensors are connected' },
+      sensors.map((s) => ({ label: s.name ?? s.url, description: s.detail, url: s.url })),
+      { title: 'Disconnect Sensor', placeHolder: sensors.length ? 'Sensor to disconnect and forget' : 'No sensors are connected' },
     );
     if (picked) await f.sensors.remove(picked.url);
   });
-  register('tapline.importHar', (file?: unknown) => importHar(tapline, f.traffic, file instanceof vscode.Uri ? file : undefined));
-  register('tapline.exportHar', (file?: unknown) => exportHar(tapline, f.traffic, file instanceof vscode.Uri ? file : undefined));
-  register('tapline.clearTraffic', () => f.traffic.clear());
+  register('tapline.importHar', (file?: unknown) => importHar(tapline, f.engine, file instanceof vscode.Uri ? file : undefined));
+  register('tapline.exportHar', (file?: unknown) => exportHar(tapline, f.engine, file instanceof vscode.Uri ? file : undefined));
+  register('tapline.clearTraffic', () => f.engine.requestIfRunning(CLEAR_TRAFFIC, {}));
   register('tapline.openExplorer', () => f.explorer.show());
   register('tapline.showLogs', () => tapline.log.show());
-  register('tapline.restartServer', () => f.languageClient.restart());
+  register('tapline.restartServer', () => f.engine.restart());
+  // By a finding's stable id (the tree, the Explorer, scripts): answers { ok } or { ok: false, reason }.
+  register('tapline.applyFix', (findingId?: unknown, fixIndex?: unknown) => {
+    if (typeof findingId !== 'string') throw new Error('tapline.applyFix needs a finding id');
+    return applyFix(f.engine, findingId, typeof fixIndex === 'number' ? fixIndex : 0);
+  });
   register('tapline.endpoints.sort', async () => {
     const picked = await vscode.window.showQuickPick(SORTS, { title: 'Sort Endpoints By' });
     if (picked) f.tree.setSort(picked.sort);
@@ -70,21 +73,15 @@ export function registerCommands(tapline: TaplineContext, f: Features): void {
   });
   register('tapline.endpoint.revealInSpec', async (arg?: unknown) => {
     const id = endpointIdOf(arg);
-    const location = id ? f.findings.forEndpoint(id)?.location : undefined;
-    if (location) await revealLocation(location);
-    else void vscode.window.showInformationMessage('Tapline: no OpenAPI operation in the workspace describes this endpoint.');
+    if (id) await revealEndpoint(f.engine, id);
   });
   register('tapline.endpoint.addToSpec', async (arg?: unknown) => {
     const id = endpointIdOf(arg);
-    const finding = id
-      ? f.findings.forEndpoint(id)?.findings.find((x) => (x.code === 'undocumented-endpoint' || x.code === 'undocumented-method') && x.fixes?.length)
-      : undefined;
-    if (finding) await applyFindingFix(finding, 0);
-    else void vscode.window.showInformationMessage('Tapline: this endpoint has no "add to spec" fix (is an OpenAPI document open in the workspace?).');
+    if (id) await addEndpointToSpec(f.engine, id);
   });
   register('tapline.endpoint.copyAsCurl', async (arg?: unknown) => {
     const id = endpointIdOf(arg);
-    if (id) await copyAsCurl(f.traffic, id);
+    if (id) await copyAsCurl(f.engine, id);
   });
-  register('tapline.generateSpec', () => generateSpecFromTraffic(f.traffic.store, tapline.log));
+  register('tapline.generateSpec', () => generateSpecFromTraffic(f.engine, tapline.log));
 }

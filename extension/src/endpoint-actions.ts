@@ -1,57 +1,49 @@
 // What can be done with an endpoint or a finding, from the tree's context menu or the Explorer:
-// reveal its operation in the spec, apply one of its fixes, copy a sample as curl.
+// reveal its operation in the spec, apply one of its fixes (by the finding's stable id, planned and
+// applied by the engine), copy a sample as curl. Each asks the engine for what it needs.
 import * as vscode from 'vscode';
-import type { Finding, FindingLocation } from '../../core/src/messages';
+import { APPLY_FIX, ENDPOINT_DETAIL, type FindingLocation, type Outcome } from '../../core/src/messages';
+import type { EngineClient } from './client/language-client';
 import { curlFor } from './curl';
-import type { FindingsState } from './traffic/findings-state';
-import type { TrafficController } from './traffic/traffic-controller';
-
-function toRange(location: FindingLocation): vscode.Range {
-  const { start, end } = location.range;
-  return new vscode.Range(start.line, start.character, end.line, end.character);
-}
 
 export async function revealLocation(location: FindingLocation): Promise<void> {
   const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(location.uri));
-  const range = toRange(location);
+  const { start, end } = location.range;
+  const range = new vscode.Range(start.line, start.character, end.line, end.character);
   await vscode.window.showTextDocument(document, { selection: range, preview: false });
 }
 
-export function findFinding(findings: FindingsState, findingId: string): Finding | undefined {
-  const { endpoints, documents } = findings.current;
-  for (const group of [...endpoints, ...documents]) {
-    const found = group.findings.find((f) => f.id === findingId);
-    if (found) return found;
-  }
-  return undefined;
-}
-
 /**
- * Applies fix `fixIndex` of a finding through the language server's own code action (the same
- * edit the lightbulb offers), so there is one implementation of every fix.
+ * "Tapline: Apply Fix" (`tapline.applyFix`, findingId, fixIndex): the engine plans the fix on the
+ * document's current text and applies it as a versioned edit; the file is saved when it landed.
+ * Answers whether it did, and why not; the reason is also shown.
  */
-export async function applyFindingFix(finding: Finding, fixIndex: number): Promise<boolean> {
-  const fix = finding.fixes?.[fixIndex];
-  if (!fix || !finding.location) {
-    void vscode.window.showWarningMessage(`Tapline: "${finding.message}" has no fix to apply.`);
-    return false;
+export async function applyFix(engine: EngineClient, findingId: string, fixIndex: number): Promise<Outcome<{ uri: string }>> {
+  const result = await engine.request(APPLY_FIX, { findingId, fixIndex });
+  if (!result.ok) {
+    void vscode.window.showWarningMessage(`Tapline: the fix was not applied: ${result.reason}.`);
+    return result;
   }
-  const uri = vscode.Uri.parse(finding.location.uri);
-  await vscode.workspace.openTextDocument(uri);
-  const actions =
-    (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, toRange(finding.location), vscode.CodeActionKind.QuickFix.value)) ?? [];
-  const action = actions.find((a) => a.title === fix.title);
-  if (!action?.edit) {
-    void vscode.window.showWarningMessage(`Tapline: the fix "${fix.title}" is no longer offered; the spec may have changed.`);
-    return false;
-  }
-  const applied = await vscode.workspace.applyEdit(action.edit);
-  if (applied) await vscode.workspace.openTextDocument(uri).then((doc) => doc.save());
-  return applied;
+  const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === result.uri);
+  if (document?.isDirty) await document.save();
+  return result;
 }
 
-export async function copyAsCurl(traffic: TrafficController, endpointId: string): Promise<void> {
-  const sample = traffic.store.endpoint(endpointId)?.samples.at(-1);
+export async function revealEndpoint(engine: EngineClient, endpointId: string): Promise<void> {
+  const location = (await engine.request(ENDPOINT_DETAIL, { endpointId })).findings?.location;
+  if (location) await revealLocation(location);
+  else void vscode.window.showInformationMessage('Tapline: no OpenAPI operation in the workspace describes this endpoint.');
+}
+
+export async function addEndpointToSpec(engine: EngineClient, endpointId: string): Promise<void> {
+  const { findings } = await engine.request(ENDPOINT_DETAIL, { endpointId });
+  const finding = findings?.findings.find((x) => (x.code === 'undocumented-endpoint' || x.code === 'undocumented-method') && x.fixes?.length);
+  if (finding) await applyFix(engine, finding.id, 0);
+  else void vscode.window.showInformationMessage('Tapline: this endpoint has no "add to spec" fix (is an OpenAPI document open in the workspace?).');
+}
+
+export async function copyAsCurl(engine: EngineClient, endpointId: string): Promise<void> {
+  const sample = (await engine.request(ENDPOINT_DETAIL, { endpointId })).detail?.samples.at(-1);
   if (!sample) {
     void vscode.window.showWarningMessage('Tapline: no sample request is kept for this endpoint.');
     return;

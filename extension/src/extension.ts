@@ -1,31 +1,36 @@
-import type * as vscode from 'vscode';
-import { registerLanguageClient } from './client/language-client';
+import * as vscode from 'vscode';
+import { registerEngineClient } from './client/language-client';
 import { registerCommands } from './commands';
 import { TaplineContext } from './context';
 import { registerExplorer } from './explorer/explorer-panel';
-import { SensorManager } from './sensors/sensor-manager';
+import { detectOpenApi } from '../../core/src/openapi/detect';
+import { SensorSync } from './sensors/sensor-sync';
 import { registerStatusBar } from './status-bar';
-import { FindingsState } from './traffic/findings-state';
-import { storeOptionsFromSettings } from './traffic/store-options';
-import { TrafficController } from './traffic/traffic-controller';
 import { registerEndpointsTree } from './tree/endpoints-tree';
 
 let tapline: TaplineContext | undefined;
 
+function isOpenApiDocument(document: vscode.TextDocument): boolean {
+  return (document.languageId === 'yaml' || document.languageId === 'json') && detectOpenApi(document.getText()) !== undefined;
+}
+
 export function activate(extensionContext: vscode.ExtensionContext): void {
   tapline = new TaplineContext(extensionContext);
   tapline.log.info(`Tapline ${String(extensionContext.extension.packageJSON.version)} activating`);
-  const traffic = new TrafficController(storeOptionsFromSettings());
-  const findings = new FindingsState();
-  const sensors = new SensorManager(tapline, (items) => traffic.add(items));
-  tapline.subscriptions.push(traffic, findings, sensors);
+  const engine = registerEngineClient(tapline);
+  const sensors = new SensorSync(tapline, engine);
+  const tree = registerEndpointsTree(tapline, engine);
+  const explorer = registerExplorer(tapline, engine);
+  registerStatusBar(engine, tapline.subscriptions);
+  registerCommands(tapline, { explorer, engine, sensors, tree });
 
-  const tree = registerEndpointsTree(tapline, traffic, findings);
-  const explorer = registerExplorer(tapline, traffic, findings);
-  const languageClient = registerLanguageClient(tapline, traffic, findings);
-  registerStatusBar(sensors, traffic.rate, tapline.subscriptions);
-  registerCommands(tapline, { explorer, languageClient, sensors, traffic, findings, tree });
-  void sensors.connectConfigured();
+  // The engine starts with the first OpenAPI document, the first configured sensor, or the first view that asks.
+  const consider = (document: vscode.TextDocument): void => {
+    if (isOpenApiDocument(document)) void engine.ensureStarted(`OpenAPI document opened: ${document.uri.fsPath}`).catch(() => undefined);
+  };
+  vscode.workspace.textDocuments.forEach(consider);
+  tapline.subscriptions.push(vscode.workspace.onDidOpenTextDocument(consider));
+  void sensors.connectConfigured().catch(() => undefined);
 }
 
 export async function deactivate(): Promise<void> {

@@ -1,16 +1,16 @@
-// Runs core's diff for every spec against the observations, debounced, and turns the results
-// into diagnostics (per file), `tapline/findings` (per document and per endpoint) and the data
-// code actions, code lenses and hovers read.
+// Runs core's diff for every spec against the engine's observations, debounced, and turns the
+// results into diagnostics (per file), findings per endpoint (for the tree and the Explorer) and
+// the data code actions, code lenses and hovers read.
 import type { Diagnostic, DiagnosticRelatedInformation } from 'vscode-languageserver/node';
 import { createSession, diffSpec, type SpecSession } from '../../core/src/diff/diff';
 import type { DiffFinding, FindingCode, FindingSeverity } from '../../core/src/diff/finding';
-import type { DocumentFindings, EndpointFindings, FindingsParams } from '../../core/src/messages';
+import type { EndpointObservation } from '../../core/src/inventory/inventory-types';
+import type { EndpointFindings } from '../../core/src/messages';
 import type { LoadedSpec } from '../../core/src/openapi/model';
 import type { Transaction } from '../../core/src/protocol/transaction';
 import { sourceDiagnosticToLsp } from './diagnostics-publisher';
 import { toFinding } from '../../core/src/diff/to-message';
 import { toDiagnostic } from './findings-convert';
-import type { ObservationStore } from './observation-store';
 import { operationStats, routeEndpoints, type OperationStats } from './operation-stats';
 import type { SpecIndex } from './spec-index';
 
@@ -25,7 +25,8 @@ export interface SpecAnalysis {
 
 export interface AnalyzerHost {
   publish(rootUri: string, files: Map<string, Diagnostic[]> | undefined): void;
-  notifyFindings(params: FindingsParams): void;
+  /** The findings per endpoint changed (after every run). */
+  findingsChanged(): void;
   severities(): Partial<Record<FindingCode, FindingSeverity | 'off'>>;
   /** False when findings are turned off for this spec (globally, or for its document). */
   diagnosticsEnabled(rootUri: string): boolean;
@@ -37,14 +38,11 @@ export class Analyzer {
   private readonly analyses = new Map<string, SpecAnalysis>();
   private readonly dirty = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
-  private sequence = 0;
-  /** Resolves when the pending run is done (tests and benchmarks wait on it). */
-  private idle: Promise<void> = Promise.resolve();
-  private settle: (() => void) | undefined;
+  private byEndpoint: EndpointFindings[] = [];
 
   constructor(
     private readonly specs: SpecIndex,
-    private readonly observations: ObservationStore,
+    private readonly observations: () => EndpointObservation[],
     private readonly host: AnalyzerHost,
   ) {
     specs.onDidChange((rootUri, spec) => {
@@ -70,21 +68,38 @@ export class Analyzer {
     return this.all().filter((a) => a.spec.documents.has(uri));
   }
 
-  whenIdle(): Promise<void> {
-    return this.idle;
+  /** Findings per observed endpoint (merged across specs) and per unused operation. */
+  endpointFindings(): EndpointFindings[] {
+    return this.byEndpoint;
+  }
+
+  /** The finding with this id in any spec, with its analysis. */
+  findingById(findingId: string): { analysis: SpecAnalysis; finding: DiffFinding } | undefined {
+    for (const analysis of this.analyses.values()) {
+      const finding = analysis.byId.get(findingId);
+      if (finding) return { analysis, finding };
+    }
+    return undefined;
+  }
+
+  /** Analyses the given specs now (a fix must be planned on the text the editor holds). */
+  runNow(rootUris: readonly string[]): void {
+    for (const uri of rootUris) this.dirty.add(uri);
+    clearTimeout(this.timer);
+    this.run();
   }
 
   /** Re-runs the given specs (all of them when omitted) after a short quiet period. */
   schedule(rootUris: readonly string[] = this.specs.all.map((s) => s.rootUri)): void {
     for (const uri of rootUris) this.dirty.add(uri);
-    if (!this.settle) this.idle = new Promise((resolve) => (this.settle = resolve));
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.run(), DEBOUNCE_MS);
   }
 
   private run(): void {
     this.timer = undefined;
-    const transactions = this.observations.transactions();
+    const observed = this.observations();
+    const transactions = observed.flatMap((e) => e.samples);
     const byTransaction = new Map(transactions.map((t) => [t.id, t]));
     for (const rootUri of [...this.dirty]) {
       this.dirty.delete(rootUri);
@@ -94,7 +109,7 @@ export class Analyzer {
       const session = previous?.spec === spec ? previous.session : createSession(spec);
       const enabled = this.host.diagnosticsEnabled(rootUri);
       const findings = session && enabled ? diffSpec(spec, transactions, { router: session.router, validator: session.validator, severities: this.host.severities() }) : [];
-      const routed = session ? routeEndpoints(session.router, this.observations.all()) : [];
+      const routed = session ? routeEndpoints(session.router, observed) : [];
       const analysis: SpecAnalysis = {
         spec,
         session,
@@ -106,10 +121,8 @@ export class Analyzer {
       this.analyses.set(rootUri, analysis);
       this.host.publish(rootUri, this.diagnosticsOf(analysis, byTransaction));
     }
-    this.host.notifyFindings(this.findingsParams());
-    const settle = this.settle;
-    this.settle = undefined;
-    settle?.();
+    this.byEndpoint = mergeEndpointStates([...this.analyses.values()].flatMap((a) => a.endpoints));
+    this.host.findingsChanged();
   }
 
   private diagnosticsOf(analysis: SpecAnalysis, byTransaction: Map<string, Transaction>): Map<string, Diagnostic[]> {
@@ -125,21 +138,6 @@ export class Analyzer {
       add(finding.location.uri, diagnostic);
     }
     return files;
-  }
-
-  private findingsParams(): FindingsParams {
-    const documents = new Map<string, DocumentFindings>();
-    const endpoints: EndpointFindings[] = [];
-    for (const analysis of this.analyses.values()) {
-      for (const finding of analysis.findings) {
-        if (!finding.location) continue;
-        const doc = documents.get(finding.location.uri) ?? { uri: finding.location.uri, findings: [] };
-        doc.findings.push(toFinding(finding));
-        documents.set(doc.uri, doc);
-      }
-      endpoints.push(...analysis.endpoints);
-    }
-    return { sequence: ++this.sequence, documents: [...documents.values()], endpoints: mergeEndpointStates(endpoints) };
   }
 
   dispose(): void {

@@ -1,6 +1,7 @@
 // Code lenses above each described operation ("observed 1,204 calls · p95 38 ms · last seen
 // 2 min ago" or "no traffic seen") and hovers on a path with its status breakdown.
 import type { CodeLens, Hover, Position } from 'vscode-languageserver/node';
+import { formatDuration } from '../../core/src/format/duration';
 import type { OperationModel } from '../../core/src/openapi/model';
 import type { Analyzer } from './analyzer';
 
@@ -13,9 +14,6 @@ export function ago(ms: number, now = Date.now()): string {
   return hours < 48 ? `${hours} h ago` : `${Math.round(hours / 24)} days ago`;
 }
 
-function formatMs(ms: number): string {
-  return ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`;
-}
 
 export function codeLenses(analyzer: Analyzer, uri: string, hasTraffic: boolean): CodeLens[] {
   const lenses: CodeLens[] = [];
@@ -32,7 +30,7 @@ export function codeLenses(analyzer: Analyzer, uri: string, hasTraffic: boolean)
       const stats = analysis.operations.get(op.key);
       const p95 = stats?.sketch.quantile(0.95);
       const title = stats
-        ? `observed ${stats.count.toLocaleString('en-US')} calls${p95 === undefined ? '' : ` · p95 ${formatMs(p95)}`} · last seen ${ago(stats.lastSeen)}`
+        ? `observed ${stats.count.toLocaleString('en-US')} calls${p95 === undefined ? '' : ` · p95 ${formatDuration(p95)}`} · last seen ${ago(stats.lastSeen)}`
         : hasTraffic
           ? 'no traffic seen'
           : 'no traffic observed yet';

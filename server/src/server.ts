@@ -1,11 +1,14 @@
-// The Tapline language server: wiring only. The spec index, the observations and the analysis
-// live in their own files; the logic itself is in core/.
+// The Tapline engine (the language server process): wiring only. It owns the sensor connections,
+// the inventory and the samples (engine/), the workspace's spec index, followed live
+// (workspace-follow.ts), and the analysis (analyzer.ts); the extension asks it through the typed
+// requests of core/src/messages/lsp.ts (engine-handlers.ts) and is told when things change.
 import { readFile } from 'node:fs/promises';
 import { relative, sep } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import {
   createConnection,
   DidChangeWatchedFilesNotification,
+  FileChangeType,
   ProposedFeatures,
   TextDocuments,
   TextDocumentSyncKind,
@@ -14,25 +17,23 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import picomatch from 'picomatch';
-import {
-  FINDINGS_NOTIFICATION,
-  OBSERVATIONS_NOTIFICATION,
-  OBSERVATIONS_RESYNC_REQUEST,
-  SPEC_TEMPLATES_NOTIFICATION,
-  type FindingsParams,
-  type SpecTemplatesParams,
-  type ObservationsParams,
-} from '../../core/src/messages';
+import { ENGINE_CHANGED } from '../../core/src/messages';
 import { detectOpenApi } from '../../core/src/openapi/detect';
 import { Analyzer } from './analyzer';
-import { codeActions, FIX_ALL_KIND } from './code-actions';
+import { codeActions, FIX_ALL_KIND, resolveCodeAction } from './code-actions';
 import { DiagnosticsPublisher } from './diagnostics-publisher';
+import { ChangeBatcher } from './engine/change-batcher';
+import { newEpoch, type EngineState } from './engine/engine-services';
+import { SensorHub } from './engine/sensor-hub';
+import { Traffic } from './engine/traffic';
+import { registerEngineHandlers } from './engine-handlers';
+import type { FixContext } from './fixes';
 import { codeLenses, hover } from './lenses';
-import { ObservationStore } from './observation-store';
+import { notify } from './rpc';
 import { readServerSettings, type ServerSettings } from './settings';
 import { SpecIndex } from './spec-index';
 import { specTemplates } from './spec-templates';
-import { findSpecFiles } from './workspace-files';
+import { WorkspaceFollower, type FileEvent } from './workspace-follow';
 
 const connection = createConnection(ProposedFeatures.all);
 // stdout may carry LSP frames: a stray console.log would corrupt them, so console goes to the client.
@@ -41,6 +42,8 @@ console.info = (...args: unknown[]) => connection.console.info(args.map(String).
 console.warn = (...args: unknown[]) => connection.console.warn(args.map(String).join(' '));
 console.error = (...args: unknown[]) => connection.console.error(args.map(String).join(' '));
 
+const epoch = newEpoch();
+const changes = new ChangeBatcher(epoch, (params) => notify(connection, ENGINE_CHANGED, params));
 const documents = new TextDocuments(TextDocument);
 const specs = new SpecIndex(async (uri) => {
   const open = documents.get(uri);
@@ -48,17 +51,34 @@ const specs = new SpecIndex(async (uri) => {
   if (!uri.startsWith('file:')) return undefined;
   return readFile(fileURLToPath(uri), 'utf8').catch(() => undefined);
 });
+const traffic = new Traffic();
+const sensors = new SensorHub({
+  transactions: (items) => traffic.add(items),
+  changed: () => changes.mark('sensors'),
+  log: (level, message) => (level === 'warn' ? connection.console.warn(message) : connection.console.info(message)),
+});
 const publisher = new DiagnosticsPublisher(connection);
-const observations = new ObservationStore();
 let settings: ServerSettings | undefined;
-const analyzer = new Analyzer(specs, observations, {
+const analyzer = new Analyzer(specs, () => traffic.observations(), {
   publish: (rootUri, files) => publisher.set(rootUri, files),
-  notifyFindings: (params: FindingsParams) => void connection.sendNotification(FINDINGS_NOTIFICATION, params),
+  findingsChanged: () => changes.mark('findings'),
   severities: () => settings?.severities ?? {},
   diagnosticsEnabled: (rootUri) => (settings?.diagnosticsEnabled ?? true) && !isIgnored(rootUri),
 });
-let workspaceFolders: string[] = [];
+const engine: EngineState = { epoch, traffic, sensors, endpointFindings: () => analyzer.endpointFindings() };
+const fixes: FixContext = { analyzer, specs, documents };
+const follower = new WorkspaceFollower(specs, { specGlob: '', specExclude: '' }, (uri) => documents.get(uri) !== undefined, (m) => connection.console.info(m));
+let initialFolders: string[] = [];
 let canWatchFiles = false;
+let canFollowFolders = false;
+
+traffic.onDidFlush((change) => {
+  if (change.inventory) {
+    changes.mark('inventory');
+    analyzer.schedule();
+  }
+  if (change.transactions) changes.mark('transactions');
+});
 
 /** Whether `tapline.diagnostics.ignore` names this spec document. */
 function isIgnored(uri: string): boolean {
@@ -66,7 +86,7 @@ function isIgnored(uri: string): boolean {
   if (globs.length === 0 || !uri.startsWith('file:')) return false;
   const path = fileURLToPath(uri);
   const matches = picomatch(globs, { dot: true });
-  return workspaceFolders.some((folder) => {
+  return follower.workspaceFolders.some((folder) => {
     const rel = relative(fileURLToPath(folder), path).split(sep).join('/');
     return !rel.startsWith('..') && matches(rel);
   });
@@ -77,65 +97,59 @@ specs.onDidChange((rootUri, spec) => {
   const templates = specTemplates(specs.all);
   if (JSON.stringify(templates) !== sentTemplates) {
     sentTemplates = JSON.stringify(templates);
-    void connection.sendNotification(SPEC_TEMPLATES_NOTIFICATION, { templates } satisfies SpecTemplatesParams);
+    traffic.setKnownTemplates(templates);
   }
-  if (!spec) return;
+  if (!spec) return connection.console.info(`removed ${rootUri} from the index`);
   const operations = spec.model?.operations.length ?? 0;
   connection.console.info(`indexed ${rootUri}: ${operations} operations, ${spec.documents.size} files, ${spec.diagnostics.length} problems`);
 });
 
-connection.onNotification(OBSERVATIONS_NOTIFICATION, (params: ObservationsParams) => {
-  if (observations.apply(params.delta) === 'gap') {
-    // A delta went missing (e.g. the server restarted): ask for the whole inventory again.
-    void connection.sendRequest(OBSERVATIONS_RESYNC_REQUEST);
-    return;
-  }
-  analyzer.schedule();
-});
-connection.onCodeAction((params) => codeActions(analyzer, params));
-connection.onCodeLens(({ textDocument }) => codeLenses(analyzer, textDocument.uri, observations.size > 0));
+registerEngineHandlers(connection, engine, fixes);
+connection.onCodeAction((params) => codeActions(fixes, params));
+connection.onCodeActionResolve((action) => resolveCodeAction(fixes, action));
+connection.onCodeLens(({ textDocument }) => codeLenses(analyzer, textDocument.uri, traffic.store.stats().transactions > 0));
 connection.onHover(({ textDocument, position }) => hover(analyzer, textDocument.uri, position));
-connection.onDidChangeConfiguration(() => {
-  void readServerSettings(connection).then((fresh) => {
-    settings = fresh;
-    analyzer.schedule();
-  });
-});
+
+async function applySettings(fresh: ServerSettings): Promise<void> {
+  settings = fresh;
+  traffic.reconfigure(fresh.inventory);
+  await follower.setGlobs({ specGlob: fresh.specGlob, specExclude: fresh.specExclude });
+  analyzer.schedule();
+}
+connection.onDidChangeConfiguration(() => void readServerSettings(connection).then(applySettings));
 
 connection.onInitialize((params): InitializeResult => {
-  workspaceFolders = (params.workspaceFolders ?? []).map((folder) => folder.uri).filter((uri) => uri.startsWith('file:'));
+  initialFolders = (params.workspaceFolders ?? []).map((folder) => folder.uri).filter((uri) => uri.startsWith('file:'));
   canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+  canFollowFolders = params.capabilities.workspace?.workspaceFolders === true;
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: true },
       codeLensProvider: { resolveProvider: false },
       hoverProvider: true,
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: 'tapline-language-server', version: '0.1.0' },
   };
 });
 
 connection.onInitialized(() => {
-  connection.console.info('Tapline language server ready');
+  connection.console.info(`Tapline language server ready (engine ${epoch})`);
   if (canWatchFiles) {
     void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml,json}' }] });
   }
-  void scanWorkspace();
-});
-
-async function scanWorkspace(): Promise<void> {
-  settings = await readServerSettings(connection);
-  for (const folder of workspaceFolders) {
-    const started = Date.now();
-    const files = await findSpecFiles(fileURLToPath(folder), { glob: settings.specGlob, exclude: settings.specExclude });
-    connection.console.info(`found ${files.length} OpenAPI documents in ${folder} (${Date.now() - started} ms)`);
-    for (const file of files) {
-      const uri = pathToFileURL(file).toString();
-      if (!specs.has(uri)) await specs.load(uri);
-    }
+  if (canFollowFolders) {
+    connection.workspace.onDidChangeWorkspaceFolders(({ added, removed }) => {
+      follower.removeFolders(removed.map((f) => f.uri));
+      void follower.addFolders(added.map((f) => f.uri));
+    });
   }
-}
+  void readServerSettings(connection).then(async (fresh) => {
+    await applySettings(fresh);
+    await follower.addFolders(initialFolders);
+  });
+});
 
 documents.onDidOpen(({ document }) => {
   const spec = detectOpenApi(document.getText());
@@ -145,10 +159,14 @@ documents.onDidOpen(({ document }) => {
 });
 documents.onDidChangeContent(({ document }) => specs.changed(document.uri));
 documents.onDidClose(({ document }) => specs.changed(document.uri));
-connection.onDidChangeWatchedFiles(({ changes }) => {
-  for (const change of changes) specs.changed(change.uri);
+const EVENT_KINDS: Record<number, FileEvent['kind']> = { [FileChangeType.Created]: 'created', [FileChangeType.Changed]: 'changed', [FileChangeType.Deleted]: 'deleted' };
+connection.onDidChangeWatchedFiles(({ changes: events }) => {
+  void follower.onFileEvents(events.map((e) => ({ uri: e.uri, kind: EVENT_KINDS[e.type] ?? 'changed' })));
 });
 connection.onShutdown(() => {
+  sensors.dispose();
+  traffic.dispose();
+  changes.dispose();
   analyzer.dispose();
   specs.dispose();
 });

@@ -1,6 +1,7 @@
 import type { Connection } from 'vscode-languageserver/node';
 import { FINDING_CODES, type FindingCode, type FindingSeverity } from '../../core/src/diff/finding';
 import { isRecord } from '../../core/src/json-record';
+import type { TrafficStoreOptions } from '../../core/src/inventory/traffic-store';
 import { DEFAULT_SPEC_GLOB } from '../../core/src/openapi/detect';
 
 /** The `tapline.*` settings the server reads (typed once here; declared in package.json). */
@@ -11,9 +12,35 @@ export interface ServerSettings {
   /** Globs of spec documents (relative to a workspace folder) that get no findings. */
   ignore: string[];
   severities: Partial<Record<FindingCode, FindingSeverity | 'off'>>;
+  /** The inventory's bounds (`tapline.inventory.*`). */
+  inventory: Partial<TrafficStoreOptions>;
 }
 
-const DEFAULTS: ServerSettings = { specGlob: DEFAULT_SPEC_GLOB, specExclude: '**/node_modules/**', diagnosticsEnabled: true, ignore: [], severities: {} };
+const DEFAULTS: ServerSettings = {
+  specGlob: DEFAULT_SPEC_GLOB,
+  specExclude: '**/node_modules/**',
+  diagnosticsEnabled: true,
+  ignore: [],
+  severities: {},
+  inventory: inventoryOptions(undefined),
+};
+
+/** The inventory's bounds from `tapline.inventory.*`, each clamped to the range package.json declares. */
+export function inventoryOptions(value: unknown): Partial<TrafficStoreOptions> {
+  const config = isRecord(value) ? value : {};
+  const int = (key: string, fallback: number, min: number, max: number): number => {
+    const v = config[key];
+    return typeof v === 'number' && Number.isFinite(v) ? Math.min(max, Math.max(min, Math.floor(v))) : fallback;
+  };
+  const samples = int('maxSamplesPerEndpoint', 3, 1, 50);
+  return {
+    maxServices: int('maxServices', 20, 1, 500),
+    maxEndpointsPerService: int('maxEndpointsPerService', 250, 10, 10_000),
+    maxRecentSamples: samples,
+    maxStatusSamples: samples,
+    maxBodyBytes: int('maxSampleBodyBytes', 2048, 0, 1_048_576),
+  };
+}
 
 // The setting speaks LSP's names ('information'); core's diff says 'info'.
 const SEVERITY_NAMES: Record<string, FindingSeverity | 'off'> = { error: 'error', warning: 'warning', information: 'info', info: 'info', hint: 'hint', off: 'off' };
@@ -41,6 +68,7 @@ export async function readServerSettings(connection: Connection): Promise<Server
         isRecord(record.diagnostics) && Array.isArray(record.diagnostics.ignore)
           ? record.diagnostics.ignore.filter((g): g is string => typeof g === 'string' && g.length > 0)
           : [],
+      inventory: inventoryOptions(record.inventory),
     };
   } catch {
     // Clients without workspace/configuration (plain LSP test clients) get the defaults.

@@ -1,15 +1,33 @@
-// The language server compares observed traffic with a workspace spec over real LSP (stdio):
-// observations in, diagnostics and tapline/findings out, a quick fix applied, the finding gone.
+// The engine (the language server) compares traffic it owns with a workspace spec over real LSP
+// (stdio): a HAR imported into the engine, diagnostics and the snapshot's endpoint states out, a
+// versioned quick fix applied, the finding gone; fix-all planned only on resolve.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { TrafficStore } from '../../core/src/inventory/traffic-store';
-import { FINDINGS_NOTIFICATION, OBSERVATIONS_NOTIFICATION, SPEC_TEMPLATES_NOTIFICATION, type FindingsParams, type SpecTemplatesParams } from '../../core/src/messages';
+import { transactionsToHar } from '../../core/src/har/har-export';
+import { IMPORT_HAR, SNAPSHOT, type EngineSnapshot, type Outcome } from '../../core/src/messages';
+import type { Transaction } from '../../core/src/protocol/transaction';
 import { tx } from '../unit/diff-helpers';
 import { LspTestClient, type PublishedDiagnostic } from './lsp-client';
+
+interface VersionedEdit {
+  documentChanges: Array<{ textDocument: { uri: string; version: number | null }; edits: LspEdit[] }>;
+}
+
+async function importTraffic(client: LspTestClient, transactions: Transaction[]): Promise<void> {
+  const har = transactionsToHar(transactions, { creator: { name: 'test', version: '1' } });
+  const result = await client.connection.sendRequest<Outcome<{ imported: number }>>(IMPORT_HAR.method, { text: JSON.stringify(har), name: 'test.har' });
+  assert.ok(result.ok && result.imported === transactions.length, JSON.stringify(result));
+}
+
+function editsFor(edit: VersionedEdit, uri: string, version: number): LspEdit[] {
+  const change = edit.documentChanges.find((c) => c.textDocument.uri === uri);
+  assert.equal(change?.textDocument.version, version, 'the edit names the version it was planned on');
+  return change.edits;
+}
 
 interface LspEdit {
   range: PublishedDiagnostic['range'];
@@ -39,16 +57,13 @@ test('traffic drift becomes diagnostics; the quick fix adds the operation withou
   await client.initialize([{ uri: pathToFileURL(dir).toString(), name: 'petstore' }]);
   await client.open(uri, 'yaml', original);
   await client.logged(/^indexed .*openapi\.yaml: 3 operations/);
-  await client.until(() => client.notifications.has(SPEC_TEMPLATES_NOTIFICATION));
-  const { templates } = client.notifications.get(SPEC_TEMPLATES_NOTIFICATION) as SpecTemplatesParams;
-  assert.deepEqual(templates, ['/pets', '/pets/{petId}', '/v1/pets', '/v1/pets/{petId}'], 'with and without the server base path');
 
-  const store = new TrafficStore();
   const service = '127.0.0.1:8080';
-  store.add(tx({ method: 'GET', path: '/v1/pets', query: [['limit', '10']], service, resBody: [{ id: 1, name: 'Rex' }] }));
-  store.add(tx({ method: 'GET', path: '/v1/orders/7f3c9a12-4b5e-4c6d-8e9f-0a1b2c3d4e5f', service, resBody: { orderId: '7f3c', status: 'placed' } }));
-  store.add(tx({ method: 'GET', path: '/v1/orders/0b6e2d4c-1a3f-4e5d-9c7b-8a6f5e4d3c2b', service, resBody: { orderId: '0b6e', status: 'placed' } }));
-  await client.connection.sendNotification(OBSERVATIONS_NOTIFICATION, { delta: store.drainDelta() });
+  await importTraffic(client, [
+    tx({ method: 'GET', path: '/v1/pets', query: [['limit', '10']], service, resBody: [{ id: 1, name: 'Rex' }] }),
+    tx({ method: 'GET', path: '/v1/orders/7f3c9a12-4b5e-4c6d-8e9f-0a1b2c3d4e5f', service, resBody: { orderId: '7f3c', status: 'placed' } }),
+    tx({ method: 'GET', path: '/v1/orders/0b6e2d4c-1a3f-4e5d-9c7b-8a6f5e4d3c2b', service, resBody: { orderId: '0b6e', status: 'placed' } }),
+  ]);
 
   const undocumented = (): PublishedDiagnostic | undefined =>
     client.diagnostics.get(uri)?.find((d) => d.code === 'undocumented-endpoint' && d.message.includes('/orders/'));
@@ -56,9 +71,10 @@ test('traffic drift becomes diagnostics; the quick fix adds the operation withou
   const diagnostic = undocumented()!;
   assert.equal(diagnostic.source, 'tapline');
 
-  await client.until(() => client.notifications.has(FINDINGS_NOTIFICATION));
-  const findings = client.notifications.get(FINDINGS_NOTIFICATION) as FindingsParams;
-  const states = new Map(findings.endpoints.map((e) => [`${e.method} ${e.path}`, e.state]));
+  const snapshot = await client.connection.sendRequest<EngineSnapshot>(SNAPSHOT.method, {});
+  const pets = snapshot.inventory.services.flatMap((s) => s.endpoints).find((e) => e.method === 'GET' && e.template === '/v1/pets');
+  assert.equal(pets?.declared, true, 'the engine names endpoints as the spec does, server base path included');
+  const states = new Map(snapshot.endpoints.map((e) => [`${e.method} ${e.path}`, e.state]));
   assert.equal(states.get('GET /pets'), 'documented');
   assert.ok([...states.entries()].some(([key, state]) => key.startsWith('GET /v1/orders') && state === 'undocumented'), JSON.stringify([...states]));
   assert.ok([...states.values()].includes('unused'), 'POST /pets and GET /pets/{petId} saw no traffic');
@@ -67,14 +83,14 @@ test('traffic drift becomes diagnostics; the quick fix adds the operation withou
   assert.ok(lenses.some((l) => /^observed 1 calls · p95 .* · last seen/.test(l.command?.title ?? '')), JSON.stringify(lenses));
   assert.ok(lenses.some((l) => l.command?.title === 'no traffic seen'));
 
-  const actions = await client.connection.sendRequest<Array<{ title: string; edit?: { changes: Record<string, LspEdit[]> } }>>('textDocument/codeAction', {
+  const actions = await client.connection.sendRequest<Array<{ title: string; edit?: VersionedEdit }>>('textDocument/codeAction', {
     textDocument: { uri },
     range: diagnostic.range,
     context: { diagnostics: [diagnostic], only: ['quickfix'] },
   });
   const add = actions.find((a) => a.title === 'Add GET /orders/{orderId} to the spec');
   assert.ok(add?.edit, `offered: ${actions.map((a) => a.title).join(' | ')}`);
-  const edits = add.edit.changes[uri]!;
+  const edits = editsFor(add.edit, uri, 1);
   const fixed = applyLspEdits(original, edits);
   assert.match(fixed, /# owned by the pets team/);
   assert.match(fixed, /\n {2}\/orders\/\{orderId\}:\n {4}get:/);
@@ -100,13 +116,13 @@ test('fix all of a kind in one source action, hover with the status breakdown, a
   await client.open(uri, 'yaml', original);
   await client.logged(/^indexed .*openapi\.yaml: 3 operations/);
 
-  const store = new TrafficStore();
   const service = '127.0.0.1:8080';
-  store.add(tx({ method: 'GET', path: '/v1/pets', service, resBody: [] }));
-  store.add(tx({ method: 'GET', path: '/v1/pets', service, status: 500, resBody: { code: 500, message: 'boom' } }));
-  store.add(tx({ method: 'GET', path: '/v1/orders/7f3c9a12-4b5e-4c6d-8e9f-0a1b2c3d4e5f', service, resBody: { orderId: '7f3c' } }));
-  store.add(tx({ method: 'GET', path: '/v1/stores/12', service, resBody: { storeId: 12 } }));
-  await client.connection.sendNotification(OBSERVATIONS_NOTIFICATION, { delta: store.drainDelta() });
+  await importTraffic(client, [
+    tx({ method: 'GET', path: '/v1/pets', service, resBody: [] }),
+    tx({ method: 'GET', path: '/v1/pets', service, status: 500, resBody: { code: 500, message: 'boom' } }),
+    tx({ method: 'GET', path: '/v1/orders/7f3c9a12-4b5e-4c6d-8e9f-0a1b2c3d4e5f', service, resBody: { orderId: '7f3c' } }),
+    tx({ method: 'GET', path: '/v1/stores/12', service, resBody: { storeId: 12 } }),
+  ]);
   const undocumented = (): PublishedDiagnostic[] => (client.diagnostics.get(uri) ?? []).filter((d) => d.code === 'undocumented-endpoint');
   await client.until(() => undocumented().length === 2);
 
@@ -115,14 +131,18 @@ test('fix all of a kind in one source action, hover with the status breakdown, a
   const hover = await client.connection.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri }, position: { line, character: 4 } });
   assert.match(hover?.contents.value ?? '', /`GET`: 2 calls — 200 ×1, 500 ×1/);
 
-  const actions = await client.connection.sendRequest<Array<{ title: string; kind: string; edit?: { changes: Record<string, LspEdit[]> } }>>('textDocument/codeAction', {
+  type Action = { title: string; kind: string; edit?: VersionedEdit; data?: unknown };
+  const actions = await client.connection.sendRequest<Action[]>('textDocument/codeAction', {
     textDocument: { uri },
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
     context: { diagnostics: [], only: ['source.fixAll'] },
   });
-  const all = actions.find((a) => a.title === "Tapline: fix all 'undocumented-endpoint' in this file (2)");
-  assert.ok(all?.edit, `offered: ${actions.map((a) => a.title).join(' | ')}`);
-  const fixed = applyLspEdits(original, all.edit.changes[uri]!);
+  const offered = actions.find((a) => a.title === "Tapline: fix all 'undocumented-endpoint' in this file (2)");
+  assert.ok(offered, `offered: ${actions.map((a) => a.title).join(' | ')}`);
+  assert.equal(offered.edit, undefined, 'fix-all is not planned until chosen');
+  const all = await client.connection.sendRequest<Action>('codeAction/resolve', offered);
+  assert.ok(all.edit, 'resolve plans it');
+  const fixed = applyLspEdits(original, editsFor(all.edit, uri, 1));
   assert.match(fixed, /\n {2}\/orders\/\{orderId\}:\n/);
   assert.match(fixed, /\n {2}\/stores\/\{storeId\}:\n/);
   await client.change(uri, fixed, 2);

@@ -28,6 +28,8 @@ export class LspTestClient {
 
   /** What the client answers for the `tapline` section of workspace/configuration. */
   settings: unknown = null;
+  /** Answers workspace/applyEdit (the engine applying a fix); refuses by default. */
+  applyEdit: (params: { label?: string; edit: unknown }) => { applied: boolean; failureReason?: string } = () => ({ applied: false, failureReason: 'the test client applies no edits' });
 
   constructor() {
     this.server = spawn(process.execPath, [join(REPO, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -52,17 +54,31 @@ export class LspTestClient {
       params.items.map((item) => (item.section === 'tapline' ? this.settings : null)),
     );
     this.connection.onRequest('client/registerCapability', () => null);
+    this.connection.onRequest('workspace/applyEdit', (params: { label?: string; edit: unknown }) => this.applyEdit(params));
     this.connection.listen();
   }
 
-  /** Resolves once `check` holds; rejects if the server exits first. */
-  until(check: () => boolean): Promise<void> {
+  /**
+   * Resolves once `check` holds; rejects if the server exits first, or after `deadlineMs` with
+   * `what` in the message (the condition is rechecked on every message from the server).
+   */
+  until(check: () => boolean, what = 'a condition on the server\'s messages', deadlineMs = 30_000): Promise<void> {
     if (check()) return Promise.resolve();
-    return Promise.race([this.exited, new Promise<void>((resolve) => this.waiters.push({ check, resolve }))]);
+    let timer: NodeJS.Timeout | undefined;
+    const waiter: Waiter = { check, resolve: () => undefined };
+    const met = new Promise<void>((resolve) => (waiter.resolve = resolve));
+    const late = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        reject(new Error(`waited ${deadlineMs} ms for ${what}`));
+      }, deadlineMs);
+    });
+    this.waiters.push(waiter);
+    return Promise.race([this.exited, met, late]).finally(() => clearTimeout(timer));
   }
 
   async logged(pattern: RegExp): Promise<string> {
-    await this.until(() => this.logs.some((line) => pattern.test(line)));
+    await this.until(() => this.logs.some((line) => pattern.test(line)), `a log line matching ${String(pattern)}`);
     return this.logs.find((line) => pattern.test(line))!;
   }
 

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TrafficStore } from '../../core/src/inventory/traffic-store';
-import { defaultFileName, serverUrlOf, serviceChoices, serviceSlug } from '../../extension/src/generate/generate-helpers';
+import { defaultFileName, serviceChoices, serviceSlug } from '../../extension/src/generate/generate-helpers';
+import { serverUrlOf } from '../../server/src/engine/engine-services';
 import { tx } from './diff-helpers';
 
 test('file names: a slug of the service, numbered when the first is taken', () => {

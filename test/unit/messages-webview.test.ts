@@ -1,13 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as messages from '../../core/src/messages';
 import {
-  FINDINGS_NOTIFICATION,
-  OBSERVATIONS_NOTIFICATION,
   isExtensionToWebviewMessage,
   isWebviewToExtensionMessage,
   parseWebviewMessage,
-  type FindingsParams,
-  type ObservationsParams,
+  type EngineSnapshot,
 } from '../../core/src/messages';
 import { TrafficStore } from '../../core/src/inventory/traffic-store';
 import { syntheticTraffic } from '../fixtures/templating/synthetic-traffic';
@@ -64,18 +62,33 @@ test('extension → webview tags', () => {
   assert.ok(!isExtensionToWebviewMessage({ type: 'ready' }));
 });
 
-test('LSP message params are plain JSON and survive a round trip', () => {
+test('every custom LSP message is one typed definition with a unique method and a direction', () => {
+  const defs = (Object.values(messages) as unknown[]).filter(
+    (v): v is { method: string; direction: messages.Direction } => typeof v === 'object' && v !== null && 'method' in v && 'direction' in v,
+  );
+  assert.ok(defs.length >= 10, `found ${defs.length} definitions`);
+  assert.equal(new Set(defs.map((d) => d.method)).size, defs.length, 'no method is defined twice');
+  for (const d of defs) {
+    assert.match(d.method, /^tapline\//);
+    assert.ok(d.direction === 'client→engine' || d.direction === 'engine→client', d.method);
+  }
+  assert.equal(messages.ENGINE_CHANGED.direction, 'engine→client');
+  assert.equal(messages.SNAPSHOT.direction, 'client→engine');
+});
+
+test('the engine snapshot is plain JSON and survives a round trip', () => {
   const store = new TrafficStore();
   const next = syntheticTraffic({ seed: 3 });
   for (let i = 0; i < 500; i++) store.add(next());
-  const params: ObservationsParams = { delta: store.drainDelta()! };
-  assert.deepEqual(JSON.parse(JSON.stringify(params)), params);
-  const findings: FindingsParams = {
-    sequence: 1,
-    documents: [],
+  const inventory = store.snapshot();
+  const snapshot: EngineSnapshot = {
+    epoch: 'e1',
+    inventory,
+    ratePerSecond: 12.5,
+    sensors: [{ url: 'ws://127.0.0.1:7300/v1/stream', state: 'live', detail: 'live (n, replay)' }],
     endpoints: [
       {
-        endpointId: params.delta.upserted[0]!.id,
+        endpointId: inventory.services[0]!.endpoints[0]!.id,
         method: 'GET',
         path: '/users/{userId}',
         state: 'undocumented',
@@ -83,7 +96,5 @@ test('LSP message params are plain JSON and survive a round trip', () => {
       },
     ],
   };
-  assert.deepEqual(JSON.parse(JSON.stringify(findings)), findings);
-  assert.equal(OBSERVATIONS_NOTIFICATION, 'tapline/observations');
-  assert.equal(FINDINGS_NOTIFICATION, 'tapline/findings');
+  assert.deepEqual(JSON.parse(JSON.stringify(snapshot)), snapshot);
 });

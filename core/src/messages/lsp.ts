@@ -1,31 +1,45 @@
-// Custom LSP messages between the extension (language client) and the Tapline language server.
-// Defined once here; both sides import these names and types, never their own copies.
-// The two data messages are notifications (neither side waits): observations are deltas with a
-// sequence number (a gap triggers a resync), findings are complete each time.
+// Custom LSP messages between the extension (language client) and the Tapline engine (the
+// language server process, which owns sensor connections, the inventory, the samples and the
+// findings). Each message is one typed definition here, used as-is by both sides through their
+// thin wrappers (extension/src/client/rpc.ts, server/src/rpc.ts); `direction` says which way it
+// travels. Every answer and notification carries the engine's `epoch` (a random id per engine
+// process): a client that sees a new epoch drops what it showed and asks again.
 
-import type { InventoryDelta } from '../inventory/inventory-types';
+import type { EndpointObservation, InventorySnapshot } from '../inventory/inventory-types';
+import type { SensorCounters } from '../protocol/messages';
+import type { Transaction } from '../protocol/transaction';
 import type { EndpointSpecState, Finding, FindingLocation } from './finding';
 
-/**
- * extension → server (notification): what the inventory learned since the last one: endpoints
- * with their counters, latency sketch and the sample transactions taken since the previous
- * notification (bounded copies, already redacted by the sensor). `delta.reset` means "replace
- * everything you have"; otherwise apply `delta.removed`, then `delta.upserted` (an upserted
- * endpoint's counters are totals; its samples are new ones to add to those already received).
- * If `delta.sequence` skips a number, ask for a reset with OBSERVATIONS_RESYNC_REQUEST.
- */
-export const OBSERVATIONS_NOTIFICATION = 'tapline/observations';
+export type Direction = 'client→engine' | 'engine→client';
 
-export interface ObservationsParams {
-  delta: InventoryDelta;
+/** A request: the caller waits for `R`. The phantom `types` member only carries P and R for the compiler. */
+export interface RequestDef<P, R> {
+  readonly kind: 'request';
+  readonly method: string;
+  readonly direction: Direction;
+  readonly types?: (params: P) => R;
 }
 
-/**
- * server → extension (request, no params, empty result): "send me everything", after a gap in
- * sequences or a server restart. The extension calls TrafficStore.requestReset(); its next
- * observations notification is then a reset.
- */
-export const OBSERVATIONS_RESYNC_REQUEST = 'tapline/observationsResync';
+/** A notification: fire and forget. */
+export interface NotificationDef<P> {
+  readonly kind: 'notification';
+  readonly method: string;
+  readonly direction: Direction;
+  readonly types?: (params: P) => void;
+}
+
+export type ParamsOf<D> = D extends RequestDef<infer P, unknown> ? P : D extends NotificationDef<infer P> ? P : never;
+export type ResultOf<D> = D extends RequestDef<never, infer R> ? R : never;
+
+function request<P, R>(method: string, direction: Direction): RequestDef<P, R> {
+  return { kind: 'request', method, direction };
+}
+
+function notification<P>(method: string, direction: Direction): NotificationDef<P> {
+  return { kind: 'notification', method, direction };
+}
+
+// ── shapes ──────────────────────────────────────────────────────────────────────────────────
 
 /** Findings of one spec document (those with a location in it). */
 export interface DocumentFindings {
@@ -46,26 +60,106 @@ export interface EndpointFindings {
   findings: Finding[];
 }
 
-/**
- * server → extension (notification): the complete current findings, by document (for the problems
- * the diagnostics already show) and by endpoint (for tree badges and the webview's diff view).
- * Each notification replaces the previous one; `sequence` only grows.
- */
-export const FINDINGS_NOTIFICATION = 'tapline/findings';
+/** One sensor as the extension configures it. The token comes from SecretStorage or a token file. */
+export interface SensorConnection {
+  url: string;
+  name?: string;
+  token: string;
+}
 
-export interface FindingsParams {
-  sequence: number;
-  documents: DocumentFindings[];
+export type SensorStateKind = 'connecting' | 'live' | 'retrying' | 'failed' | 'stopped';
+
+/** A sensor as the engine sees it (never its token). */
+export interface SensorStatus {
+  url: string;
+  name?: string;
+  state: SensorStateKind;
+  /** Human-readable state, e.g. "live (node-1, ebpf)" or "retrying in 4 s: no heartbeat for 30 s". */
+  detail: string;
+  /** The sensor's own name from its hello, once live. */
+  sensorName?: string;
+  counters?: SensorCounters;
+}
+
+/** Everything the tree, the status bar and the Explorer's table show. */
+export interface EngineSnapshot {
+  epoch: string;
+  inventory: InventorySnapshot;
+  /** Findings per observed endpoint and per unused operation. */
   endpoints: EndpointFindings[];
+  sensors: SensorStatus[];
+  /** Transactions per second over the last few seconds. */
+  ratePerSecond: number;
 }
+
+export interface EndpointDetail {
+  epoch: string;
+  /** Absent when the endpoint is gone (evicted, merged, cleared, or another engine's id). */
+  detail?: EndpointObservation;
+  findings?: EndpointFindings;
+}
+
+export interface RecentTransactions {
+  epoch: string;
+  /** Pass back as `after` to get only newer ones. */
+  cursor: number;
+  /** Oldest first, at most the engine's recent window (500). */
+  transactions: Transaction[];
+}
+
+export type Outcome<T extends object = object> = ({ ok: true } & T) | { ok: false; reason: string };
+
+export interface GeneratedSpec {
+  text: string;
+  operations: number;
+  schemas: number;
+  samples: number;
+}
+
+/** What changed since the previous notification; the client asks for what it shows. */
+export interface EngineChangedParams {
+  epoch: string;
+  inventory: boolean;
+  findings: boolean;
+  sensors: boolean;
+  transactions: boolean;
+}
+
+// ── messages ────────────────────────────────────────────────────────────────────────────────
+
+/** client → engine: the complete list of sensors to be connected to; the engine connects new ones and disconnects the rest. */
+export const SET_SENSORS = request<{ sensors: SensorConnection[] }, SensorStatus[]>('tapline/setSensors', 'client→engine');
+
+/** client → engine: add or replace one sensor and answer once it is live, refused, or `waitMs` passed. */
+export const CONNECT_SENSOR = request<{ sensor: SensorConnection; waitMs: number }, SensorStatus>('tapline/connectSensor', 'client→engine');
+
+/** client → engine: the inventory summaries, endpoint states and sensors. */
+export const SNAPSHOT = request<Record<string, never>, EngineSnapshot>('tapline/snapshot', 'client→engine');
+
+/** client → engine: one endpoint with its samples and findings (the Explorer's detail, "Copy as curl"). */
+export const ENDPOINT_DETAIL = request<{ endpointId: string }, EndpointDetail>('tapline/endpoint', 'client→engine');
+
+/** client → engine: live transactions newer than `after` (the Explorer's stream; asked only while it is open). */
+export const RECENT_TRANSACTIONS = request<{ after?: number }, RecentTransactions>('tapline/recentTransactions', 'client→engine');
+
+/** client → engine: a HAR 1.2 text into the inventory. */
+export const IMPORT_HAR = request<{ text: string; name: string }, Outcome<{ imported: number; skipped: string[] }>>('tapline/importHar', 'client→engine');
+
+/** client → engine: recent transactions plus every endpoint's samples as HAR 1.2 (the client writes the file). */
+export const EXPORT_HAR = request<{ version: string }, { transactions: number; har: unknown }>('tapline/exportHar', 'client→engine');
+
+/** client → engine: an OpenAPI 3.1 document (YAML text) for one observed service. */
+export const GENERATE_SPEC = request<{ service: string }, Outcome<GeneratedSpec>>('tapline/generateSpec', 'client→engine');
+
+/** client → engine: forget every observed transaction. */
+export const CLEAR_TRAFFIC = request<Record<string, never>, null>('tapline/clearTraffic', 'client→engine');
 
 /**
- * server → extension (notification): the path templates of every operation in the workspace's
- * specs, with and without their server base paths, so that the inventory names endpoints as the
- * specs do (`/v1/pets/{petId}`). Each notification replaces the previous list.
+ * client → engine: apply fix `fixIndex` of finding `findingId` (ids are stable across analyses).
+ * The engine plans it on the document's current text and applies it with workspace/applyEdit as a
+ * versioned TextDocumentEdit; the answer says whether it landed, and why not.
  */
-export const SPEC_TEMPLATES_NOTIFICATION = 'tapline/specTemplates';
+export const APPLY_FIX = request<{ findingId: string; fixIndex: number }, Outcome<{ uri: string }>>('tapline/applyFix', 'client→engine');
 
-export interface SpecTemplatesParams {
-  templates: string[];
-}
+/** engine → client: something the views show changed (batched, at most four per second). */
+export const ENGINE_CHANGED = notification<EngineChangedParams>('tapline/changed', 'engine→client');

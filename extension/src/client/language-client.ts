@@ -1,51 +1,65 @@
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import {
-  FINDINGS_NOTIFICATION,
-  OBSERVATIONS_NOTIFICATION,
-  OBSERVATIONS_RESYNC_REQUEST,
-  SPEC_TEMPLATES_NOTIFICATION,
-  type FindingsParams,
-  type SpecTemplatesParams,
-  type ObservationsParams,
-} from '../../../core/src/messages';
-import { ANY_SERVICE } from '../../../core/src/inventory/traffic-store';
-import { detectOpenApi } from '../../../core/src/openapi/detect';
+import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { ENGINE_CHANGED, type EngineChangedParams, type RequestDef } from '../../../core/src/messages';
 import type { TaplineContext } from '../context';
-import type { FindingsState } from '../traffic/findings-state';
-import type { TrafficController } from '../traffic/traffic-controller';
+import { onNotification, sendRequest } from './rpc';
+
+/** What a view hears: the engine's change flags, or a reset (another engine, or none). */
+export interface EngineEvent extends Omit<EngineChangedParams, 'epoch'> {
+  /** The engine changed (restart, crash): drop everything shown and ask again. */
+  reset: boolean;
+}
+
+const EVERYTHING: EngineEvent = { reset: true, inventory: true, findings: true, sensors: true, transactions: true };
 
 /**
- * Starts the language server lazily: when the first OpenAPI document is open (or a sensor
- * connects, through `ensureStarted`). The server runs as its own Node process from dist/server.js.
+ * The language client, which talks to the Tapline engine (dist/server.js, its own Node process):
+ * starts it on demand, asks it typed requests, and turns its change notifications into events for
+ * the tree, the status bar and the Explorer. It holds no traffic: only the current engine's epoch,
+ * to tell a restarted engine from the one before.
  */
-export class LanguageClientHost {
+export class EngineClient implements vscode.Disposable {
   private client: LanguageClient | undefined;
-  private starting: Promise<void> | undefined;
+  private starting: Promise<LanguageClient> | undefined;
+  private epoch: string | undefined;
+  private readonly changed = new vscode.EventEmitter<EngineEvent>();
+  readonly onDidChange = this.changed.event;
+  private readonly started = new vscode.EventEmitter<void>();
+  /** A (re)started engine is running: it knows nothing of the sensors yet. */
+  readonly onDidStart = this.started.event;
 
-  constructor(
-    private readonly tapline: TaplineContext,
-    private readonly traffic: TrafficController,
-    private readonly findings: FindingsState,
-  ) {
-    // Every inventory change goes to the server once it runs; before that nothing is lost, since
-    // a starting client asks for the whole inventory (resync).
-    tapline.subscriptions.push(
-      traffic.onDidFlush(({ delta }) => {
-        if (this.client?.isRunning()) void this.client.sendNotification(OBSERVATIONS_NOTIFICATION, { delta } satisfies ObservationsParams);
-      }),
-    );
+  constructor(private readonly tapline: TaplineContext) {}
+
+  get isRunning(): boolean {
+    return this.client?.isRunning() === true;
   }
 
-  get running(): LanguageClient | undefined {
-    return this.client?.isRunning() ? this.client : undefined;
+  /** Sends a request, starting the engine first when it is not running. */
+  async request<P, R>(def: RequestDef<P, R>, params: P): Promise<R> {
+    const client = await this.ensureStarted('a view asked the engine');
+    return sendRequest(client, def, params);
   }
 
-  ensureStarted(reason: string): Promise<void> {
+  /** Like `request`, but only when the engine runs already (undefined otherwise). */
+  async requestIfRunning<P, R>(def: RequestDef<P, R>, params: P): Promise<R | undefined> {
+    return this.client?.isRunning() ? sendRequest(this.client, def, params) : undefined;
+  }
+
+  /** Every answer carries an epoch: a new one resets the views. */
+  observeEpoch(epoch: string): void {
+    if (epoch === this.epoch) return;
+    const previous = this.epoch;
+    this.epoch = epoch;
+    if (previous !== undefined) this.tapline.log.info(`engine ${epoch} replaced ${previous}`);
+    this.changed.fire(EVERYTHING);
+  }
+
+  ensureStarted(reason: string): Promise<LanguageClient> {
     this.starting ??= this.start(reason).catch((error: unknown) => {
       this.starting = undefined;
-      this.tapline.log.error('language server failed to start', error);
-      void vscode.window.showErrorMessage(`Tapline: the language server failed to start: ${String(error)}`);
+      this.tapline.log.error('the Tapline engine failed to start', error);
+      void vscode.window.showErrorMessage(`Tapline: the engine (language server) failed to start: ${String(error)}`);
+      throw error;
     });
     return this.starting;
   }
@@ -59,10 +73,16 @@ export class LanguageClientHost {
     const client = this.client;
     this.client = undefined;
     this.starting = undefined;
+    this.forget();
     if (client) await client.stop();
   }
 
-  private async start(reason: string): Promise<void> {
+  private forget(): void {
+    this.epoch = undefined;
+    this.changed.fire(EVERYTHING);
+  }
+
+  private async start(reason: string): Promise<LanguageClient> {
     const module = vscode.Uri.joinPath(this.tapline.extensionUri, 'dist', 'server.js').fsPath;
     const serverOptions: ServerOptions = {
       run: { module, transport: TransportKind.ipc },
@@ -76,39 +96,36 @@ export class LanguageClientHost {
         { scheme: 'untitled', language: 'json' },
       ],
       outputChannel: vscode.window.createOutputChannel('Tapline Language Server', { log: true }),
-      // The server reads tapline.* (spec glob, severities) and is told when they change.
+      // The engine reads tapline.* (spec glob, severities, inventory bounds) and is told when they change.
       synchronize: { configurationSection: 'tapline' },
     };
     const client = new LanguageClient('tapline', 'Tapline Language Server', serverOptions, clientOptions);
-    this.tapline.log.info(`starting the language server (${reason})`);
-    client.onNotification(FINDINGS_NOTIFICATION, (params: FindingsParams) => this.findings.update(params));
-    client.onRequest(OBSERVATIONS_RESYNC_REQUEST, () => this.traffic.resync());
-    // Name endpoints as the workspace's specs do, for every service without a list of its own.
-    client.onNotification(SPEC_TEMPLATES_NOTIFICATION, (params: SpecTemplatesParams) =>
-      this.traffic.store.setKnownTemplates(ANY_SERVICE, params.templates),
-    );
+    this.tapline.log.info(`starting the Tapline engine (${reason})`);
+    onNotification(client, ENGINE_CHANGED, (params) => {
+      if (params.epoch !== this.epoch) return this.observeEpoch(params.epoch);
+      this.changed.fire({ reset: false, inventory: params.inventory, findings: params.findings, sensors: params.sensors, transactions: params.transactions });
+    });
+    // After a crash the client restarts the engine by itself: a new engine, new epoch, no sensors.
+    client.onDidChangeState(({ newState }) => {
+      if (newState === State.Stopped || newState === State.Starting) this.forget();
+      if (newState === State.Running && this.client === client) this.started.fire();
+    });
     await client.start();
     this.client = client;
-    this.traffic.resync();
-    this.tapline.log.info('language server started');
+    this.started.fire();
+    this.tapline.log.info('the Tapline engine started');
+    return client;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+    this.started.dispose();
   }
 }
 
-function isOpenApiDocument(document: vscode.TextDocument): boolean {
-  return (document.languageId === 'yaml' || document.languageId === 'json') && detectOpenApi(document.getText()) !== undefined;
-}
-
-export function registerLanguageClient(tapline: TaplineContext, traffic: TrafficController, findings: FindingsState): LanguageClientHost {
-  const host = new LanguageClientHost(tapline, traffic, findings);
-  tapline.onDispose(() => host.stop());
-  const consider = (document: vscode.TextDocument): void => {
-    if (isOpenApiDocument(document)) void host.ensureStarted(`OpenAPI document opened: ${document.uri.fsPath}`);
-  };
-  vscode.workspace.textDocuments.forEach(consider);
-  tapline.subscriptions.push(
-    vscode.workspace.onDidOpenTextDocument(consider),
-    // Traffic needs the server too: it compares it with the workspace's specs.
-    traffic.onDidFlush(() => void host.ensureStarted('traffic observed')),
-  );
-  return host;
+export function registerEngineClient(tapline: TaplineContext): EngineClient {
+  const engine = new EngineClient(tapline);
+  tapline.subscriptions.push(engine);
+  tapline.onDispose(() => engine.stop());
+  return engine;
 }

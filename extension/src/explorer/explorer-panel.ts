@@ -1,17 +1,23 @@
 import * as vscode from 'vscode';
-import type { EndpointSummary } from '../../../core/src/inventory/inventory-types';
-import { parseWebviewMessage, type ExtensionToWebviewMessage, type WebviewToExtensionMessage } from '../../../core/src/messages';
+import {
+  ENDPOINT_DETAIL,
+  RECENT_TRANSACTIONS,
+  SNAPSHOT,
+  parseWebviewMessage,
+  type ExtensionToWebviewMessage,
+  type WebviewToExtensionMessage,
+} from '../../../core/src/messages';
+import type { EngineClient, EngineEvent } from '../client/language-client';
 import type { TaplineContext } from '../context';
-import { applyFindingFix, findFinding, revealLocation } from '../endpoint-actions';
-import type { FindingsState } from '../traffic/findings-state';
-import type { TrafficController } from '../traffic/traffic-controller';
+import { applyFix, revealEndpoint } from '../endpoint-actions';
 import { explorerHtml } from './explorer-html';
 
 export const EXPLORER_VIEW_TYPE = 'tapline.explorer';
 
 /**
  * Owns the single API Explorer panel: creates it, revives it after a reload, and speaks the typed
- * messages of core/src/messages/webview.ts with it. Only data crosses; the page renders it as text.
+ * messages of core/src/messages/webview.ts with it. What it shows it asks the engine for, only
+ * while the panel is open; it forwards and keeps nothing. Only data crosses; the page renders it as text.
  */
 export class ExplorerPanels implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
@@ -19,20 +25,59 @@ export class ExplorerPanels implements vscode.Disposable {
   /** A selection asked for before the page was ready; sent once it is. */
   private pendingSelection: string | undefined;
   private readonly panelSubscriptions: vscode.Disposable[] = [];
+  /** The engine's cursor of the last transaction the page got (per epoch). */
+  private cursor = 0;
+  private findingsSequence = 0;
+  private selected: string | undefined;
+  private refreshing: Promise<void> | undefined;
+  private again: EngineEvent | undefined;
 
   constructor(
     private readonly tapline: TaplineContext,
-    private readonly traffic: TrafficController,
-    private readonly findings: FindingsState,
+    private readonly engine: EngineClient,
   ) {
     tapline.subscriptions.push(
-      traffic.onDidFlush(({ delta, transactions }) => {
-        if (delta.reset) this.post({ type: 'snapshot', snapshot: traffic.store.snapshot() });
-        else this.post({ type: 'delta', sequence: delta.sequence, upserted: delta.upserted.map(summaryOf), removed: delta.removed, stats: delta.stats });
-        if (transactions.length) this.post({ type: 'transactions', transactions });
+      engine.onDidChange((event) => {
+        if (!this.panel || !this.ready) return;
+        this.queue(event);
       }),
-      findings.onDidChange((params) => this.post({ type: 'findings', sequence: params.sequence, endpoints: params.endpoints })),
     );
+  }
+
+  /** One refresh at a time; changes that arrive meanwhile are merged into the next one. */
+  private queue(event: EngineEvent): void {
+    if (this.refreshing) {
+      const a = this.again;
+      this.again = a
+        ? { reset: a.reset || event.reset, inventory: a.inventory || event.inventory, findings: a.findings || event.findings, sensors: a.sensors || event.sensors, transactions: a.transactions || event.transactions }
+        : event;
+      return;
+    }
+    this.refreshing = this.refresh(event)
+      .catch((error: unknown) => this.tapline.log.warn(`API Explorer: the engine did not answer: ${String(error)}`))
+      .finally(() => {
+        this.refreshing = undefined;
+        const next = this.again;
+        this.again = undefined;
+        if (next) this.queue(next);
+      });
+  }
+
+  private async refresh(event: EngineEvent): Promise<void> {
+    if (event.reset) this.cursor = 0;
+    if (!this.engine.isRunning && !event.reset) return;
+    if (event.reset || event.inventory || event.findings) {
+      const snapshot = await this.engine.request(SNAPSHOT, {});
+      this.engine.observeEpoch(snapshot.epoch);
+      this.post({ type: 'snapshot', snapshot: snapshot.inventory });
+      this.post({ type: 'findings', sequence: ++this.findingsSequence, endpoints: snapshot.endpoints });
+      if (this.selected && (event.reset || event.inventory)) await this.sendSelection(this.selected);
+    }
+    if (event.reset || event.transactions) {
+      const recent = await this.engine.request(RECENT_TRANSACTIONS, { after: this.cursor });
+      this.cursor = recent.cursor;
+      if (recent.transactions.length) this.post({ type: 'transactions', transactions: recent.transactions });
+    }
   }
 
   get isOpen(): boolean {
@@ -50,7 +95,7 @@ export class ExplorerPanels implements vscode.Disposable {
   /** Shows the panel with an endpoint's detail. */
   select(endpointId: string): void {
     this.show();
-    if (this.ready) this.sendSelection(endpointId);
+    if (this.ready) void this.sendSelection(endpointId).catch((error: unknown) => this.tapline.log.warn(`API Explorer: ${String(error)}`));
     else this.pendingSelection = endpointId;
   }
 
@@ -83,6 +128,7 @@ export class ExplorerPanels implements vscode.Disposable {
         if (this.panel !== panel) return;
         this.panel = undefined;
         this.ready = false;
+        this.selected = undefined;
         vscode.Disposable.from(...this.panelSubscriptions.splice(0)).dispose();
       }),
     );
@@ -91,36 +137,37 @@ export class ExplorerPanels implements vscode.Disposable {
 
   private async receive(message: WebviewToExtensionMessage): Promise<void> {
     switch (message.type) {
-      case 'ready':
+      case 'ready': {
         this.ready = true;
-        this.post({ type: 'snapshot', snapshot: this.traffic.store.snapshot() });
-        this.post({ type: 'findings', sequence: this.findings.current.sequence, endpoints: this.findings.current.endpoints });
-        this.post({ type: 'transactions', transactions: [...this.traffic.recent()] });
-        if (this.pendingSelection) this.sendSelection(this.pendingSelection);
+        const pending = this.pendingSelection;
         this.pendingSelection = undefined;
+        this.queue({ reset: true, inventory: true, findings: true, sensors: false, transactions: true });
+        if (pending) await this.sendSelection(pending);
         return;
+      }
       case 'selectEndpoint':
-        this.sendSelection(message.endpointId);
+        await this.sendSelection(message.endpointId);
         return;
-      case 'applyFix': {
-        const finding = findFinding(this.findings, message.findingId);
-        if (finding) await applyFindingFix(finding, message.fixIndex);
-        else void vscode.window.showWarningMessage('Tapline: that finding is gone; the spec or the traffic changed.');
+      case 'applyFix':
+        try {
+          await applyFix(this.engine, message.findingId, message.fixIndex);
+        } finally {
+          // Whatever happened, the page's fix button must not stay disabled: fresh findings re-enable it.
+          this.queue({ reset: false, inventory: false, findings: true, sensors: false, transactions: false });
+        }
         return;
-      }
-      case 'openInSpec': {
-        const location = this.findings.forEndpoint(message.endpointId)?.location;
-        if (location) await revealLocation(location);
-        else void vscode.window.showInformationMessage('Tapline: no OpenAPI operation in the workspace describes this endpoint.');
+      case 'openInSpec':
+        await revealEndpoint(this.engine, message.endpointId);
         return;
-      }
       case 'filterChanged':
         return; // the page keeps its own filter in its state; nothing to do here
     }
   }
 
-  private sendSelection(endpointId: string): void {
-    const detail = this.traffic.store.endpoint(endpointId);
+  private async sendSelection(endpointId: string): Promise<void> {
+    const { epoch, detail } = await this.engine.request(ENDPOINT_DETAIL, { endpointId });
+    this.engine.observeEpoch(epoch);
+    this.selected = detail ? endpointId : undefined;
     this.post({ type: 'selection', endpointId: detail ? endpointId : null, ...(detail ? { detail } : {}) });
   }
 
@@ -133,15 +180,8 @@ export class ExplorerPanels implements vscode.Disposable {
   }
 }
 
-function summaryOf(e: EndpointSummary): EndpointSummary {
-  // Observations carry samples and sketches; the table needs the summary fields only.
-  const { id, service, method, template, declared, count, statuses, latency, firstSeen, lastSeen } = e;
-  const { requestContentTypes, responseContentTypes, authSchemes, redactionKinds } = e;
-  return { id, service, method, template, declared, count, statuses, latency, firstSeen, lastSeen, requestContentTypes, responseContentTypes, authSchemes, redactionKinds };
-}
-
-export function registerExplorer(tapline: TaplineContext, traffic: TrafficController, findings: FindingsState): ExplorerPanels {
-  const panels = new ExplorerPanels(tapline, traffic, findings);
+export function registerExplorer(tapline: TaplineContext, engine: EngineClient): ExplorerPanels {
+  const panels = new ExplorerPanels(tapline, engine);
   tapline.subscriptions.push(
     panels,
     vscode.window.registerWebviewPanelSerializer(EXPLORER_VIEW_TYPE, {

@@ -1,21 +1,17 @@
 import * as vscode from 'vscode';
-import { generateSpec, specStats, specToYaml } from '../../../core/src/generate/generate-spec';
-import type { GenerateEndpoint } from '../../../core/src/generate/generate-spec';
 import type { ServiceSnapshot } from '../../../core/src/inventory/inventory-types';
-import type { TrafficStore } from '../../../core/src/inventory/traffic-store';
-import { defaultFileName, serverUrlOf, serviceChoices } from './generate-helpers';
+import { GENERATE_SPEC, SNAPSHOT } from '../../../core/src/messages';
+import type { EngineClient } from '../client/language-client';
+import { defaultFileName, serviceChoices } from './generate-helpers';
 import type { ServiceChoice } from './generate-helpers';
-
-// Past this many endpoints the work is chunked and yields to the extension host between chunks.
-const CHUNK = 50;
 
 /**
  * "Tapline: Generate OpenAPI Document from Traffic…": an OpenAPI 3.1 file for one observed
- * service, from the inventory's endpoints and their samples. Returns the written file, or
- * undefined when there was no traffic or the user cancelled.
+ * service, which the engine infers from its endpoints and their samples (off the extension host).
+ * Returns the written file, or undefined when there was no traffic or the user cancelled.
  */
-export async function generateSpecFromTraffic(store: TrafficStore, log: vscode.LogOutputChannel): Promise<vscode.Uri | undefined> {
-  const services = serviceChoices(store.snapshot().services);
+export async function generateSpecFromTraffic(engine: EngineClient, log: vscode.LogOutputChannel): Promise<vscode.Uri | undefined> {
+  const services = serviceChoices((await engine.request(SNAPSHOT, {})).inventory.services);
   if (services.length === 0) {
     void vscode.window.showInformationMessage('Tapline: no traffic has been observed yet. Connect a sensor or import a HAR file, exercise the API, then generate its document.');
     return undefined;
@@ -27,45 +23,20 @@ export async function generateSpecFromTraffic(store: TrafficStore, log: vscode.L
   if (!target) return undefined;
 
   const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Tapline: generating an OpenAPI document for ${service.service}`, cancellable: true },
-    async (progress, token) => {
-      const endpoints: GenerateEndpoint[] = [];
-      const total = service.endpoints.length;
-      for (let i = 0; i < total; i++) {
-        if (token.isCancellationRequested) return undefined;
-        const summary = service.endpoints[i];
-        const observation = summary ? store.endpoint(summary.id) : undefined;
-        // Endpoints can be evicted or merged between the snapshot and now: skip those.
-        if (observation && observation.samples.length > 0) endpoints.push({ method: observation.method, template: observation.template, samples: observation.samples });
-        if ((i + 1) % CHUNK === 0) {
-          progress.report({ message: `${i + 1} of ${total} endpoints`, increment: (CHUNK / total) * 80 });
-          await new Promise<void>((resolve) => setImmediate(resolve));
-        }
-      }
-      if (endpoints.length === 0) return 'no-samples' as const;
-      progress.report({ message: 'inferring schemas' });
-      const input = { title: service.service, serverUrl: serverUrlOf(endpoints, service.service), endpoints };
-      const spec = generateSpec(input);
-      const text = specToYaml(spec, input);
-      if (token.isCancellationRequested) return undefined;
-      await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
-      return { stats: specStats(spec), samples: endpoints.reduce((n, e) => n + e.samples.length, 0) };
-    },
+    { location: vscode.ProgressLocation.Notification, title: `Tapline: generating an OpenAPI document for ${service.service}` },
+    () => engine.request(GENERATE_SPEC, { service: service.service }),
   );
-  if (result === undefined) {
-    log.info(`Generate OpenAPI document for ${service.service}: cancelled`);
+  if (!result.ok) {
+    void vscode.window.showInformationMessage(`Tapline: nothing was written: ${result.reason}.`);
     return undefined;
   }
-  if (result === 'no-samples') {
-    void vscode.window.showInformationMessage(`Tapline: the endpoints of ${service.service} were cleared or evicted meanwhile; nothing was written.`);
-    return undefined;
-  }
-  const { stats, samples } = result;
-  log.info(`Generated ${target.toString()}: ${stats.operations} operations, ${stats.schemas} shared schemas, from ${samples} sampled transactions of ${service.service}`);
+  await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(result.text));
+  const { operations, schemas, samples } = result;
+  log.info(`Generated ${target.toString()}: ${operations} operations, ${schemas} shared schemas, from ${samples} sampled transactions of ${service.service}`);
   const doc = await vscode.workspace.openTextDocument(target);
   await vscode.window.showTextDocument(doc, { preview: false });
   void vscode.window.showInformationMessage(
-    `Tapline: wrote ${stats.operations} operation${stats.operations === 1 ? '' : 's'} and ${stats.schemas} shared schema${stats.schemas === 1 ? '' : 's'} inferred from ${samples} sampled transaction${samples === 1 ? '' : 's'}. Review names and constraints before relying on it.`,
+    `Tapline: wrote ${operations} operation${operations === 1 ? '' : 's'} and ${schemas} shared schema${schemas === 1 ? '' : 's'} inferred from ${samples} sampled transaction${samples === 1 ? '' : 's'}. Review names and constraints before relying on it.`,
   );
   return target;
 }

@@ -1,6 +1,5 @@
 // The parts of "Generate OpenAPI Document from Traffic…" that need no VS Code API (unit-tested).
 
-import type { GenerateEndpoint } from '../../../core/src/generate/generate-spec';
 import type { ServiceSnapshot } from '../../../core/src/inventory/inventory-types';
 
 /** `api.example.com:8443` → `api-example-com-8443`. */
@@ -17,13 +16,6 @@ export function serviceSlug(service: string): string {
 /** `openapi-<slug>.yaml`, then `openapi-<slug>-2.yaml`, … for the n-th candidate (n ≥ 1). */
 export function defaultFileName(service: string, n: number): string {
   return `openapi-${serviceSlug(service)}${n <= 1 ? '' : `-${n}`}.yaml`;
-}
-
-/** The scheme the samples used (TLS or not) with the service's host[:port]; undefined when the name is no host. */
-export function serverUrlOf(endpoints: readonly GenerateEndpoint[], service: string): string | undefined {
-  if (!/^[A-Za-z0-9.[\]:-]+$/.test(service)) return undefined;
-  const tls = endpoints.some((e) => e.samples.some((s) => s.tls));
-  return `${tls ? 'https' : 'http'}://${service}`;
 }
 
 export interface ServiceChoice {

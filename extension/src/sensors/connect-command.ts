@@ -1,13 +1,15 @@
 import * as vscode from 'vscode';
-import type { SensorManager } from './sensor-manager';
-import { describeState } from './sensor-manager';
-import type { SensorState } from './sensor-client';
+import type { SensorStatus } from '../../../core/src/messages';
+import type { SensorSync } from './sensor-sync';
 
 export interface ConnectArguments {
   url?: string;
   token?: string;
   name?: string;
 }
+
+/** How long "Connect to Sensor…" waits for the sensor to answer before saying it keeps trying. */
+const CONNECT_WAIT_MS = 15_000;
 
 function validateUrl(value: string): string | undefined {
   try {
@@ -20,10 +22,10 @@ function validateUrl(value: string): string | undefined {
 
 /**
  * "Tapline: Connect to Sensor…": asks for the URL and token (or takes them as arguments, for
- * scripted use), stores the token in SecretStorage, remembers the sensor, and waits until it is
- * live or refuses us, so the user learns at once whether it worked.
+ * scripted use), stores the token in SecretStorage, has the engine connect, and says whether the
+ * sensor is live or refused us, so the user learns at once whether it worked.
  */
-export async function connectToSensor(sensors: SensorManager, args: ConnectArguments = {}): Promise<SensorState | undefined> {
+export async function connectToSensor(sensors: SensorSync, args: ConnectArguments = {}): Promise<SensorStatus | undefined> {
   const url =
     args.url ??
     (await vscode.window.showInputBox({
@@ -51,23 +53,11 @@ export async function connectToSensor(sensors: SensorManager, args: ConnectArgum
     }));
   if (!token) return undefined;
 
-  const entry = await sensors.add({ url: url.trim(), ...(args.name ? { name: args.name } : {}) }, token.trim());
   const outcome = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Tapline: connecting to ${url}`, cancellable: true },
-    (_progress, cancel) =>
-      new Promise<SensorState>((resolve) => {
-        const settle = (state: SensorState): void => {
-          if (state.kind === 'live' || state.kind === 'retrying' || state.kind === 'failed') {
-            entry.client.off('state', settle);
-            resolve(state);
-          }
-        };
-        if (entry.client.state.kind === 'live') resolve(entry.client.state);
-        else entry.client.on('state', settle);
-        cancel.onCancellationRequested(() => resolve(entry.client.state));
-      }),
+    { location: vscode.ProgressLocation.Notification, title: `Tapline: connecting to ${url}` },
+    () => sensors.add({ url: url.trim(), ...(args.name ? { name: args.name } : {}) }, token.trim(), CONNECT_WAIT_MS),
   );
-  if (outcome.kind === 'live') void vscode.window.showInformationMessage(`Tapline: connected to ${outcome.hello.sensor.name}.`);
-  else void vscode.window.showWarningMessage(`Tapline: sensor ${url} is ${describeState(outcome)}. Tapline keeps retrying.`);
+  if (outcome.state === 'live') void vscode.window.showInformationMessage(`Tapline: connected to ${outcome.sensorName ?? url}.`);
+  else void vscode.window.showWarningMessage(`Tapline: sensor ${url} is ${outcome.detail}. Tapline keeps retrying.`);
   return outcome;
 }

@@ -1,15 +1,11 @@
 // Text for the tree: counts, latency and status classes. Pure (no vscode), unit-tested.
+import { formatDuration } from '../../../core/src/format/duration';
 import type { EndpointSummary } from '../../../core/src/inventory/inventory-types';
 
 export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-export function formatMs(ms: number): string {
-  if (ms < 1) return `${ms.toFixed(2)} ms`;
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
-}
 
 /** Calls per status class: `{ '2xx': 10, '4xx': 2 }`; status 0 (no response) is 'none'. */
 export function statusClasses(statuses: Record<string, number>): Record<string, number> {
@@ -25,7 +21,7 @@ export function statusClasses(statuses: Record<string, number>): Record<string, 
 /** `1,204 · p95 38 ms · 2 4xx · 1 5xx` */
 export function describeEndpoint(e: EndpointSummary): string {
   const parts = [formatCount(e.count)];
-  if (e.latency) parts.push(`p95 ${formatMs(e.latency.p95)}`);
+  if (e.latency) parts.push(`p95 ${formatDuration(e.latency.p95)}`);
   const classes = statusClasses(e.statuses);
   for (const key of ['4xx', '5xx', 'none']) {
     const n = classes[key];

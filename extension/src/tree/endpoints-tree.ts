@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
 import type { EndpointSummary } from '../../../core/src/inventory/inventory-types';
-import type { EndpointFindings, EndpointSpecState } from '../../../core/src/messages';
+import { formatDuration } from '../../../core/src/format/duration';
+import { SNAPSHOT, type EndpointFindings, type EndpointSpecState, type EngineSnapshot } from '../../../core/src/messages';
+import type { EngineClient } from '../client/language-client';
 import type { TaplineContext } from '../context';
-import type { FindingsState } from '../traffic/findings-state';
-import type { TrafficController } from '../traffic/traffic-controller';
-import { compareEndpoints, describeEndpoint, formatCount, formatMs, matchesFilter, type EndpointSort } from './endpoint-format';
+import { compareEndpoints, describeEndpoint, formatCount, matchesFilter, type EndpointSort } from './endpoint-format';
 
 export type EndpointTreeNode =
-  | { kind: 'service'; service: string; endpoints: EndpointSummary[]; unused: EndpointFindings[] }
+  | { kind: 'service'; service: string; endpoints: EndpointSummary[]; unused: EndpointFindings[]; states: ReadonlyMap<string, EndpointSpecState> }
   | { kind: 'endpoint'; endpoint: EndpointSummary; state: EndpointSpecState | undefined }
   | { kind: 'unused'; operation: EndpointFindings }
   /** Operations of the specs that no traffic reached, when they belong to no observed service. */
@@ -27,8 +27,9 @@ const STATE_TEXT: Record<EndpointSpecState, string> = {
 };
 
 /**
- * The Endpoints view: services → endpoints, from the inventory and the server's findings. It is
- * rebuilt at most once per traffic flush (≤ 4/s). Every label is plain text from traffic.
+ * The Endpoints view: services → endpoints, from a snapshot the engine answers each time the view
+ * is rebuilt (at most once per change notification, ≤ 4/s). It keeps no inventory of its own: the
+ * nodes of one rebuild are all it holds. Every label is plain text from traffic.
  */
 export class EndpointsTree implements vscode.TreeDataProvider<EndpointTreeNode> {
   private readonly changed = new vscode.EventEmitter<EndpointTreeNode | undefined>();
@@ -36,10 +37,7 @@ export class EndpointsTree implements vscode.TreeDataProvider<EndpointTreeNode> 
   private sort: EndpointSort = 'calls';
   private filter = '';
 
-  constructor(
-    private readonly traffic: TrafficController,
-    private readonly findings: FindingsState,
-  ) {}
+  constructor(private readonly engine: EngineClient) {}
 
   get currentFilter(): string {
     return this.filter;
@@ -60,14 +58,18 @@ export class EndpointsTree implements vscode.TreeDataProvider<EndpointTreeNode> 
     this.changed.fire(undefined);
   }
 
-  getChildren(node?: EndpointTreeNode): EndpointTreeNode[] {
-    if (!node) return this.services();
+  async getChildren(node?: EndpointTreeNode): Promise<EndpointTreeNode[]> {
+    if (!node) {
+      const snapshot = await this.engine.request(SNAPSHOT, {});
+      this.engine.observeEpoch(snapshot.epoch);
+      return this.services(snapshot);
+    }
     if (node.kind === 'unusedGroup') return node.operations.map((operation): EndpointTreeNode => ({ kind: 'unused', operation }));
     if (node.kind !== 'service') return [];
     const endpoints = node.endpoints
       .filter((e) => matchesFilter(e, this.filter))
       .sort(compareEndpoints(this.sort))
-      .map((endpoint): EndpointTreeNode => ({ kind: 'endpoint', endpoint, state: this.findings.stateOf(endpoint.id) }));
+      .map((endpoint): EndpointTreeNode => ({ kind: 'endpoint', endpoint, state: node.states.get(endpoint.id) }));
     const unused = node.unused.map((operation): EndpointTreeNode => ({ kind: 'unused', operation }));
     return [...endpoints, ...unused];
   }
@@ -116,15 +118,15 @@ export class EndpointsTree implements vscode.TreeDataProvider<EndpointTreeNode> 
     }
   }
 
-  private services(): EndpointTreeNode[] {
-    const snapshot = this.traffic.store.snapshot();
+  private services({ inventory: snapshot, endpoints: findings }: EngineSnapshot): EndpointTreeNode[] {
+    const states = new Map(findings.flatMap((e) => (e.endpointId ? [[e.endpointId, e.state] as const] : [])));
     const unusedByService = new Map<string, EndpointFindings[]>();
-    for (const op of this.findings.unused()) {
+    for (const op of findings.filter((e) => e.state === 'unused')) {
       const key = op.service ?? '';
       unusedByService.set(key, [...(unusedByService.get(key) ?? []), op]);
     }
     const nodes: EndpointTreeNode[] = snapshot.services
-      .map((s): EndpointTreeNode => ({ kind: 'service', service: s.service, endpoints: s.endpoints, unused: unusedByService.get(s.service) ?? [] }))
+      .map((s): EndpointTreeNode => ({ kind: 'service', service: s.service, endpoints: s.endpoints, unused: unusedByService.get(s.service) ?? [], states }))
       .filter((n) => n.kind === 'service' && (n.endpoints.some((e) => matchesFilter(e, this.filter)) || n.unused.length > 0));
     nodes.sort((a, b) => (a.kind === 'service' && b.kind === 'service' ? a.service.localeCompare(b.service) : 0));
     // Unused operations name no service (a spec is not tied to one); with traffic seen, list them apart.
@@ -140,7 +142,7 @@ export class EndpointsTree implements vscode.TreeDataProvider<EndpointTreeNode> 
 
 function endpointTooltip(e: EndpointSummary, state: EndpointSpecState | undefined): string {
   const lines = [`${e.method} ${e.template}`, `Service: ${e.service}`, `Calls: ${formatCount(e.count)}`];
-  if (e.latency) lines.push(`Latency: p50 ${formatMs(e.latency.p50)} · p95 ${formatMs(e.latency.p95)} · p99 ${formatMs(e.latency.p99)}`);
+  if (e.latency) lines.push(`Latency: p50 ${formatDuration(e.latency.p50)} · p95 ${formatDuration(e.latency.p95)} · p99 ${formatDuration(e.latency.p99)}`);
   lines.push(`Statuses: ${Object.entries(e.statuses).map(([s, n]) => `${s === '0' ? 'none' : s} ×${n}`).join(', ')}`);
   if (e.authSchemes.length) lines.push(`Auth seen: ${e.authSchemes.join(', ')}`);
   if (e.redactionKinds.length) lines.push(`Redacted by the sensor: ${e.redactionKinds.join(', ')}`);
@@ -148,8 +150,8 @@ function endpointTooltip(e: EndpointSummary, state: EndpointSpecState | undefine
   return lines.join('\n');
 }
 
-export function registerEndpointsTree(tapline: TaplineContext, traffic: TrafficController, findings: FindingsState): EndpointsTree {
-  const tree = new EndpointsTree(traffic, findings);
+export function registerEndpointsTree(tapline: TaplineContext, engine: EngineClient): EndpointsTree {
+  const tree = new EndpointsTree(engine);
   const view = vscode.window.createTreeView('tapline.endpoints', { treeDataProvider: tree, showCollapseAll: true });
   const updateMessage = (): void => {
     view.message = tree.currentFilter ? `Filtered: "${tree.currentFilter}"` : undefined;
@@ -157,8 +159,9 @@ export function registerEndpointsTree(tapline: TaplineContext, traffic: TrafficC
   tapline.subscriptions.push(
     tree,
     view,
-    traffic.onDidFlush(() => tree.refresh()),
-    findings.onDidChange(() => tree.refresh()),
+    engine.onDidChange((e) => {
+      if (e.reset || e.inventory || e.findings) tree.refresh();
+    }),
     tree.onDidChangeTreeData(updateMessage),
   );
   return tree;

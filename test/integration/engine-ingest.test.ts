@@ -1,6 +1,7 @@
-// The extension's connection and store code fed by a real sensor over the real WebSocket path:
-// a replayed HAR, then live eBPF capture of a real HTTP service (root), a sensor restart that
-// loses nothing already received, and a peer sending garbage.
+// The engine's sensor connections fed by a real sensor over the real WebSocket path: a replayed
+// HAR, then live eBPF capture of a real HTTP service (root), a sensor restart that loses nothing
+// already received, a sensor that stops answering (declared down within two heartbeats, then
+// reconnected), the hub following an edited sensor list, and a peer sending garbage.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -8,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { TrafficStore } from '../../core/src/inventory/traffic-store';
-import { SensorClient, type SensorState } from '../../extension/src/sensors/sensor-client';
+import { SensorClient, type SensorState } from '../../server/src/engine/sensor-client';
+import { SensorHub } from '../../server/src/engine/sensor-hub';
+import { Traffic } from '../../server/src/engine/traffic';
 import { petTrafficHar } from '../e2e/support/traffic-har';
 import { createPetService, listen } from '../fixtures/sample-service/pet-service';
 import { generateTraffic } from '../fixtures/sample-service/traffic';
@@ -40,11 +43,16 @@ function feed(client: SensorClient, store: TrafficStore): (check: () => boolean)
   return (check) => (check() ? Promise.resolve() : new Promise((resolve) => waiters.push({ check, resolve })));
 }
 
-function stateReached(client: SensorClient, kind: SensorState['kind']): Promise<SensorState> {
-  return new Promise((resolve) => {
+function stateReached(client: SensorClient, kind: SensorState['kind'], deadlineMs = 20_000): Promise<SensorState> {
+  return new Promise((resolve, reject) => {
     if (client.state.kind === kind) return resolve(client.state);
+    const timer = setTimeout(() => {
+      client.off('state', on);
+      reject(new Error(`waited ${deadlineMs} ms for the client to be ${kind}; it is ${client.state.kind}`));
+    }, deadlineMs);
     const on = (state: SensorState): void => {
       if (state.kind !== kind) return;
+      clearTimeout(timer);
       client.off('state', on);
       resolve(state);
     };
@@ -158,4 +166,62 @@ test('live eBPF capture of a real HTTP service reaches the store through the sen
   const sample = store.observations().flatMap((o) => o.samples).find((s) => s.request.path === '/v1/pets/1');
   assert.ok(sample?.redactions.some((r) => r.kind === 'authorization' || r.kind === 'jwt'), 'the bearer token was redacted on the node');
   assert.ok(!JSON.stringify(sample).includes('eyJhbGciOiJIUzI1NiJ9'), 'the token itself never left the sensor');
+});
+
+test('a sensor that stops answering (SIGSTOP, like a stuck port-forward) is down within two heartbeats, then reconnected', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tapline-ingest-'));
+  const har = join(dir, 'traffic.har');
+  writeFileSync(har, JSON.stringify(petTrafficHar()));
+  const heartbeatMs = 300;
+  const sensor = await startSensor(['--listen', '127.0.0.1:0', '--replay', har, '--heartbeat-ms', String(heartbeatMs)], join(dir, 'token'));
+  const client = new SensorClient({ url: sensor.url, token: sensor.token, heartbeatMs, backoff: { baseMs: 50, maxMs: 200 } });
+  t.after(async () => {
+    client.stop();
+    sensor.child.kill('SIGCONT');
+    await stopSensor(sensor);
+  });
+  client.start();
+  await stateReached(client, 'live');
+  sensor.child.kill('SIGSTOP');
+  const down = await stateReached(client, 'retrying', 10 * heartbeatMs);
+  assert.match(down.kind === 'retrying' ? down.reason : '', /no heartbeat from the sensor for 600 ms/);
+  sensor.child.kill('SIGCONT');
+  await stateReached(client, 'live');
+});
+
+test('the hub follows an edited sensor list: a second sensor connects, a removed one disconnects, tokens never logged', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tapline-ingest-'));
+  const har = join(dir, 'traffic.har');
+  writeFileSync(har, JSON.stringify(petTrafficHar()));
+  const a = await startSensor(['--listen', '127.0.0.1:0', '--replay', har], join(dir, 'token-a'));
+  const b = await startSensor(['--listen', '127.0.0.1:0', '--replay', har], join(dir, 'token-b'));
+  const traffic = new Traffic();
+  const logs: string[] = [];
+  let changed: () => void = () => undefined;
+  const hub = new SensorHub({ transactions: (items) => traffic.add(items), changed: () => changed(), log: (_level, m) => logs.push(m) });
+  t.after(async () => {
+    hub.dispose();
+    traffic.dispose();
+    await Promise.all([stopSensor(a), stopSensor(b)]);
+  });
+  const until = (what: string, check: () => boolean): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`waited 20 s for ${what}: ${JSON.stringify(hub.statuses())}`)), 20_000);
+      changed = () => {
+        if (!check()) return;
+        clearTimeout(timer);
+        resolve();
+      };
+      changed();
+    });
+  const live = (): string[] => hub.statuses().filter((s) => s.state === 'live').map((s) => s.url);
+
+  hub.set([{ url: a.url, token: a.token, name: 'a' }]);
+  await until('sensor a to be live', () => live().length === 1);
+  hub.set([{ url: a.url, token: a.token, name: 'a' }, { url: b.url, token: b.token, name: 'b' }]);
+  await until('both sensors live', () => live().length === 2);
+  hub.set([{ url: b.url, token: b.token, name: 'b' }]);
+  assert.deepEqual(hub.statuses().map((s) => s.url), [b.url], 'a was disconnected, b kept');
+  assert.ok(logs.some((l) => l === 'sensor a: disconnected'));
+  assert.ok(!logs.some((l) => l.includes(a.token) || l.includes(b.token)), 'no token in the logs');
 });

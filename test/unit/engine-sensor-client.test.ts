@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { backoffDelay } from '../../extension/src/sensors/backoff';
-import { streamUrl } from '../../extension/src/sensors/sensor-client';
-import { RateMeter } from '../../extension/src/rate-meter';
+import { backoffDelay } from '../../server/src/engine/backoff';
+import { streamUrl } from '../../server/src/engine/sensor-client';
+import { RateMeter } from '../../server/src/engine/rate-meter';
 
 test('backoff grows exponentially with jitter and is capped', () => {
   const low = { baseMs: 500, maxMs: 30_000, random: () => 0 };

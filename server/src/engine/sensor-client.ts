@@ -1,12 +1,15 @@
-// One connection to one sensor over tapline/1. Plain Node (no `vscode`), so the integration tests
-// drive it against a real sensor. Every message is validated; invalid ones are reported once per
-// kind of problem and dropped. Reconnects with capped exponential backoff until stopped.
+// One connection to one sensor over tapline/1, in the engine. Every message is validated; invalid
+// ones are reported once per kind of problem and dropped. Reconnects with capped exponential
+// backoff until stopped. The sensor pings every heartbeat interval: a connection that hears
+// nothing (no message, no ping) for two intervals is declared down and reconnected, which is what
+// a stuck `kubectl port-forward` looks like from here.
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import { formatProblems } from '../../../core/src/protocol/check';
 import { STREAM_PATH, type HelloMessage, type SensorCounters, type SubscribeFilters } from '../../../core/src/protocol/messages';
 import type { Transaction } from '../../../core/src/protocol/transaction';
 import { MAX_BATCH_ITEMS, parseSensorMessage } from '../../../core/src/protocol/validate-messages';
+import { formatDuration } from '../../../core/src/format/duration';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 
 export type SensorState =
@@ -26,6 +29,8 @@ export interface SensorClientOptions {
   ca?: string | Buffer;
   /** Fail (stop retrying) after this many consecutive failed attempts; default: retry forever. */
   maxAttempts?: number;
+  /** The sensor's ping period (its --heartbeat-ms, 15 s by default); silence for twice this is "down". */
+  heartbeatMs?: number;
 }
 
 export interface SensorClientEvents {
@@ -39,6 +44,7 @@ export interface SensorClientEvents {
 const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 // A live connection that stays up this long resets the backoff.
 const STABLE_AFTER_MS = 10_000;
+export const DEFAULT_HEARTBEAT_MS = 15_000;
 
 export function streamUrl(url: string): string {
   const parsed = new URL(url);
@@ -54,6 +60,7 @@ export class SensorClient extends EventEmitter<SensorClientEvents> {
   private currentState: SensorState = { kind: 'stopped' };
   private readonly reported = new Set<string>();
   private liveSince = 0;
+  private silenceTimer: NodeJS.Timeout | undefined;
   readonly url: string;
 
   constructor(private readonly options: SensorClientOptions) {
@@ -73,6 +80,7 @@ export class SensorClient extends EventEmitter<SensorClientEvents> {
 
   stop(): void {
     clearTimeout(this.timer);
+    clearTimeout(this.silenceTimer);
     this.timer = undefined;
     const socket = this.socket;
     this.socket = undefined;
@@ -106,13 +114,33 @@ export class SensorClient extends EventEmitter<SensorClientEvents> {
     socket.on('error', (error) => {
       failure ||= error.message;
     });
-    socket.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+    socket.on('message', (data, isBinary) => {
+      this.heard(socket);
+      this.onMessage(data, isBinary);
+    });
+    socket.on('ping', () => this.heard(socket));
+    socket.on('open', () => this.heard(socket));
     socket.on('close', (code, reason) => {
       if (this.socket !== socket) return;
       this.socket = undefined;
+      clearTimeout(this.silenceTimer);
       const why = failure || `connection closed (${code}${reason.length ? `: ${reason.toString()}` : ''})`;
       this.scheduleRetry(why);
     });
+  }
+
+  /** Restarts the silence deadline: two heartbeat intervals from now. */
+  private heard(socket: WebSocket): void {
+    clearTimeout(this.silenceTimer);
+    const deadline = 2 * (this.options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
+    this.silenceTimer = setTimeout(() => {
+      if (this.socket !== socket) return;
+      this.socket = undefined;
+      socket.removeAllListeners();
+      socket.on('error', () => undefined);
+      socket.terminate();
+      this.scheduleRetry(`no heartbeat from the sensor for ${formatDuration(deadline)}`);
+    }, deadline);
   }
 
   private onMessage(data: WebSocket.RawData, isBinary: boolean): void {

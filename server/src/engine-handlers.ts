@@ -1,0 +1,59 @@
+// Thin LSP handlers for the engine's typed requests: each one checks its params' shape and calls
+// a service (server/src/engine/engine-services.ts), where the logic and its tests live.
+import type { Connection } from 'vscode-languageserver/node';
+import {
+  APPLY_FIX,
+  CLEAR_TRAFFIC,
+  CONNECT_SENSOR,
+  ENDPOINT_DETAIL,
+  EXPORT_HAR,
+  GENERATE_SPEC,
+  IMPORT_HAR,
+  RECENT_TRANSACTIONS,
+  SET_SENSORS,
+  SNAPSHOT,
+  type SensorConnection,
+} from '../../core/src/messages';
+import { isRecord } from '../../core/src/json-record';
+import { endpointDetail, exportHar, generateServiceSpec, importHar, recentTransactions, snapshot, type EngineState } from './engine/engine-services';
+import { applyFixById, type FixContext } from './fixes';
+import { handle } from './rpc';
+
+const MAX_WAIT_MS = 60_000;
+
+function sensorConnection(value: unknown): SensorConnection | undefined {
+  if (!isRecord(value) || typeof value.url !== 'string' || typeof value.token !== 'string') return undefined;
+  if (!/^wss?:\/\//.test(value.url)) return undefined;
+  return { url: value.url, token: value.token, ...(typeof value.name === 'string' ? { name: value.name } : {}) };
+}
+
+function text(value: unknown, what: string): string {
+  if (typeof value !== 'string') throw new Error(`${what} must be a string`);
+  return value;
+}
+
+export function registerEngineHandlers(connection: Connection, engine: EngineState, fixes: FixContext): void {
+  handle(connection, SET_SENSORS, ({ sensors }) => {
+    if (!Array.isArray(sensors)) throw new Error('sensors must be a list');
+    return engine.sensors.set(sensors.flatMap((s) => sensorConnection(s) ?? []));
+  });
+  handle(connection, CONNECT_SENSOR, ({ sensor, waitMs }) => {
+    const valid = sensorConnection(sensor);
+    if (!valid) throw new Error('a sensor needs a ws:// or wss:// url and a token');
+    return engine.sensors.connect(valid, Math.min(MAX_WAIT_MS, Math.max(0, Number(waitMs) || 0)));
+  });
+  handle(connection, SNAPSHOT, () => snapshot(engine));
+  handle(connection, ENDPOINT_DETAIL, ({ endpointId }) => endpointDetail(engine, text(endpointId, 'endpointId')));
+  handle(connection, RECENT_TRANSACTIONS, ({ after }) => recentTransactions(engine, typeof after === 'number' ? after : undefined));
+  handle(connection, IMPORT_HAR, ({ text: har, name }) => importHar(engine, text(har, 'text'), text(name, 'name')));
+  handle(connection, EXPORT_HAR, ({ version }) => exportHar(engine, text(version, 'version')));
+  handle(connection, GENERATE_SPEC, ({ service }) => generateServiceSpec(engine, text(service, 'service')));
+  handle(connection, CLEAR_TRAFFIC, () => {
+    engine.traffic.clear();
+    return null;
+  });
+  handle(connection, APPLY_FIX, ({ findingId, fixIndex }) => {
+    if (!Number.isInteger(fixIndex) || fixIndex < 0) throw new Error('fixIndex must be a whole number ≥ 0');
+    return applyFixById(fixes, connection, text(findingId, 'findingId'), fixIndex);
+  });
+}
