@@ -12,6 +12,8 @@ PACKAGES=(
   clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev make
   # real clients and load generators used by tests and benchmarks
   curl wrk
+  # the gateway tests: a real nginx (and its njs module for JWT `sub` blocks)
+  nginx libnginx-mod-http-js
 )
 
 missing=()

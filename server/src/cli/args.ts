@@ -2,6 +2,8 @@
 
 import type { FindingCode, FindingSeverity } from '../../../core/src/diff/finding';
 import { FINDING_CODES } from '../../../core/src/diff/finding';
+import type { GatewayCommand } from './gateway-args';
+import { GATEWAY_USAGE, parseGatewayArgs } from './gateway-args';
 
 export type OutputFormat = 'text' | 'json' | 'sarif';
 
@@ -15,7 +17,7 @@ export interface DiffCommand {
   severities: Partial<Record<FindingCode, FindingSeverity | 'off'>>;
 }
 
-export type ParsedArgs = DiffCommand | { command: 'help' } | { command: 'version' } | { command: 'error'; message: string };
+export type ParsedArgs = DiffCommand | GatewayCommand | { command: 'help' } | { command: 'version' } | { command: 'error'; message: string };
 
 export const USAGE = `Usage: tapline diff --spec <openapi.yaml|json> --har <traffic.har> [options]
 
@@ -33,7 +35,9 @@ Options:
   --version                the version
 
 Exit codes: 0 no failing findings, 1 failing findings, 2 bad input.
-Finding codes: ${FINDING_CODES.join(', ')}`;
+Finding codes: ${FINDING_CODES.join(', ')}
+
+${GATEWAY_USAGE}`;
 
 const SEVERITIES = ['error', 'warning', 'info', 'hint'] as const;
 
@@ -45,7 +49,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const args = [...argv];
   if (args.length === 0 || args.includes('-h') || args.includes('--help')) return { command: 'help' };
   if (args[0] === '--version') return { command: 'version' };
-  if (args[0] !== 'diff') return { command: 'error', message: `unknown command '${args[0] ?? ''}' (expected 'diff')` };
+  if (args[0] === 'gateway') return parseGatewayArgs(args.slice(1));
+  if (args[0] !== 'diff') return { command: 'error', message: `unknown command '${args[0] ?? ''}' (expected 'diff' or 'gateway')` };
   const out: DiffCommand = { command: 'diff', spec: '', har: '', format: 'text', failOn: 'error', severities: {} };
   for (let i = 1; i < args.length; i++) {
     const raw = args[i] ?? '';

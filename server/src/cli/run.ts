@@ -10,6 +10,7 @@ import { USAGE, parseArgs } from './args';
 import { formatJson } from './format-json';
 import { formatSarif } from './format-sarif';
 import { formatText } from './format-text';
+import { runGateway } from './gateway-run';
 
 export interface CliIo {
   cwd: string;
@@ -34,15 +35,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return 2;
     case 'diff':
       return runDiff(parsed, io);
+    case 'gateway':
+      return runGateway(parsed, io);
   }
 }
 
-function toFileUri(path: string, cwd: string): string {
+export function toFileUri(path: string, cwd: string): string {
   const abs = path.startsWith('/') ? path : `${cwd.replace(/\/$/, '')}/${path}`;
   return 'file://' + abs.split('/').map((s) => encodeURIComponent(s)).join('/');
 }
 
-function fromFileUri(uri: string): string {
+export function fromFileUri(uri: string): string {
   return uri.startsWith('file://') ? decodeURIComponent(uri.slice('file://'.length)) : uri;
 }
 
