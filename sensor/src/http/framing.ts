@@ -4,6 +4,7 @@
 // lengths), the answer is a desync with the rule that fired, never a guess. Also the chunk line
 // grammar (RFC 9112 §7.1), checked like llhttp does.
 import type { DesyncRule } from '../../../core/src/protocol/desync';
+import type { HttpHeader } from '../../../core/src/protocol/transaction';
 import { allValues, hasConnectionOption, type RequestHead, type ResponseHead } from './head';
 
 export type Framing =
@@ -74,22 +75,27 @@ export function asksUpgrade(head: RequestHead): boolean {
 }
 
 /** After this message the sender closes: bytes that follow are never processed by the peer. */
-export function closesAfter(head: RequestHead | ResponseHead): boolean {
-  if (hasConnectionOption(head.headers, 'close')) return true;
-  return head.version === '1.0' && !hasConnectionOption(head.headers, 'keep-alive');
+export function closesAfter(head: RequestHead | ResponseHead, trailers: readonly HttpHeader[] = []): boolean {
+  // As llhttp decides it (llhttp_should_keep_alive), trailers included: HTTP/1.0 stays open only
+  // with keep-alive, even next to `close`; HTTP/1.1 closes with `close`.
+  const fields = trailers.length === 0 ? head.headers : [...head.headers, ...trailers];
+  if (head.version === '1.0') return !hasConnectionOption(fields, 'keep-alive');
+  return hasConnectionOption(fields, 'close');
 }
 
 // chunk = chunk-size *( ";" token [ "=" ( token / quoted-string ) ] ), with no whitespace
 // anywhere (llhttp rejects `5 ;a=b` and `5; a=b`; RFC 9112's BWS is not worth a disagreement).
 const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]";
 const QUOTED = '"(?:[\\t \\x21\\x23-\\x5b\\x5d-\\x7e\\x80-\\xff]|\\\\[\\t \\x21-\\x7e\\x80-\\xff])*"';
-const CHUNK_LINE = new RegExp(`^([0-9A-Fa-f]+)(?:;${TOKEN}+(?:=(?:${TOKEN}*|${QUOTED}))?)*$`);
+// llhttp takes empty extension names (`3;;a`, `3;=1`) and a quoted string after token
+// characters (`q=0x"y"`), but not a line that ends with `;` nor anything after a closing quote.
+const CHUNK_LINE = new RegExp(`^([0-9A-Fa-f]+)(?:;${TOKEN}*(?:=${TOKEN}*(?:${QUOTED})?)?)*$`);
 
 export type ChunkLine = { ok: true; size: number } | { ok: false; reason: string };
 
 /** `line` is the chunk size line without its line end. */
 export function parseChunkLine(line: string): ChunkLine {
-  const m = CHUNK_LINE.exec(line);
+  const m = line.endsWith(';') ? null : CHUNK_LINE.exec(line);
   if (!m) return { ok: false, reason: line.indexOf(';') >= 0 ? 'a malformed chunk extension' : 'an invalid chunk size' };
   const hex = (m[1] ?? '').replace(/^0+(?=.)/, '');
   if (hex.length > 13) return { ok: false, reason: 'a chunk size too large to frame' };

@@ -39,6 +39,8 @@ export type HeadResult = { ok: true; head: MessageHead; bareLf: boolean } | Head
 const REQUEST_LINE = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+) +([\x21-\x7e]+) +HTTP\/1\.([01])$/;
 // eslint-disable-next-line no-control-regex -- the reason phrase excludes controls but HTAB
 const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: ([^\x00-\x08\x0a-\x1f\x7f]*))?$/;
+/** origin-form, absolute-form or `*` (authority-form is for CONNECT only), as llhttp accepts them. */
+const TARGET = /^(?:\/|\*|[A-Za-z][A-Za-z0-9+.-]*:\/\/)/;
 /** Real servers send far fewer; a head with more is garbage or an attack. */
 const MAX_HEADERS = 256;
 
@@ -70,7 +72,10 @@ function parseStartLine(line: string, kind: 'request' | 'response'): { ok: true;
   if (kind === 'request') {
     const m = REQUEST_LINE.exec(line);
     if (!m) return fail('invalid-start-line', 'invalid request line', true);
-    return { ok: true, head: { kind, method: m[1] ?? '', target: m[2] ?? '', version: m[3] === '0' ? '1.0' : '1.1', headers: [] } };
+    const method = m[1] ?? '';
+    const target = m[2] ?? '';
+    if (!TARGET.test(target) && method !== 'CONNECT') return fail('invalid-start-line', 'a request target that is not origin-form, absolute-form or *', true);
+    return { ok: true, head: { kind, method, target, version: m[3] === '0' ? '1.0' : '1.1', headers: [] } };
   }
   const m = STATUS_LINE.exec(line);
   if (!m) return fail('invalid-start-line', 'invalid status line', true);
@@ -101,7 +106,10 @@ export function parseFields(text: string, pos: number, bareLf: boolean, out: Htt
     let from = colon + 1;
     let to = lineEnd;
     while (from < to && (text.charCodeAt(from) === 32 || text.charCodeAt(from) === 9)) from++;
-    while (to > from && (text.charCodeAt(to - 1) === 32 || text.charCodeAt(to - 1) === 9)) to--;
+    // A trailing tab is kept in the framing fields, so that `Content-Length: 5\t` fails and
+    // `Connection: keep-alive\t` does not count, as in llhttp.
+    const framingField = (colon - pos === 14 || colon - pos === 17 || colon - pos === 10) && /^(?:content-length|transfer-encoding|connection)$/i.test(text.slice(pos, colon));
+    while (to > from && (text.charCodeAt(to - 1) === 32 || (text.charCodeAt(to - 1) === 9 && !framingField))) to--;
     for (let i = from; i < to; i++) {
       const v = text.charCodeAt(i);
       if ((v < 32 && v !== 9) || v === 127) return fail('invalid-header', 'a control character in a header value');
@@ -141,7 +149,7 @@ export function allValues(headers: readonly HttpHeader[], name: string): string[
 /** Does a `Connection` field list this option (case-insensitive)? */
 export function hasConnectionOption(headers: readonly HttpHeader[], option: string): boolean {
   for (const v of allValues(headers, 'connection')) {
-    for (const part of v.split(',')) if (part.trim().toLowerCase() === option) return true;
+    for (const part of v.split(',')) if (part.replace(/^ +| +$/g, '').toLowerCase() === option) return true;
   }
   return false;
 }

@@ -25,6 +25,8 @@ export interface ParsedMessage {
   trailers: HttpHeader[];
   startNs: bigint;
   endNs: bigint;
+  /** The head used bare LF line ends throughout (a tolerance, docs/capture.md). */
+  bareLf: boolean;
 }
 
 export interface Desync {
@@ -471,7 +473,7 @@ export class HttpStreamParser {
   private finish(complete: boolean, ns: bigint): void {
     const head = this.head;
     if (!head) return;
-    const message = new Message(head, this.slices, this.kept, this.bodySize, this.truncated || !complete, complete, this.trailers, this.startNs || ns, ns);
+    const message = new Message(head, this.slices, this.kept, this.bodySize, this.truncated || !complete, complete, this.trailers, this.startNs || ns, ns, this.bareLf);
     this.head = null;
     this.slices = [];
     this.kept = 0;
@@ -483,7 +485,7 @@ export class HttpStreamParser {
     // after a message that closes the connection, the peer reads nothing more (a tolerance: the
     // rest is ignored, not reported).
     if (head.kind === 'request' && asksUpgrade(head)) this.state = 'paused';
-    else if (complete && closesAfter(head) && !(head.kind === 'response' && head.status < 200)) this.state = 'closed';
+    else if (complete && closesAfter(head, message.trailers) && !(head.kind === 'response' && head.status < 200)) this.state = 'closed';
     this.opts.onMessage(message);
   }
 
@@ -596,6 +598,7 @@ class Message implements ParsedMessage {
     readonly trailers: HttpHeader[],
     readonly startNs: bigint,
     readonly endNs: bigint,
+    readonly bareLf: boolean,
   ) {}
 
   get body(): Uint8Array {
