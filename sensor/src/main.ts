@@ -126,6 +126,10 @@ async function run(args: SensorArgs): Promise<void> {
       filters: { pids: args.pids, comms: args.comms, ports: args.ports },
       sampling: { maxPerSecond: args.maxRate, maxPerEndpointPerSecond: args.maxRatePerEndpoint },
       onTransaction: (t) => server.publish(t),
+      onDesync: (e) => {
+        log(`desync: ${e.client.address}:${e.client.port} → ${e.server.address}:${e.server.port} ${e.rule}: ${e.reason}; no more transactions from that connection`);
+        server.publishDesync(e);
+      },
       onLog: log,
     });
     counters = pipeline.counters;

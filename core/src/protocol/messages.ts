@@ -1,6 +1,7 @@
 // The sensor protocol `tapline/1`: every message a sensor and a client exchange over the
 // WebSocket at `/v1/stream`. Documented in docs/protocol.md; validated by validate-messages.ts.
 // Each message says which way it travels.
+import type { DesyncMessage } from './desync';
 import type { Transaction } from './transaction';
 
 export const PROTOCOL_NAME = 'tapline/1';
@@ -93,6 +94,8 @@ export interface SensorCounters {
   activeConnections: number;
   /** Exchanges not reported because their endpoint or the sensor was over its per-second budget (added in 0.1; absent from older sensors). */
   sampledOut?: number;
+  /** Connections given up on because their framing was ambiguous (desync.ts; added in 0.1; absent from older sensors). */
+  desyncs?: number;
 }
 
 /** sensor → client, periodically. */
@@ -112,5 +115,5 @@ export interface ErrorMessage {
   message: string;
 }
 
-export type SensorMessage = HelloMessage | TransactionsMessage | StatsMessage | ErrorMessage;
+export type SensorMessage = HelloMessage | TransactionsMessage | StatsMessage | ErrorMessage | DesyncMessage;
 export type ClientMessage = SubscribeMessage | ErrorMessage;

@@ -2,6 +2,7 @@
 // invalid message is logged and dropped); the sensor validates what clients send.
 import { Checker, type JsonRecord, type Validation } from './check';
 import { PROTOCOL_NAME, type ClientMessage, type ErrorCode, type SensorMessage } from './messages';
+import { checkDesyncMessage } from './desync';
 import { checkTransaction } from './validate-transaction';
 
 /** The sensor never batches more than this; a client refuses larger batches. */
@@ -71,11 +72,15 @@ export function validateSensorMessage(value: unknown): Validation<SensorMessage>
       if (counters) {
         for (const key of COUNTERS) c.number(counters, key, '$.counters', { integer: true, min: 0 });
         c.number(counters, 'sampledOut', '$.counters', { optional: true, integer: true, min: 0 });
+        c.number(counters, 'desyncs', '$.counters', { optional: true, integer: true, min: 0 });
       }
       break;
     }
     case 'error':
       checkError(c, m);
+      break;
+    case 'desync':
+      checkDesyncMessage(c, m);
       break;
     default:
       c.fail('$.type', `unknown sensor message type ${typeof m.type === 'string' ? JSON.stringify(m.type.slice(0, 64)) : '(missing)'}`);

@@ -68,6 +68,25 @@ export class Redactor {
     return out;
   }
 
+  /**
+   * Raw bytes quoted outside a transaction (desync events, raw-message.ts) go through the same
+   * rules, one header, target or text at a time. Counts are not kept: such quotes have no
+   * `redactions` list; their markers say what was removed.
+   */
+  redactHeaderField(h: HttpHeader, location: 'request.header' | 'response.header'): HttpHeader {
+    return this.header(h, location, new Tally());
+  }
+
+  redactTarget(target: string): string {
+    const q = target.indexOf('?');
+    const path = this.text(q < 0 ? target : target.slice(0, q), 'request.path', undefined, new Tally());
+    return q < 0 ? path : `${path}?${this.query(target.slice(q + 1), [], 'request.query', new Tally()).raw}`;
+  }
+
+  redactFreeText(text: string): string {
+    return this.text(text, 'request.body', undefined, new Tally());
+  }
+
   private text(value: string, location: RedactionLocation, name: string | undefined, tally: Tally): string {
     if (value === '' || this.textRules.length === 0) return value;
     const r = redactText(value, this.textRules);

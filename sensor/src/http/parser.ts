@@ -1,9 +1,14 @@
 // A streaming HTTP/1.x parser made for capture: it is fed one direction of a connection in the
 // pieces the kernel saw, finds message boundaries, keeps body bytes as slices of the input
 // (copied once, when a message completes) up to a cap, accounts for bytes the capture did not
-// copy (`missing`), and never throws on garbage: it resynchronises or gives up, counting errors.
+// copy (`missing`), and never throws on garbage. It frames as strict servers do: where one would
+// reject (or two could disagree), it reports a desync with the rule that fired and stops for good
+// — a passive sensor that guessed could be made to invent requests or to hide real ones.
+// After a capture gap (our loss, not the sender's) it resynchronises instead, counting errors.
+import type { DesyncRule } from '../../../core/src/protocol/desync';
 import type { HttpHeader } from '../../../core/src/protocol/transaction';
-import { parseHead, requestFraming, responseFraming, type MessageHead, type Framing } from './head';
+import { asksUpgrade, closesAfter, parseChunkLine, requestFraming, responseFraming, type Framing } from './framing';
+import { parseFields, parseHead, type MessageHead } from './head';
 
 export interface ParsedMessage {
   head: MessageHead;
@@ -20,6 +25,17 @@ export interface ParsedMessage {
   trailers: HttpHeader[];
   startNs: bigint;
   endNs: bigint;
+  /** The head used bare LF line ends throughout (a tolerance, docs/capture.md). */
+  bareLf: boolean;
+}
+
+export interface Desync {
+  rule: DesyncRule;
+  reason: string;
+  /** The offending message from its first byte as latin1 text (its whole head, and a little of what followed); unredacted. */
+  sample: string;
+  /** Messages framed without problems before it. */
+  messagesBefore: number;
 }
 
 export interface ParserOptions {
@@ -28,6 +44,8 @@ export interface ParserOptions {
   onMessage: (message: ParsedMessage) => void;
   /** Each framing problem, once. The parser has already recovered (or given up) when this is called. */
   onError?: (reason: string) => void;
+  /** The sender broke framing as a strict server sees it; the parser has stopped for good. */
+  onDesync?: (desync: Desync) => void;
   /** Request side: a head was parsed (before its body), so the response side can frame its answer. */
   onHead?: (head: MessageHead) => void;
   /** Response side: the method of the request answered by the `index`-th final response (0-based). */
@@ -39,11 +57,27 @@ export interface ParserOptions {
   maxErrors?: number;
 }
 
-type State = 'head' | 'length' | 'chunk-size' | 'chunk-data' | 'chunk-crlf' | 'trailers' | 'until-close' | 'resync' | 'tunnel' | 'dead';
+type State =
+  | 'head'
+  | 'length'
+  | 'chunk-size'
+  | 'chunk-data'
+  | 'chunk-crlf'
+  | 'trailers'
+  | 'until-close'
+  | 'resync'
+  /** After a request that asked to upgrade: bytes are held until the answer says 101 (tunnel) or not (resume). */
+  | 'paused'
+  /** After a message that closes the connection: what follows is never processed by the peer, so ignored. */
+  | 'closed'
+  | 'tunnel'
+  | 'dead';
 
 const LF = 10;
 const CR = 13;
 const RESYNC_KEEP = 64;
+/** How much of the bytes after an offending head a desync sample keeps. */
+const SAMPLE_AFTER = 512;
 
 export class HttpStreamParser {
   private state: State = 'head';
@@ -64,6 +98,15 @@ export class HttpStreamParser {
   private finalResponses = 0;
   private messages = 0;
   private errors = 0;
+  /** The current message's head uses bare LF line ends (a tolerance): its chunk lines may too. */
+  private bareLf = false;
+  /** The current message's head as text, quoted if its body breaks framing. */
+  private headText = '';
+  /** After a capture gap, until a message completes: framing problems are ours, not the sender's. */
+  private lostSync = false;
+  private held: Uint8Array[] = [];
+  private heldBytes = 0;
+  private heldNs = 0n;
   private readonly maxHeadBytes: number;
   private readonly maxErrors: number;
 
@@ -72,9 +115,24 @@ export class HttpStreamParser {
     this.maxErrors = opts.maxErrors ?? 8;
   }
 
-  /** True once the parser stopped for good (tunnel or given up). */
+  /** True once the parser stopped for good (tunnel, closed, desynchronised or given up). */
   get stopped(): boolean {
-    return this.state === 'tunnel' || this.state === 'dead';
+    return this.state === 'tunnel' || this.state === 'dead' || this.state === 'closed';
+  }
+
+  /** Waiting for the answer to an upgrade request. */
+  get paused(): boolean {
+    return this.state === 'paused';
+  }
+
+  /** The upgrade request was not accepted: the bytes held since are HTTP again. */
+  resume(): void {
+    if (this.state !== 'paused') return;
+    this.state = 'head';
+    const held = this.held.length === 1 ? (this.held[0] ?? new Uint8Array(0)) : concat(this.held, this.heldBytes);
+    this.held = [];
+    this.heldBytes = 0;
+    if (held.length > 0) this.feed(held, this.heldNs);
   }
 
   get errorCount(): number {
@@ -84,6 +142,7 @@ export class HttpStreamParser {
   /** Stop parsing: the connection switched protocols (seen from the other direction). */
   tunnel(): void {
     this.pending = null;
+    this.held = [];
     this.state = 'tunnel';
   }
 
@@ -91,6 +150,11 @@ export class HttpStreamParser {
   feed(data: Uint8Array, ns: bigint, missing = 0): void {
     if (this.stopped) return;
     this.lastNs = ns;
+    if (this.state === 'paused') {
+      this.hold(data, ns);
+      if (missing > 0) this.tunnel();
+      return;
+    }
     let buf = data;
     this.carried = 0;
     if (this.pending) {
@@ -151,6 +215,9 @@ export class HttpStreamParser {
         return this.stepTrailers(buf, pos, ns);
       case 'resync':
         return this.stepResync(buf, pos);
+      case 'paused':
+        this.hold(buf.subarray(pos), ns);
+        return buf.length;
       default:
         return buf.length;
     }
@@ -160,10 +227,10 @@ export class HttpStreamParser {
     // Empty lines before a message are allowed (RFC 9112 §2.2), e.g. a stray CRLF after a body.
     while (pos < buf.length && (buf[pos] === CR || buf[pos] === LF)) pos++;
     if (pos >= buf.length) return buf.length;
-    const end = findHeadEnd(buf, Math.max(pos, pos + this.headScanFrom - 3));
+    const end = findHeadEnd(buf, pos, Math.max(pos, pos + this.headScanFrom - 3));
     if (end === null) {
       if (buf.length - pos > this.maxHeadBytes) {
-        this.error('message head too large', true);
+        this.desync('head-too-large', `a message head over ${this.maxHeadBytes} bytes`, latin1(buf, pos, pos + SAMPLE_AFTER));
         return buf.length;
       }
       this.headScanFrom = buf.length - pos;
@@ -171,27 +238,31 @@ export class HttpStreamParser {
     }
     this.headScanFrom = 0;
     this.startNs = this.nsAt(pos, ns);
-    const text = latin1(buf, pos, end.headEnd);
+    const text = latin1(buf, pos, end);
     const parsed = parseHead(text, this.opts.kind);
     if (!parsed.ok) {
-      this.error(parsed.reason, true);
-      return end.bodyStart;
+      // A connection whose very first message is not HTTP is not HTTP: not an attack, not a desync.
+      if (parsed.startLine && this.messages === 0 && !this.lostSync) this.error(parsed.reason, false);
+      else this.desync(parsed.rule, parsed.reason, text + latin1(buf, end, end + SAMPLE_AFTER));
+      return end;
     }
     const head = parsed.head;
     let framing: Framing;
     if (head.kind === 'request') {
       framing = requestFraming(head);
-      this.opts.onHead?.(head);
+      if (framing.kind !== 'error') this.opts.onHead?.(head);
     } else {
       const interim = head.status >= 100 && head.status < 200 && head.status !== 101;
       framing = responseFraming(head, interim ? undefined : this.opts.requestMethod?.(this.finalResponses));
       if (!interim) this.finalResponses++;
     }
     if (framing.kind === 'error') {
-      this.error(framing.reason, true);
-      return end.bodyStart;
+      this.desync(framing.rule, framing.reason, text + latin1(buf, end, end + SAMPLE_AFTER));
+      return end;
     }
     this.head = head;
+    this.headText = text;
+    this.bareLf = parsed.bareLf;
     this.slices = [];
     this.kept = 0;
     this.bodySize = 0;
@@ -217,7 +288,7 @@ export class HttpStreamParser {
         this.state = 'until-close';
         break;
     }
-    return end.bodyStart;
+    return end;
   }
 
   /** The kernel timestamp of the piece that brought byte `pos` of the current buffer. */
@@ -239,51 +310,82 @@ export class HttpStreamParser {
   private stepChunkSize(buf: Uint8Array, pos: number): number {
     const lf = buf.indexOf(LF, pos);
     if (lf < 0) {
-      if (buf.length - pos > 1024) this.error('chunk size line too long', true);
-      return buf.length - pos > 1024 ? buf.length : -1;
+      if (buf.length - pos <= 1024) return -1;
+      this.chunkDesync('a chunk size line over 1024 bytes', buf, pos);
+      return buf.length;
     }
-    const line = latin1(buf, pos, lf).replace(/\r$/, '');
-    const m = /^([0-9A-Fa-f]{1,12})[ \t]*(?:;.*)?$/.exec(line);
-    if (!m) {
-      this.truncated = true;
-      this.error('invalid chunk size', true);
+    const hasCr = buf[lf - 1] === CR && lf > pos;
+    if (!hasCr && !this.bareLf) {
+      this.chunkDesync('a chunk size line that ends with a bare LF', buf, pos);
       return lf + 1;
     }
-    const size = parseInt(m[1] ?? '0', 16);
-    if (size === 0) {
+    const chunk = parseChunkLine(latin1(buf, pos, hasCr ? lf - 1 : lf));
+    if (!chunk.ok) {
+      this.chunkDesync(chunk.reason, buf, pos);
+      return lf + 1;
+    }
+    if (chunk.size === 0) {
       this.state = 'trailers';
     } else {
-      this.remaining = size;
+      this.remaining = chunk.size;
       this.state = 'chunk-data';
     }
     return lf + 1;
   }
 
   private stepChunkCrlf(buf: Uint8Array, pos: number): number {
-    // Accept CRLF or a bare LF after chunk data; the CR may arrive in one piece and the LF in the next.
+    // CRLF after chunk data (a bare LF only when the head used bare LF); the CR may arrive in one
+    // piece and the LF in the next.
     if (buf[pos] === CR) {
       if (pos + 1 >= buf.length) return -1;
       pos++;
+    } else if (!this.bareLf) {
+      this.chunkDesync('chunk data not followed by CRLF', buf, pos);
+      return pos;
     }
     if (buf[pos] !== LF) {
-      this.error('chunk data not followed by CRLF', true);
+      this.chunkDesync('chunk data not followed by CRLF', buf, pos);
       return pos;
     }
     this.state = 'chunk-size';
     return pos + 1;
   }
 
+  private chunkDesync(reason: string, buf: Uint8Array, pos: number): void {
+    this.truncated = true;
+    this.desync('chunk-line', reason, this.headText + latin1(buf, pos, pos + SAMPLE_AFTER));
+  }
+
+  /** The trailer section, as a whole once its blank line is in: checked like a head. */
   private stepTrailers(buf: Uint8Array, pos: number, ns: bigint): number {
-    const lf = buf.indexOf(LF, pos);
-    if (lf < 0) return buf.length - pos > this.maxHeadBytes ? (this.error('trailers too large', true), buf.length) : -1;
-    const line = latin1(buf, pos, lf).replace(/\r$/, '');
-    if (line === '') {
-      this.finish(true, ns);
-      return lf + 1;
+    let end: number;
+    if (buf[pos] === LF && this.bareLf) end = pos + 1;
+    else if (buf[pos] === CR && pos + 1 >= buf.length) return -1;
+    else if (buf[pos] === CR && buf[pos + 1] === LF) end = pos + 2;
+    else {
+      const found = findHeadEnd(buf, pos, pos);
+      if (found === null) {
+        if (buf.length - pos <= this.maxHeadBytes) return -1;
+        this.desync('trailers', `a trailer section over ${this.maxHeadBytes} bytes`, this.headText);
+        return buf.length;
+      }
+      end = found;
     }
-    const colon = line.indexOf(':');
-    if (colon > 0) this.trailers.push({ name: line.slice(0, colon), value: line.slice(colon + 1).trim() });
-    return lf + 1;
+    const text = latin1(buf, pos, end);
+    const problem = parseFields(text, 0, this.bareLf, this.trailers);
+    if (problem) {
+      this.desync(problem.rule, `in trailers: ${problem.reason}`, this.headText + text);
+      return end;
+    }
+    for (const t of this.trailers) {
+      const lower = t.name.toLowerCase();
+      if (lower === 'content-length' || lower === 'transfer-encoding') {
+        this.desync('trailers', `${t.name} in trailers`, this.headText + text);
+        return end;
+      }
+    }
+    this.finish(true, ns);
+    return end;
   }
 
   /** Look for something that starts a message again; drop what comes before it. */
@@ -318,6 +420,9 @@ export class HttpStreamParser {
   private gap(missing: number, ns: bigint): void {
     if (this.stopped) return;
     switch (this.state) {
+      case 'paused':
+        this.tunnel();
+        return;
       case 'until-close':
         this.bodySize += missing;
         this.truncated = true;
@@ -358,6 +463,7 @@ export class HttpStreamParser {
   }
 
   private enterResync(): void {
+    this.lostSync = true;
     this.pending = null;
     this.headScanFrom = 0;
     this.head = null;
@@ -367,13 +473,19 @@ export class HttpStreamParser {
   private finish(complete: boolean, ns: bigint): void {
     const head = this.head;
     if (!head) return;
-    const message = new Message(head, this.slices, this.kept, this.bodySize, this.truncated || !complete, complete, this.trailers, this.startNs || ns, ns);
+    const message = new Message(head, this.slices, this.kept, this.bodySize, this.truncated || !complete, complete, this.trailers, this.startNs || ns, ns, this.bareLf);
     this.head = null;
     this.slices = [];
     this.kept = 0;
     this.startNs = 0n;
     this.state = 'head';
     this.messages++;
+    if (complete) this.lostSync = false;
+    // Like llhttp: after an upgrade request, wait for its answer before reading more requests;
+    // after a message that closes the connection, the peer reads nothing more (a tolerance: the
+    // rest is ignored, not reported).
+    if (head.kind === 'request' && asksUpgrade(head)) this.state = 'paused';
+    else if (complete && closesAfter(head, message.trailers) && !(head.kind === 'response' && head.status < 200)) this.state = 'closed';
     this.opts.onMessage(message);
   }
 
@@ -388,32 +500,66 @@ export class HttpStreamParser {
     if (!recover || this.errors >= this.maxErrors || this.messages === 0) this.state = 'dead';
     else this.state = 'resync';
   }
+
+  /** The sender broke framing: report it (unless the capture lost bytes first) and stop for good. */
+  private desync(rule: DesyncRule, reason: string, sample: string): void {
+    if (this.lostSync) {
+      this.error(reason, true);
+      return;
+    }
+    this.errors++;
+    this.opts.onError?.(reason);
+    this.head = null;
+    this.slices = [];
+    this.pending = null;
+    this.held = [];
+    this.state = 'dead';
+    this.opts.onDesync?.({ rule, reason, sample, messagesBefore: this.messages });
+  }
+
+  private hold(data: Uint8Array, ns: bigint): void {
+    if (data.length === 0) return;
+    if (this.heldBytes === 0) this.heldNs = ns;
+    this.heldBytes += data.length;
+    // Unanswered for this long, it is the new protocol's data: stop rather than buffer it.
+    if (this.heldBytes > this.maxHeadBytes) {
+      this.tunnel();
+      return;
+    }
+    this.held.push(data.slice());
+  }
 }
 
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 
-function findHeadEnd(buf: Uint8Array, from: number): { headEnd: number; bodyStart: number } | null {
-  // The common case with one native substring search; bare-LF heads (rare, but real) below.
+/**
+ * Where the head that starts at `start` ends (the index after its blank line), scanning from
+ * `from`. A blank line is an LF that follows an LF or an LF CR.
+ */
+function findHeadEnd(buf: Uint8Array, start: number, from: number): number | null {
+  // The common case with one native substring search; bare-LF line ends (rare, but real: as a
+  // tolerance, or as an attack) go the slow way so that the first blank line wins.
   const b = asBuffer(buf);
-  const crlf = b.indexOf(CRLFCRLF, from);
-  if (crlf >= 0 && !hasBareBlankLine(b, from, crlf)) return { headEnd: crlf + 1, bodyStart: crlf + 4 };
-  return findHeadEndSlow(buf, from);
+  const crlf = b.indexOf(CRLFCRLF, Math.max(start, from));
+  if (crlf >= 0 && !hasBareBlankLine(b, Math.max(start, from), crlf + 2)) return crlf + 4;
+  return findHeadEndSlow(buf, Math.max(start, from));
 }
 
-/** A "\n\n" before `to`: a head that ends with bare LFs. */
+/** A "\n\n" or "\n\r\n" in [from, to): a blank line that ends with a bare LF, or follows one. */
 function hasBareBlankLine(b: Buffer, from: number, to: number): boolean {
-  return b.subarray(from, to).indexOf('\n\n', 0, 'latin1') >= 0;
+  const region = b.subarray(from, to);
+  return region.indexOf('\n\n', 0, 'latin1') >= 0 || region.indexOf('\n\r\n', 0, 'latin1') >= 0;
 }
 
 function asBuffer(buf: Uint8Array): Buffer {
   return Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.length);
 }
 
-function findHeadEndSlow(buf: Uint8Array, from: number): { headEnd: number; bodyStart: number } | null {
+function findHeadEndSlow(buf: Uint8Array, from: number): number | null {
   let i = buf.indexOf(LF, from);
   while (i >= 0) {
-    if (buf[i + 1] === LF) return { headEnd: i, bodyStart: i + 2 };
-    if (buf[i + 1] === CR && buf[i + 2] === LF) return { headEnd: i, bodyStart: i + 3 };
+    if (buf[i + 1] === LF) return i + 2;
+    if (buf[i + 1] === CR && buf[i + 2] === LF) return i + 3;
     i = buf.indexOf(LF, i + 1);
   }
   return null;
@@ -452,6 +598,7 @@ class Message implements ParsedMessage {
     readonly trailers: HttpHeader[],
     readonly startNs: bigint,
     readonly endNs: bigint,
+    readonly bareLf: boolean,
   ) {}
 
   get body(): Uint8Array {

@@ -1,8 +1,9 @@
 // One traced connection as one process saw it: the two directions of bytes fed to two parsers,
 // and requests paired with their responses in order (HTTP/1.x answers in order, pipelined or not).
 import type { DataEvent, SocketTuple } from '../capture/events';
-import { HttpStreamParser, type ParsedMessage } from '../http/parser';
+import { HttpStreamParser, type Desync, type ParsedMessage } from '../http/parser';
 import type { RequestHead } from '../http/head';
+import { asksUpgrade } from '../http/framing';
 
 export interface Exchange {
   connection: Connection;
@@ -16,6 +17,8 @@ export interface ConnectionHooks {
   onExchange: (exchange: Exchange) => void;
   onParseError: (reason: string) => void;
   onTruncated: () => void;
+  /** One direction broke framing; the connection derives no more transactions (see parser.ts). */
+  onDesync: (connection: Connection, side: 'request' | 'response', desync: Desync) => void;
 }
 
 const METHOD_START = /^[A-Z]{3,10} [^\s]/;
@@ -29,6 +32,8 @@ export class Connection {
   peer: { pid: number; comm: string } | undefined;
   /** Not HTTP (or encrypted without plaintext): ignored from now on. */
   ignored = false;
+  /** Framing broke (a desync was reported): exchanges already framed still pair, nothing new is derived. */
+  desynced = false;
   private requestParser: HttpStreamParser | undefined;
   private responseParser: HttpStreamParser | undefined;
   private readonly methods: string[] = [];
@@ -94,6 +99,7 @@ export class Connection {
       },
       onHead: (h) => this.methods.push((h as RequestHead).method),
       onError: (r) => this.hooks.onParseError(r),
+      onDesync: (d) => this.desync('request', d),
     });
     this.responseParser = new HttpStreamParser({
       kind: 'response',
@@ -101,12 +107,15 @@ export class Connection {
       requestMethod: (i) => this.methods[i - this.answeredOffset],
       onMessage: (m) => {
         if (m.head.kind === 'response' && m.head.status >= 100 && m.head.status < 200 && m.head.status !== 101) return; // interim
+        // Answers to requests that were never framed (after a desync) have nothing to pair with.
+        if (this.desynced && this.requests.length === 0) return;
         if (m.truncated) this.hooks.onTruncated();
         this.responses.push(m);
         this.pair();
       },
       onTunnel: () => this.requestParser?.tunnel(),
       onError: (r) => this.hooks.onParseError(r),
+      onDesync: (d) => this.desync('response', d),
     });
     return true;
   }
@@ -114,15 +123,27 @@ export class Connection {
   /** Methods already answered are dropped from `methods`; indexes given by the parser are absolute. */
   private answeredOffset = 0;
 
+  private desync(side: 'request' | 'response', d: Desync): void {
+    if (this.desynced) return;
+    this.desynced = true;
+    // Responses without framing cannot be paired with anything: stop reading requests too.
+    if (side === 'response') this.requestParser?.tunnel();
+    this.hooks.onDesync(this, side, d);
+  }
+
   private pair(): void {
+    let resume = false;
     while (this.requests.length > 0 && this.responses.length > 0) {
       const request = this.requests.shift();
       const response = this.responses.shift();
       if (!request || !response) break;
       this.methods.shift();
       this.answeredOffset++;
+      // An upgrade that was declined: the requests the client sent after it are HTTP again.
+      if (request.head.kind === 'request' && asksUpgrade(request.head) && response.head.kind === 'response' && response.head.status !== 101) resume = true;
       this.hooks.onExchange({ connection: this, request, response });
     }
+    if (resume && this.requestParser?.paused) this.requestParser.resume();
   }
 
   close(ns: bigint): void {

@@ -15,5 +15,6 @@ export function newCounters(): PipelineCounters {
     deduplicated: 0,
     activeConnections: 0,
     sampledOut: 0,
+    desyncs: 0,
   };
 }

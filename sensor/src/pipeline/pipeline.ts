@@ -1,12 +1,15 @@
 // Capture events in, redacted transactions out: connections are tracked per (pid, fd,
 // generation), parsed and paired; a loopback exchange seen from both ends is reported once,
 // from the server's side, with the client process named.
+import type { DesyncEvent } from '../../../core/src/protocol/desync';
 import type { Transaction } from '../../../core/src/protocol/transaction';
 import type { Redactor } from '../../../core/src/redaction/redactor';
 import type { CaptureEvent, DataEvent, OpenEvent, SocketTuple } from '../capture/events';
 import { buildTransaction, normalizeAddress } from './build-transaction';
 import { KernelClock } from './clock';
 import { Connection, type Exchange } from './connection';
+import { DesyncReporter } from './desync-report';
+import type { Desync } from '../http/parser';
 import { newCounters, type PipelineCounters } from './counters';
 import { ProcessInfo } from './process-info';
 import { Sampler, type SamplerOptions } from './sampler';
@@ -49,6 +52,10 @@ export interface PipelineOptions {
   /** Per-second budgets (sampler.ts); no sampling when absent. */
   sampling?: SamplerOptions;
   onLog?: (message: string) => void;
+  /** A connection broke framing the way smuggling attempts do (desync-report.ts). */
+  onDesync?: (event: DesyncEvent) => void;
+  /** Desync events sent per second at most; the rest are counted (default 20). */
+  maxDesyncPerSecond?: number;
 }
 
 interface Ends {
@@ -78,11 +85,15 @@ export class Pipeline {
   private lastNs = 0n;
   private readonly ownPorts = new Set<number>();
   private readonly ownAuthorization = new Set<string>();
+  private readonly desyncReporter: DesyncReporter;
+  /** Connections (by both-ends key) already reported: a loopback connection is seen from both ends. */
+  private readonly desyncedEnds = new Map<string, bigint>();
 
   constructor(private readonly opts: PipelineOptions) {
     this.clock = opts.clock ?? new KernelClock();
     this.processInfo = opts.processInfo ?? new ProcessInfo();
     this.sampler = opts.sampling ? new Sampler(opts.sampling) : undefined;
+    this.desyncReporter = new DesyncReporter({ idPrefix: opts.idPrefix, redactor: opts.redactor, ...(opts.maxDesyncPerSecond !== undefined ? { maxPerSecond: opts.maxDesyncPerSecond } : {}) });
   }
 
   push(event: CaptureEvent): void {
@@ -145,6 +156,7 @@ export class Pipeline {
     const idle = this.opts.idleNs ?? 300_000_000_000n;
     for (const conn of this.connections.values()) if (nowNs - conn.lastSeenNs > idle) this.closeConnection(conn, nowNs);
     const keep = 10_000_000_000n;
+    for (const [key, at] of this.desyncedEnds) if (nowNs - at > keep) this.desyncedEnds.delete(key);
     while (this.closedEnds.length > 0 && nowNs - (this.closedEnds[0]?.at ?? nowNs) > keep) {
       const gone = this.closedEnds.shift();
       if (!gone) break;
@@ -181,6 +193,7 @@ export class Pipeline {
       onTruncated: () => {
         this.counters.truncated++;
       },
+      onDesync: (c, side, d) => this.desync(c, side, d),
     });
     conn.lastSeenNs = event.timestampNs;
     this.connections.set(event.connectionId, conn);
@@ -201,6 +214,19 @@ export class Pipeline {
     this.connections.delete(conn.id);
     this.counters.activeConnections = this.connections.size;
     if (conn.tuple && conn.role) this.closedEnds.push({ key: endsKey(conn.role, conn.tuple), conn, at: ns });
+  }
+
+  private desync(conn: Connection, side: 'request' | 'response', d: Desync): void {
+    const t = conn.tuple;
+    if (t && this.ownPorts.has(conn.role === 'client' ? t.remotePort : t.localPort)) return;
+    if (t && conn.role) {
+      const key = endsKey(conn.role, t);
+      if (this.desyncedEnds.has(key)) return; // the other end of the same connection reported it
+      this.desyncedEnds.set(key, conn.lastSeenNs);
+    }
+    this.counters.desyncs = (this.counters.desyncs ?? 0) + 1;
+    const event = this.desyncReporter.build(conn, side, d);
+    if (event) this.opts.onDesync?.(event);
   }
 
   private exchange(x: Exchange): void {

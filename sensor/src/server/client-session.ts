@@ -5,6 +5,7 @@ import type { WebSocket } from 'ws';
 import type { ErrorCode, HelloMessage, SensorCounters, SensorMessage, SubscribeFilters } from '../../../core/src/protocol/messages';
 import { parseClientMessage } from '../../../core/src/protocol/validate-messages';
 import { formatProblems } from '../../../core/src/protocol/check';
+import type { DesyncEvent } from '../../../core/src/protocol/desync';
 import type { Transaction } from '../../../core/src/protocol/transaction';
 import { matchesFilters, shapeFor } from './filters';
 
@@ -64,6 +65,11 @@ export class ClientSession {
     }
     if (this.queue.length >= this.opts.batchSize) this.flush();
     else this.flushTimer ??= setTimeout(() => this.flush(), this.opts.flushMs);
+  }
+
+  /** Findings, rare and rate-limited by the pipeline: sent at once, never filtered away. */
+  sendDesync(items: DesyncEvent[]): void {
+    this.send({ type: 'desync', items });
   }
 
   sendError(code: ErrorCode, message: string): void {

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { HEALTH_PATH, STREAM_PATH, type HelloMessage, type SensorCounters } from '../../../core/src/protocol/messages';
+import type { DesyncEvent } from '../../../core/src/protocol/desync';
 import type { Transaction } from '../../../core/src/protocol/transaction';
 import { bearerMatches } from './auth';
 import { ClientSession, type SessionOptions } from './client-session';
@@ -33,6 +34,8 @@ export class StreamServer {
   private readonly wss: WebSocketServer;
   private readonly sessions = new Set<ClientSession>();
   private readonly recent: Transaction[] = [];
+  /** Desync events are findings: a client that connects later gets the recent ones too. */
+  private readonly recentDesync: DesyncEvent[] = [];
   private readonly startedAt = Date.now();
 
   constructor(private readonly opts: StreamServerOptions) {
@@ -73,6 +76,12 @@ export class StreamServer {
       if (this.recent.length > max) this.recent.splice(0, this.recent.length - max);
     }
     for (const s of this.sessions) s.enqueue(t);
+  }
+
+  publishDesync(e: DesyncEvent): void {
+    this.recentDesync.push(e);
+    if (this.recentDesync.length > 200) this.recentDesync.shift();
+    for (const s of this.sessions) s.sendDesync([e]);
   }
 
   /** Tell every client (e.g. the capture source failed); never fatal for the server. */
@@ -128,6 +137,7 @@ export class StreamServer {
       });
       this.sessions.add(session);
       for (const t of this.recent) session.enqueue(t);
+      if (this.recentDesync.length > 0) session.sendDesync([...this.recentDesync]);
     });
   }
 }

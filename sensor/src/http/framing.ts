@@ -1,0 +1,103 @@
+// How an HTTP/1.x message's body is delimited (RFC 9112 §6), decided as strictly as strict
+// servers do: wherever two servers could disagree on where a body ends (Content-Length with
+// Transfer-Encoding, a Transfer-Encoding other than exactly `chunked`, repeated or malformed
+// lengths), the answer is a desync with the rule that fired, never a guess. Also the chunk line
+// grammar (RFC 9112 §7.1), checked like llhttp does.
+import type { DesyncRule } from '../../../core/src/protocol/desync';
+import type { HttpHeader } from '../../../core/src/protocol/transaction';
+import { allValues, hasConnectionOption, type RequestHead, type ResponseHead } from './head';
+
+export type Framing =
+  | { kind: 'none' }
+  | { kind: 'length'; length: number }
+  | { kind: 'chunked' }
+  | { kind: 'until-close' }
+  | { kind: 'tunnel' }
+  | { kind: 'error'; rule: DesyncRule; reason: string };
+
+const err = (rule: DesyncRule, reason: string): Framing => ({ kind: 'error', rule, reason });
+
+function contentLength(values: readonly string[]): Framing {
+  // Repeated values are allowed by RFC 9112 when equal, but llhttp and nginx reject them: two
+  // servers behind each other could differ, so the sensor does not guess.
+  if (values.length > 1) return err('content-length', 'Content-Length appears more than once');
+  const v = values[0] ?? '';
+  if (!/^[0-9]+$/.test(v)) return err('content-length', v === '' ? 'an empty Content-Length' : 'a Content-Length that is not all digits');
+  const n = Number(v);
+  if (!Number.isSafeInteger(n)) return err('content-length', 'a Content-Length too large to frame');
+  return n === 0 ? { kind: 'none' } : { kind: 'length', length: n };
+}
+
+export function requestFraming(head: RequestHead): Framing {
+  const te = allValues(head.headers, 'transfer-encoding');
+  const cl = allValues(head.headers, 'content-length');
+  if (head.method === 'CONNECT') {
+    // RFC 9110 §9.3.6: a CONNECT request has no content; whatever follows is the tunnel.
+    if (te.length > 0 || cl.length > 0) return err('connect-with-content', 'a CONNECT request with Content-Length or Transfer-Encoding');
+    return { kind: 'tunnel' };
+  }
+  if (te.length > 0) {
+    if (cl.length > 0) return err('cl-and-te', 'Content-Length and Transfer-Encoding in one request');
+    if (te.length > 1) return err('transfer-encoding', 'Transfer-Encoding appears more than once');
+    if (head.version === '1.0') return err('transfer-encoding', 'Transfer-Encoding in an HTTP/1.0 request');
+    // nginx answers anything but exactly `chunked` with 501; llhttp takes `gzip, chunked`.
+    if ((te[0] ?? '').toLowerCase() !== 'chunked') return err('transfer-encoding', 'a request Transfer-Encoding that is not exactly "chunked"');
+    return { kind: 'chunked' };
+  }
+  if (cl.length > 0) return contentLength(cl);
+  return { kind: 'none' };
+}
+
+/** `requestMethod` is the method of the request this response answers, when known. */
+export function responseFraming(head: ResponseHead, requestMethod: string | undefined): Framing {
+  const status = head.status;
+  if (status === 101) return { kind: 'tunnel' };
+  if (requestMethod === 'CONNECT' && status >= 200 && status < 300) return { kind: 'tunnel' };
+  if ((status >= 100 && status < 200) || status === 204 || status === 304) return { kind: 'none' };
+  if (requestMethod === 'HEAD') return { kind: 'none' };
+  const te = allValues(head.headers, 'transfer-encoding');
+  const cl = allValues(head.headers, 'content-length');
+  if (te.length > 0) {
+    if (cl.length > 0) return err('cl-and-te', 'Content-Length and Transfer-Encoding in one response');
+    const codings = te.join(',').toLowerCase().split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const chunked = codings.indexOf('chunked');
+    if (chunked >= 0 && chunked !== codings.length - 1) return err('transfer-encoding', 'a response Transfer-Encoding with chunked before another coding');
+    // RFC 9112 §6.3: a response whose last coding is not chunked is delimited by the close.
+    return chunked >= 0 ? { kind: 'chunked' } : { kind: 'until-close' };
+  }
+  if (cl.length > 0) return contentLength(cl);
+  return { kind: 'until-close' };
+}
+
+/** A request that asks to switch protocols: the server answers 101 (then the bytes are another protocol) or ignores it. */
+export function asksUpgrade(head: RequestHead): boolean {
+  return allValues(head.headers, 'upgrade').length > 0 && hasConnectionOption(head.headers, 'upgrade');
+}
+
+/** After this message the sender closes: bytes that follow are never processed by the peer. */
+export function closesAfter(head: RequestHead | ResponseHead, trailers: readonly HttpHeader[] = []): boolean {
+  // As llhttp decides it (llhttp_should_keep_alive), trailers included: HTTP/1.0 stays open only
+  // with keep-alive, even next to `close`; HTTP/1.1 closes with `close`.
+  const fields = trailers.length === 0 ? head.headers : [...head.headers, ...trailers];
+  if (head.version === '1.0') return !hasConnectionOption(fields, 'keep-alive');
+  return hasConnectionOption(fields, 'close');
+}
+
+// chunk = chunk-size *( ";" token [ "=" ( token / quoted-string ) ] ), with no whitespace
+// anywhere (llhttp rejects `5 ;a=b` and `5; a=b`; RFC 9112's BWS is not worth a disagreement).
+const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]";
+const QUOTED = '"(?:[\\t \\x21\\x23-\\x5b\\x5d-\\x7e\\x80-\\xff]|\\\\[\\t \\x21-\\x7e\\x80-\\xff])*"';
+// llhttp takes empty extension names (`3;;a`, `3;=1`) and a quoted string after token
+// characters (`q=0x"y"`), but not a line that ends with `;` nor anything after a closing quote.
+const CHUNK_LINE = new RegExp(`^([0-9A-Fa-f]+)(?:;${TOKEN}*(?:=${TOKEN}*(?:${QUOTED})?)?)*$`);
+
+export type ChunkLine = { ok: true; size: number } | { ok: false; reason: string };
+
+/** `line` is the chunk size line without its line end. */
+export function parseChunkLine(line: string): ChunkLine {
+  const m = line.endsWith(';') ? null : CHUNK_LINE.exec(line);
+  if (!m) return { ok: false, reason: line.indexOf(';') >= 0 ? 'a malformed chunk extension' : 'an invalid chunk size' };
+  const hex = (m[1] ?? '').replace(/^0+(?=.)/, '');
+  if (hex.length > 13) return { ok: false, reason: 'a chunk size too large to frame' };
+  return { ok: true, size: parseInt(hex, 16) };
+}
