@@ -12,6 +12,8 @@ PACKAGES=(
   clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev make
   # real clients and load generators used by tests and benchmarks
   curl wrk
+  # the shared stream's broker (NATS JetStream) and the multi-node tests' network namespaces
+  nats-server iproute2
 )
 
 missing=()

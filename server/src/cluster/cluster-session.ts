@@ -81,6 +81,11 @@ export class ClusterSession extends EventEmitter<{ nodes: [ClusterNode[]]; probl
     return this.nodes();
   }
 
+  /** The supervised forward of one sensor pod (for status details and tests). */
+  forwardOf(pod: string): PortForward | undefined {
+    return this.members.get(pod)?.forward;
+  }
+
   nodes(): ClusterNode[] {
     return [...this.members.values()].map((m) => ({ pod: m.pod.name, node: m.pod.node, forward: m.forward.state }));
   }
