@@ -14,6 +14,8 @@ PACKAGES=(
   curl wrk
   # the gateway tests: a real nginx (and its njs module for JWT `sub` blocks)
   nginx libnginx-mod-http-js
+  # the shared stream's broker (NATS JetStream) and the multi-node tests' network namespaces
+  nats-server iproute2
 )
 
 missing=()

@@ -12,6 +12,7 @@ import { CaptureUnavailableError, createLiveSource } from './live-source';
 import { newCounters, type PipelineCounters } from './pipeline/counters';
 import { Pipeline } from './pipeline/pipeline';
 import { PreflightError, preflight } from './preflight';
+import { podAttribution } from './k8s/start';
 import { ReplayError, ReplaySource } from './replay/replay-source';
 import { TokenError, ensureTokenFile, tokenFileTooOpen } from './server/auth';
 import { ListenError, StreamServer } from './server/stream-server';
@@ -125,6 +126,7 @@ async function run(args: SensorArgs): Promise<void> {
       selfPid: process.pid,
       filters: { pids: args.pids, comms: args.comms, ports: args.ports },
       sampling: { maxPerSecond: args.maxRate, maxPerEndpointPerSecond: args.maxRatePerEndpoint },
+      ...podAttribution(process.env, log),
       onTransaction: (t) => server.publish(t),
       onDesync: (e) => {
         log(`desync: ${e.client.address}:${e.client.port} → ${e.server.address}:${e.server.port} ${e.rule}: ${e.reason}; no more transactions from that connection`);

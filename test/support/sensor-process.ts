@@ -15,9 +15,14 @@ export interface SensorProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `tapline-sensor --token-file TOKEN_FILE ...args`; rejects with its output if it exits first. */
-export function startSensorProcess(tokenFile: string, args: readonly string[]): Promise<SensorProcess> {
-  const child = spawn(process.execPath, [SENSOR, '--token-file', tokenFile, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts `tapline-sensor --token-file TOKEN_FILE ...args`; rejects with its output if it exits
+ * first. `wrap` runs it through a command that execs it (e.g. `ip netns exec NS`).
+ */
+export function startSensorProcess(tokenFile: string, args: readonly string[], wrap: readonly string[] = []): Promise<SensorProcess> {
+  const argv = [process.execPath, SENSOR, '--token-file', tokenFile, ...args];
+  const [bin = process.execPath, ...rest] = [...wrap, ...argv];
+  const child = spawn(bin, rest, { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let output = '';
     const onData = (chunk: Buffer): void => {

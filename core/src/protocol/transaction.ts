@@ -62,6 +62,22 @@ export interface Peer {
   containerId?: string;
 }
 
+/** The Kubernetes workload that owns a process, from its cgroup and the node's pods (sensor/src/k8s/). */
+export interface KubernetesWorkload {
+  /** The top owner: Deployment (through its ReplicaSet), StatefulSet, DaemonSet, Job, CronJob, or Pod when none. */
+  kind: string;
+  name: string;
+}
+
+/** Where the serving process runs in Kubernetes; present only when the sensor could attribute it. */
+export interface KubernetesRef {
+  namespace: string;
+  pod: string;
+  /** The container's name in the pod spec, when its status names the container id. */
+  container?: string;
+  workload?: KubernetesWorkload;
+}
+
 export interface TransactionRequest {
   method: string;
   /** The request-target exactly as sent (path and query), after redaction. */
@@ -102,4 +118,6 @@ export interface Transaction {
   /** Absent when the connection closed before a response arrived. */
   response?: TransactionResponse;
   redactions: Redaction[];
+  /** The server side's pod, when the sensor runs in Kubernetes and knew it; absent elsewhere. */
+  k8s?: KubernetesRef;
 }

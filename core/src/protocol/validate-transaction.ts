@@ -56,6 +56,33 @@ function checkPeer(c: Checker, obj: JsonRecord, key: string, path: string): void
   c.string(peer, 'containerId', p, { optional: true, max: 256 });
 }
 
+// Names as Kubernetes allows them (DNS labels and subdomains, kinds are identifiers); anything
+// else came from somewhere else and is refused rather than rendered.
+const K8S_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+const K8S_KIND = /^[A-Za-z][A-Za-z0-9]{0,62}$/;
+
+function checkKubernetes(c: Checker, t: JsonRecord, path: string): void {
+  if (t.k8s === undefined) return;
+  const p = `${path}.k8s`;
+  const k = c.record(t.k8s, p);
+  if (!k) return;
+  const name = (key: string, optional: boolean, owner: JsonRecord, at: string): void => {
+    const v = c.string(owner, key, at, { optional, min: 1, max: 253 });
+    if (v !== undefined && !K8S_NAME.test(v)) c.fail(`${at}.${key}`, 'is not a Kubernetes name');
+  };
+  name('namespace', false, k, p);
+  name('pod', false, k, p);
+  name('container', true, k, p);
+  if (k.workload !== undefined) {
+    const wp = `${p}.workload`;
+    const w = c.record(k.workload, wp);
+    if (!w) return;
+    const kind = c.string(w, 'kind', wp, { min: 1, max: 63 });
+    if (kind !== undefined && !K8S_KIND.test(kind)) c.fail(`${wp}.kind`, 'is not a Kubernetes kind');
+    name('name', false, w, wp);
+  }
+}
+
 export function checkTransaction(c: Checker, value: unknown, path: string): void {
   const t = c.record(value, path);
   if (!t) return;
@@ -92,6 +119,8 @@ export function checkTransaction(c: Checker, value: unknown, path: string): void
       checkBody(c, res, sp);
     }
   }
+
+  checkKubernetes(c, t, path);
 
   const list = c.array(t.redactions, `${path}.redactions`, LIMITS.redactions);
   list?.forEach((item, i) => {

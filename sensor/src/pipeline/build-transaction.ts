@@ -1,6 +1,6 @@
 // An Exchange (parsed request + response of one connection) to a Transaction per the contract
 // in core/src/protocol/transaction.ts, before redaction.
-import type { CapturedBody, Peer, Transaction } from '../../../core/src/protocol/transaction';
+import type { CapturedBody, KubernetesRef, Peer, Transaction } from '../../../core/src/protocol/transaction';
 import { splitTarget } from '../../../core/src/protocol/target';
 import type { SocketTuple } from '../capture/events';
 import { buildBody } from '../http/body';
@@ -18,6 +18,8 @@ export interface ExchangeContext {
   /** The other end, when it is a local process that was seen too. */
   peerProcess?: { pid: number; comm: string; containerId?: string };
   origin: Transaction['origin'];
+  /** The serving pod (sensor/src/k8s/), and the service name the inventory groups it under. */
+  k8s?: { ref: KubernetesRef; service: string };
   maxBody: number;
   clock: KernelClock;
 }
@@ -61,6 +63,10 @@ export function buildTransaction(ctx: ExchangeContext, request: ParsedMessage, r
     request: { method: reqHead.method, target: reqHead.target, ...split, headers: reqHead.headers },
     redactions: [],
   };
+  if (ctx.k8s) {
+    tx.k8s = ctx.k8s.ref;
+    tx.service = ctx.k8s.service;
+  }
   const reqBody = bodyOf(request, ctx.maxBody);
   let resBody: ReturnType<typeof bodyOf> = undefined;
   if (response && response.head.kind === 'response') {

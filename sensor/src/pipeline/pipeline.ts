@@ -2,7 +2,7 @@
 // generation), parsed and paired; a loopback exchange seen from both ends is reported once,
 // from the server's side, with the client process named.
 import type { DesyncEvent } from '../../../core/src/protocol/desync';
-import type { Transaction } from '../../../core/src/protocol/transaction';
+import type { KubernetesRef, Transaction } from '../../../core/src/protocol/transaction';
 import type { Redactor } from '../../../core/src/redaction/redactor';
 import type { CaptureEvent, DataEvent, OpenEvent, SocketTuple } from '../capture/events';
 import { buildTransaction, normalizeAddress } from './build-transaction';
@@ -45,6 +45,8 @@ export interface PipelineOptions {
   /** Never report this process's traffic (the sensor's own). */
   selfPid?: number;
   processInfo?: ProcessInfo;
+  /** The pod of a serving process (sensor/src/k8s/attributor.ts); absent outside Kubernetes. */
+  attribute?: (pid: number) => { ref: KubernetesRef; service: string } | undefined;
   clock?: KernelClock;
   /** Connections idle longer than this are forgotten (ns). */
   idleNs?: bigint;
@@ -249,6 +251,8 @@ export class Pipeline {
       const otherContainer = this.processInfo.containerId(other.pid);
       peerProcess = { pid: other.pid, comm: other.comm, ...(otherContainer ? { containerId: otherContainer } : {}) };
     }
+    const servingPid = role === 'server' ? conn.pid : undefined;
+    const k8s = servingPid === undefined ? undefined : this.opts.attribute?.(servingPid);
     const ctx = {
       id,
       tls: conn.tls,
@@ -256,6 +260,7 @@ export class Pipeline {
       tuple: conn.tuple,
       process: proc,
       ...(peerProcess ? { peerProcess } : {}),
+      ...(k8s ? { k8s } : {}),
       origin: 'ebpf' as const,
       maxBody: this.opts.maxBody,
       clock: this.clock,

@@ -1,0 +1,186 @@
+// Connect to Dev Cluster against the real /usr/bin/kubectl, as far as no API server allows: the
+// arguments it accepts, its real errors (no binary, unknown context, no current context, an
+// unreachable server), and port-forward supervision — real kubectl failing and retried, and a
+// real forwarding child that dies, is restarted on the same port, and is closed on disconnect.
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, connect, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ClusterSession } from '../../server/src/cluster/cluster-session';
+import { ClusterError } from '../../server/src/cluster/kubectl-errors';
+import { args, kubectl } from '../../server/src/cluster/kubectl';
+import { parseContexts } from '../../server/src/cluster/cluster-answers';
+import { PortForward, type ForwardState } from '../../server/src/cluster/port-forward';
+import { forwardCommand } from '../support/port-forward-standin';
+
+const KUBECTL = '/usr/bin/kubectl';
+
+function gate(t: TestContext): boolean {
+  if (spawnSync(KUBECTL, ['version', '--client'], { stdio: 'ignore' }).status === 0) return true;
+  if (process.env.CI === 'true') throw new Error(`${KUBECTL} is missing`);
+  t.skip(`needs ${KUBECTL}`);
+  return false;
+}
+
+/** A port nothing listens on: bound, then closed. */
+async function closedPort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address() as AddressInfo;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+async function kubeconfig(currentContext: boolean): Promise<string> {
+  const port = await closedPort();
+  const file = join(mkdtempSync(join(tmpdir(), 'tapline-kube-')), 'config');
+  writeFileSync(
+    file,
+    `apiVersion: v1
+kind: Config
+clusters:
+- name: dev
+  cluster: { server: "https://127.0.0.1:${port}", insecure-skip-tls-verify: true }
+users:
+- name: alice
+  user: { token: test-only }
+contexts:
+- name: kind-dev
+  context: { cluster: dev, user: alice, namespace: tapline }
+- name: staging
+  context: { cluster: dev, user: alice }
+${currentContext ? 'current-context: kind-dev\n' : ''}`,
+  );
+  return file;
+}
+
+async function rejectsWith(p: Promise<unknown>, kind: string, message: RegExp): Promise<void> {
+  await assert.rejects(p, (e: unknown) => {
+    assert.ok(e instanceof ClusterError, String(e));
+    assert.equal(e.kind, kind, e.message);
+    assert.match(e.message, message);
+    return true;
+  });
+}
+
+function waitFor(forward: PortForward, what: string, pred: (s: ForwardState) => boolean): Promise<ForwardState> {
+  if (pred(forward.state)) return Promise.resolve(forward.state);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; state ${JSON.stringify(forward.state)}`)), 15_000);
+    forward.on('state', function on(s) {
+      if (!pred(s)) return;
+      clearTimeout(timer);
+      forward.off('state', on);
+      resolve(s);
+    });
+  });
+}
+
+test('no kubectl is a clear error', async () => {
+  await rejectsWith(kubectl({ path: '/nonexistent/kubectl' }, args.contexts()), 'no-kubectl', /kubectl not found \(\/nonexistent\/kubectl\)/);
+  const session = new ClusterSession({ kubectl: { path: '/nonexistent/kubectl' }, askToken: () => Promise.resolve(undefined), connect: () => ({ close: () => undefined }) });
+  await rejectsWith(session.open(), 'no-kubectl', /kubectl not found/);
+});
+
+test('contexts from the kubeconfig; unknown and missing contexts named', async (t) => {
+  if (!gate(t)) return;
+  const file = await kubeconfig(true);
+  assert.deepEqual(parseContexts((await kubectl({ path: KUBECTL, kubeconfig: file }, args.contexts())).stdout), ['kind-dev', 'staging']);
+  assert.equal((await kubectl({ path: KUBECTL, kubeconfig: file }, args.currentContext())).stdout.trim(), 'kind-dev');
+  await rejectsWith(kubectl({ path: KUBECTL, kubeconfig: file, context: 'nope' }, args.sensorPods('tapline', 'a=b')), 'no-context', /kubeconfig has no context "nope"/);
+  const none = new ClusterSession({ kubectl: { path: KUBECTL, kubeconfig: await kubeconfig(false) }, askToken: () => Promise.resolve(undefined), connect: () => ({ close: () => undefined }) });
+  await rejectsWith(none.open(), 'no-context', /no current context/);
+});
+
+test('an unreachable context: the real kubectl error, for the flags we build', async (t) => {
+  if (!gate(t)) return;
+  const file = await kubeconfig(true);
+  // Every read the session makes parses (an unknown flag would be a different error).
+  for (const a of [args.sensorPods('tapline', 'app.kubernetes.io/name=tapline-sensor'), args.secret('tapline', 'tapline-sensor-token'), args.namespaces()]) {
+    await rejectsWith(kubectl({ path: KUBECTL, kubeconfig: file, context: 'staging' }, a), 'unreachable', /^context "staging" is unreachable: The connection to the server 127\.0\.0\.1:\d+ was refused/);
+  }
+  const session = new ClusterSession({ kubectl: { path: KUBECTL, kubeconfig: file }, askToken: () => Promise.resolve(undefined), connect: () => ({ close: () => undefined }) });
+  await rejectsWith(session.open(), 'unreachable', /context "kind-dev" is unreachable/);
+  assert.equal(session.context, 'kind-dev', 'the current context was taken from the kubeconfig');
+});
+
+test('a real kubectl port-forward that cannot reach the server is retried, then given up', async (t) => {
+  if (!gate(t)) return;
+  const file = await kubeconfig(true);
+  const states: string[] = [];
+  const forward = new PortForward({
+    command: (local) => ({ bin: KUBECTL, args: ['--kubeconfig', file, ...args.portForward('tapline', 'tapline-sensor-5xk2p', local, 7878)] }),
+    context: 'kind-dev',
+    backoff: { baseMs: 10, maxMs: 20 },
+    maxAttempts: 3,
+  });
+  forward.on('state', (s) => states.push(s.kind));
+  forward.start();
+  const failed = await waitFor(forward, 'the forward to give up', (s) => s.kind === 'failed');
+  assert.match(failed.kind === 'failed' ? failed.reason : '', /context "kind-dev" is unreachable/);
+  assert.equal(forward.starts, 3);
+  assert.deepEqual(states, ['starting', 'restarting', 'starting', 'restarting', 'starting', 'failed']);
+  await forward.close();
+});
+
+test('a forwarding child that dies is restarted on the same port and killed on close', async () => {
+  // Something to forward to: an echo service on a Unix socket.
+  const dir = mkdtempSync(join(tmpdir(), 'tapline-pf-'));
+  const sock = join(dir, 'echo.sock');
+  const echo = createServer((c) => c.pipe(c));
+  await new Promise<void>((r) => echo.listen(sock, r));
+  const forward = new PortForward({ command: forwardCommand(sock, 7878), backoff: { baseMs: 10, maxMs: 50 } });
+  try {
+    forward.start();
+    const first = await waitFor(forward, 'the first forward', (s) => s.kind === 'ready');
+    const port = first.kind === 'ready' ? first.localPort : 0;
+    assert.ok(port > 0);
+    const roundTrip = async (): Promise<string> => {
+      const c = connect(port, '127.0.0.1');
+      c.write('ping');
+      const [chunk] = (await once(c, 'data')) as [Buffer];
+      c.destroy();
+      return chunk.toString();
+    };
+    assert.equal(await roundTrip(), 'ping');
+    const firstPid = forward.pid!;
+    process.kill(firstPid, 'SIGKILL');
+    await waitFor(forward, 'the restart to be noticed', (s) => s.kind === 'restarting');
+    const again = await waitFor(forward, 'the restarted forward', (s) => s.kind === 'ready');
+    assert.deepEqual(again, { kind: 'ready', localPort: port }, 'same local port after the restart');
+    assert.notEqual(forward.pid, firstPid);
+    assert.equal(await roundTrip(), 'ping');
+    const lastPid = forward.pid!;
+    await forward.close();
+    assert.throws(() => process.kill(lastPid, 0), /ESRCH/, 'the child is gone after close');
+    assert.equal(forward.state.kind, 'closed');
+  } finally {
+    await forward.close();
+    echo.close();
+    await once(echo, 'close');
+  }
+});
+
+test('the session with recorded answers: no sensors names the deploy command; a forbidden Secret asks for the token', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { mapKubectlFailure } = await import('../../server/src/cluster/kubectl-errors');
+  const fixtures = join(__dirname, '..', 'fixtures', 'k8s');
+  const stderr = JSON.parse(readFileSync(join(fixtures, 'kubectl-stderr.json'), 'utf8')) as Record<string, string>;
+  const replay = (pods: string) => (_o: unknown, a: readonly string[]) => {
+    if (a[0] === 'get' && a[1] === 'pods') return Promise.resolve({ stdout: readFileSync(join(fixtures, pods), 'utf8'), stderr: '' });
+    if (a[0] === 'get' && a[1] === 'secret') return Promise.reject(mapKubectlFailure(stderr.forbiddenSecret ?? '', 'kind-dev'));
+    return Promise.reject(new Error(`unexpected kubectl ${a.join(' ')}`));
+  };
+  const none = new ClusterSession({ kubectl: { context: 'kind-dev' }, run: replay('kubectl-get-pods-empty.json'), askToken: () => Promise.resolve(undefined), connect: () => ({ close: () => undefined }), watch: false });
+  await rejectsWith(none.open(), 'no-sensors', /no sensor pods .* deploy them with kubectl apply -f sensor\/deploy\/daemonset\.yaml/);
+
+  const asked: string[] = [];
+  const cancelled = new ClusterSession({ kubectl: { context: 'kind-dev' }, run: replay('kubectl-get-sensor-pods.json'), askToken: (why) => (asked.push(why), Promise.resolve(undefined)), connect: () => ({ close: () => undefined }), watch: false });
+  await rejectsWith(cancelled.open(), 'forbidden', /RBAC forbids get on secrets in namespace "tapline"/);
+  assert.match(asked[0] ?? '', /RBAC forbids get on secrets .* Paste the sensor token/);
+  assert.equal(cancelled.nodes().length, 0, 'nothing was started');
+});
