@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Runs Tapline's benchmarks, each printing ratios against a baseline measured in the same run.
-# `bash scripts/bench.sh [NAME...]` runs the named ones only (e.g. store extension-ingest).
+# `bash scripts/bench.sh [NAME...]` runs the named ones only (e.g. store engine-ingest).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 node scripts/build.mjs
 
-ALL=(http-parser.bench sensor-pipeline.bench store extension-ingest spec-parse spec-match spec-prism sensor-overhead)
+ALL=(http-parser.bench sensor-pipeline.bench store engine-ingest spec-parse spec-match spec-prism sensor-overhead)
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=("${ALL[@]}")
 for name in "${names[@]}"; do
