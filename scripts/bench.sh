@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Tapline's benchmarks, each printing ratios against a baseline measured in the same run and,
 # for every figure with a target, one `TARGET … PASS|MISS` line; a summary of those closes the run.
-# `bash scripts/bench.sh [--record] [NAME...]` runs the named ones only (e.g. store extension-ingest);
+# `bash scripts/bench.sh [--record] [NAME...]` runs the named ones only (e.g. store engine-ingest);
 # `--record` also writes docs/performance.md from the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,7 +10,7 @@ if [ "${1:-}" = "--record" ]; then record=true; shift; fi
 bash scripts/setup.sh
 node scripts/build.mjs
 
-ALL=(http-parser.bench sensor-pipeline.bench store extension-ingest spec-parse spec-prism sensor-overhead)
+ALL=(http-parser.bench sensor-pipeline.bench store engine-ingest spec-parse spec-prism sensor-overhead)
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=("${ALL[@]}")
 log=$(mktemp)

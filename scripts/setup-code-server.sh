@@ -32,10 +32,16 @@ export npm_config_unsafe_perm=true npm_config_yes=true
 fail() { tail -30 "$DIR/install.log" >&2; echo "tapline setup: code-server install failed (log: $DIR/install.log)" >&2; exit 1; }
 # npm 11 skips dependencies' install scripts until approved; code-server needs its own and its
 # native modules' scripts, so approve them for this private folder and run them with rebuild.
+# npm 10 (the one Node 20 ships) runs them during install and has no `install-scripts` command.
+approve_scripts() {
+  if npm install-scripts --help >/dev/null 2>&1; then
+    npm install-scripts approve --all --no-allow-scripts-pin && npm rebuild
+  fi
+}
 {
+  echo "npm $(npm --version)"
   npm install --no-audit --no-fund "code-server@$VERSION" &&
-  npm install-scripts approve --all --no-allow-scripts-pin &&
-  npm rebuild
+  approve_scripts
 } >"$DIR/install.log" 2>&1 || fail
 touch "$DIR/.complete"
 echo "$BIN"

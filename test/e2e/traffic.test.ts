@@ -1,13 +1,19 @@
 // Journeys with live traffic: a developer connects to a sensor on loopback (the real sensor,
 // replaying the pet service's traffic), sees the Endpoints tree fill, explores an endpoint in the
-// API Explorer, then fixes the spec from the Problems panel with a quick fix.
-// Real VS Code (code-server), real Chromium, the packaged VSIX, the real sensor and language server.
+// API Explorer; another process writes an OpenAPI document to disk and deletes it again (Tapline
+// follows); the spec is fixed from the Problems panel with a quick fix chosen right after an edit;
+// a second sensor is connected by editing `tapline.sensors`; after "Restart Language Server" the
+// views show the new engine's state only.
+// Real VS Code (code-server), real Chromium, the packaged VSIX, the real sensors and the engine.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import type { Browser } from 'playwright-core';
 import { startCodeServer, type CodeServer } from './support/code-server';
+import { fileContent } from './support/files';
 import { FIXTURES, VSIX } from './support/paths';
 import type { SensorProcess } from '../support/sensor-process';
 import { startReplaySensor } from './support/sensor';
@@ -16,11 +22,13 @@ import { launchBrowser, Workbench } from './support/workbench';
 
 let server: CodeServer;
 let sensor: SensorProcess;
+let second: SensorProcess;
 let browser: Browser;
 let workbench: Workbench;
 
 before(async () => {
   sensor = await startReplaySensor(petTrafficHar());
+  second = await startReplaySensor(petTrafficHar(9090));
   server = await startCodeServer({ fixture: join(FIXTURES, 'workspaces', 'petstore'), vsix: VSIX });
   browser = await launchBrowser();
   workbench = await Workbench.open(browser, server.url);
@@ -30,7 +38,60 @@ after(async () => {
   await browser?.close();
   await server?.stop();
   await sensor?.stop();
+  await second?.stop();
 });
+
+/** Another process changes the workspace (a generator, `git checkout`): never VS Code itself. */
+function asAnotherProcess(script: string, ...args: string[]): void {
+  execFileSync(process.execPath, ['-e', script, ...args]);
+}
+
+function treeRow(label: string): ReturnType<Workbench['page']['locator']> {
+  const name = workbench.page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[{}/.]/g, '\\$&')}$`) });
+  return workbench.page.locator('.pane-body .monaco-list-row').filter({ has: name });
+}
+
+/** Edits `tapline.sensors` the way a user does: in the user settings.json editor, then saved. */
+async function editSensors(edit: (sensors: Array<Record<string, unknown>>) => Array<Record<string, unknown>>): Promise<void> {
+  const settings = JSON.parse(readFileSync(server.userSettings, 'utf8')) as Record<string, unknown>;
+  const sensors = Array.isArray(settings['tapline.sensors']) ? (settings['tapline.sensors'] as Array<Record<string, unknown>>) : [];
+  await workbench.runCommand('Preferences: Open User Settings (JSON)');
+  await workbench.editorTab('settings.json').waitFor();
+  await workbench.replaceEditorText(JSON.stringify({ ...settings, 'tapline.sensors': edit(sensors) }, null, 2));
+  await workbench.save();
+}
+
+const ORDERS_SPEC = `openapi: "3.0.3"
+info:
+  title: Orders
+  version: "1"
+servers:
+  - url: http://127.0.0.1:8080/v1
+paths:
+  /orders/{orderId}:
+    parameters:
+      - name: orderId
+        in: path
+        required: true
+        schema:
+          type: string
+    get:
+      responses:
+        "200":
+          description: the order
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  orderId: { type: string }
+                  petId: { type: integer }
+                  status: { type: string }
+    delete:
+      responses:
+        "204":
+          description: cancelled
+`;
 
 test('connect to a sensor: the Endpoints tree fills with templated endpoints and counts, hostile text stays text', (t) => workbench.step('tree', async () => {
   await workbench.openContainer('Tapline');
@@ -88,7 +149,25 @@ test('the API Explorer lists the endpoints, filters them, and shows a sample res
   t.diagnostic(`screenshot: ${await workbench.screenshot('explorer-hostile')}`);
 }));
 
-test('the spec shows the drift in the Problems panel and a quick fix documents the endpoint', (t) => workbench.step('quick-fix', async () => {
+test('an OpenAPI document written to disk by another process gets diagnostics and tree states; deleting it clears them', (t) => workbench.step('disk-spec', async () => {
+  await workbench.openContainer('Tapline');
+  const orders = treeRow('GET /v1/orders/{orderId}');
+  await orders.locator('.codicon-warning').waitFor();
+  const file = join(server.workspace, 'orders.openapi.yaml');
+  asAnotherProcess('require("node:fs").writeFileSync(process.argv[1], process.argv[2])', file, ORDERS_SPEC);
+  await orders.locator('.codicon-pass').waitFor();
+  await workbench.openProblems();
+  const problems = workbench.page.locator('.markers-panel .monaco-list-row', { hasText: 'orders.openapi.yaml' });
+  await problems.first().waitFor();
+  t.diagnostic(`screenshot: ${await workbench.screenshot('disk-spec-indexed')}`);
+
+  asAnotherProcess('require("node:fs").rmSync(process.argv[1])', file);
+  await problems.first().waitFor({ state: 'detached' });
+  await orders.locator('.codicon-warning').waitFor();
+  t.diagnostic(`screenshot: ${await workbench.screenshot('disk-spec-deleted')}`);
+}));
+
+test('a quick fix chosen right after an edit lands at the right place and documents the endpoint', (t) => workbench.step('quick-fix', async () => {
   const specPath = join(server.workspace, 'openapi.yaml');
   await workbench.openFile('openapi.yaml');
   await workbench.openProblems();
@@ -96,12 +175,57 @@ test('the spec shows the drift in the Problems panel and a quick fix documents t
   await problem.waitFor();
   t.diagnostic(`screenshot: ${await workbench.screenshot('problems')}`);
 
+  // The cursor goes to the finding (`paths:`); a line pasted below it shifts the place where the
+  // fix inserts by one line, and the fix is asked for at once, before the engine's debounced
+  // re-analysis: planned on the old text, it would land one line off.
   await problem.click();
-  await workbench.quickFix('Add GET /orders/{orderId} to the spec');
-  await workbench.save();
+  await workbench.runCommand('View: Focus Active Editor Group');
+  await workbench.page.locator('.monaco-editor.focused').waitFor();
+  await workbench.page.keyboard.press('End');
+  await workbench.paste('\n  # owned by the pets team');
+  await workbench.page.locator('.monaco-editor .view-line', { hasText: '# owned by the pets team' }).waitFor();
+  await workbench.page.keyboard.press('ArrowUp');
+  await workbench.page.keyboard.press('Home');
+  await workbench.quickFix('Add GET /orders/{orderId} to the spec', { editorFocused: true });
+  // The engine has analysed the fixed text once the finding is gone; then the file is saved.
   await workbench.page.locator('.markers-panel .monaco-list-row', { hasText: /\/orders/ }).first().waitFor({ state: 'detached' });
-  const text = readFileSync(specPath, 'utf8');
+  await workbench.save();
+  // The tab stops looking dirty when the save starts; the text is on disk a moment later.
+  const text = await fileContent(specPath, (t) => t.includes('/orders/{orderId}:'), 'the added operation');
+  assert.match(text, /\npaths:\n {2}# owned by the pets team\n {2}\/pets:\n/, `the pasted line is where it was pasted:\n${text}`);
   assert.match(text, /\n {2}\/orders\/\{orderId\}:\n {4}get:/);
   assert.match(text, /^openapi: "3\.0\.0"\ninfo:\n {2}version: 1\.0\.0/, 'the rest of the file is untouched');
+  const paths = Object.keys((parse(text) as { paths: Record<string, unknown> }).paths);
+  assert.deepEqual(paths.sort(), ['/orders/{orderId}', '/pets', '/pets/{petId}'], 'the result is the spec plus the operation, nothing misplaced');
   t.diagnostic(`screenshot: ${await workbench.screenshot('quick-fix-applied')}`);
+}));
+
+test('editing tapline.sensors connects a second sensor without a reload', (t) => workbench.step('second-sensor', async () => {
+  await workbench.openContainer('Tapline');
+  const tokenFile = join(server.workspace, '..', 'second.token');
+  writeFileSync(tokenFile, second.token);
+  await editSensors((sensors) => [...sensors, { url: second.url, name: 'second', tokenFile }]);
+  await workbench.page.locator('.monaco-list-row', { hasText: '127.0.0.1:9090' }).first().waitFor();
+  await workbench.page.locator('.statusbar-item', { hasText: '2/2 sensors' }).waitFor();
+  t.diagnostic(`screenshot: ${await workbench.screenshot('second-sensor')}`);
+
+  // Removed from the setting: disconnected at once (what it sent stays until the engine restarts).
+  await editSensors((sensors) => sensors.filter((s) => s.url !== second.url));
+  await workbench.page.locator('.statusbar-item', { hasText: '1/1 sensor' }).waitFor();
+}));
+
+test('after "Restart Language Server" the tree and the Explorer show the new engine\'s state only', (t) => workbench.step('restart', async () => {
+  const secondService = workbench.page.locator('.pane-body .monaco-list-row', { hasText: '127.0.0.1:9090' }).first();
+  await secondService.waitFor();
+  await workbench.runCommand('Tapline: Restart Language Server');
+  await secondService.waitFor({ state: 'detached' });
+  await treeRow('GET /v1/pets/{petId}').waitFor();
+
+  await workbench.runCommand('Tapline: Open API Explorer');
+  await workbench.editorTab('API Explorer').waitFor();
+  const view = workbench.activeWebview();
+  await view.getByRole('button', { name: /Endpoints/ }).first().click();
+  await view.locator('input#search').fill('');
+  await view.locator('[role="status"]', { hasText: /^5 endpoints · / }).waitFor();
+  t.diagnostic(`screenshot: ${await workbench.screenshot('after-restart')}`);
 }));

@@ -20,8 +20,11 @@ const EVERYTHING: EngineEvent = { reset: true, inventory: true, findings: true, 
  */
 export class EngineClient implements vscode.Disposable {
   private client: LanguageClient | undefined;
+  /** The client being started or running; events of an older one are ignored. */
+  private latest: LanguageClient | undefined;
   private starting: Promise<LanguageClient> | undefined;
   private epoch: string | undefined;
+  private forgotten = false;
   private readonly changed = new vscode.EventEmitter<EngineEvent>();
   readonly onDidChange = this.changed.event;
   private readonly started = new vscode.EventEmitter<void>();
@@ -50,12 +53,14 @@ export class EngineClient implements vscode.Disposable {
     if (epoch === this.epoch) return;
     const previous = this.epoch;
     this.epoch = epoch;
+    this.forgotten = false;
     if (previous !== undefined) this.tapline.log.info(`engine ${epoch} replaced ${previous}`);
     this.changed.fire(EVERYTHING);
   }
 
   ensureStarted(reason: string): Promise<LanguageClient> {
-    this.starting ??= this.start(reason).catch((error: unknown) => {
+    // Set before start() runs: starting fires state events whose listeners may ask again.
+    this.starting ??= Promise.resolve().then(() => this.start(reason)).catch((error: unknown) => {
       this.starting = undefined;
       this.tapline.log.error('the Tapline engine failed to start', error);
       void vscode.window.showErrorMessage(`Tapline: the engine (language server) failed to start: ${String(error)}`);
@@ -72,13 +77,17 @@ export class EngineClient implements vscode.Disposable {
   async stop(): Promise<void> {
     const client = this.client;
     this.client = undefined;
+    this.latest = undefined;
     this.starting = undefined;
     this.forget();
     if (client) await client.stop();
   }
 
+  /** The views drop what they show (once per engine, not on every state event). */
   private forget(): void {
+    if (this.epoch === undefined && this.forgotten) return;
     this.epoch = undefined;
+    this.forgotten = true;
     this.changed.fire(EVERYTHING);
   }
 
@@ -100,13 +109,16 @@ export class EngineClient implements vscode.Disposable {
       synchronize: { configurationSection: 'tapline' },
     };
     const client = new LanguageClient('tapline', 'Tapline Language Server', serverOptions, clientOptions);
+    this.latest = client;
     this.tapline.log.info(`starting the Tapline engine (${reason})`);
     onNotification(client, ENGINE_CHANGED, (params) => {
+      if (client !== this.latest) return;
       if (params.epoch !== this.epoch) return this.observeEpoch(params.epoch);
       this.changed.fire({ reset: false, inventory: params.inventory, findings: params.findings, sensors: params.sensors, transactions: params.transactions });
     });
     // After a crash the client restarts the engine by itself: a new engine, new epoch, no sensors.
     client.onDidChangeState(({ newState }) => {
+      if (client !== this.latest) return;
       if (newState === State.Stopped || newState === State.Starting) this.forget();
       if (newState === State.Running && this.client === client) this.started.fire();
     });

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { StoreStats } from '../../../core/src/inventory/inventory-types';
 import {
   ENDPOINT_DETAIL,
   RECENT_TRANSACTIONS,
@@ -13,6 +14,8 @@ import { applyFix, revealEndpoint } from '../endpoint-actions';
 import { explorerHtml } from './explorer-html';
 
 export const EXPLORER_VIEW_TYPE = 'tapline.explorer';
+
+const EMPTY_STATS: StoreStats = { transactions: 0, services: 0, endpoints: 0, evictedEndpoints: 0, evictedServices: 0, mergedEndpoints: 0, templaterOverflow: 0 };
 
 /**
  * Owns the single API Explorer panel: creates it, revives it after a reload, and speaks the typed
@@ -65,7 +68,12 @@ export class ExplorerPanels implements vscode.Disposable {
 
   private async refresh(event: EngineEvent): Promise<void> {
     if (event.reset) this.cursor = 0;
-    if (!this.engine.isRunning && !event.reset) return;
+    if (!this.engine.isRunning) {
+      // No engine (restarting): show nothing rather than the previous one's state; its successor's change notification refills the page.
+      if (event.reset) this.post({ type: 'snapshot', snapshot: { sequence: 0, services: [], stats: EMPTY_STATS } });
+      if (event.reset) this.post({ type: 'findings', sequence: ++this.findingsSequence, endpoints: [] });
+      return;
+    }
     if (event.reset || event.inventory || event.findings) {
       const snapshot = await this.engine.request(SNAPSHOT, {});
       this.engine.observeEpoch(snapshot.epoch);

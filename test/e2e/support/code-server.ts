@@ -8,6 +8,8 @@ export interface CodeServer {
   url: string;
   /** The workspace folder (a copy of the fixture, so journeys may edit it). */
   workspace: string;
+  /** The user settings.json VS Code reads (and follows when a journey edits it). */
+  userSettings: string;
   stop(): Promise<void>;
 }
 
@@ -47,7 +49,8 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const workspace = join(home, 'workspace');
   cpSync(options.fixture, workspace, { recursive: true });
   mkdirSync(join(userData, 'User'), { recursive: true });
-  writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify({ ...USER_SETTINGS, ...options.settings }, null, 2));
+  const userSettings = join(userData, 'User', 'settings.json');
+  writeFileSync(userSettings, JSON.stringify({ ...USER_SETTINGS, ...options.settings }, null, 2));
   const config = join(home, 'config.yaml');
   writeFileSync(config, 'auth: none\ncert: false\n');
   const common = ['--config', config, '--user-data-dir', userData, '--extensions-dir', extensions];
@@ -63,6 +66,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   return {
     url: `${url}?folder=${encodeURIComponent(workspace)}`,
     workspace,
+    userSettings,
     stop: () => stopProcessGroup(child),
   };
 }

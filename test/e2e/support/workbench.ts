@@ -24,7 +24,9 @@ export class Workbench {
   private constructor(readonly page: Page) {}
 
   static async open(browser: Browser, url: string): Promise<Workbench> {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    // Clipboard access lets journeys paste (one edit) instead of typing (one edit per key).
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
+    const page = await context.newPage();
     await page.goto(url);
     await page.locator('.monaco-workbench').waitFor({ timeout: LOAD_TIMEOUT });
     // The explorer shows the workspace once the folder has been resolved by the server.
@@ -39,10 +41,13 @@ export class Workbench {
     return item;
   }
 
+  /** Shows a view container; a click on an already visible one would hide it, so that one is left as it is. */
   async openContainer(title: string): Promise<void> {
+    const heading = this.page.locator(`.sidebar .composite.title h2[title^="${title}" i], .sidebar .title-label h2:has-text("${title}")`).first();
     const item = await this.activityBarItem(title);
+    if (await heading.isVisible()) return;
     await item.click();
-    await this.page.locator(`.sidebar .composite.title h2[title^="${title}" i], .sidebar .title-label h2:has-text("${title}")`).first().waitFor();
+    await heading.waitFor();
   }
 
   async runCommand(title: string): Promise<void> {
@@ -81,9 +86,12 @@ export class Workbench {
     await this.page.locator('.markers-panel').waitFor();
   }
 
-  /** Opens the quick-fix menu at the editor's cursor and picks the action with this title. */
-  async quickFix(title: string): Promise<void> {
-    await this.runCommand('View: Focus Active Editor Group');
+  /**
+   * Opens the quick-fix menu at the editor's cursor and picks the action with this title.
+   * `editorFocused`: the editor has the keyboard already (e.g. right after typing), so ask at once.
+   */
+  async quickFix(title: string, { editorFocused = false } = {}): Promise<void> {
+    if (!editorFocused) await this.runCommand('View: Focus Active Editor Group');
     await this.page.locator('.monaco-editor.focused').waitFor();
     await this.page.keyboard.press('Control+.');
     const rows = this.page.locator('.action-widget .monaco-list-row.action');
@@ -96,9 +104,24 @@ export class Workbench {
     await this.page.locator('.action-widget').waitFor({ state: 'hidden' });
   }
 
+  /** Saves the active editor (harmless when VS Code saved it already, e.g. after a refactoring). */
   async save(): Promise<void> {
     await this.page.keyboard.press('Control+S');
     await this.page.locator('.tabs-container .tab.dirty').first().waitFor({ state: 'detached' });
+  }
+
+  /** Pastes `text` at the cursor of the focused editor: one edit, where typing would make one per key (and add auto-closed brackets). */
+  async paste(text: string): Promise<void> {
+    await this.page.evaluate((value) => navigator.clipboard.writeText(value), text);
+    await this.page.locator('.monaco-editor.focused').waitFor();
+    await this.page.keyboard.press('Control+V');
+  }
+
+  /** Replaces the active editor's whole text. */
+  async replaceEditorText(text: string): Promise<void> {
+    await this.page.locator('.monaco-editor.focused').waitFor();
+    await this.page.keyboard.press('Control+A');
+    await this.paste(text);
   }
 
   editorTab(title: string): ReturnType<Page['locator']> {

@@ -1,0 +1,95 @@
+// The engine's services in-process, under no LSP at all: what the thin handlers of
+// server/src/engine-handlers.ts answer, computed from the engine's own traffic.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { transactionsToHar } from '../../core/src/har/har-export';
+import type { EndpointFindings } from '../../core/src/messages';
+import { ChangeBatcher } from '../../server/src/engine/change-batcher';
+import { endpointDetail, exportHar, generateServiceSpec, importHar, recentTransactions, snapshot, type EngineState } from '../../server/src/engine/engine-services';
+import { SensorHub } from '../../server/src/engine/sensor-hub';
+import { Traffic } from '../../server/src/engine/traffic';
+import { tx } from './diff-helpers';
+
+function engine(t: { after: (fn: () => void) => void }, findings: EndpointFindings[] = []): EngineState {
+  const traffic = new Traffic();
+  const sensors = new SensorHub({ transactions: (items) => traffic.add(items), changed: () => undefined, log: () => undefined });
+  t.after(() => {
+    sensors.dispose();
+    traffic.dispose();
+  });
+  return { epoch: 'epoch-1', traffic, sensors, endpointFindings: () => findings };
+}
+
+const SERVICE = '127.0.0.1:8080';
+const traffic = [
+  tx({ method: 'GET', path: '/v1/pets/1', service: SERVICE, resBody: { id: 1, name: 'Rex' } }),
+  tx({ method: 'GET', path: '/v1/pets/2', service: SERVICE, resBody: { id: 2, name: 'Tom' } }),
+  tx({ method: 'GET', path: '/v1/pets/3', service: SERVICE, status: 404, resBody: { message: 'no pet' } }),
+];
+
+test('a HAR goes into the engine; snapshot, detail and the recent window answer from it, with the epoch', (t) => {
+  const e = engine(t);
+  const har = JSON.stringify(transactionsToHar(traffic, { creator: { name: 'test', version: '1' } }));
+  assert.deepEqual(importHar(e, har, 'pets.har'), { ok: true, imported: 3, skipped: [] });
+  const bad = importHar(e, '{"log": 1}', 'broken.har');
+  assert.equal(bad.ok, false);
+  assert.match(bad.ok ? '' : bad.reason, /^broken\.har is not a HAR 1\.2 file/);
+
+  const snap = snapshot(e);
+  assert.equal(snap.epoch, 'epoch-1');
+  const endpoints = snap.inventory.services.flatMap((s) => s.endpoints);
+  assert.deepEqual(endpoints.map((x) => `${x.method} ${x.template} ${x.count}`), ['GET /v1/pets/{petId} 3']);
+  assert.deepEqual(snap.sensors, []);
+
+  const detail = endpointDetail(e, endpoints[0]!.id);
+  assert.equal(detail.epoch, 'epoch-1');
+  assert.ok(detail.detail && detail.detail.samples.length >= 2, 'samples held by the engine');
+  assert.equal(endpointDetail(e, 'gone').detail, undefined);
+
+  const all = recentTransactions(e, undefined);
+  assert.equal(all.transactions.length, 3);
+  assert.deepEqual(recentTransactions(e, all.cursor).transactions, [], 'nothing newer than the cursor');
+  e.traffic.add([tx({ method: 'GET', path: '/v1/pets/4', service: SERVICE, resBody: { id: 4 } })]);
+  assert.deepEqual(recentTransactions(e, all.cursor).transactions.map((x) => x.request.path), ['/v1/pets/4']);
+});
+
+test('export, generate and clear: the engine answers, the client only writes files', (t) => {
+  const e = engine(t);
+  e.traffic.add(traffic);
+  const exported = exportHar(e, '9.9.9');
+  assert.equal(exported.transactions, 3);
+  assert.equal((exported.har as { log: { creator: { version: string } } }).log.creator.version, '9.9.9');
+
+  const generated = generateServiceSpec(e, SERVICE);
+  assert.ok(generated.ok);
+  assert.match(generated.text, /\/v1\/pets\/\{petId\}:/);
+  assert.equal(generated.operations, 1);
+  assert.deepEqual(generateServiceSpec(e, 'nobody'), { ok: false, reason: 'no sampled traffic of nobody is kept (cleared or evicted)' });
+
+  e.traffic.clear();
+  assert.equal(snapshot(e).inventory.services.length, 0);
+  assert.equal(exportHar(e, '1').transactions, 0);
+});
+
+test('new inventory bounds apply without a reload: the store is rebuilt from the samples it kept', (t) => {
+  const e = engine(t);
+  for (let i = 0; i < 30; i++) e.traffic.add([tx({ method: 'GET', path: `/v1/things${i}`, service: `svc-${i % 3}`, resBody: {} })]);
+  assert.equal(snapshot(e).inventory.services.length, 3);
+  e.traffic.reconfigure({ maxServices: 1 });
+  assert.equal(snapshot(e).inventory.services.length, 1, 'the new bound holds at once');
+});
+
+test('change notifications are batched: many marks, one notification per interval, with the epoch', async () => {
+  const sent: unknown[] = [];
+  let done: () => void = () => undefined;
+  const flushed = new Promise<void>((resolve) => (done = resolve));
+  const batcher = new ChangeBatcher('epoch-2', (params) => {
+    sent.push(params);
+    done();
+  }, 20);
+  for (let i = 0; i < 1000; i++) batcher.mark(i % 2 ? 'inventory' : 'transactions');
+  batcher.mark('sensors');
+  await flushed;
+  batcher.dispose();
+  assert.deepEqual(sent, [{ epoch: 'epoch-2', inventory: true, findings: false, sensors: true, transactions: true }]);
+});
