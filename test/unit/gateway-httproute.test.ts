@@ -75,3 +75,25 @@ test('tapline gateway httproute prints YAML objects; denied operations stay unro
   assert.match(err, /not expressible in HTTPRoute/);
   assert.match(err, /denied operation\(s\) are left unrouted/);
 });
+
+test('--har with httproute reports what an HTTPRoute would route: 404 for the rest, client blocks not applied', async () => {
+  let out = '';
+  const code = await runCli(['gateway', 'httproute', '--spec', 'test/fixtures/workspaces/petstore/openapi.yaml', '--policy', 'test/fixtures/gateway/tapline-gateway.yaml', '--har', 'test/fixtures/gateway/petstore-gateway.har', '--format', 'json'], {
+    cwd: ROOT,
+    readFile: (p) => {
+      try {
+        return readFileSync(path.resolve(ROOT, p), 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+    stdout: (t) => (out += t),
+    stderr: () => undefined,
+    version: '0',
+  });
+  assert.equal(code, 1, 'documented requests sent without the base path are flagged');
+  const report = JSON.parse(out) as { requests: { target: string; method: string; decision: string; status?: number }[] };
+  const byTarget = (m: string, t: string) => report.requests.find((r) => r.method === m && r.target === t);
+  assert.equal(byTarget('DELETE', '/v1/pets/3')?.status, 404, 'an unrouted method is a 404 in the Gateway API');
+  assert.ok(report.requests.filter((r) => r.target === '/v1/pets' && r.method === 'GET').every((r) => r.decision === 'allow'), 'client blocks are not part of HTTPRoute');
+});
