@@ -66,7 +66,7 @@ const analyzer = new Analyzer(specs, () => traffic.observations(), {
   diagnosticsEnabled: (rootUri) => (settings?.diagnosticsEnabled ?? true) && !isIgnored(rootUri),
 });
 const engine: EngineState = { epoch, traffic, sensors, endpointFindings: () => analyzer.endpointFindings() };
-const fixes: FixContext = { analyzer, specs, documents };
+const fixes: FixContext = { analyzer, specs, documents, workspaceFolders: () => follower.workspaceFolders };
 const follower = new WorkspaceFollower(specs, { specGlob: '', specExclude: '' }, (uri) => documents.get(uri) !== undefined, (m) => connection.console.info(m));
 let initialFolders: string[] = [];
 let canWatchFiles = false;
