@@ -20,7 +20,7 @@ export function policyUriFor(specUri: string, workspaceFolders: readonly string[
   return `${base.replace(/\/$/, '')}/${POLICY_FILE_NAME}`;
 }
 
-async function currentText(context: FixContext, uri: string): Promise<{ text: string | undefined; version: number | null }> {
+export async function currentText(context: FixContext, uri: string): Promise<{ text: string | undefined; version: number | null }> {
   const open = context.documents.get(uri);
   if (open) return { text: open.getText(), version: open.version };
   const text = await readFile(fileURLToPath(uri), 'utf8').catch(() => undefined);

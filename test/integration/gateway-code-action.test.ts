@@ -1,6 +1,7 @@
 // "Block at the gateway" over real LSP (the engine on stdio): on a shadow endpoint and on a zombie
 // operation, a quick fix that edits the workspace's tapline-gateway.yaml without touching the rest
-// (or creates it), and the edited policy is what `tapline gateway nginx` then enforces.
+// (or creates it), and the edited policy is what `tapline gateway nginx` then enforces; the
+// engine's "Regenerate Gateway Configuration" request gives configurations nginx accepts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -9,7 +10,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { transactionsToHar } from '../../core/src/har/har-export';
 import { parsePolicyText } from '../../core/src/gateway/policy';
-import { IMPORT_HAR, type Outcome } from '../../core/src/messages';
+import { GATEWAY_CONFIG, IMPORT_HAR, type Outcome } from '../../core/src/messages';
+import { nginxGate, nginxPrefix, nginxTest } from '../support/nginx';
 import { runCli } from '../../server/src/cli/run';
 import { tx } from '../unit/diff-helpers';
 import { LspTestClient, type PublishedDiagnostic } from './lsp-client';
@@ -109,5 +111,29 @@ test('without a policy file the action creates one; an already denied operation 
   writeFileSync(join(dir, 'tapline-gateway.yaml'), text);
   const again = (await actionsFor(find('unused-operation', 'POST')!)).find((a) => a.title === 'Block POST /pets at the gateway');
   assert.match(again?.disabled?.reason ?? '', /already denies POST \/pets/);
+  await client.shutdown();
+});
+
+test('the engine regenerates the gateway configuration from the workspace policy; nginx -t accepts it', async (t) => {
+  const { dir, client } = await setUp(t, POLICY);
+  const result = await client.connection.sendRequest<Outcome<{ files: { specUri: string; policyUri?: string; targetUri: string; text: string; operations: number }[] }>>(GATEWAY_CONFIG.method, { upstream: 'http://127.0.0.1:8080', listen: '127.0.0.1:8081' });
+  assert.ok(result.ok, JSON.stringify(result));
+  const [file] = result.files;
+  assert.equal(file?.targetUri, pathToFileURL(join(dir, 'openapi.nginx.conf')).toString());
+  assert.equal(file?.policyUri, pathToFileURL(join(dir, 'tapline-gateway.yaml')).toString());
+  assert.equal(file?.operations, 3);
+  assert.match(file?.text ?? '', /listen 127\.0\.0\.1:8081;/);
+  assert.match(file?.text ?? '', /\(report mode\)/, 'the policy file says report');
+  assert.match(file?.text ?? '', /client-blocked:scraper/);
+  if (nginxGate(t)) {
+    const prefix = nginxPrefix(file?.text.replace(/\/var\/log\/nginx\/tapline-gateway\.log/g, join(dir, 'access.log')));
+    const checked = nginxTest(prefix.dir);
+    assert.ok(checked.ok, checked.output);
+  }
+  const bad = await client.connection.sendRequest<Outcome>(GATEWAY_CONFIG.method, { upstream: 'ftp://x', listen: '8081' });
+  assert.ok(!bad.ok && /upstream must be/.test(bad.reason));
+  writeFileSync(join(dir, 'tapline-gateway.yaml'), 'mode: audit\n');
+  const invalid = await client.connection.sendRequest<Outcome>(GATEWAY_CONFIG.method, { upstream: 'http://127.0.0.1:8080', listen: '8081' });
+  assert.ok(!invalid.ok && /tapline-gateway\.yaml has problems: \/mode/.test(invalid.reason), JSON.stringify(invalid));
   await client.shutdown();
 });

@@ -116,6 +116,18 @@ export interface GeneratedSpec {
   samples: number;
 }
 
+/** One generated gateway configuration: for one workspace spec, with the policy file it read. */
+export interface GatewayConfigFile {
+  specUri: string;
+  /** The policy file read (tapline-gateway.yaml at the workspace folder's root); absent when there is none. */
+  policyUri?: string;
+  /** Where the extension writes the configuration: beside the spec, `<spec name>.nginx.conf`. */
+  targetUri: string;
+  text: string;
+  operations: number;
+  warnings: string[];
+}
+
 /** What changed since the previous notification; the client asks for what it shows. */
 export interface EngineChangedParams {
   epoch: string;
@@ -160,6 +172,12 @@ export const CLEAR_TRAFFIC = request<Record<string, never>, null>('tapline/clear
  * versioned TextDocumentEdit; the answer says whether it landed, and why not.
  */
 export const APPLY_FIX = request<{ findingId: string; fixIndex: number }, Outcome<{ uri: string }>>('tapline/applyFix', 'client→engine');
+
+/**
+ * client → engine: the nginx configuration of every workspace spec with the workspace policy
+ * (docs/gateway.md), for the upstream and listen address the user configured; the client writes them.
+ */
+export const GATEWAY_CONFIG = request<{ upstream: string; listen: string }, Outcome<{ files: GatewayConfigFile[] }>>('tapline/gatewayConfig', 'client→engine');
 
 /** engine → client: something the views show changed (batched, at most four per second). */
 export const ENGINE_CHANGED = notification<EngineChangedParams>('tapline/changed', 'engine→client');
