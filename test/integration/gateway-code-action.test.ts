@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { transactionsToHar } from '../../core/src/har/har-export';
 import { parsePolicyText } from '../../core/src/gateway/policy';
-import { GATEWAY_CONFIG, IMPORT_HAR, type Outcome } from '../../core/src/messages';
+import { GATEWAY_CONFIG, IMPORT_HAR, SNAPSHOT, type EngineSnapshot, type Outcome } from '../../core/src/messages';
 import { nginxGate, nginxPrefix, nginxTest } from '../support/nginx';
 import { runCli } from '../../server/src/cli/run';
 import { tx } from '../unit/diff-helpers';
@@ -135,5 +135,26 @@ test('the engine regenerates the gateway configuration from the workspace policy
   writeFileSync(join(dir, 'tapline-gateway.yaml'), 'mode: audit\n');
   const invalid = await client.connection.sendRequest<Outcome>(GATEWAY_CONFIG.method, { upstream: 'http://127.0.0.1:8080', listen: '8081' });
   assert.ok(!invalid.ok && /tapline-gateway\.yaml has problems: \/mode/.test(invalid.reason), JSON.stringify(invalid));
+  await client.shutdown();
+});
+
+test('the snapshot says per endpoint what the workspace gateway policy does with it (the Explorer shows it)', async (t) => {
+  const { client } = await setUp(t, 'deny: ["POST /pets"]\nblock:\n  - name: scraper\n    ip: [203.0.113.9]\n    operations: ["GET /pets"]\n');
+  const verdicts = async () => {
+    const snapshot = await client.connection.sendRequest<EngineSnapshot>(SNAPSHOT.method, {});
+    return new Map(snapshot.endpoints.map((e) => [`${e.method} ${e.path}`, e.gateway]));
+  };
+  let v = await verdicts();
+  for (let i = 0; i < 50 && [...v.values()].every((g) => g === undefined); i++) {
+    // The verdicts are rebuilt after the index settles; wait for the engine's change notification.
+    await client.until(() => client.notifications.has('tapline/changed'));
+    client.notifications.delete('tapline/changed');
+    v = await verdicts();
+  }
+  assert.deepEqual(v.get('GET /pets'), { decision: 'allow', clientBlocks: 1, policyFile: true });
+  assert.deepEqual(v.get('POST /pets'), { decision: 'block', reason: 'operation-denied', clientBlocks: 0, policyFile: true }, 'an unused operation is judged by its route');
+  assert.deepEqual(v.get('GET /pets/{petId}'), { decision: 'allow', clientBlocks: 0, policyFile: true });
+  const shadow = [...v.entries()].find(([k]) => k.startsWith('GET /v1/orders'));
+  assert.deepEqual(shadow?.[1], { decision: 'block', reason: 'path-not-documented', clientBlocks: 0, policyFile: true });
   await client.shutdown();
 });

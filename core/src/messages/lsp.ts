@@ -58,6 +58,19 @@ export interface EndpointFindings {
   /** The operation that describes the endpoint, when one does ("Reveal in Spec"). */
   location?: FindingLocation;
   findings: Finding[];
+  /** What the workspace's gateway policy does with it (absent without a spec the engine can judge by). */
+  gateway?: GatewayVerdict;
+}
+
+/** The generated gateway's answer to an endpoint, leaving out client blocks (they depend on who asks). */
+export interface GatewayVerdict {
+  decision: 'allow' | 'block' | 'would-block';
+  /** Why it is blocked: path-not-documented, method-not-documented, operation-denied, ambiguous-path. */
+  reason?: string;
+  /** Client blocks (IP, header, JWT sub) of the policy that apply to this operation. */
+  clientBlocks: number;
+  /** Whether a tapline-gateway.yaml was read (otherwise: documented operations only). */
+  policyFile: boolean;
 }
 
 /** One sensor as the extension configures it. The token comes from SecretStorage or a token file. */
