@@ -4,7 +4,7 @@ import type { EngineClient } from './client/language-client';
 import type { TaplineContext } from './context';
 import { addEndpointToSpec, applyFix, copyAsCurl, revealEndpoint } from './endpoint-actions';
 import { generateSpecFromTraffic } from './generate/generate-command';
-import { regenerateGatewayConfig } from './gateway/regenerate-command';
+import { regenerateGatewayConfig, testGatewayPolicy } from './gateway/gateway-commands';
 import type { ExplorerPanels } from './explorer/explorer-panel';
 import { exportHar, importHar } from './har-commands';
 import { connectToSensor, type ConnectArguments } from './sensors/connect-command';
@@ -86,4 +86,5 @@ export function registerCommands(tapline: TaplineContext, f: Features): void {
   });
   register('tapline.generateSpec', () => generateSpecFromTraffic(f.engine, tapline.log));
   register('tapline.gateway.regenerate', () => regenerateGatewayConfig(f.engine, tapline.log));
+  register('tapline.gateway.testPolicy', () => testGatewayPolicy(f.engine));
 }

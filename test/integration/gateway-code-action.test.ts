@@ -1,7 +1,8 @@
 // "Block at the gateway" over real LSP (the engine on stdio): on a shadow endpoint and on a zombie
 // operation, a quick fix that edits the workspace's tapline-gateway.yaml without touching the rest
 // (or creates it), and the edited policy is what `tapline gateway nginx` then enforces; the
-// engine's "Regenerate Gateway Configuration" request gives configurations nginx accepts.
+// engine's "Regenerate Gateway Configuration" request gives configurations nginx accepts, and its
+// policy report runs on the traffic it holds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { transactionsToHar } from '../../core/src/har/har-export';
 import { parsePolicyText } from '../../core/src/gateway/policy';
-import { GATEWAY_CONFIG, IMPORT_HAR, SNAPSHOT, type EngineSnapshot, type Outcome } from '../../core/src/messages';
+import { GATEWAY_CONFIG, GATEWAY_REPORT, IMPORT_HAR, SNAPSHOT, type EngineSnapshot, type Outcome } from '../../core/src/messages';
 import { nginxGate, nginxPrefix, nginxTest } from '../support/nginx';
 import { runCli } from '../../server/src/cli/run';
 import { tx } from '../unit/diff-helpers';
@@ -156,5 +157,17 @@ test('the snapshot says per endpoint what the workspace gateway policy does with
   assert.deepEqual(v.get('GET /pets/{petId}'), { decision: 'allow', clientBlocks: 0, policyFile: true });
   const shadow = [...v.entries()].find(([k]) => k.startsWith('GET /v1/orders'));
   assert.deepEqual(shadow?.[1], { decision: 'block', reason: 'path-not-documented', clientBlocks: 0, policyFile: true });
+  await client.shutdown();
+});
+
+test('the policy report on the traffic the engine holds (the live inventory)', async (t) => {
+  const { client } = await setUp(t, 'deny: ["GET /pets"]\n');
+  const result = await client.connection.sendRequest<Outcome<{ text: string; requests: number; flagged: number }>>(GATEWAY_REPORT.method, {});
+  assert.ok(result.ok, JSON.stringify(result));
+  assert.equal(result.requests, 3);
+  assert.equal(result.flagged, 1, 'GET /pets is documented, observed, and denied');
+  assert.match(result.text, /^# .*openapi\.yaml with .*tapline-gateway\.yaml$/m);
+  assert.match(result.text, /^! GET \/pets: 1 request\(s\), 0 allowed, blocked: 1 operation-denied$/m);
+  assert.match(result.text, /^ {2}GET \/v1\/orders\/7 \(undocumented\): 1 request\(s\), 0 allowed, blocked: 1 path-not-documented$/m);
   await client.shutdown();
 });

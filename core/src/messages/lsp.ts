@@ -192,5 +192,11 @@ export const APPLY_FIX = request<{ findingId: string; fixIndex: number }, Outcom
  */
 export const GATEWAY_CONFIG = request<{ upstream: string; listen: string }, Outcome<{ files: GatewayConfigFile[] }>>('tapline/gatewayConfig', 'client→engine');
 
+/**
+ * client → engine: the gateway policy tested against the traffic the engine holds (the CLI's
+ * `--har` report on the live inventory), one text report per workspace spec.
+ */
+export const GATEWAY_REPORT = request<Record<string, never>, Outcome<{ text: string; requests: number; flagged: number }>>('tapline/gatewayReport', 'client→engine');
+
 /** engine → client: something the views show changed (batched, at most four per second). */
 export const ENGINE_CHANGED = notification<EngineChangedParams>('tapline/changed', 'engine→client');
