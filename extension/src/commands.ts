@@ -4,6 +4,7 @@ import type { EngineClient } from './client/language-client';
 import type { TaplineContext } from './context';
 import { addEndpointToSpec, applyFix, copyAsCurl, revealEndpoint } from './endpoint-actions';
 import { generateSpecFromTraffic } from './generate/generate-command';
+import { regenerateGatewayConfig, testGatewayPolicy } from './gateway/gateway-commands';
 import type { ExplorerPanels } from './explorer/explorer-panel';
 import { exportHar, importHar } from './har-commands';
 import { connectToSensor, type ConnectArguments } from './sensors/connect-command';
@@ -84,4 +85,6 @@ export function registerCommands(tapline: TaplineContext, f: Features): void {
     if (id) await copyAsCurl(f.engine, id);
   });
   register('tapline.generateSpec', () => generateSpecFromTraffic(f.engine, tapline.log));
+  register('tapline.gateway.regenerate', () => regenerateGatewayConfig(f.engine, tapline.log));
+  register('tapline.gateway.testPolicy', () => testGatewayPolicy(f.engine));
 }

@@ -12,6 +12,7 @@ import { applyTextEdits, minimalEdit, type TextEdit } from '../../core/src/patch
 import type { SpecAnalysis } from './analyzer';
 import { freshAnalysis, versionedEdit, type FixContext } from './fixes';
 import { isDiagnosticData } from './findings-convert';
+import { gatewayActions } from './gateway-actions';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.tapline`;
 
@@ -50,7 +51,7 @@ export async function codeActions(context: FixContext, params: CodeActionParams)
       if (!isDiagnosticData(diagnostic.data)) continue;
       const analysis = await freshAnalysis(context, diagnostic.data.rootUri);
       const finding = analysis?.byId.get(diagnostic.data.findingId);
-      if (analysis && finding) actions.push(...fixesOf(context, analysis, finding, [diagnostic]));
+      if (analysis && finding) actions.push(...fixesOf(context, analysis, finding, [diagnostic]), ...(await gatewayActions(context, finding, analysis.spec.rootUri, diagnostic)));
     }
   }
   const wantsFixAll = only?.some((k) => FIX_ALL_KIND.startsWith(k)) ?? false;

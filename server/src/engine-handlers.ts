@@ -7,6 +7,8 @@ import {
   CONNECT_SENSOR,
   ENDPOINT_DETAIL,
   EXPORT_HAR,
+  GATEWAY_CONFIG,
+  GATEWAY_REPORT,
   GENERATE_SPEC,
   IMPORT_HAR,
   RECENT_TRANSACTIONS,
@@ -15,8 +17,9 @@ import {
   type SensorConnection,
 } from '../../core/src/messages';
 import { isRecord } from '../../core/src/json-record';
-import { endpointDetail, exportHar, generateServiceSpec, importHar, recentTransactions, snapshot, type EngineState } from './engine/engine-services';
+import { endpointDetail, exportHar, generateServiceSpec, heldTransactions, importHar, recentTransactions, snapshot, type EngineState } from './engine/engine-services';
 import { applyFixById, type FixContext } from './fixes';
+import { gatewayConfigs, gatewayReports } from './gateway-config';
 import { handle } from './rpc';
 
 const MAX_WAIT_MS = 60_000;
@@ -52,6 +55,8 @@ export function registerEngineHandlers(connection: Connection, engine: EngineSta
     engine.traffic.clear();
     return null;
   });
+  handle(connection, GATEWAY_REPORT, () => gatewayReports(fixes, heldTransactions(engine)));
+  handle(connection, GATEWAY_CONFIG, ({ upstream, listen }) => gatewayConfigs(fixes, text(upstream, 'upstream'), text(listen, 'listen')));
   handle(connection, APPLY_FIX, ({ findingId, fixIndex }) => {
     if (!Number.isInteger(fixIndex) || fixIndex < 0) throw new Error('fixIndex must be a whole number ≥ 0');
     return applyFixById(fixes, connection, text(findingId, 'findingId'), fixIndex);

@@ -17,6 +17,8 @@ export interface FixContext {
   analyzer: Analyzer;
   specs: SpecIndex;
   documents: TextDocuments<TextDocument>;
+  /** The workspace folders (file URIs), for files that live beside the specs (the gateway policy). */
+  workspaceFolders?: () => readonly string[];
 }
 
 /** Files of the spec whose open editor text differs from the text the spec was loaded from. */

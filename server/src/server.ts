@@ -27,6 +27,7 @@ import { newEpoch, type EngineState } from './engine/engine-services';
 import { SensorHub } from './engine/sensor-hub';
 import { Traffic } from './engine/traffic';
 import { registerEngineHandlers } from './engine-handlers';
+import { GatewayVerdicts, isPolicyUri } from './gateway-verdicts';
 import type { FixContext } from './fixes';
 import { codeLenses, hover } from './lenses';
 import { notify } from './rpc';
@@ -65,8 +66,19 @@ const analyzer = new Analyzer(specs, () => traffic.observations(), {
   severities: () => settings?.severities ?? {},
   diagnosticsEnabled: (rootUri) => (settings?.diagnosticsEnabled ?? true) && !isIgnored(rootUri),
 });
-const engine: EngineState = { epoch, traffic, sensors, endpointFindings: () => analyzer.endpointFindings() };
-const fixes: FixContext = { analyzer, specs, documents };
+const engine: EngineState = { epoch, traffic, sensors, endpointFindings: () => verdicts.annotate(analyzer.endpointFindings(), sampleTargets()) };
+const fixes: FixContext = { analyzer, specs, documents, workspaceFolders: () => follower.workspaceFolders };
+const verdicts = new GatewayVerdicts(fixes, () => changes.mark('findings'), (m) => connection.console.info(m));
+
+/** Each observed endpoint's first sample's request target, for the gateway verdicts. */
+function sampleTargets(): (endpointId: string) => string | undefined {
+  const targets = new Map<string, string>();
+  for (const o of traffic.observations()) {
+    const target = o.samples[0]?.request.target;
+    if (target !== undefined) targets.set(o.id, target);
+  }
+  return (id) => targets.get(id);
+}
 const follower = new WorkspaceFollower(specs, { specGlob: '', specExclude: '' }, (uri) => documents.get(uri) !== undefined, (m) => connection.console.info(m));
 let initialFolders: string[] = [];
 let canWatchFiles = false;
@@ -99,6 +111,7 @@ specs.onDidChange((rootUri, spec) => {
     sentTemplates = JSON.stringify(templates);
     traffic.setKnownTemplates(templates);
   }
+  void verdicts.refresh();
   if (!spec) return connection.console.info(`removed ${rootUri} from the index`);
   const operations = spec.model?.operations.length ?? 0;
   connection.console.info(`indexed ${rootUri}: ${operations} operations, ${spec.documents.size} files, ${spec.diagnostics.length} problems`);
@@ -157,10 +170,11 @@ documents.onDidOpen(({ document }) => {
   connection.console.info(`OpenAPI document: ${document.uri} (${spec.kind} ${spec.version})`);
   if (!specs.has(document.uri)) void specs.load(document.uri);
 });
-documents.onDidChangeContent(({ document }) => specs.changed(document.uri));
-documents.onDidClose(({ document }) => specs.changed(document.uri));
+documents.onDidChangeContent(({ document }) => (isPolicyUri(document.uri) ? void verdicts.refresh() : specs.changed(document.uri)));
+documents.onDidClose(({ document }) => (isPolicyUri(document.uri) ? void verdicts.refresh() : specs.changed(document.uri)));
 const EVENT_KINDS: Record<number, FileEvent['kind']> = { [FileChangeType.Created]: 'created', [FileChangeType.Changed]: 'changed', [FileChangeType.Deleted]: 'deleted' };
 connection.onDidChangeWatchedFiles(({ changes: events }) => {
+  if (events.some((e) => isPolicyUri(e.uri))) void verdicts.refresh();
   void follower.onFileEvents(events.map((e) => ({ uri: e.uri, kind: EVENT_KINDS[e.type] ?? 'changed' })));
 });
 connection.onShutdown(() => {

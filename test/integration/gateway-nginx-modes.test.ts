@@ -3,38 +3,21 @@
 // server block the user wrote; `deny` answers 403. Real nginx, real echo upstream.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Server } from 'node:http';
-import { runCli } from '../../server/src/cli/run';
-import type { CliIo } from '../../server/src/cli/run';
+import { REPO_ROOT, runTapline } from '../support/cli';
 import { NJS_JWT_MODULE } from '../../core/src/gateway/jwt';
 import type { Received } from '../support/nginx';
-import { freePort, nginxGate, nginxPrefix, send, startEchoUpstream, startNginx, waitForLogLines } from '../support/nginx';
+import { freePort, harEntries, nginxGate, nginxPrefix, replay, send, startEchoUpstream, startNginx, waitForLogLines } from '../support/nginx';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const POLICY = 'test/fixtures/gateway/tapline-gateway.yaml';
 const HAR = 'test/fixtures/gateway/petstore-gateway.har';
 
 async function cli(...argv: string[]): Promise<string> {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    cwd: ROOT,
-    readFile: (p) => {
-      try {
-        return readFileSync(path.resolve(ROOT, p), 'utf8');
-      } catch {
-        return undefined;
-      }
-    },
-    stdout: (t) => (out += t),
-    stderr: (t) => (err += t),
-    version: '0',
-  };
-  const code = await runCli(argv, io);
-  assert.ok(code === 0 || (code === 1 && argv.includes('--har')), err);
-  return out;
+  const r = await runTapline(argv);
+  assert.ok(r.code === 0 || (r.code === 1 && argv.includes('--har')), r.err);
+  return r.out;
 }
 
 let upstream: { server: Server; port: number; received: Received[] } | undefined;
@@ -62,21 +45,19 @@ test('report mode proxies everything and logs what enforce mode would block, as 
       requests: { method: string; target: string; clientIp: string; decision: string; reason?: string }[];
     };
     assert.equal(report.mode, 'report');
-    const har = JSON.parse(readFileSync(path.join(ROOT, HAR), 'utf8')) as { log: { entries: { request: { method: string; url: string; headers: { name: string; value: string }[]; postData?: { text: string } } }[] } };
+    const entries = harEntries(path.join(REPO_ROOT, HAR));
     const statuses: number[] = [];
     const sent: string[] = [];
-    for (const [i, entry] of har.log.entries.entries()) {
+    for (const [i, entry] of entries.entries()) {
       const predicted = report.requests[i];
       assert.ok(predicted);
-      const target = entry.request.url.replace(/^https?:\/\/[^/]+/, '');
-      const headers = Object.fromEntries(entry.request.headers.filter((h) => h.name.toLowerCase() !== 'host').map((h) => [h.name, h.value]));
-      const answer = await send(port, entry.request.method, target, headers, { localAddress: predicted.clientIp, ...(entry.request.postData ? { body: entry.request.postData.text } : {}) });
+      const answer = await replay(port, entry, predicted.clientIp);
       statuses.push(answer.status);
-      if (answer.status !== 400) sent.push(`${entry.request.method} ${target}`);
+      if (answer.status !== 400) sent.push(`${entry.request.method} ${answer.target}`);
     }
-    const log = await waitForLogLines(prefix.logFile, har.log.entries.length);
+    const log = await waitForLogLines(prefix.logFile, entries.length);
     // nginx itself refuses a bad escape (400, before any location); everything else reaches the upstream.
-    assert.deepEqual(statuses.map((s, i) => (s === 400 ? `#${i} 400` : s)), statuses.map((_, i) => (har.log.entries[i]?.request.url.includes('%zz') ? `#${i} 400` : 200)));
+    assert.deepEqual(statuses.map((s, i) => (s === 400 ? `#${i} 400` : s)), statuses.map((_, i) => (entries[i]?.request.url.includes('%zz') ? `#${i} 400` : 200)));
     assert.deepEqual(upstream.received.slice(-sent.length).map((r) => `${r.method} ${r.url}`), sent);
     const mismatches = log
       .map((l, i) => ({ l, p: report.requests[i] }))

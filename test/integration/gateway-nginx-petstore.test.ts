@@ -4,38 +4,21 @@
 // requests, request for request.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import { createPetService, listen } from '../fixtures/sample-service/pet-service';
-import { runCli } from '../../server/src/cli/run';
-import type { CliIo } from '../../server/src/cli/run';
+import { REPO_ROOT, runTapline } from '../support/cli';
 import { NJS_JWT_MODULE } from '../../core/src/gateway/jwt';
 import type { NginxProcess } from '../support/nginx';
-import { freePort, nginxGate, nginxPrefix, send, startNginx, waitForLogLines } from '../support/nginx';
+import { freePort, harEntries, nginxGate, nginxPrefix, replay, send, startNginx, waitForLogLines } from '../support/nginx';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const SPEC = 'test/fixtures/workspaces/petstore/openapi.yaml';
 const POLICY = 'test/fixtures/gateway/tapline-gateway.yaml';
 const HAR = 'test/fixtures/gateway/petstore-gateway.har';
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    cwd: ROOT,
-    readFile: (p) => {
-      try {
-        return readFileSync(path.resolve(ROOT, p), 'utf8');
-      } catch {
-        return undefined;
-      }
-    },
-    stdout: (t) => (out += t),
-    stderr: (t) => (err += t),
-    version: '0.0.0-test',
-  };
-  return { code: await runCli(argv, io), out, err };
+  return runTapline(argv);
 }
 
 function jwt(sub: string): string {
@@ -162,17 +145,14 @@ test('the policy report on a recorded HAR matches what nginx did with the same r
   assert.equal(report.code, 1, 'documented operations would be blocked: exit 1');
   const parsed = JSON.parse(report.out) as { requests: ReportRequest[]; flagged: string[] };
   assert.deepEqual(parsed.flagged, ['GET /pets', 'GET /pets/{petId}']);
-  const har = JSON.parse(readFileSync(path.join(ROOT, HAR), 'utf8')) as {
-    log: { entries: { request: { method: string; url: string; headers: { name: string; value: string }[]; postData?: { text: string } } }[] };
-  };
-  assert.equal(parsed.requests.length, har.log.entries.length);
+  const entries = harEntries(path.join(REPO_ROOT, HAR));
+  assert.equal(parsed.requests.length, entries.length);
   const mismatches: string[] = [];
-  for (const [i, entry] of har.log.entries.entries()) {
+  for (const [i, entry] of entries.entries()) {
     const predicted = parsed.requests[i];
     assert.ok(predicted);
-    const target = entry.request.url.replace(/^https?:\/\/[^/]+/, '');
-    const headers = Object.fromEntries(entry.request.headers.filter((h) => h.name.toLowerCase() !== 'host').map((h) => [h.name, h.value]));
-    const answer = await send(port, entry.request.method, target, headers, { localAddress: predicted.clientIp, ...(entry.request.postData ? { body: entry.request.postData.text } : {}) });
+    const answer = await replay(port, entry, predicted.clientIp);
+    const target = answer.target;
     const log = (await waitForLogLines(nginx?.logFile ?? '', ++logged))[logged - 1];
     // nginx refuses a bad escape before any location runs: its own 400, logged without a reason.
     const did = log?.decision === '' ? { decision: answer.status === 400 ? 'block' : '?', reason: answer.status === 400 ? 'ambiguous-path' : '' } : { decision: log?.decision, reason: log?.reason };

@@ -191,3 +191,19 @@ export function send(port: number, method: string, target: string, headers: Reco
     req.end(opts.body);
   });
 }
+
+export interface HarEntryLike {
+  request: { method: string; url: string; headers: { name: string; value: string }[]; postData?: { text: string } };
+}
+
+/** Reads a HAR file's entries (the fields a replay needs). */
+export function harEntries(file: string): HarEntryLike[] {
+  return (JSON.parse(readFileSync(file, 'utf8')) as { log: { entries: HarEntryLike[] } }).log.entries;
+}
+
+/** Sends one recorded request as recorded (target as sent, headers but Host, body) from `clientIp`. */
+export function replay(port: number, entry: HarEntryLike, clientIp: string): Promise<Answer & { target: string }> {
+  const target = entry.request.url.replace(/^https?:\/\/[^/]+/, '');
+  const headers = Object.fromEntries(entry.request.headers.filter((h) => h.name.toLowerCase() !== 'host').map((h) => [h.name, h.value]));
+  return send(port, entry.request.method, target, headers, { localAddress: clientIp, ...(entry.request.postData ? { body: entry.request.postData.text } : {}) }).then((a) => ({ ...a, target }));
+}

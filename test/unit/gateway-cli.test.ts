@@ -1,33 +1,13 @@
 // `tapline gateway …` in-process: bad input gets exit 2 and a clear message; outputs are complete.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { runCli } from '../../server/src/cli/run';
+import { runTapline } from '../support/cli';
 import { NJS_JWT_MODULE } from '../../core/src/gateway/jwt';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const SPEC = 'test/fixtures/workspaces/petstore/openapi.yaml';
 
-async function run(argv: string[], files: Record<string, string> = {}) {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, {
-    cwd: ROOT,
-    readFile: (p) => {
-      const rel = path.isAbsolute(p) ? path.relative(ROOT, p) : p;
-      if (rel in files) return files[rel];
-      try {
-        return readFileSync(path.resolve(ROOT, p), 'utf8');
-      } catch {
-        return undefined;
-      }
-    },
-    stdout: (t) => (out += t),
-    stderr: (t) => (err += t),
-    version: '0',
-  });
-  return { code, out, err };
+function run(argv: string[], files: Record<string, string> = {}) {
+  return runTapline(argv, { files });
 }
 
 const BASE = ['gateway', 'nginx', '--spec', SPEC, '--upstream', 'http://127.0.0.1:9000', '--listen', '127.0.0.1:8080'];

@@ -2,7 +2,6 @@
 // (@kubernetes-models/gateway-api), for the petstore and all of GitHub's REST description.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseAllDocuments } from 'yaml';
@@ -13,7 +12,7 @@ import { emptyPolicy } from '../../core/src/gateway/policy';
 import { compileRoutes } from '../../core/src/gateway/routes';
 import { loadSpec } from '../../core/src/openapi/load';
 import { validateHttpRoute } from '../../server/src/cli/gateway-httproute';
-import { runCli } from '../../server/src/cli/run';
+import { runTapline } from '../support/cli';
 import { readUri } from './openapi-helpers';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -52,21 +51,7 @@ test('the schema check can fail: an invalid object is rejected', async () => {
 });
 
 test('tapline gateway httproute prints YAML objects; denied operations stay unrouted; client blocks are reported as not expressible', async () => {
-  let out = '';
-  let err = '';
-  const code = await runCli(['gateway', 'httproute', '--spec', 'test/fixtures/workspaces/petstore/openapi.yaml', '--service', 'pets', '--port', '8080', '--namespace', 'shop', '--deny', 'POST /pets', '--block-ip', '10.0.0.0/8'], {
-    cwd: ROOT,
-    readFile: (p) => {
-      try {
-        return readFileSync(path.resolve(ROOT, p), 'utf8');
-      } catch {
-        return undefined;
-      }
-    },
-    stdout: (t) => (out += t),
-    stderr: (t) => (err += t),
-    version: '0',
-  });
+  const { code, out, err } = await runTapline(['gateway', 'httproute', '--spec', 'test/fixtures/workspaces/petstore/openapi.yaml', '--service', 'pets', '--port', '8080', '--namespace', 'shop', '--deny', 'POST /pets', '--block-ip', '10.0.0.0/8']);
   assert.equal(code, 0, err);
   const docs = parseAllDocuments(out).map((d) => d.toJS() as HttpRouteObject);
   assert.equal(docs.length, 1);
@@ -74,4 +59,13 @@ test('tapline gateway httproute prints YAML objects; denied operations stay unro
   assert.deepEqual(docs[0]?.spec.rules.map((r) => `${r.matches[0]?.method} ${r.matches[0]?.path.value}`), ['GET /v1/pets', 'GET ^/v1/pets/[^/]+$']);
   assert.match(err, /not expressible in HTTPRoute/);
   assert.match(err, /denied operation\(s\) are left unrouted/);
+});
+
+test('--har with httproute reports what an HTTPRoute would route: 404 for the rest, client blocks not applied', async () => {
+  const { code, out } = await runTapline(['gateway', 'httproute', '--spec', 'test/fixtures/workspaces/petstore/openapi.yaml', '--policy', 'test/fixtures/gateway/tapline-gateway.yaml', '--har', 'test/fixtures/gateway/petstore-gateway.har', '--format', 'json']);
+  assert.equal(code, 1, 'documented requests sent without the base path are flagged');
+  const report = JSON.parse(out) as { requests: { target: string; method: string; decision: string; status?: number }[] };
+  const byTarget = (m: string, t: string) => report.requests.find((r) => r.method === m && r.target === t);
+  assert.equal(byTarget('DELETE', '/v1/pets/3')?.status, 404, 'an unrouted method is a 404 in the Gateway API');
+  assert.ok(report.requests.filter((r) => r.target === '/v1/pets' && r.method === 'GET').every((r) => r.decision === 'allow'), 'client blocks are not part of HTTPRoute');
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { EndpointObservation, EndpointSummary, StoreStats } from '../../core/src/inventory/inventory-types';
 import type { EndpointFindings } from '../../core/src/messages/lsp';
 import type { Transaction } from '../../core/src/protocol/transaction';
-import { endpointFor, findingsView, isUnusedId, rowFromSummary, toExplorerFilter } from '../../webview/src/adapt';
+import { endpointFor, findingsView, gatewayLabel, isUnusedId, rowFromSummary, toExplorerFilter } from '../../webview/src/adapt';
 import { ExplorerData } from '../../webview/src/explorer-data';
 import { readInbound } from '../../webview/src/messages';
 
@@ -126,4 +126,28 @@ test('inbound messages: wrong shapes are dropped', () => {
   assert.ok(readInbound({ type: 'selection', endpointId: null }));
   assert.ok(readInbound({ type: 'transactions', transactions: [] }));
   assert.ok(readInbound({ type: 'findings', sequence: 1, endpoints: [] }));
+});
+
+test('gateway verdicts: per endpoint, observed or not, with words for the detail view', () => {
+  const data = new ExplorerData();
+  const pets = summary('/v1/pets');
+  data.apply({ type: 'snapshot', snapshot: { sequence: 1, services: [{ service: 'api:80', endpoints: [pets] }], stats } });
+  data.apply({
+    type: 'findings',
+    sequence: 1,
+    endpoints: [
+      { endpointId: pets.id, method: 'GET', path: '/pets', state: 'documented', findings: [], gateway: { decision: 'allow', clientBlocks: 2, policyFile: true } },
+      { method: 'DELETE', path: '/pets/{id}', state: 'unused', findings: [], gateway: { decision: 'block', reason: 'operation-denied', clientBlocks: 0, policyFile: true } },
+    ],
+  });
+  const allowed = data.gateway(pets.id);
+  assert.deepEqual(allowed, { decision: 'allow', clientBlocks: 2, policyFile: true });
+  assert.equal(gatewayLabel(allowed!).text, 'Gateway: allowed · 2 client blocks');
+  const unused = data.rows().find((r) => r.method === 'DELETE');
+  const denied = data.gateway(unused!.id);
+  assert.ok(denied);
+  const label = gatewayLabel(denied);
+  assert.deepEqual([label.text, label.blocked], ['Gateway: blocked', true]);
+  assert.match(label.title, /the policy denies this operation/);
+  assert.equal(gatewayLabel({ decision: 'would-block', reason: 'path-not-documented', clientBlocks: 0, policyFile: false }).text, 'Gateway: would be blocked (report mode)');
 });

@@ -1,7 +1,7 @@
 // From the shared messages (core/src/messages/webview.ts) to the panel's view model, and back:
 // inventory summaries become table rows, per-endpoint findings give each row its spec state, an
 // observation becomes the detail, and the search box becomes the ExplorerFilter the extension keeps.
-import type { EndpointFindings } from '../../core/src/messages/lsp';
+import type { EndpointFindings, GatewayVerdict } from '../../core/src/messages/lsp';
 import type { ExplorerFilter } from '../../core/src/messages/webview';
 import type { EndpointObservation, EndpointSummary } from '../../core/src/inventory/inventory-types';
 import type { Transaction } from '../../core/src/protocol/transaction';
@@ -53,14 +53,35 @@ export interface FindingsView {
   /** Spec operations never observed, as table rows with no calls. */
   unusedRows: EndpointRow[];
   findings: FindingView[];
+  /** What the workspace's gateway policy does with each endpoint (rows of both kinds). */
+  gateways: Map<string, GatewayVerdict>;
+}
+
+const GATEWAY_REASON: Record<string, string> = {
+  'path-not-documented': 'the path is not documented',
+  'method-not-documented': 'the method is not documented on this path',
+  'operation-denied': 'the policy denies this operation',
+  'ambiguous-path': 'the path as sent is ambiguous',
+};
+
+/** The detail view's words for a verdict, and a longer explanation for its tooltip. */
+export function gatewayLabel(v: GatewayVerdict): { text: string; title: string; blocked: boolean } {
+  const clients = v.clientBlocks > 0 ? ` · ${v.clientBlocks} client block${v.clientBlocks === 1 ? '' : 's'}` : '';
+  const why = v.reason ? GATEWAY_REASON[v.reason] ?? v.reason : '';
+  const source = v.policyFile ? 'tapline-gateway.yaml and the spec' : 'the spec (no tapline-gateway.yaml)';
+  if (v.decision === 'allow') return { text: `Gateway: allowed${clients}`, title: `The generated gateway lets this endpoint through (per ${source})${clients ? '; some clients are blocked' : ''}.`, blocked: false };
+  const verb = v.decision === 'block' ? 'blocked' : 'would be blocked (report mode)';
+  return { text: `Gateway: ${verb}`, title: `The generated gateway ${v.decision === 'block' ? 'blocks' : 'would block'} this endpoint: ${why} (per ${source}).`, blocked: true };
 }
 
 export function findingsView(endpoints: readonly EndpointFindings[]): FindingsView {
   const states = new Map<string, SpecState>();
   const unusedRows: EndpointRow[] = [];
   const findings: FindingView[] = [];
+  const gateways = new Map<string, GatewayVerdict>();
   for (const e of endpoints) {
     const id = endpointKey(e);
+    if (e.gateway) gateways.set(id, e.gateway);
     if (e.endpointId !== undefined) states.set(id, e.state);
     else
       unusedRows.push({
@@ -71,7 +92,7 @@ export function findingsView(endpoints: readonly EndpointFindings[]): FindingsVi
       findings.push({ id: f.id, endpointId: id, code: f.code, severity: f.severity, message: f.message, fixes: f.fixes ?? [] });
     }
   }
-  return { states, unusedRows, findings };
+  return { states, unusedRows, findings, gateways };
 }
 
 /** Latency points from transactions: when each started and how long it took. */

@@ -3,7 +3,8 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { styleProps } from './style-props';
 import { SPEC_LABEL, formatCount, formatDateTime, formatMs } from './format';
-import { isUnusedId } from './adapt';
+import { gatewayLabel, isUnusedId } from './adapt';
+import type { GatewayVerdict } from '../../core/src/messages/lsp';
 import { statusBars } from './chart-geometry';
 import { buildLatencyChart } from './latency-chart';
 import type { EndpointDetail, EndpointRow, FindingView, LatencyPoint } from './model';
@@ -18,6 +19,7 @@ export class EndpointDetailView extends LitElement {
     endpoint: { attribute: false },
     findings: { attribute: false },
     pendingFixes: { attribute: false },
+    gateway: { attribute: false },
   };
 
   declare detail: EndpointDetail | undefined;
@@ -25,6 +27,8 @@ export class EndpointDetailView extends LitElement {
   declare endpoint: EndpointRow | undefined;
   declare findings: readonly FindingView[];
   declare pendingFixes: ReadonlySet<string>;
+  /** What the workspace's gateway policy does with this endpoint. */
+  declare gateway: GatewayVerdict | undefined;
 
   private sampleIndex = 0;
   private chart: { latency: readonly LatencyPoint[]; p95: number | undefined; svg: SVGSVGElement } | undefined;
@@ -35,6 +39,7 @@ export class EndpointDetailView extends LitElement {
     this.endpoint = undefined;
     this.findings = [];
     this.pendingFixes = new Set();
+    this.gateway = undefined;
   }
 
   /** Focuses the first control (the way back), after the element has rendered. */
@@ -69,6 +74,12 @@ export class EndpointDetailView extends LitElement {
     </li>`;
   }
 
+  private gatewayBadge(): unknown {
+    if (!this.gateway) return nothing;
+    const label = gatewayLabel(this.gateway);
+    return html`<span class="badge ${label.blocked ? 'undocumented' : 'documented'}" data-gateway=${this.gateway.decision} title=${label.title}>${label.text}</span>`;
+  }
+
   protected override render(): unknown {
     const d = this.detail;
     const row = this.endpoint ?? d?.endpoint;
@@ -83,6 +94,7 @@ export class EndpointDetailView extends LitElement {
         <h2 class="mono"><span class="method ${row.method}">${row.method}</span> <span>${row.template}</span></h2>
         <span class="muted">${row.service}</span>
         <span class="badge ${row.specState}">${SPEC_LABEL[row.specState] ?? '—'}</span>
+        ${this.gatewayBadge()}
         <span class="spacer"></span>
         ${row.specState === 'documented' || row.specState === 'mismatching'
           ? html`<button class="secondary" @click=${() => this.emit('open-in-spec', row.id)}>Open in spec</button>`

@@ -206,6 +206,7 @@ export class ExplorerApp extends LitElement {
         <tapline-endpoint-detail .detail=${selected !== undefined ? this.data.detail(selected) : undefined}
           .endpoint=${selected !== undefined ? this.data.row(selected) : undefined}
           .findings=${this.data.findings} .pendingFixes=${this.pendingFixes}
+          .gateway=${selected !== undefined ? this.data.gateway(selected) : undefined}
           @back=${() => this.backToTable()}
           @apply-fix=${(e: CustomEvent<{ findingId: string; fixIndex: number }>) => this.onApplyFix(e.detail.findingId, e.detail.fixIndex)}
           @open-in-spec=${(e: CustomEvent<string>) => this.vscode?.post({ type: 'openInSpec', endpointId: e.detail })}></tapline-endpoint-detail>

@@ -2,6 +2,7 @@
 // summaries and spec states), findings, the live stream, and the selected endpoint's detail.
 // No DOM here, so it is tested directly; the Lit elements only render it.
 import type { EndpointObservation, EndpointSummary, StoreStats } from '../../core/src/inventory/inventory-types';
+import type { GatewayVerdict } from '../../core/src/messages/lsp';
 import type { Transaction } from '../../core/src/protocol/transaction';
 import { detailFromObservation, endpointFor, findingsView, rowFromSummary, transactionMatches } from './adapt';
 import type { Inbound } from './messages';
@@ -19,6 +20,7 @@ export class ExplorerData {
   // identity, so the table's per-row caches stay warm across deltas.
   private readonly rowCache = new Map<string, { summary: EndpointSummary; state: SpecState | undefined; row: EndpointRow }>();
   private states = new Map<string, SpecState>();
+  private gateways = new Map<string, GatewayVerdict>();
   private unusedRows: EndpointRow[] = [];
   private rowList: EndpointRow[] | undefined;
   private observation: EndpointObservation | undefined;
@@ -51,6 +53,7 @@ export class ExplorerData {
       case 'findings': {
         const view = findingsView(message.endpoints);
         this.states = view.states;
+        this.gateways = view.gateways;
         this.unusedRows = view.unusedRows;
         this.findings = view.findings;
         this.rowList = undefined;
@@ -100,6 +103,11 @@ export class ExplorerData {
     }
     this.rowList = rows.concat(this.unusedRows);
     return this.rowList;
+  }
+
+  /** What the workspace's gateway policy does with the endpoint, when the engine could judge it. */
+  gateway(id: string): GatewayVerdict | undefined {
+    return this.gateways.get(id);
   }
 
   row(id: string): EndpointRow | undefined {

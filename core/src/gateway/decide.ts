@@ -95,28 +95,35 @@ export function clientMatches(block: ClientBlock, req: GatewayRequest): boolean 
 export class GatewayDecider {
   private readonly regexes: (RegExp | undefined)[];
 
+  /**
+   * `httproute` approximates a Gateway API implementation: unrouted methods and denied operations
+   * get its 404, client blocks are not part of HTTPRoute, path normalisation is the implementation's
+   * (the ambiguous-path check is nginx's).
+   */
   constructor(
     readonly routes: readonly GatewayRoute[],
     readonly policy: ResolvedPolicy,
+    readonly target: 'nginx' | 'httproute' = 'nginx',
   ) {
     this.regexes = compileRouteRegexes(routes);
   }
 
   decide(req: GatewayRequest): GatewayDecision {
+    const routeOnly = this.target === 'httproute';
     const blocked = (reason: BlockReason, extra: Partial<GatewayDecision> = {}): GatewayDecision => ({
       decision: this.policy.mode === 'enforce' ? 'block' : 'would-block',
       reason,
-      status: BLOCK_STATUS[reason],
+      status: routeOnly ? 404 : BLOCK_STATUS[reason],
       ...extra,
     });
     const found = findRoute(this.routes, this.regexes, req.target, req.method);
-    if (isAmbiguousPath(req.target)) return blocked('ambiguous-path', found ? { route: found.route.fullPath } : {});
+    if (!routeOnly && isAmbiguousPath(req.target)) return blocked('ambiguous-path', found ? { route: found.route.fullPath } : {});
     if (!found) return blocked('path-not-documented');
     const route = found.route.fullPath;
     const operation = found.operation;
     if (!operation) return blocked('method-not-documented', { route });
     if (this.policy.denied.has(operation)) return blocked('operation-denied', { route, operation });
-    for (const { block, operations } of this.policy.blocks) {
+    for (const { block, operations } of routeOnly ? [] : this.policy.blocks) {
       if (operations !== '*' && !operations.has(operation)) continue;
       if (clientMatches(block, req)) return blocked('client-blocked', { route, operation, rule: block.name });
     }

@@ -58,6 +58,19 @@ export interface EndpointFindings {
   /** The operation that describes the endpoint, when one does ("Reveal in Spec"). */
   location?: FindingLocation;
   findings: Finding[];
+  /** What the workspace's gateway policy does with it (absent without a spec the engine can judge by). */
+  gateway?: GatewayVerdict;
+}
+
+/** The generated gateway's answer to an endpoint, leaving out client blocks (they depend on who asks). */
+export interface GatewayVerdict {
+  decision: 'allow' | 'block' | 'would-block';
+  /** Why it is blocked: path-not-documented, method-not-documented, operation-denied, ambiguous-path. */
+  reason?: string;
+  /** Client blocks (IP, header, JWT sub) of the policy that apply to this operation. */
+  clientBlocks: number;
+  /** Whether a tapline-gateway.yaml was read (otherwise: documented operations only). */
+  policyFile: boolean;
 }
 
 /** One sensor as the extension configures it. The token comes from SecretStorage or a token file. */
@@ -116,6 +129,18 @@ export interface GeneratedSpec {
   samples: number;
 }
 
+/** One generated gateway configuration: for one workspace spec, with the policy file it read. */
+export interface GatewayConfigFile {
+  specUri: string;
+  /** The policy file read (tapline-gateway.yaml at the workspace folder's root); absent when there is none. */
+  policyUri?: string;
+  /** Where the extension writes the configuration: beside the spec, `<spec name>.nginx.conf`. */
+  targetUri: string;
+  text: string;
+  operations: number;
+  warnings: string[];
+}
+
 /** What changed since the previous notification; the client asks for what it shows. */
 export interface EngineChangedParams {
   epoch: string;
@@ -160,6 +185,18 @@ export const CLEAR_TRAFFIC = request<Record<string, never>, null>('tapline/clear
  * versioned TextDocumentEdit; the answer says whether it landed, and why not.
  */
 export const APPLY_FIX = request<{ findingId: string; fixIndex: number }, Outcome<{ uri: string }>>('tapline/applyFix', 'client→engine');
+
+/**
+ * client → engine: the nginx configuration of every workspace spec with the workspace policy
+ * (docs/gateway.md), for the upstream and listen address the user configured; the client writes them.
+ */
+export const GATEWAY_CONFIG = request<{ upstream: string; listen: string }, Outcome<{ files: GatewayConfigFile[] }>>('tapline/gatewayConfig', 'client→engine');
+
+/**
+ * client → engine: the gateway policy tested against the traffic the engine holds (the CLI's
+ * `--har` report on the live inventory), one text report per workspace spec.
+ */
+export const GATEWAY_REPORT = request<Record<string, never>, Outcome<{ text: string; requests: number; flagged: number }>>('tapline/gatewayReport', 'client→engine');
 
 /** engine → client: something the views show changed (batched, at most four per second). */
 export const ENGINE_CHANGED = notification<EngineChangedParams>('tapline/changed', 'engine→client');

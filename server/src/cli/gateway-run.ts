@@ -66,7 +66,7 @@ export async function runGateway(cmd: GatewayCommand, io: CliIo): Promise<number
   const routes = compileRoutes(model);
   const resolved = resolvePolicy(routes, policy, cmd.mode ?? policy.mode ?? 'enforce');
   for (const w of resolved.warnings) io.stderr(`tapline: warning: ${w}\n`);
-  if (cmd.har !== undefined) return runReport(cmd, io, model, new GatewayDecider(routes, resolved));
+  if (cmd.har !== undefined) return runReport(cmd, io, model, new GatewayDecider(routes, resolved, cmd.target === 'httproute' ? 'httproute' : 'nginx'));
   if (cmd.target === 'httproute') return printHttpRoutes(cmd, io, model, resolved);
   const config = generateNginx(routes, resolved, {
     upstream: cmd.upstream,

@@ -14,6 +14,7 @@ import type {
   RecentTransactions,
 } from '../../../core/src/messages';
 import { formatProblems } from '../../../core/src/protocol/check';
+import type { Transaction } from '../../../core/src/protocol/transaction';
 import type { SensorHub } from './sensor-hub';
 import type { Traffic } from './traffic';
 
@@ -59,10 +60,15 @@ export function importHar(engine: EngineState, text: string, name: string): Outc
 
 /** The recent live transactions plus every endpoint's samples, deduplicated, oldest first. */
 export function exportHar(engine: EngineState, version: string): { transactions: number; har: unknown } {
+  const transactions = heldTransactions(engine);
+  return { transactions: transactions.length, har: transactionsToHar(transactions, { creator: { name: 'Tapline', version } }) };
+}
+
+/** Every transaction the engine holds: the recent window plus each endpoint's samples, once each, oldest first. */
+export function heldTransactions(engine: EngineState): Transaction[] {
   const byId = new Map(engine.traffic.recent().transactions.map((t) => [t.id, t]));
   for (const observation of engine.traffic.observations()) for (const sample of observation.samples) if (!byId.has(sample.id)) byId.set(sample.id, sample);
-  const transactions = [...byId.values()].sort((a, b) => a.startedAt - b.startedAt);
-  return { transactions: transactions.length, har: transactionsToHar(transactions, { creator: { name: 'Tapline', version } }) };
+  return [...byId.values()].sort((a, b) => a.startedAt - b.startedAt);
 }
 
 /** The scheme the samples used (TLS or not) with the service's host[:port]; undefined when the name is no host. */
