@@ -36,7 +36,7 @@ export class DesyncReporter {
       this.windowStart = at;
       this.inWindow = 0;
     }
-    if (++this.inWindow > (this.opts.maxPerSecond ?? 20)) {
+    if (++this.inWindow > (this.opts.maxPerSecond ?? 100)) {
       this.suppressed++;
       return undefined;
     }
