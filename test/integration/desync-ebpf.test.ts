@@ -19,6 +19,8 @@ import type { Transaction } from '../../core/src/protocol/transaction';
 import { SMUGGLING_SHAPES, type SmugglingShape } from '../fixtures/http/smuggling-shapes';
 import { startSensorProcess, type SensorProcess } from '../support/sensor-process';
 import { gate } from './ebpf-helpers';
+import { SensorHub } from '../../server/src/engine/sensor-hub';
+import { DesyncLog } from '../../server/src/engine/desync-log';
 
 const NODE_SERVER = `
 const http = require('node:http');
@@ -103,7 +105,12 @@ class Feed {
     assert.ok(m.ok, `every sensor message validates: ${m.ok ? '' : JSON.stringify(m.problems)}`);
     if (m.value.type === 'transactions') this.transactions.push(...m.value.items);
     if (m.value.type === 'desync') this.desyncs.push(...m.value.items);
-    for (const w of this.waiters) w();
+    this.poke();
+  }
+
+  /** Something a wait may be waiting for happened elsewhere. */
+  poke(): void {
+    for (const w of [...this.waiters]) w();
   }
 
   async until(what: string, ok: () => boolean, ms = 20_000): Promise<void> {
@@ -157,6 +164,18 @@ test('smuggling shapes against Node and nginx through live eBPF: no phantom, eve
   let sensor: SensorProcess | undefined;
   let ws: WebSocket | undefined;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  // The engine's side too: its sensor hub and the per-service record the tree shows.
+  const engineDesyncs = new DesyncLog();
+  const feed = new Feed();
+  const hub = new SensorHub({
+    transactions: () => undefined,
+    desync: (items) => {
+      engineDesyncs.add(items);
+      feed.poke();
+    },
+    changed: () => undefined,
+    log: () => undefined,
+  });
   try {
     const node = spawn(process.execPath, ['-e', NODE_SERVER], { stdio: ['ignore', 'pipe', 'ignore'] });
     procs.push(node);
@@ -168,10 +187,10 @@ test('smuggling shapes against Node and nginx through live eBPF: no phantom, eve
       { name: 'nginx', port: nginx.port },
     ];
     sensor = await startSensorProcess(join(dir, 'token'), ['--listen', '127.0.0.1:0', '--port', String(nodePort), '--port', String(nginx.port), '--max-rate', '0', '--max-rate-per-endpoint', '0']);
-    const feed = new Feed();
     ws = new WebSocket(sensor.url, { headers: { Authorization: `Bearer ${sensor.token}` } });
     ws.on('message', (d) => feed.push(d));
     await once(ws, 'open');
+    assert.equal((await hub.connect({ url: sensor.url, token: sensor.token }, 10_000)).state, 'live');
 
     // The sensor is capturing once a warm-up exchange to each server comes through.
     for (const s of servers) {
@@ -217,10 +236,17 @@ test('smuggling shapes against Node and nginx through live eBPF: no phantom, eve
       assert.ok(feed.transactions.some((x) => x.client.port === a.clientPort && x.request.path === '/first'), `${where}: /first recorded`);
     }
     assert.deepEqual(feed.transactions.filter((x) => x.request.path === '/smuggled' || x.request.path === '/a'), [], 'no phantom transaction, and nothing derived from an offending request');
+    // The engine got them too, on the services the requests named (Host: shapes, shapes:443 for CONNECT).
+    await feed.until('the engine’s record of every attempt', () => engineDesyncs.summaries().reduce((n, d) => n + d.count, 0) === attempts.length);
+    const summaries = engineDesyncs.summaries();
+    assert.deepEqual(summaries.map((d) => d.service), ['shapes', 'shapes:443']);
+    assert.deepEqual(new Set(summaries.flatMap((d) => d.rules)), new Set(SMUGGLING_SHAPES.map((s) => s.rule)));
+    assert.deepEqual(summaries[0]?.clients, ['127.0.0.1']);
     for (const s of servers) {
       assert.deepEqual(keepAlive(s.port).map((x) => `${x.request.path} ${x.response?.status}`), Array.from({ length: ka }, (_, i) => `/ka/${i} 200`), `${s.name}: keep-alive traffic unaffected`);
     }
   } finally {
+    hub.dispose();
     agent.destroy();
     ws?.close();
     await sensor?.stop();
