@@ -12,7 +12,7 @@ PACKAGES=(
   clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev make
   # real clients and load generators used by tests and benchmarks
   curl wrk
-  # the gateway tests: a real nginx (and its njs module for JWT `sub` blocks)
+  # the gateway and smuggling tests: a real nginx (and its njs module for JWT `sub` blocks)
   nginx libnginx-mod-http-js
   # the shared stream's broker (NATS JetStream) and the multi-node tests' network namespaces
   nats-server iproute2

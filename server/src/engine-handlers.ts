@@ -53,6 +53,7 @@ export function registerEngineHandlers(connection: Connection, engine: EngineSta
   handle(connection, GENERATE_SPEC, ({ service }) => generateServiceSpec(engine, text(service, 'service')));
   handle(connection, CLEAR_TRAFFIC, () => {
     engine.traffic.clear();
+    engine.desyncs?.clear();
     return null;
   });
   handle(connection, GATEWAY_REPORT, () => gatewayReports(fixes, heldTransactions(engine)));

@@ -25,6 +25,7 @@ import { DiagnosticsPublisher } from './diagnostics-publisher';
 import { ChangeBatcher } from './engine/change-batcher';
 import { newEpoch, type EngineState } from './engine/engine-services';
 import { SensorHub } from './engine/sensor-hub';
+import { DesyncLog } from './engine/desync-log';
 import { Traffic } from './engine/traffic';
 import { registerEngineHandlers } from './engine-handlers';
 import { GatewayVerdicts, isPolicyUri } from './gateway-verdicts';
@@ -53,8 +54,13 @@ const specs = new SpecIndex(async (uri) => {
   return readFile(fileURLToPath(uri), 'utf8').catch(() => undefined);
 });
 const traffic = new Traffic();
+const desyncs = new DesyncLog();
 const sensors = new SensorHub({
   transactions: (items) => traffic.add(items),
+  // Smuggling attempts are security findings: the views that show findings refresh.
+  desync: (items) => {
+    if (desyncs.add(items)) changes.mark('findings');
+  },
   changed: () => changes.mark('sensors'),
   log: (level, message) => (level === 'warn' ? connection.console.warn(message) : connection.console.info(message)),
 });
@@ -66,7 +72,7 @@ const analyzer = new Analyzer(specs, () => traffic.observations(), {
   severities: () => settings?.severities ?? {},
   diagnosticsEnabled: (rootUri) => (settings?.diagnosticsEnabled ?? true) && !isIgnored(rootUri),
 });
-const engine: EngineState = { epoch, traffic, sensors, endpointFindings: () => verdicts.annotate(analyzer.endpointFindings(), sampleTargets()) };
+const engine: EngineState = { epoch, traffic, sensors, desyncs, endpointFindings: () => verdicts.annotate(analyzer.endpointFindings(), sampleTargets()) };
 const fixes: FixContext = { analyzer, specs, documents, workspaceFolders: () => follower.workspaceFolders };
 const verdicts = new GatewayVerdicts(fixes, () => changes.mark('findings'), (m) => connection.console.info(m));
 

@@ -8,6 +8,7 @@ import './transaction-stream';
 import type { Transaction } from '../../core/src/protocol/transaction';
 import { isUnusedId, toExplorerFilter } from './adapt';
 import { ExplorerData } from './explorer-data';
+import { desyncBanner } from './desync-banner';
 import { formatCount } from './format';
 import { readInbound, type Inbound } from './messages';
 import type { PersistedState, SortSpec, StreamFilter, Tab } from './model';
@@ -186,6 +187,7 @@ export class ExplorerApp extends LitElement {
         <h1>API Explorer</h1>
         <span class="muted" role="status">${formatCount(rows.length)} endpoints · ${formatCount(this.data.totalCalls)} calls · ${formatCount(this.data.findings.length)} findings</span>
       </header>
+      ${desyncBanner(this.data.desyncs)}
       <nav role="tablist" aria-label="Explorer views" @keydown=${this.onTabKey}>
         ${TABS.map((t) => html`<button role="tab" id="tab-${t.id}" class="tab" aria-selected=${t.id === tab ? 'true' : 'false'} aria-controls="panel-${t.id}"
             tabindex=${t.id === tab ? 0 : -1} ?disabled=${t.id === 'detail' && selected === undefined} @click=${() => this.setTab(t.id)}>${t.label}</button>`)}
@@ -234,6 +236,10 @@ export class ExplorerApp extends LitElement {
       button.tab:hover { color: var(--vscode-panelTitle-activeForeground); background: none; }
       button.tab[aria-selected='true'] { color: var(--vscode-panelTitle-activeForeground); border-bottom-color: var(--vscode-panelTitle-activeBorder); }
       section[role='tabpanel'] { flex: 1; min-height: 0; }
+      .desyncs { border-left: 3px solid var(--vscode-editorError-foreground); background: var(--vscode-inputValidation-errorBackground); padding: 6px 10px; margin-bottom: 8px; }
+      .desyncs ul { margin: 4px 0 0; padding-left: 18px; max-height: 8em; overflow: auto; }
+      .desyncs .service { font-weight: 600; }
+      .desyncs .first-bytes { white-space: pre-wrap; word-break: break-all; color: var(--vscode-descriptionForeground); }
       section[hidden] { display: none; }
     `,
   ];

@@ -4,6 +4,7 @@
 import type { EndpointObservation, EndpointSummary, StoreStats } from '../../core/src/inventory/inventory-types';
 import type { GatewayVerdict } from '../../core/src/messages/lsp';
 import type { Transaction } from '../../core/src/protocol/transaction';
+import type { ServiceDesyncs } from '../../core/src/messages/desync-summary';
 import { detailFromObservation, endpointFor, findingsView, rowFromSummary, transactionMatches } from './adapt';
 import type { Inbound } from './messages';
 import type { EndpointDetail, EndpointRow, FindingView, SpecState } from './model';
@@ -28,6 +29,8 @@ export class ExplorerData {
   private seenVersion = 0;
   private detailMemo: { observation: EndpointObservation; row: EndpointRow; seenVersion: number; detail: EndpointDetail } | undefined;
   findings: FindingView[] = [];
+  /** Request-smuggling attempts per service, as the engine last reported them. */
+  desyncs: ServiceDesyncs[] = [];
   stats: StoreStats | undefined;
   readonly stream = new TransactionStream();
 
@@ -45,6 +48,9 @@ export class ExplorerData {
         for (const e of message.upserted) this.summaries.set(e.id, e);
         this.stats = message.stats;
         this.rowList = undefined;
+        return undefined;
+      case 'desyncs':
+        this.desyncs = message.services;
         return undefined;
       case 'transactions':
         this.stream.push(message.transactions.map((transaction) => ({ transaction })));

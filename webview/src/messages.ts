@@ -24,6 +24,8 @@ export function readInbound(data: unknown): Inbound | undefined {
       return Array.isArray(data['transactions']) ? (data as unknown as Inbound) : undefined;
     case 'findings':
       return Array.isArray(data['endpoints']) ? (data as unknown as Inbound) : undefined;
+    case 'desyncs':
+      return Array.isArray(data['services']) ? (data as unknown as Inbound) : undefined;
     case 'selection': {
       const id = data['endpointId'];
       const detail = data['detail'];

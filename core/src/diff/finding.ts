@@ -19,6 +19,7 @@ export const FINDING_CODES = [
   'credentials-in-query',
   'sensitive-data-exposed',
   'error-details-leaked',
+  'request-desync',
 ] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 
@@ -40,6 +41,7 @@ export const DEFAULT_SEVERITIES: Record<FindingCode, FindingSeverity> = {
   'credentials-in-query': 'warning',
   'sensitive-data-exposed': 'warning',
   'error-details-leaked': 'error',
+  'request-desync': 'error',
 };
 
 /** One line per code, for SARIF rule descriptions, hovers and `docs/findings.md`. */
@@ -58,6 +60,7 @@ export const FINDING_DESCRIPTIONS: Record<FindingCode, string> = {
   'credentials-in-query': 'Credentials are sent in the query string.',
   'sensitive-data-exposed': 'Responses contained PII or secrets that the description does not mark.',
   'error-details-leaked': 'Server errors return stack traces or exception text.',
+  'request-desync': 'A client sent bytes that strict HTTP/1.x servers frame differently or reject (a request-smuggling shape); the sensor derived nothing more from that connection.',
 };
 
 /** A place in a spec file, by uri + JSON pointer (the patch planner resolves it to text). */

@@ -9,6 +9,7 @@ import type { EndpointObservation, InventorySnapshot } from '../inventory/invent
 import type { SensorCounters } from '../protocol/messages';
 import type { Transaction } from '../protocol/transaction';
 import type { EndpointSpecState, Finding, FindingLocation } from './finding';
+import type { ServiceDesyncs } from './desync-summary';
 
 export type Direction = 'client→engine' | 'engine→client';
 
@@ -103,6 +104,8 @@ export interface EngineSnapshot {
   sensors: SensorStatus[];
   /** Transactions per second over the last few seconds. */
   ratePerSecond: number;
+  /** Request-smuggling attempts (desync events from the sensors) per service; absent from engines before them. */
+  desyncs?: ServiceDesyncs[];
 }
 
 export interface EndpointDetail {

@@ -13,6 +13,7 @@ import type {
   StoreStats,
 } from '../inventory/inventory-types';
 import type { EndpointFindings } from './lsp';
+import type { ServiceDesyncs } from './desync-summary';
 
 // ── extension → webview ─────────────────────────────────────────────────────────────────────
 
@@ -51,7 +52,14 @@ export interface SelectionMessage {
   detail?: EndpointObservation;
 }
 
+/** Request-smuggling attempts per service (replaces the previous list); every string is traffic: render as text. */
+export interface DesyncsMessage {
+  type: 'desyncs';
+  services: ServiceDesyncs[];
+}
+
 export type ExtensionToWebviewMessage =
+  | DesyncsMessage
   | SnapshotMessage
   | DeltaMessage
   | TransactionsMessage

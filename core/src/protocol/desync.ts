@@ -54,6 +54,8 @@ export interface DesyncEvent {
   side: 'request' | 'response';
   client: DesyncEndpoint;
   server: DesyncEndpoint;
+  /** The service it was sent to, named as transactions name it: the Host header when the offending head had one, else `server.address:server.port`. */
+  service?: string;
   /** The traced process whose socket carried it (the server's side when both ends are local). */
   process?: { pid: number; comm: string };
   tls: boolean;
@@ -99,6 +101,7 @@ export function checkDesyncEvent(c: Checker, value: unknown, path: string): void
   c.oneOf(e, 'side', path, ['request', 'response'] as const);
   checkEndpoint(c, e, 'client', path);
   checkEndpoint(c, e, 'server', path);
+  c.string(e, 'service', path, { optional: true, max: 1024 });
   if (e.process !== undefined) {
     const p = c.record(e.process, `${path}.process`);
     if (p) {

@@ -79,6 +79,7 @@ export class ExplorerPanels implements vscode.Disposable {
       this.engine.observeEpoch(snapshot.epoch);
       this.post({ type: 'snapshot', snapshot: snapshot.inventory });
       this.post({ type: 'findings', sequence: ++this.findingsSequence, endpoints: snapshot.endpoints });
+      this.post({ type: 'desyncs', services: snapshot.desyncs ?? [] });
       if (this.selected && (event.reset || event.inventory)) await this.sendSelection(this.selected);
     }
     if (event.reset || event.transactions) {

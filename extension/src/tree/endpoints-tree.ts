@@ -1,13 +1,14 @@
 import * as vscode from 'vscode';
 import type { EndpointSummary } from '../../../core/src/inventory/inventory-types';
 import { formatDuration } from '../../../core/src/format/duration';
-import { SNAPSHOT, type EndpointFindings, type EndpointSpecState, type EngineSnapshot } from '../../../core/src/messages';
+import { SNAPSHOT, type EndpointFindings, type EndpointSpecState, type EngineSnapshot, type ServiceDesyncs } from '../../../core/src/messages';
+import { describeDesyncs } from './desync-format';
 import type { EngineClient } from '../client/language-client';
 import type { TaplineContext } from '../context';
 import { compareEndpoints, describeEndpoint, formatCount, matchesFilter, type EndpointSort } from './endpoint-format';
 
 export type EndpointTreeNode =
-  | { kind: 'service'; service: string; endpoints: EndpointSummary[]; unused: EndpointFindings[]; states: ReadonlyMap<string, EndpointSpecState> }
+  | { kind: 'service'; service: string; endpoints: EndpointSummary[]; unused: EndpointFindings[]; states: ReadonlyMap<string, EndpointSpecState>; desyncs?: ServiceDesyncs }
   | { kind: 'endpoint'; endpoint: EndpointSummary; state: EndpointSpecState | undefined }
   | { kind: 'unused'; operation: EndpointFindings }
   /** Operations of the specs that no traffic reached, when they belong to no observed service. */
@@ -83,6 +84,13 @@ export class EndpointsTree implements vscode.TreeDataProvider<EndpointTreeNode> 
         item.description = `${node.endpoints.length} endpoints · ${formatCount(calls)} calls`;
         item.iconPath = new vscode.ThemeIcon('server');
         item.contextValue = 'service';
+        if (node.desyncs) {
+          const d = describeDesyncs(node.desyncs);
+          item.description = `${item.description} · ${d.description}`;
+          item.tooltip = d.tooltip;
+          item.iconPath = new vscode.ThemeIcon('shield', new vscode.ThemeColor('list.errorForeground'));
+          item.contextValue = 'service desync';
+        }
         return item;
       }
       case 'endpoint': {
@@ -118,16 +126,23 @@ export class EndpointsTree implements vscode.TreeDataProvider<EndpointTreeNode> 
     }
   }
 
-  private services({ inventory: snapshot, endpoints: findings }: EngineSnapshot): EndpointTreeNode[] {
+  private services({ inventory: snapshot, endpoints: findings, desyncs = [] }: EngineSnapshot): EndpointTreeNode[] {
     const states = new Map(findings.flatMap((e) => (e.endpointId ? [[e.endpointId, e.state] as const] : [])));
     const unusedByService = new Map<string, EndpointFindings[]>();
     for (const op of findings.filter((e) => e.state === 'unused')) {
       const key = op.service ?? '';
       unusedByService.set(key, [...(unusedByService.get(key) ?? []), op]);
     }
+    const desyncsOf = new Map(desyncs.map((d) => [d.service, d]));
+    const withDesyncs = (service: string): { desyncs?: ServiceDesyncs } => {
+      const d = desyncsOf.get(service);
+      return d ? { desyncs: d } : {};
+    };
     const nodes: EndpointTreeNode[] = snapshot.services
-      .map((s): EndpointTreeNode => ({ kind: 'service', service: s.service, endpoints: s.endpoints, unused: unusedByService.get(s.service) ?? [], states }))
-      .filter((n) => n.kind === 'service' && (n.endpoints.some((e) => matchesFilter(e, this.filter)) || n.unused.length > 0));
+      .map((s): EndpointTreeNode => ({ kind: 'service', service: s.service, endpoints: s.endpoints, unused: unusedByService.get(s.service) ?? [], states, ...withDesyncs(s.service) }))
+      .filter((n) => n.kind === 'service' && (n.endpoints.some((e) => matchesFilter(e, this.filter)) || n.unused.length > 0 || n.desyncs !== undefined));
+    // A service that only ever saw smuggling attempts has no inventory entry, but must show.
+    for (const d of desyncs) if (!snapshot.services.some((s) => s.service === d.service)) nodes.push({ kind: 'service', service: d.service, endpoints: [], unused: [], states, desyncs: d });
     nodes.sort((a, b) => (a.kind === 'service' && b.kind === 'service' ? a.service.localeCompare(b.service) : 0));
     // Unused operations name no service (a spec is not tied to one); with traffic seen, list them apart.
     const orphans = [...unusedByService.entries()].filter(([service]) => !snapshot.services.some((s) => s.service === service)).flatMap(([, ops]) => ops);

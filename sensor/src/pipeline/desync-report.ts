@@ -36,7 +36,7 @@ export class DesyncReporter {
       this.windowStart = at;
       this.inWindow = 0;
     }
-    if (++this.inWindow > (this.opts.maxPerSecond ?? 20)) {
+    if (++this.inWindow > (this.opts.maxPerSecond ?? 100)) {
       this.suppressed++;
       return undefined;
     }
@@ -52,6 +52,9 @@ export class DesyncReporter {
       redacted = '';
     }
     const quoted = escapeBytes(redacted, FIRST_BYTES);
+    const server = isServer ? local : remote;
+    // Named as build-transaction.ts names a transaction's service, so the views can put it on the same service.
+    const host = /\nhost:[ \t]*([^\r\n]*)/i.exec(d.sample)?.[1]?.trim();
     return {
       id: `${this.opts.idPrefix}-d${(++this.sequence).toString(36)}`,
       at,
@@ -59,7 +62,8 @@ export class DesyncReporter {
       reason: d.reason,
       side,
       client: isServer ? remote : local,
-      server: isServer ? local : remote,
+      server,
+      service: host ? escapeBytes(host, 256).text : `${server.address.includes(':') ? `[${server.address}]` : server.address}:${server.port}`,
       process: { pid: conn.pid, comm: conn.comm },
       tls: conn.tls,
       messagesBefore: d.messagesBefore,

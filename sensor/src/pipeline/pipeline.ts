@@ -56,7 +56,7 @@ export interface PipelineOptions {
   onLog?: (message: string) => void;
   /** A connection broke framing the way smuggling attempts do (desync-report.ts). */
   onDesync?: (event: DesyncEvent) => void;
-  /** Desync events sent per second at most; the rest are counted (default 20). */
+  /** Desync events sent per second at most; the rest are counted in `desyncs` only (default 100). */
   maxDesyncPerSecond?: number;
 }
 

@@ -11,6 +11,8 @@ export interface DiffCommand {
   command: 'diff';
   spec: string;
   har: string;
+  /** An NDJSON capture of tapline/1 messages whose desync events become findings (desync-capture.ts). */
+  desync?: string;
   format: OutputFormat;
   /** Exit 1 when a finding at or above this severity exists; 'none' never fails. */
   failOn: FindingSeverity | 'none';
@@ -19,13 +21,15 @@ export interface DiffCommand {
 
 export type ParsedArgs = DiffCommand | GatewayCommand | { command: 'help' } | { command: 'version' } | { command: 'error'; message: string };
 
-export const USAGE = `Usage: tapline diff --spec <openapi.yaml|json> --har <traffic.har> [options]
+export const USAGE = `Usage: tapline diff --spec <openapi.yaml|json> --har <traffic.har> [--desync <capture.ndjson>] [options]
 
 Compares recorded HTTP traffic (HAR 1.2) with an OpenAPI 2.0/3.0/3.1 description.
 
 Options:
   --spec <file>            the OpenAPI/Swagger document (multi-file $refs are followed)
   --har <file>             the traffic, as exported by browser dev tools, Playwright or Tapline
+  --desync <file>          tapline/1 messages, one JSON per line: its desync events (request
+                           smuggling shapes the sensor saw) become request-desync findings
   --format <text|json|sarif>   output format (default: text)
   --fail-on <error|warning|info|hint|none>
                            exit 1 when a finding at or above this severity exists (default: error)
@@ -65,6 +69,9 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       case '--har':
         out.har = value() ?? '';
         break;
+      case '--desync':
+        out.desync = value() ?? '';
+        break;
       case '--format': {
         const v = value();
         if (v !== 'text' && v !== 'json' && v !== 'sarif') return { command: 'error', message: `--format must be text, json or sarif (got '${v ?? ''}')` };
@@ -90,6 +97,6 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     }
   }
   if (!out.spec) return { command: 'error', message: '--spec <file> is required' };
-  if (!out.har) return { command: 'error', message: '--har <file> is required' };
+  if (!out.har && !out.desync) return { command: 'error', message: '--har <file> is required (or --desync <file>)' };
   return out;
 }

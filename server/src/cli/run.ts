@@ -11,6 +11,8 @@ import { formatJson } from './format-json';
 import { formatSarif } from './format-sarif';
 import { formatText } from './format-text';
 import { runGateway } from './gateway-run';
+import { addDesyncFindings } from './desync-capture';
+import type { Transaction } from '../../../core/src/protocol/transaction';
 
 export interface CliIo {
   cwd: string;
@@ -66,18 +68,23 @@ async function runDiff(cmd: DiffCommand, io: CliIo): Promise<number> {
     io.stderr(`tapline: ${cmd.spec} is not an OpenAPI 3.x or Swagger 2.0 document\n`);
     return 2;
   }
-  const harText = io.readFile(cmd.har);
-  if (harText === undefined) {
-    io.stderr(`tapline: cannot read the HAR file ${cmd.har}\n`);
-    return 2;
+  const transactions: Transaction[] = [];
+  if (cmd.har) {
+    const harText = io.readFile(cmd.har);
+    if (harText === undefined) {
+      io.stderr(`tapline: cannot read the HAR file ${cmd.har}\n`);
+      return 2;
+    }
+    const har = parseHar(harText, { origin: 'import', idPrefix: 'har' });
+    if (!har.ok) {
+      io.stderr(`tapline: ${cmd.har} is not a usable HAR file:\n${har.problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}\n`);
+      return 2;
+    }
+    if (har.value.skipped.length > 0) io.stderr(`tapline: skipped ${har.value.skipped.length} HAR entr${har.value.skipped.length === 1 ? 'y' : 'ies'} (first: ${har.value.skipped[0]?.path}: ${har.value.skipped[0]?.message})\n`);
+    transactions.push(...har.value.transactions);
   }
-  const har = parseHar(harText, { origin: 'import', idPrefix: 'har' });
-  if (!har.ok) {
-    io.stderr(`tapline: ${cmd.har} is not a usable HAR file:\n${har.problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}\n`);
-    return 2;
-  }
-  if (har.value.skipped.length > 0) io.stderr(`tapline: skipped ${har.value.skipped.length} HAR entr${har.value.skipped.length === 1 ? 'y' : 'ies'} (first: ${har.value.skipped[0]?.path}: ${har.value.skipped[0]?.message})\n`);
-  const findings = diffSpec(spec, har.value.transactions, { severities: cmd.severities });
+  const findings = diffSpec(spec, transactions, { severities: cmd.severities });
+  if (cmd.desync !== undefined && !addDesyncFindings(cmd.desync, (p) => io.readFile(p), io.stderr, cmd.severities['request-desync'], findings)) return 2;
   const diagnostics = spec.diagnostics;
   if (cmd.format === 'json') io.stdout(formatJson(findings, diagnostics, display));
   else if (cmd.format === 'sarif') {

@@ -15,6 +15,7 @@ import type {
 } from '../../../core/src/messages';
 import { formatProblems } from '../../../core/src/protocol/check';
 import type { Transaction } from '../../../core/src/protocol/transaction';
+import type { DesyncLog } from './desync-log';
 import type { SensorHub } from './sensor-hub';
 import type { Traffic } from './traffic';
 
@@ -23,6 +24,8 @@ export interface EngineState {
   readonly epoch: string;
   readonly traffic: Traffic;
   readonly sensors: SensorHub;
+  /** Request-smuggling attempts per service (absent in hosts that do not record them). */
+  readonly desyncs?: DesyncLog;
   /** The latest findings per endpoint (from the analyzer). */
   endpointFindings(): EndpointFindings[];
 }
@@ -38,6 +41,7 @@ export function snapshot(engine: EngineState): EngineSnapshot {
     endpoints: engine.endpointFindings(),
     sensors: engine.sensors.statuses(),
     ratePerSecond: engine.traffic.rate.perSecond(),
+    ...(engine.desyncs ? { desyncs: engine.desyncs.summaries() } : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import { formatProblems } from '../../../core/src/protocol/check';
 import { STREAM_PATH, type HelloMessage, type SensorCounters, type SubscribeFilters } from '../../../core/src/protocol/messages';
+import type { DesyncEvent } from '../../../core/src/protocol/desync';
 import type { Transaction } from '../../../core/src/protocol/transaction';
 import { MAX_BATCH_ITEMS, parseSensorMessage } from '../../../core/src/protocol/validate-messages';
 import { formatDuration } from '../../../core/src/format/duration';
@@ -37,6 +38,8 @@ export interface SensorClientEvents {
   state: [SensorState];
   transactions: [Transaction[]];
   stats: [SensorCounters];
+  /** Request-smuggling attempts the sensor saw (validated `desync` messages). */
+  desync: [DesyncEvent[]];
   /** Something the sensor sent that was dropped, or an error message from the sensor; once per distinct text. */
   problem: [string];
 }
@@ -160,6 +163,9 @@ export class SensorClient extends EventEmitter<SensorClientEvents> {
         return;
       case 'stats':
         this.emit('stats', message.counters);
+        return;
+      case 'desync':
+        this.emit('desync', message.items);
         return;
       case 'error':
         this.report(`sensor error (${message.code}): ${message.message}`);

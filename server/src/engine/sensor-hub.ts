@@ -4,6 +4,7 @@
 // are held in memory only and never logged.
 import type { SensorConnection, SensorStatus } from '../../../core/src/messages';
 import type { SensorCounters } from '../../../core/src/protocol/messages';
+import type { DesyncEvent } from '../../../core/src/protocol/desync';
 import type { Transaction } from '../../../core/src/protocol/transaction';
 import { SensorClient, type SensorClientOptions, type SensorState } from './sensor-client';
 
@@ -15,6 +16,8 @@ interface Entry {
 
 export interface SensorHubHost {
   transactions(items: Transaction[]): void;
+  /** Request-smuggling attempts a sensor reported (optional: hosts that do not show them). */
+  desync?(items: DesyncEvent[]): void;
   /** A sensor's state or counters changed. */
   changed(): void;
   log(level: 'info' | 'warn', message: string): void;
@@ -71,6 +74,7 @@ export class SensorHub {
       this.host.changed();
     });
     client.on('transactions', (items) => this.host.transactions(items));
+    client.on('desync', (items) => this.host.desync?.(items));
     client.on('stats', (counters) => {
       entry.counters = counters;
       this.host.changed();
