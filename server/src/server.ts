@@ -25,6 +25,7 @@ import { DiagnosticsPublisher } from './diagnostics-publisher';
 import { ChangeBatcher } from './engine/change-batcher';
 import { newEpoch, type EngineState } from './engine/engine-services';
 import { SensorHub } from './engine/sensor-hub';
+import { ClusterHub } from './cluster/cluster-hub';
 import { Traffic } from './engine/traffic';
 import { registerEngineHandlers } from './engine-handlers';
 import type { FixContext } from './fixes';
@@ -52,11 +53,13 @@ const specs = new SpecIndex(async (uri) => {
   return readFile(fileURLToPath(uri), 'utf8').catch(() => undefined);
 });
 const traffic = new Traffic();
-const sensors = new SensorHub({
-  transactions: (items) => traffic.add(items),
+const sensorHost = {
+  transactions: (items: Parameters<typeof traffic.add>[0]) => traffic.add(items),
   changed: () => changes.mark('sensors'),
-  log: (level, message) => (level === 'warn' ? connection.console.warn(message) : connection.console.info(message)),
-});
+  log: (level: 'info' | 'warn', message: string) => (level === 'warn' ? connection.console.warn(message) : connection.console.info(message)),
+};
+const sensors = new SensorHub(sensorHost);
+const cluster = new ClusterHub(sensorHost);
 const publisher = new DiagnosticsPublisher(connection);
 let settings: ServerSettings | undefined;
 const analyzer = new Analyzer(specs, () => traffic.observations(), {
@@ -65,7 +68,7 @@ const analyzer = new Analyzer(specs, () => traffic.observations(), {
   severities: () => settings?.severities ?? {},
   diagnosticsEnabled: (rootUri) => (settings?.diagnosticsEnabled ?? true) && !isIgnored(rootUri),
 });
-const engine: EngineState = { epoch, traffic, sensors, endpointFindings: () => analyzer.endpointFindings() };
+const engine: EngineState = { epoch, traffic, sensors, cluster, endpointFindings: () => analyzer.endpointFindings() };
 const fixes: FixContext = { analyzer, specs, documents };
 const follower = new WorkspaceFollower(specs, { specGlob: '', specExclude: '' }, (uri) => documents.get(uri) !== undefined, (m) => connection.console.info(m));
 let initialFolders: string[] = [];
@@ -163,8 +166,9 @@ const EVENT_KINDS: Record<number, FileEvent['kind']> = { [FileChangeType.Created
 connection.onDidChangeWatchedFiles(({ changes: events }) => {
   void follower.onFileEvents(events.map((e) => ({ uri: e.uri, kind: EVENT_KINDS[e.type] ?? 'changed' })));
 });
-connection.onShutdown(() => {
+connection.onShutdown(async () => {
   sensors.dispose();
+  await cluster.disconnect(); // kills the port-forward children
   traffic.dispose();
   changes.dispose();
   analyzer.dispose();

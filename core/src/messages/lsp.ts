@@ -116,6 +116,21 @@ export interface GeneratedSpec {
   samples: number;
 }
 
+/** "Connect to Dev Cluster": what the user picked; the engine runs their own kubectl. */
+export interface ClusterConnectParams {
+  /** Default: the kubeconfig's current context. */
+  context?: string;
+  /** Where the sensor pods run (default "tapline"). */
+  namespace?: string;
+  /** Given when the engine asked for it (RBAC forbids reading the token Secret). */
+  token?: string;
+}
+
+/** Either the session's nodes, or why not; `needToken` when a token typed by the user would do. */
+export type ClusterConnectResult =
+  | { ok: true; context: string; namespace: string; nodes: SensorStatus[] }
+  | { ok: false; reason: string; kind: string; needToken?: boolean };
+
 /** What changed since the previous notification; the client asks for what it shows. */
 export interface EngineChangedParams {
   epoch: string;
@@ -160,6 +175,19 @@ export const CLEAR_TRAFFIC = request<Record<string, never>, null>('tapline/clear
  * versioned TextDocumentEdit; the answer says whether it landed, and why not.
  */
 export const APPLY_FIX = request<{ findingId: string; fixIndex: number }, Outcome<{ uri: string }>>('tapline/applyFix', 'client→engine');
+
+/** client → engine: the kubeconfig's contexts (through kubectl), the current one first. */
+export const CLUSTER_CONTEXTS = request<Record<string, never>, Outcome<{ contexts: string[]; current?: string }>>('tapline/clusterContexts', 'client→engine');
+
+/**
+ * client → engine: find the sensor pods of a context and namespace, port-forward to each, read
+ * the token, connect to all and follow pods joining and leaving; replaces any earlier cluster
+ * session. The nodes then appear in the snapshot's `sensors`, one per node.
+ */
+export const CONNECT_CLUSTER = request<ClusterConnectParams, ClusterConnectResult>('tapline/connectCluster', 'client→engine');
+
+/** client → engine: close the cluster session (port-forwards killed, connections closed). */
+export const DISCONNECT_CLUSTER = request<Record<string, never>, null>('tapline/disconnectCluster', 'client→engine');
 
 /** engine → client: something the views show changed (batched, at most four per second). */
 export const ENGINE_CHANGED = notification<EngineChangedParams>('tapline/changed', 'engine→client');

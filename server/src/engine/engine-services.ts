@@ -14,6 +14,7 @@ import type {
   RecentTransactions,
 } from '../../../core/src/messages';
 import { formatProblems } from '../../../core/src/protocol/check';
+import type { ClusterHub } from '../cluster/cluster-hub';
 import type { SensorHub } from './sensor-hub';
 import type { Traffic } from './traffic';
 
@@ -22,6 +23,8 @@ export interface EngineState {
   readonly epoch: string;
   readonly traffic: Traffic;
   readonly sensors: SensorHub;
+  /** "Connect to Dev Cluster": its nodes are sensors too, one status each. */
+  readonly cluster?: ClusterHub;
   /** The latest findings per endpoint (from the analyzer). */
   endpointFindings(): EndpointFindings[];
 }
@@ -35,7 +38,7 @@ export function snapshot(engine: EngineState): EngineSnapshot {
     epoch: engine.epoch,
     inventory: engine.traffic.store.snapshot(),
     endpoints: engine.endpointFindings(),
-    sensors: engine.sensors.statuses(),
+    sensors: [...engine.sensors.statuses(), ...(engine.cluster?.statuses() ?? [])],
     ratePerSecond: engine.traffic.rate.perSecond(),
   };
 }
