@@ -8,6 +8,8 @@ import {
   CONNECT_CLUSTER,
   CONNECT_SENSOR,
   DISCONNECT_CLUSTER,
+  SUBSCRIBE_STREAM,
+  UNSUBSCRIBE_STREAMS,
   ENDPOINT_DETAIL,
   EXPORT_HAR,
   GENERATE_SPEC,
@@ -52,6 +54,20 @@ export function registerEngineHandlers(connection: Connection, engine: EngineSta
     const params = { context: optional(context, 'context'), namespace: optional(namespace, 'namespace'), token: optional(token, 'token') };
     if (!engine.cluster) return { ok: false as const, kind: 'unsupported', reason: 'this engine has no cluster support' };
     return engine.cluster.connect(Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined)));
+  });
+  handle(connection, SUBSCRIBE_STREAM, async ({ url, filter, deliver }) => {
+    if (!engine.streams) return { ok: false as const, reason: 'this engine has no stream support' };
+    if (!/^(nats|tls):\/\//.test(text(url, 'url'))) return { ok: false as const, reason: `not a nats:// URL: ${String(url)}` };
+    try {
+      const status = await engine.streams.subscribe({ url, filter: text(filter, 'filter'), deliver: deliver === 'all' ? 'all' : 'new' });
+      return { ok: true as const, status };
+    } catch (e) {
+      return { ok: false as const, reason: e instanceof Error ? e.message : String(e) };
+    }
+  });
+  handle(connection, UNSUBSCRIBE_STREAMS, async () => {
+    await engine.streams?.unsubscribe();
+    return null;
   });
   handle(connection, DISCONNECT_CLUSTER, async () => {
     await engine.cluster?.disconnect();

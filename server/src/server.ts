@@ -26,6 +26,7 @@ import { ChangeBatcher } from './engine/change-batcher';
 import { newEpoch, type EngineState } from './engine/engine-services';
 import { SensorHub } from './engine/sensor-hub';
 import { ClusterHub } from './cluster/cluster-hub';
+import { StreamHub } from './cluster/stream-hub';
 import { Traffic } from './engine/traffic';
 import { registerEngineHandlers } from './engine-handlers';
 import type { FixContext } from './fixes';
@@ -60,6 +61,7 @@ const sensorHost = {
 };
 const sensors = new SensorHub(sensorHost);
 const cluster = new ClusterHub(sensorHost);
+const streams = new StreamHub(sensorHost);
 const publisher = new DiagnosticsPublisher(connection);
 let settings: ServerSettings | undefined;
 const analyzer = new Analyzer(specs, () => traffic.observations(), {
@@ -68,7 +70,7 @@ const analyzer = new Analyzer(specs, () => traffic.observations(), {
   severities: () => settings?.severities ?? {},
   diagnosticsEnabled: (rootUri) => (settings?.diagnosticsEnabled ?? true) && !isIgnored(rootUri),
 });
-const engine: EngineState = { epoch, traffic, sensors, cluster, endpointFindings: () => analyzer.endpointFindings() };
+const engine: EngineState = { epoch, traffic, sensors, cluster, streams, endpointFindings: () => analyzer.endpointFindings() };
 const fixes: FixContext = { analyzer, specs, documents };
 const follower = new WorkspaceFollower(specs, { specGlob: '', specExclude: '' }, (uri) => documents.get(uri) !== undefined, (m) => connection.console.info(m));
 let initialFolders: string[] = [];
@@ -169,6 +171,7 @@ connection.onDidChangeWatchedFiles(({ changes: events }) => {
 connection.onShutdown(async () => {
   sensors.dispose();
   await cluster.disconnect(); // kills the port-forward children
+  await streams.unsubscribe();
   traffic.dispose();
   changes.dispose();
   analyzer.dispose();

@@ -6,7 +6,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,6 +15,7 @@ import { transactionsToHar } from '../../core/src/har/har-export';
 import type { KubernetesRef, Transaction } from '../../core/src/protocol/transaction';
 import { SensorClient } from '../../server/src/engine/sensor-client';
 import { NatsSubscriber } from '../../server/src/cluster/nats-subscriber';
+import { StreamHub } from '../../server/src/cluster/stream-hub';
 import { startSensorProcess, type SensorProcess } from '../support/sensor-process';
 
 const NATS = '/usr/sbin/nats-server';
@@ -100,6 +101,7 @@ test('two sensors publish, two filtered engines each get exactly their share, ac
   const sensors: SensorProcess[] = [];
   const watchers: SensorClient[] = [];
   const engines: NatsSubscriber[] = [];
+  const streams: StreamHub[] = [];
   try {
     // Node A serves pets and orders (namespace shop); node B another pets replica, users
     // (namespace accounts) and a service outside Kubernetes.
@@ -133,6 +135,25 @@ test('two sensors publish, two filtered engines each get exactly their share, ac
       engines.push(e);
     }
     assert.equal(pets.filter, 'tapline.dev.shop.pets');
+    // A third engine, through the engine's StreamHub (what "Subscribe to Shared Stream…" runs).
+    const orders: Transaction[] = [];
+    const ordersEvents = new EventEmitter<{ transactions: [] }>();
+    const streamStates: string[] = [];
+    const stream = new StreamHub({
+      transactions: (l) => {
+        orders.push(...l);
+        ordersEvents.emit('transactions');
+      },
+      changed: () => {
+        const state = stream.statuses()[0]?.state;
+        if (state && streamStates.at(-1) !== state) streamStates.push(state);
+      },
+      log: () => undefined,
+    });
+    streams.push(stream);
+    const status = await stream.subscribe({ url, filter: 'tapline.dev.shop.orders', deliver: 'all' });
+    assert.deepEqual([status.state, status.name], ['live', 'tapline.dev.shop.orders (NATS)']);
+    streamStates.splice(0, streamStates.length, status.state); // its states before it was listed
     const count = (e: NatsSubscriber): number => got.get(e)!.length;
 
     await until('both engines receiving', [pets, accounts], () => count(pets) >= 20 && count(accounts) >= 10);
@@ -159,6 +180,14 @@ test('two sensors publish, two filtered engines each get exactly their share, ac
     };
     await until('every produced pets transaction at the pets engine', [pets], has(pets, expected.pets));
     await until('every produced accounts transaction at the accounts engine', [accounts], has(accounts, expected.accounts));
+    const expectedOrders = produced.filter((x) => x.k8s?.workload?.name === 'orders');
+    await until('every produced orders transaction through the StreamHub', [ordersEvents as never], () => {
+      const seen = ids(orders);
+      return expectedOrders.every((x) => seen.has(x.id));
+    });
+    assert.equal(ids(orders).size, orders.length, 'orders: no transaction twice');
+    assert.ok(orders.every((x) => x.k8s?.namespace === 'shop' && x.k8s.workload?.name === 'orders'));
+    assert.match(streamStates.join(' '), /^live retrying live$/, 'the subscription showed the restart');
     for (const [e, key] of [
       [pets, 'pets'],
       [accounts, 'accounts'],
@@ -175,6 +204,7 @@ test('two sensors publish, two filtered engines each get exactly their share, ac
   } finally {
     for (const w of watchers) w.stop();
     for (const e of engines) await e.stop();
+    for (const h of streams) await h.unsubscribe();
     for (const s of sensors) await s.stop();
     nats.kill('SIGTERM');
     if (nats.exitCode === null) await once(nats, 'exit');

@@ -189,5 +189,15 @@ export const CONNECT_CLUSTER = request<ClusterConnectParams, ClusterConnectResul
 /** client → engine: close the cluster session (port-forwards killed, connections closed). */
 export const DISCONNECT_CLUSTER = request<Record<string, never>, null>('tapline/disconnectCluster', 'client→engine');
 
+/**
+ * client → engine: subscribe to the shared stream (NATS JetStream at `url`) with a subject filter
+ * (tapline.<cluster>.<namespace>.<service>; `*` and a final `>` allowed), from `deliver` on
+ * (default: what arrives from now). Answers the subscription's status, or why not.
+ */
+export const SUBSCRIBE_STREAM = request<{ url: string; filter: string; deliver?: 'all' | 'new' }, Outcome<{ status: SensorStatus }>>('tapline/subscribeStream', 'client→engine');
+
+/** client → engine: end every shared-stream subscription. */
+export const UNSUBSCRIBE_STREAMS = request<Record<string, never>, null>('tapline/unsubscribeStreams', 'client→engine');
+
 /** engine → client: something the views show changed (batched, at most four per second). */
 export const ENGINE_CHANGED = notification<EngineChangedParams>('tapline/changed', 'engine→client');

@@ -15,6 +15,7 @@ import type {
 } from '../../../core/src/messages';
 import { formatProblems } from '../../../core/src/protocol/check';
 import type { ClusterHub } from '../cluster/cluster-hub';
+import type { StreamHub } from '../cluster/stream-hub';
 import type { SensorHub } from './sensor-hub';
 import type { Traffic } from './traffic';
 
@@ -25,6 +26,8 @@ export interface EngineState {
   readonly sensors: SensorHub;
   /** "Connect to Dev Cluster": its nodes are sensors too, one status each. */
   readonly cluster?: ClusterHub;
+  /** Shared-stream (NATS) subscriptions, one status each. */
+  readonly streams?: StreamHub;
   /** The latest findings per endpoint (from the analyzer). */
   endpointFindings(): EndpointFindings[];
 }
@@ -38,7 +41,7 @@ export function snapshot(engine: EngineState): EngineSnapshot {
     epoch: engine.epoch,
     inventory: engine.traffic.store.snapshot(),
     endpoints: engine.endpointFindings(),
-    sensors: [...engine.sensors.statuses(), ...(engine.cluster?.statuses() ?? [])],
+    sensors: [...engine.sensors.statuses(), ...(engine.cluster?.statuses() ?? []), ...(engine.streams?.statuses() ?? [])],
     ratePerSecond: engine.traffic.rate.perSecond(),
   };
 }
