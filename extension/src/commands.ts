@@ -8,6 +8,9 @@ import { regenerateGatewayConfig, testGatewayPolicy } from './gateway/gateway-co
 import type { ExplorerPanels } from './explorer/explorer-panel';
 import { exportHar, importHar } from './har-commands';
 import { connectToSensor, type ConnectArguments } from './sensors/connect-command';
+import { connectToCluster, disconnectCluster } from './sensors/cluster-command';
+import { subscribeToStream, unsubscribeStreams, type StreamArguments } from './sensors/stream-command';
+import type { ClusterConnectParams } from '../../core/src/messages';
 import type { SensorSync } from './sensors/sensor-sync';
 import type { EndpointSort } from './tree/endpoint-format';
 import type { EndpointsTree, EndpointTreeNode } from './tree/endpoints-tree';
@@ -47,6 +50,10 @@ export function registerCommands(tapline: TaplineContext, f: Features): void {
     );
     if (picked) await f.sensors.remove(picked.url);
   });
+  register('tapline.connectCluster', (args?: unknown) => connectToCluster(f.engine, (args ?? {}) as ClusterConnectParams));
+  register('tapline.disconnectCluster', () => disconnectCluster(f.engine));
+  register('tapline.subscribeStream', (args?: unknown) => subscribeToStream(f.engine, (args ?? {}) as StreamArguments));
+  register('tapline.unsubscribeStreams', () => unsubscribeStreams(f.engine));
   register('tapline.importHar', (file?: unknown) => importHar(tapline, f.engine, file instanceof vscode.Uri ? file : undefined));
   register('tapline.exportHar', (file?: unknown) => exportHar(tapline, f.engine, file instanceof vscode.Uri ? file : undefined));
   register('tapline.clearTraffic', () => f.engine.requestIfRunning(CLEAR_TRAFFIC, {}));

@@ -7,6 +7,7 @@ import { detectOpenApi } from '../../core/src/openapi/detect';
 import { SensorSync } from './sensors/sensor-sync';
 import { registerStatusBar } from './status-bar';
 import { registerEndpointsTree } from './tree/endpoints-tree';
+import { registerSensorsTree } from './tree/sensors-tree';
 
 let tapline: TaplineContext | undefined;
 
@@ -22,6 +23,7 @@ export function activate(extensionContext: vscode.ExtensionContext): void {
   const tree = registerEndpointsTree(tapline, engine);
   const explorer = registerExplorer(tapline, engine);
   registerStatusBar(engine, tapline.subscriptions);
+  registerSensorsTree(tapline, engine);
   registerCommands(tapline, { explorer, engine, sensors, tree });
 
   // The engine starts with the first OpenAPI document, the first configured sensor, or the first view that asks.

@@ -7,12 +7,14 @@ import { PROTOCOL_NAME, type HelloMessage, type SensorCapability } from '../../c
 import { formatProblems } from '../../core/src/protocol/check';
 import { validateRedactionConfig, type RedactionConfig } from '../../core/src/redaction/config';
 import { Redactor } from '../../core/src/redaction/redactor';
+import type { Transaction } from '../../core/src/protocol/transaction';
 import { USAGE, UsageError, parseSensorArgs, type SensorArgs } from './cli/args';
 import { CaptureUnavailableError, createLiveSource } from './live-source';
 import { newCounters, type PipelineCounters } from './pipeline/counters';
 import { Pipeline } from './pipeline/pipeline';
 import { PreflightError, preflight } from './preflight';
 import { podAttribution } from './k8s/start';
+import { NatsPublisher, PublishError } from './publish/nats-publisher';
 import { ReplayError, ReplaySource } from './replay/replay-source';
 import { TokenError, ensureTokenFile, tokenFileTooOpen } from './server/auth';
 import { ListenError, StreamServer } from './server/stream-server';
@@ -91,6 +93,16 @@ async function run(args: SensorArgs): Promise<void> {
   });
 
   const stops: Array<() => Promise<void> | void> = [];
+  const publisher = args.publish ? new NatsPublisher({ url: args.publish, cluster: args.cluster, name, onLog: log }) : undefined;
+  if (publisher) {
+    await publisher.start();
+    log(`publishing to ${args.publish} (tapline.${args.cluster}.<namespace>.<service>)`);
+    stops.push(() => publisher.close());
+  }
+  const deliver = (t: Transaction): void => {
+    server.publish(t);
+    publisher?.publish(t);
+  };
   let stopping = false;
   function shutdown(why: string, code = 0): void {
     if (stopping) return;
@@ -110,7 +122,7 @@ async function run(args: SensorArgs): Promise<void> {
       idPrefix: sensorId,
       redactor,
       counters,
-      onTransaction: (t) => server.publish(t),
+      onTransaction: deliver,
       log,
     });
     const listening = await server.listen();
@@ -127,7 +139,7 @@ async function run(args: SensorArgs): Promise<void> {
       filters: { pids: args.pids, comms: args.comms, ports: args.ports },
       sampling: { maxPerSecond: args.maxRate, maxPerEndpointPerSecond: args.maxRatePerEndpoint },
       ...podAttribution(process.env, log),
-      onTransaction: (t) => server.publish(t),
+      onTransaction: deliver,
       onDesync: (e) => {
         log(`desync: ${e.client.address}:${e.client.port} → ${e.server.address}:${e.server.port} ${e.rule}: ${e.reason}; no more transactions from that connection`);
         server.publishDesync(e);
@@ -180,6 +192,7 @@ function main(): void {
     if (e instanceof ListenError) fail(EXIT.listen, message);
     if (e instanceof PreflightError || e instanceof CaptureUnavailableError) fail(EXIT.capture, message);
     if (e instanceof TokenError || e instanceof FileError || e instanceof ReplayError) fail(EXIT.file, message);
+    if (e instanceof PublishError) fail(EXIT.runtime, message);
     const code = (e as { exitCode?: unknown }).exitCode;
     fail(typeof code === 'number' ? code : EXIT.runtime, message);
   });

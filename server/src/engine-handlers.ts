@@ -4,7 +4,12 @@ import type { Connection } from 'vscode-languageserver/node';
 import {
   APPLY_FIX,
   CLEAR_TRAFFIC,
+  CLUSTER_CONTEXTS,
+  CONNECT_CLUSTER,
   CONNECT_SENSOR,
+  DISCONNECT_CLUSTER,
+  SUBSCRIBE_STREAM,
+  UNSUBSCRIBE_STREAMS,
   ENDPOINT_DETAIL,
   EXPORT_HAR,
   GATEWAY_CONFIG,
@@ -46,6 +51,31 @@ export function registerEngineHandlers(connection: Connection, engine: EngineSta
     return engine.sensors.connect(valid, Math.min(MAX_WAIT_MS, Math.max(0, Number(waitMs) || 0)));
   });
   handle(connection, SNAPSHOT, () => snapshot(engine));
+  handle(connection, CLUSTER_CONTEXTS, () => engine.cluster?.contexts() ?? { ok: false as const, reason: 'this engine has no cluster support' });
+  handle(connection, CONNECT_CLUSTER, ({ context, namespace, token }) => {
+    const optional = (v: unknown, what: string): string | undefined => (v === undefined || v === '' ? undefined : text(v, what));
+    const params = { context: optional(context, 'context'), namespace: optional(namespace, 'namespace'), token: optional(token, 'token') };
+    if (!engine.cluster) return { ok: false as const, kind: 'unsupported', reason: 'this engine has no cluster support' };
+    return engine.cluster.connect(Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined)));
+  });
+  handle(connection, SUBSCRIBE_STREAM, async ({ url, filter, deliver }) => {
+    if (!engine.streams) return { ok: false as const, reason: 'this engine has no stream support' };
+    if (!/^(nats|tls):\/\//.test(text(url, 'url'))) return { ok: false as const, reason: `not a nats:// URL: ${String(url)}` };
+    try {
+      const status = await engine.streams.subscribe({ url, filter: text(filter, 'filter'), deliver: deliver === 'all' ? 'all' : 'new' });
+      return { ok: true as const, status };
+    } catch (e) {
+      return { ok: false as const, reason: e instanceof Error ? e.message : String(e) };
+    }
+  });
+  handle(connection, UNSUBSCRIBE_STREAMS, async () => {
+    await engine.streams?.unsubscribe();
+    return null;
+  });
+  handle(connection, DISCONNECT_CLUSTER, async () => {
+    await engine.cluster?.disconnect();
+    return null;
+  });
   handle(connection, ENDPOINT_DETAIL, ({ endpointId }) => endpointDetail(engine, text(endpointId, 'endpointId')));
   handle(connection, RECENT_TRANSACTIONS, ({ after }) => recentTransactions(engine, typeof after === 'number' ? after : undefined));
   handle(connection, IMPORT_HAR, ({ text: har, name }) => importHar(engine, text(har, 'text'), text(name, 'name')));

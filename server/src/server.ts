@@ -26,6 +26,8 @@ import { ChangeBatcher } from './engine/change-batcher';
 import { newEpoch, type EngineState } from './engine/engine-services';
 import { SensorHub } from './engine/sensor-hub';
 import { DesyncLog } from './engine/desync-log';
+import { ClusterHub } from './cluster/cluster-hub';
+import { StreamHub } from './cluster/stream-hub';
 import { Traffic } from './engine/traffic';
 import { registerEngineHandlers } from './engine-handlers';
 import { GatewayVerdicts, isPolicyUri } from './gateway-verdicts';
@@ -55,15 +57,18 @@ const specs = new SpecIndex(async (uri) => {
 });
 const traffic = new Traffic();
 const desyncs = new DesyncLog();
-const sensors = new SensorHub({
-  transactions: (items) => traffic.add(items),
+const sensorHost = {
+  transactions: (items: Parameters<typeof traffic.add>[0]) => traffic.add(items),
   // Smuggling attempts are security findings: the views that show findings refresh.
-  desync: (items) => {
+  desync: (items: Parameters<typeof desyncs.add>[0]) => {
     if (desyncs.add(items)) changes.mark('findings');
   },
   changed: () => changes.mark('sensors'),
-  log: (level, message) => (level === 'warn' ? connection.console.warn(message) : connection.console.info(message)),
-});
+  log: (level: 'info' | 'warn', message: string) => (level === 'warn' ? connection.console.warn(message) : connection.console.info(message)),
+};
+const sensors = new SensorHub(sensorHost);
+const cluster = new ClusterHub(sensorHost);
+const streams = new StreamHub(sensorHost);
 const publisher = new DiagnosticsPublisher(connection);
 let settings: ServerSettings | undefined;
 const analyzer = new Analyzer(specs, () => traffic.observations(), {
@@ -72,7 +77,7 @@ const analyzer = new Analyzer(specs, () => traffic.observations(), {
   severities: () => settings?.severities ?? {},
   diagnosticsEnabled: (rootUri) => (settings?.diagnosticsEnabled ?? true) && !isIgnored(rootUri),
 });
-const engine: EngineState = { epoch, traffic, sensors, desyncs, endpointFindings: () => verdicts.annotate(analyzer.endpointFindings(), sampleTargets()) };
+const engine: EngineState = { epoch, traffic, sensors, cluster, streams, desyncs, endpointFindings: () => verdicts.annotate(analyzer.endpointFindings(), sampleTargets()) };
 const fixes: FixContext = { analyzer, specs, documents, workspaceFolders: () => follower.workspaceFolders };
 const verdicts = new GatewayVerdicts(fixes, () => changes.mark('findings'), (m) => connection.console.info(m));
 
@@ -183,8 +188,10 @@ connection.onDidChangeWatchedFiles(({ changes: events }) => {
   if (events.some((e) => isPolicyUri(e.uri))) void verdicts.refresh();
   void follower.onFileEvents(events.map((e) => ({ uri: e.uri, kind: EVENT_KINDS[e.type] ?? 'changed' })));
 });
-connection.onShutdown(() => {
+connection.onShutdown(async () => {
   sensors.dispose();
+  await cluster.disconnect(); // kills the port-forward children
+  await streams.unsubscribe();
   traffic.dispose();
   changes.dispose();
   analyzer.dispose();

@@ -184,3 +184,30 @@ test('the session with recorded answers: no sensors names the deploy command; a 
   assert.match(asked[0] ?? '', /RBAC forbids get on secrets .* Paste the sensor token/);
   assert.equal(cancelled.nodes().length, 0, 'nothing was started');
 });
+
+test("the engine's ClusterHub: contexts through the real kubectl, errors as results, the token asked for", async (t) => {
+  if (!gate(t)) return;
+  const { ClusterHub } = await import('../../server/src/cluster/cluster-hub');
+  const { readFileSync } = await import('node:fs');
+  const { mapKubectlFailure } = await import('../../server/src/cluster/kubectl-errors');
+  const host = { transactions: () => undefined, changed: () => undefined, log: () => undefined };
+  const file = await kubeconfig(true);
+  const hub = new ClusterHub(host, { kubectl: { path: KUBECTL, kubeconfig: file } });
+  assert.deepEqual(await hub.contexts(), { ok: true, contexts: ['kind-dev', 'staging'], current: 'kind-dev' });
+  const unreachable = await hub.connect({ context: 'staging' });
+  assert.equal(unreachable.ok, false);
+  assert.match(unreachable.ok ? '' : `${unreachable.kind}: ${unreachable.reason}`, /^unreachable: context "staging" is unreachable/);
+  assert.deepEqual(hub.statuses(), []);
+
+  const fixtures = join(__dirname, '..', 'fixtures', 'k8s');
+  const stderr = JSON.parse(readFileSync(join(fixtures, 'kubectl-stderr.json'), 'utf8')) as Record<string, string>;
+  const forbidden = new ClusterHub(host, {
+    session: {
+      watch: false,
+      run: (_o, a) =>
+        a[1] === 'pods' ? Promise.resolve({ stdout: readFileSync(join(fixtures, 'kubectl-get-sensor-pods.json'), 'utf8'), stderr: '' }) : Promise.reject(mapKubectlFailure(stderr.forbiddenSecret ?? '', 'kind-dev')),
+    },
+  });
+  const asked = await forbidden.connect({ context: 'kind-dev' });
+  assert.deepEqual(asked.ok ? undefined : { kind: asked.kind, needToken: asked.needToken }, { kind: 'forbidden', needToken: true });
+});

@@ -1,8 +1,8 @@
 // Multi-node with real sensors: two "nodes" (network namespaces joined by a veth pair, addresses
 // only inside them), each running a service and a real eBPF sensor on its own loopback, as a
-// DaemonSet pod does. Connect to Dev Cluster's session (recorded kubectl answers: no API server
-// can run here) forwards to each node and connects to both at once through the sensor client;
-// the merged inventory holds both nodes' services. Mid-test node A's sensor is stopped and
+// DaemonSet pod does. The engine's Connect to Dev Cluster (recorded kubectl answers: no API
+// server can run here) forwards to each node and connects to both at once through the engine's
+// sensor hub; the merged inventory holds both nodes' services. Mid-test node A's sensor is stopped and
 // started again and node B's port-forward dies; each node's state is followed throughout.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Transaction } from '../../core/src/protocol/transaction';
 import { TrafficStore } from '../../core/src/inventory/traffic-store';
-import { SensorClient } from '../../server/src/engine/sensor-client';
-import { ClusterSession } from '../../server/src/cluster/cluster-session';
+import type { SensorStatus } from '../../core/src/messages';
+import { ClusterHub } from '../../server/src/cluster/cluster-hub';
 import { ebpfUnavailable } from './ebpf-helpers';
 import { createTwoNodes, runInNode, stopChild, type TestNode } from '../support/netns';
 import { RELAY_SCRIPT, forwardCommand } from '../support/port-forward-standin';
@@ -69,7 +69,7 @@ test('two nodes reached at once and merged; a sensor restarted and a port-forwar
   writeFileSync(tokenFile, `${TOKEN}\n`, { mode: 0o600 });
   const children: Array<{ stop: () => Promise<void> }> = [];
   const sensors = new Map<string, SensorProcess>();
-  let session: ClusterSession | undefined;
+  let hub: ClusterHub | undefined;
   try {
     const byName: Record<string, TestNode> = { 'node-a': nodes[0], 'node-b': nodes[1] };
     const servicePids = new Map<string, number>();
@@ -87,12 +87,12 @@ test('two nodes reached at once and merged; a sensor restarted and a port-forwar
     };
     await Promise.all(['node-a', 'node-b'].map(startSensor));
 
-    // The engine side: one session, one client per node, one merged inventory.
+    // The engine side: its ClusterHub (what "Connect to Dev Cluster" runs), whose nodes the
+    // snapshot lists one status each (the tree's node entries), into one merged inventory.
     const store = new TrafficStore();
     const seen: Seen[] = [];
     const states: Record<string, string[]> = { 'node-a': [], 'node-b': [] };
     const listeners = new Set<() => void>();
-    const notify = (): void => listeners.forEach((l) => l());
     const events = (check: () => void): (() => void) => {
       listeners.add(check);
       return () => listeners.delete(check);
@@ -102,37 +102,40 @@ test('two nodes reached at once and merged; a sensor restarted and a port-forwar
       if (a[0] === 'get' && a[1] === 'secret') return Promise.resolve({ stdout: readFileSync(join(FIXTURES, 'kubectl-get-secret.json'), 'utf8'), stderr: '' });
       return Promise.reject(new Error(`unexpected kubectl ${a.join(' ')}`));
     };
-    const clients = new Map<string, SensorClient>();
-    session = new ClusterSession({
-      kubectl: { context: 'kind-dev' },
-      run: replay,
-      watch: false,
-      backoff: { baseMs: 50, maxMs: 200 },
-      askToken: () => Promise.resolve(undefined),
-      forwardCommand: (pod, local) => forwardCommand(join(dir, `${pod.node}.sock`), pod.port)(local),
-      connect: (node, url, token) => {
-        const client = new SensorClient({ url, token, backoff: { baseMs: 50, maxMs: 200 } });
-        clients.set(node.node, client);
-        client.on('state', (s) => {
-          states[node.node]?.push(s.kind);
-          notify();
-        });
-        client.on('transactions', (list) => {
+    const statusOf = (name: string): SensorStatus | undefined => hub?.statuses().find((s) => s.name === `${name} (kind-dev)`);
+    const notify = (): void => {
+      for (const name of ['node-a', 'node-b']) {
+        const state = statusOf(name)?.state;
+        if (state && states[name]?.at(-1) !== state) states[name]?.push(state);
+      }
+      listeners.forEach((l) => l());
+    };
+    hub = new ClusterHub(
+      {
+        transactions: (list) => {
           for (const tx of list) {
             store.add(tx);
-            seen.push({ node: node.node, tx });
+            // Ids are <sensor name>-<random>-<sequence>.
+            seen.push({ node: tx.id.replace(/-[^-]+-[^-]+$/, ''), tx });
           }
           notify();
-        });
-        client.start();
-        return { close: () => client.stop() };
+        },
+        changed: notify,
+        log: () => undefined,
       },
-    });
-    const opened = await session.open();
-    assert.deepEqual(opened.map((n) => `${n.pod}@${n.node}`), ['tapline-sensor-5xk2p@node-a', 'tapline-sensor-q8w7n@node-b']);
-    const live = (name: string) => (): boolean => clients.get(name)?.state.kind === 'live';
+      {
+        session: { run: replay, watch: false, backoff: { baseMs: 50, maxMs: 200 }, forwardCommand: (pod, local) => forwardCommand(join(dir, `${pod.node}.sock`), pod.port)(local) },
+        clientOptions: { backoff: { baseMs: 50, maxMs: 200 } },
+      },
+    );
+    const opened = await hub.connect({ context: 'kind-dev' });
+    assert.ok(opened.ok, opened.ok ? '' : opened.reason);
+    assert.deepEqual(
+      opened.nodes.map((n) => n.name),
+      ['node-a (kind-dev)', 'node-b (kind-dev)'],
+    );
+    const live = (name: string) => (): boolean => statusOf(name)?.state === 'live';
     await until('both nodes live', events, () => live('node-a')() && live('node-b')());
-
     const call = (from: TestNode, to: TestNode, path: string): Promise<unknown> => run('ip', ['netns', 'exec', from.ns, 'curl', '-sf', `http://${to.address}:8080${path}`]);
     const arrived = (name: string, path: string) => (): boolean => seen.some((s) => s.node === name && s.tx.request.path === path);
     const calls = async (from: TestNode, to: TestNode, paths: string[]): Promise<void> => {
@@ -152,17 +155,18 @@ test('two nodes reached at once and merged; a sensor restarted and a port-forwar
 
     // Node A's sensor stops: A goes down, B goes on; A comes back on the same forward.
     await sensors.get('node-a')!.stop();
-    await until('node A retrying', events, () => clients.get('node-a')?.state.kind === 'retrying');
+    await until('node A retrying', events, () => statusOf('node-a')?.state === 'retrying');
     await calls(nodes[0], nodes[1], ['/b/during-a-outage']);
     await until('node B traffic while A is down', events, arrived('node-b', '/b/during-a-outage'));
-    assert.equal(clients.get('node-a')?.state.kind, 'retrying');
+    assert.equal(statusOf('node-a')?.state, 'retrying');
+    assert.equal(statusOf('node-b')?.state, 'live', 'node B stayed live throughout');
     await startSensor('node-a');
     await until('node A live again', events, live('node-a'));
     await calls(nodes[1], nodes[0], ['/a/after-restart']);
     await until('node A traffic after its restart', events, arrived('node-a', '/a/after-restart'));
 
     // Node B's port-forward dies: it is restarted on the same port and B reconnects.
-    const forward = session.forwardOf('tapline-sensor-q8w7n')!;
+    const forward = hub.current!.forwardOf('tapline-sensor-q8w7n')!;
     const before = forward.state;
     process.kill(forward.pid!, 'SIGKILL');
     await until('node B reconnected after its forward died', events, () => states['node-b']!.filter((s) => s === 'live').length >= 2 && live('node-b')());
@@ -171,16 +175,16 @@ test('two nodes reached at once and merged; a sensor restarted and a port-forwar
     await calls(nodes[0], nodes[1], ['/b/after-forward-restart']);
     await until('node B traffic after the forward restart', events, arrived('node-b', '/b/after-forward-restart'));
 
-    const summary = (list: string[]): string => list.filter((s, i) => s !== list[i - 1]).join(' ');
-    assert.match(summary(states['node-a']!), /live retrying( connecting retrying)*( connecting)? live/);
-    assert.match(summary(states['node-b']!), /live retrying( connecting retrying)*( connecting)? live/);
+    // Each node's state as the snapshot showed it, every change recorded.
+    assert.match(states['node-a']!.join(' '), /^connecting live retrying( connecting retrying)*( connecting)? live$/);
+    assert.match(states['node-b']!.join(' '), /^connecting live retrying( connecting retrying)*( connecting)? live$/);
 
-    const pids = [session.forwardOf('tapline-sensor-5xk2p')!.pid!, forward.pid!];
-    await session.close();
+    const pids = [hub.current!.forwardOf('tapline-sensor-5xk2p')!.pid!, forward.pid!];
+    await hub.disconnect();
     for (const pid of pids) assert.throws(() => process.kill(pid, 0), /ESRCH/, 'forwards closed on disconnect');
-    assert.deepEqual([...clients.values()].map((c) => c.state.kind), ['stopped', 'stopped']);
+    assert.deepEqual(hub.statuses(), []);
   } finally {
-    await session?.close();
+    await hub?.disconnect();
     for (const s of sensors.values()) await s.stop();
     for (const c of children) await c.stop();
     remove();

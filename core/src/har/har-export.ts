@@ -32,6 +32,7 @@ export function transactionToHarEntry(t: Transaction): HarEntry {
     server: t.server,
     redactions: t.redactions,
   };
+  if (t.k8s) ext.k8s = t.k8s;
   if (t.request.body) {
     ext.requestTruncated = t.request.body.truncated;
     ext.requestBodySize = t.request.body.size;

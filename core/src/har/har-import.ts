@@ -154,6 +154,7 @@ function entryToTransaction(entry: unknown, path: string, fallbackId: string, or
     request: { method: method.toUpperCase(), target, ...splitTarget(target), headers: reqHeaders },
     redactions: redactionsFrom(ext?.redactions),
   };
+  if (ext?.k8s !== undefined) tx.k8s = ext.k8s as Transaction['k8s']; // checked with the rest below
   const post = isRecord(req.postData) ? req.postData : undefined;
   if (post) {
     const mime = typeof post.mimeType === 'string' && post.mimeType !== '' ? post.mimeType : header(reqHeaders, 'content-type');

@@ -1,6 +1,6 @@
 // The parts of HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/) that Tapline reads and
 // writes. Chromium's DevTools adds `_`-prefixed fields; they are allowed and mostly ignored.
-import type { Redaction } from '../protocol/transaction';
+import type { KubernetesRef, Redaction } from '../protocol/transaction';
 
 export interface HarNameValue {
   name: string;
@@ -53,6 +53,8 @@ export interface HarTaplineExtension {
   client: { address: string; port: number; pid?: number; process?: string; containerId?: string };
   server: { address: string; port: number; pid?: number; process?: string; containerId?: string };
   redactions: Redaction[];
+  /** The serving pod, when the sensor attributed it (validated on import like the rest). */
+  k8s?: KubernetesRef;
   requestTruncated?: boolean;
   responseTruncated?: boolean;
   requestBodySize?: number;

@@ -144,6 +144,22 @@ export interface GatewayConfigFile {
   warnings: string[];
 }
 
+
+/** "Connect to Dev Cluster": what the user picked; the engine runs their own kubectl. */
+export interface ClusterConnectParams {
+  /** Default: the kubeconfig's current context. */
+  context?: string;
+  /** Where the sensor pods run (default "tapline"). */
+  namespace?: string;
+  /** Given when the engine asked for it (RBAC forbids reading the token Secret). */
+  token?: string;
+}
+
+/** Either the session's nodes, or why not; `needToken` when a token typed by the user would do. */
+export type ClusterConnectResult =
+  | { ok: true; context: string; namespace: string; nodes: SensorStatus[] }
+  | { ok: false; reason: string; kind: string; needToken?: boolean };
+
 /** What changed since the previous notification; the client asks for what it shows. */
 export interface EngineChangedParams {
   epoch: string;
@@ -200,6 +216,29 @@ export const GATEWAY_CONFIG = request<{ upstream: string; listen: string }, Outc
  * `--har` report on the live inventory), one text report per workspace spec.
  */
 export const GATEWAY_REPORT = request<Record<string, never>, Outcome<{ text: string; requests: number; flagged: number }>>('tapline/gatewayReport', 'client→engine');
+
+/** client → engine: the kubeconfig's contexts (through kubectl), the current one first. */
+export const CLUSTER_CONTEXTS = request<Record<string, never>, Outcome<{ contexts: string[]; current?: string }>>('tapline/clusterContexts', 'client→engine');
+
+/**
+ * client → engine: find the sensor pods of a context and namespace, port-forward to each, read
+ * the token, connect to all and follow pods joining and leaving; replaces any earlier cluster
+ * session. The nodes then appear in the snapshot's `sensors`, one per node.
+ */
+export const CONNECT_CLUSTER = request<ClusterConnectParams, ClusterConnectResult>('tapline/connectCluster', 'client→engine');
+
+/** client → engine: close the cluster session (port-forwards killed, connections closed). */
+export const DISCONNECT_CLUSTER = request<Record<string, never>, null>('tapline/disconnectCluster', 'client→engine');
+
+/**
+ * client → engine: subscribe to the shared stream (NATS JetStream at `url`) with a subject filter
+ * (tapline.<cluster>.<namespace>.<service>; `*` and a final `>` allowed), from `deliver` on
+ * (default: what arrives from now). Answers the subscription's status, or why not.
+ */
+export const SUBSCRIBE_STREAM = request<{ url: string; filter: string; deliver?: 'all' | 'new' }, Outcome<{ status: SensorStatus }>>('tapline/subscribeStream', 'client→engine');
+
+/** client → engine: end every shared-stream subscription. */
+export const UNSUBSCRIBE_STREAMS = request<Record<string, never>, null>('tapline/unsubscribeStreams', 'client→engine');
 
 /** engine → client: something the views show changed (batched, at most four per second). */
 export const ENGINE_CHANGED = notification<EngineChangedParams>('tapline/changed', 'engine→client');

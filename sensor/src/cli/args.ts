@@ -27,6 +27,9 @@ to Tapline clients over an authenticated WebSocket (protocol tapline/1, docs/pro
   --max-rate N               report at most N transactions per second (default 1000; 0 = all)
   --max-rate-per-endpoint N  and at most N per second per method + path (default 100; 0 = all);
                              the rest are counted as sampledOut in stats
+  --publish nats://HOST:PORT also publish redacted transactions to NATS JetStream, on subjects
+                             tapline.<cluster>.<namespace>.<service> (docs/cluster.md)
+  --cluster NAME             the <cluster> token of those subjects (default "default")
   --name NAME                the sensor's name in hello (default: $NODE_NAME or the host name)
   --stats-interval-ms MS     how often clients get stats (default 5000)
   --heartbeat-ms MS          ping period; a client silent for two periods is closed (default 15000)
@@ -54,6 +57,8 @@ export interface SensorArgs {
   cgroup?: string;
   maxBody: number;
   name?: string;
+  publish?: string;
+  cluster: string;
   statsMs: number;
   heartbeatMs: number;
   backlog: number;
@@ -100,6 +105,8 @@ export function parseSensorArgs(argv: string[]): SensorArgs {
         cgroup: { type: 'string' },
         'max-body': { type: 'string' },
         name: { type: 'string' },
+        publish: { type: 'string' },
+        cluster: { type: 'string' },
         'stats-interval-ms': { type: 'string' },
         'heartbeat-ms': { type: 'string' },
         backlog: { type: 'string' },
@@ -127,6 +134,7 @@ export function parseSensorArgs(argv: string[]): SensorArgs {
     pids: (o.pid ?? []).map((v) => int('pid', v, 1, 2 ** 22)),
     comms: o.comm ?? [],
     ports: (o.port ?? []).map((v) => int('port', v, 1, 65535)),
+    cluster: o.cluster ?? 'default',
     maxBody: o['max-body'] === undefined ? 65536 : int('max-body', o['max-body'], 0, 1 << 20),
     statsMs: o['stats-interval-ms'] === undefined ? 5000 : int('stats-interval-ms', o['stats-interval-ms'], 50, 3_600_000),
     heartbeatMs: o['heartbeat-ms'] === undefined ? 15000 : int('heartbeat-ms', o['heartbeat-ms'], 50, 3_600_000),
@@ -142,6 +150,11 @@ export function parseSensorArgs(argv: string[]): SensorArgs {
   if (o['tls-key'] !== undefined) args.tlsKey = o['tls-key'];
   if (o['redaction-config'] !== undefined) args.redactionConfig = o['redaction-config'];
   if (o.name !== undefined) args.name = o.name;
+  if (o.publish !== undefined) {
+    if (!/^(nats|tls):\/\/[^\s/]+(\/)?$/.test(o.publish)) throw new UsageError(`bad value for --publish: '${o.publish}' (expected nats://HOST:PORT)`);
+    args.publish = o.publish;
+  }
+  if (o.cluster !== undefined && !/^[A-Za-z0-9_-]{1,63}$/.test(o.cluster)) throw new UsageError(`bad value for --cluster: '${o.cluster}' (letters, digits, '-' and '_')`);
   if (o.cgroup !== undefined) args.cgroup = o.cgroup;
   return args;
 }

@@ -16,6 +16,8 @@ import type {
 import { formatProblems } from '../../../core/src/protocol/check';
 import type { Transaction } from '../../../core/src/protocol/transaction';
 import type { DesyncLog } from './desync-log';
+import type { ClusterHub } from '../cluster/cluster-hub';
+import type { StreamHub } from '../cluster/stream-hub';
 import type { SensorHub } from './sensor-hub';
 import type { Traffic } from './traffic';
 
@@ -26,6 +28,10 @@ export interface EngineState {
   readonly sensors: SensorHub;
   /** Request-smuggling attempts per service (absent in hosts that do not record them). */
   readonly desyncs?: DesyncLog;
+  /** "Connect to Dev Cluster": its nodes are sensors too, one status each. */
+  readonly cluster?: ClusterHub;
+  /** Shared-stream (NATS) subscriptions, one status each. */
+  readonly streams?: StreamHub;
   /** The latest findings per endpoint (from the analyzer). */
   endpointFindings(): EndpointFindings[];
 }
@@ -39,7 +45,7 @@ export function snapshot(engine: EngineState): EngineSnapshot {
     epoch: engine.epoch,
     inventory: engine.traffic.store.snapshot(),
     endpoints: engine.endpointFindings(),
-    sensors: engine.sensors.statuses(),
+    sensors: [...engine.sensors.statuses(), ...(engine.cluster?.statuses() ?? []), ...(engine.streams?.statuses() ?? [])],
     ratePerSecond: engine.traffic.rate.perSecond(),
     ...(engine.desyncs ? { desyncs: engine.desyncs.summaries() } : {}),
   };

@@ -1,0 +1,51 @@
+import * as vscode from 'vscode';
+import { CLUSTER_CONTEXTS, CONNECT_CLUSTER, DISCONNECT_CLUSTER, type ClusterConnectParams, type ClusterConnectResult } from '../../../core/src/messages';
+import type { EngineClient } from '../client/language-client';
+
+/**
+ * "Tapline: Connect to Dev Cluster…": the kube context (the current one first) and the sensors'
+ * namespace, then the engine does the rest with the user's own kubectl (port-forwards, token,
+ * connections, following pods). When RBAC forbids reading the token Secret the engine says so
+ * and the user may paste the token. Arguments skip the questions (scripts, tests).
+ */
+export async function connectToCluster(engine: EngineClient, args: ClusterConnectParams = {}): Promise<ClusterConnectResult | undefined> {
+  let context = args.context;
+  if (context === undefined) {
+    const contexts = await engine.request(CLUSTER_CONTEXTS, {});
+    if (!contexts.ok) {
+      void vscode.window.showErrorMessage(`Tapline: ${contexts.reason}`);
+      return undefined;
+    }
+    if (contexts.contexts.length === 0) {
+      void vscode.window.showErrorMessage('Tapline: your kubeconfig has no contexts (kubectl config get-contexts).');
+      return undefined;
+    }
+    const picked = await vscode.window.showQuickPick(
+      contexts.contexts.map((c) => ({ label: c, ...(c === contexts.current ? { description: 'current' } : {}) })),
+      { title: 'Connect to Dev Cluster (1/2): kube context' },
+    );
+    if (!picked) return undefined;
+    context = picked.label;
+  }
+  const namespace =
+    args.namespace ??
+    (await vscode.window.showInputBox({ title: 'Connect to Dev Cluster (2/2)', prompt: 'The namespace of the Tapline sensor pods', value: 'tapline', ignoreFocusOut: true }));
+  if (!namespace) return undefined;
+  const connect = (token?: string): Thenable<ClusterConnectResult> =>
+    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Tapline: connecting to ${context}` }, () =>
+      engine.request(CONNECT_CLUSTER, { context, namespace, ...(token ? { token } : {}) }),
+    );
+  let result = await connect(args.token);
+  if (!result.ok && result.needToken) {
+    const token = await vscode.window.showInputBox({ title: 'Sensor token', prompt: result.reason, password: true, ignoreFocusOut: true });
+    if (!token) return result;
+    result = await connect(token.trim());
+  }
+  if (result.ok) void vscode.window.showInformationMessage(`Tapline: ${result.nodes.length} sensor${result.nodes.length === 1 ? '' : 's'} of ${result.context} (${result.namespace}); each node is listed in the Sensors view.`);
+  else void vscode.window.showErrorMessage(`Tapline: ${result.reason}`);
+  return result;
+}
+
+export async function disconnectCluster(engine: EngineClient): Promise<void> {
+  await engine.requestIfRunning(DISCONNECT_CLUSTER, {});
+}
