@@ -2,6 +2,7 @@
 // WebSocket at `/v1/stream`. Documented in docs/protocol.md; validated by validate-messages.ts.
 // Each message says which way it travels.
 import type { Transaction } from './transaction';
+import type { VisibilityMessage } from './visibility';
 
 export const PROTOCOL_NAME = 'tapline/1';
 export const STREAM_PATH = '/v1/stream';
@@ -15,7 +16,8 @@ export type SensorCapability =
   | 'redaction'
   | 'subscribe-filters'
   | 'backlog'
-  | 'stats';
+  | 'stats'
+  | 'visibility';
 
 export interface SensorIdentity {
   /** Stable for the life of the sensor process, unique enough to merge several sensors. */
@@ -112,5 +114,5 @@ export interface ErrorMessage {
   message: string;
 }
 
-export type SensorMessage = HelloMessage | TransactionsMessage | StatsMessage | ErrorMessage;
+export type SensorMessage = HelloMessage | TransactionsMessage | StatsMessage | ErrorMessage | VisibilityMessage;
 export type ClientMessage = SubscribeMessage | ErrorMessage;

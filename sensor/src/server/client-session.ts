@@ -6,6 +6,7 @@ import type { ErrorCode, HelloMessage, SensorCounters, SensorMessage, SubscribeF
 import { parseClientMessage } from '../../../core/src/protocol/validate-messages';
 import { formatProblems } from '../../../core/src/protocol/check';
 import type { Transaction } from '../../../core/src/protocol/transaction';
+import type { VisibilityMessage } from '../../../core/src/protocol/visibility';
 import { matchesFilters, shapeFor } from './filters';
 
 export interface SessionOptions {
@@ -64,6 +65,10 @@ export class ClientSession {
     }
     if (this.queue.length >= this.opts.batchSize) this.flush();
     else this.flushTimer ??= setTimeout(() => this.flush(), this.opts.flushMs);
+  }
+
+  sendVisibility(message: VisibilityMessage): void {
+    this.send(message);
   }
 
   sendError(code: ErrorCode, message: string): void {
