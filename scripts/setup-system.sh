@@ -10,6 +10,10 @@ PACKAGES=(
   chromium
   # the eBPF sensor: compiler, libbpf, skeleton generator
   clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev make
+  # the loader decodes Go functions' instructions to find their RETs (Go TLS return probes)
+  libcapstone-dev
+  # Go's own server and client (crypto/tls, no OpenSSL) for the Go TLS capture tests
+  golang-go
   # real clients and load generators used by tests and benchmarks
   curl wrk
   # the gateway and smuggling tests: a real nginx (and its njs module for JWT `sub` blocks)

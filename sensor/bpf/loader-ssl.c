@@ -1,6 +1,8 @@
-/* OpenSSL uprobe targets. Uprobes attach to a file (inode), so every process that maps the
- * same libssl or node binary is covered, including processes started later. Targets come from
- * --ssl-path, well-known locations, and a periodic scan of /proc/<pid>/maps and exe. */
+/* OpenSSL uprobe targets, and the per-process scan that also finds Go executables (loader-go.c)
+ * and reports each process's TLS library (TL_REC_PROC, for the visibility report). Uprobes
+ * attach to a file (inode), so every process that maps the same libssl, node or Go binary is
+ * covered, including processes started later. Targets come from --ssl-path, well-known
+ * locations, and a periodic scan of /proc/<pid>/maps and exe. */
 #include <dirent.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -24,6 +26,8 @@ struct seen_file {
   dev_t dev;
   ino_t ino;
   int attached;
+  int lib; /* enum tl_tls_lib, decided once per file */
+  char version[TL_COMM_LEN];
   struct bpf_link *links[LINKS_PER_TARGET];
 };
 
@@ -73,22 +77,29 @@ static struct bpf_link *attach(struct bpf_program *prog, const char *path, const
   return l ? l : NULL;
 }
 
-/* Attaches once per file; remembers files without OpenSSL so they are not parsed again. */
-static void try_target(const char *path)
+/* Attaches once per file; remembers what each file is so that it is not parsed again. An
+ * executable without OpenSSL is inspected for Go's crypto/tls and for libraries we cannot read. */
+static struct seen_file *try_target(const char *path, int exe)
 {
   struct stat st;
   if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
-    return;
+    return NULL;
   for (int i = 0; i < n_files; i++)
     if (files[i].dev == st.st_dev && files[i].ino == st.st_ino)
-      return;
+      return &files[i];
   if (n_files >= MAX_FILES)
-    return;
+    return NULL;
   struct seen_file *f = &files[n_files++];
   f->dev = st.st_dev;
   f->ino = st.st_ino;
-  if (!elf_defines(path, "SSL_write") || !elf_defines(path, "SSL_read"))
-    return;
+  if (!elf_defines(path, "SSL_write") || !elf_defines(path, "SSL_read")) {
+    if (exe) {
+      f->lib = tl_go_inspect(skel, path, f->version, sizeof(f->version), config->verbose);
+      if (f->lib == TL_LIB_NONE)
+        f->lib = tl_lib_by_symbols(path);
+    }
+    return f;
+  }
   struct { struct bpf_program *p; const char *fn; int ret; } plan[] = {
     { skel->progs.tl_ssl_write, "SSL_write", 0 }, { skel->progs.tl_ssl_ret, "SSL_write", 1 },
     { skel->progs.tl_ssl_read, "SSL_read", 0 },   { skel->progs.tl_ssl_ret, "SSL_read", 1 },
@@ -109,12 +120,13 @@ static void try_target(const char *path)
         bpf_link__destroy(f->links[i]);
         f->links[i] = NULL;
       }
-    return;
+    return f;
   }
   f->attached = 1;
   n_targets++;
   if (config->verbose)
     fprintf(stderr, "tapline-loader: OpenSSL uprobes on %s (%d probes)\n", path, ok);
+  return f;
 }
 
 static int is_self(int pid)
@@ -127,25 +139,61 @@ static int is_self(int pid)
   return 0;
 }
 
+/* Tells the daemon which TLS library the process uses; Go TLS processes also go into the
+ * kernel's ssl_procs at once, so that their local clients defer to them from the first request. */
+static void report_process(int pid, int lib, const char *version)
+{
+  if (lib == TL_LIB_NONE)
+    return;
+  struct tl_proc rec = { .type = TL_REC_PROC, .lib = (uint8_t)lib, .tgid = (uint32_t)pid };
+  snprintf(rec.version, sizeof(rec.version), "%s", version);
+  char path[64];
+  snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+  FILE *c = fopen(path, "re");
+  if (c) {
+    if (fgets(rec.comm, sizeof(rec.comm), c))
+      rec.comm[strcspn(rec.comm, "\n")] = 0;
+    fclose(c);
+  }
+  tl_out_frame(&rec, sizeof(rec));
+  if (lib == TL_LIB_GO_TLS) {
+    uint32_t tgid = (uint32_t)pid;
+    uint8_t one = 1;
+    bpf_map__update_elem(skel->maps.ssl_procs, &tgid, sizeof(tgid), &one, sizeof(one), BPF_ANY);
+  }
+}
+
 static void scan_process(int pid)
 {
   char path[PATH_MAX + 64], line[PATH_MAX + 256];
   snprintf(path, sizeof(path), "/proc/%d/exe", pid);
-  try_target(path); /* stat follows the link into the process's own mount namespace */
+  /* stat follows the link into the process's own mount namespace */
+  struct seen_file *exe = try_target(path, 1);
+  int lib = !exe ? TL_LIB_NONE : exe->attached ? TL_LIB_OPENSSL_STATIC : exe->lib, mapped = TL_LIB_NONE;
   snprintf(path, sizeof(path), "/proc/%d/maps", pid);
   FILE *m = fopen(path, "re");
-  if (!m)
-    return;
-  while (fgets(line, sizeof(line), m)) {
+  while (m && fgets(line, sizeof(line), m)) {
     char *file = strchr(line, '/');
-    if (!file || !strstr(file, "libssl.so"))
+    if (!file)
       continue;
     file[strcspn(file, "\n")] = 0;
+    if (!strstr(file, "libssl.so")) {
+      if (mapped == TL_LIB_NONE)
+        mapped = tl_lib_by_mapping(file);
+      continue;
+    }
     /* Through /proc/<pid>/root so that containers' libraries resolve too. */
     snprintf(path, sizeof(path), "/proc/%d/root%s", pid, file);
-    try_target(path);
+    struct seen_file *f = try_target(path, 0);
+    if (f && f->attached && lib == TL_LIB_NONE)
+      lib = TL_LIB_OPENSSL_DYNAMIC;
   }
-  fclose(m);
+  if (m)
+    fclose(m);
+  /* A JVM maps libssl too (for other code) but speaks TLS through JSSE: the JVM wins. */
+  if (mapped == TL_LIB_JAVA || (lib == TL_LIB_NONE && mapped != TL_LIB_NONE))
+    lib = mapped;
+  report_process(pid, lib, exe && !exe->attached && lib == exe->lib ? exe->version : "");
 }
 
 /* Each rescan reads the maps of processes not seen before; every FULL_SCAN_EVERY rescans, of
@@ -185,7 +233,7 @@ void tl_ssl_init(struct tapline *s, const struct tl_config *cfg)
     return;
   for (int i = 0; i < cfg->n_ssl_paths; i++) {
     int before = n_targets;
-    try_target(cfg->ssl_paths[i]);
+    try_target(cfg->ssl_paths[i], 0);
     if (n_targets == before)
       tl_warn("--ssl-path %s: no OpenSSL SSL_read/SSL_write found there", cfg->ssl_paths[i]);
   }
@@ -197,7 +245,7 @@ void tl_ssl_init(struct tapline *s, const struct tl_config *cfg)
     glob_t g;
     if (glob(known[k], 0, NULL, &g) == 0)
       for (size_t i = 0; i < g.gl_pathc; i++)
-        try_target(g.gl_pathv[i]);
+        try_target(g.gl_pathv[i], 0);
     globfree(&g);
   }
   tl_ssl_scan();
@@ -207,6 +255,7 @@ int tl_ssl_targets(void) { return n_targets; }
 
 void tl_ssl_detach(void)
 {
+  tl_go_detach();
   for (int i = 0; i < n_files; i++)
     for (int j = 0; j < LINKS_PER_TARGET; j++)
       if (files[i].links[j])

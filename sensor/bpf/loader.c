@@ -110,6 +110,9 @@ static void configure(struct tapline *skel, const struct tl_config *cfg)
   bpf_program__set_autoattach(skel->progs.tl_ssl_write_ex, false);
   bpf_program__set_autoattach(skel->progs.tl_ssl_read_ex, false);
   bpf_program__set_autoattach(skel->progs.tl_ssl_ret, false);
+  bpf_program__set_autoattach(skel->progs.tl_go_read, false);
+  bpf_program__set_autoattach(skel->progs.tl_go_write, false);
+  bpf_program__set_autoattach(skel->progs.tl_go_ret, false);
 }
 
 static void write_stats(struct tapline *skel)

@@ -67,6 +67,16 @@ void tl_ssl_init(struct tapline *skel, const struct tl_config *cfg);
 void tl_ssl_scan(void);
 int tl_ssl_targets(void);
 void tl_ssl_detach(void);
+/* Go crypto/tls (loader-go.c): inspects an executable, attaches when it can; returns its
+ * enum tl_tls_lib (TL_LIB_NONE for a non-Go file) and fills `version` with the Go version. */
+int tl_go_inspect(struct tapline *skel, const char *path, char *version, size_t vlen, int verbose);
+int tl_go_find_rets(const uint8_t *code, size_t size, uint64_t *rets, int max);
+int tl_go_targets(void);
+void tl_go_detach(void);
+/* TLS libraries the sensor cannot read (loader-libs.c): by a mapped library's file name, and by
+ * the symbols of an executable that is neither OpenSSL nor Go. TL_LIB_NONE when nothing known. */
+int tl_lib_by_mapping(const char *file);
+int tl_lib_by_symbols(const char *path);
 /* Seeds the kernel's listener map from /proc/net/tcp{,6} and /proc/<pid>/fd. */
 void tl_seed_listeners(struct bpf_map *listeners, const struct tl_config *cfg);
 

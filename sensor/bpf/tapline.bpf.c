@@ -249,6 +249,31 @@ int tl_enter_close(struct trace_event_raw_sys_enter *ctx)
 
 /* ---- OpenSSL: SSL_read/SSL_write(ssl, buf, num) and the _ex variants (…, size_t *done) ---- */
 
+/* Plaintext a TLS library handed to or got from socket `fd` (OpenSSL and Go alike): classified
+ * once per connection like the socket's own bytes, then copied. */
+static __always_inline void tls_plaintext(__u32 tgid, __s32 fd, __u64 buf, __u64 bytes, __u8 dir)
+{
+  struct tl_sock_key k = { .tgid = tgid, .fd = fd };
+  struct tl_sock_info *si = bpf_map_lookup_elem(&socks, &k);
+  if (!si || si->kind != K_TCP || si->verdict == V_IGNORE || si->verdict == V_PEER)
+    return;
+  if (si->tls_class == C_UNKNOWN) {
+    int c = classify_payload(buf, bytes);
+    if (c == P_OTHER || c == P_TLS) {
+      if (++si->tls_tries >= 4)
+        si->tls_class = C_IGNORE;
+      return;
+    }
+    set_role(si, c, dir);
+    if (!admit(&k, si, 1))
+      return;
+    si->tls_class = C_HTTP;
+  }
+  if (si->tls_class != C_HTTP || si->verdict != V_ADMIT)
+    return;
+  emit_data(si, &k, buf, 0, bytes, dir, 1);
+}
+
 static __always_inline int ssl_enter(__u64 ssl, __u64 buf, __u64 done_ptr, __u8 dir)
 {
   __u64 id = bpf_get_current_pid_tgid();
@@ -310,25 +335,7 @@ static __always_inline int ssl_exit(long ret)
     count(TL_CNT_TLS_UNMAPPED, 1);
     return 0;
   }
-  struct tl_sock_key k = { .tgid = tgid, .fd = *fdp };
-  struct tl_sock_info *si = bpf_map_lookup_elem(&socks, &k);
-  if (!si || si->kind != K_TCP || si->verdict == V_IGNORE || si->verdict == V_PEER)
-    return 0;
-  if (si->tls_class == C_UNKNOWN) {
-    int c = classify_payload(a.buf, bytes);
-    if (c == P_OTHER || c == P_TLS) {
-      if (++si->tls_tries >= 4)
-        si->tls_class = C_IGNORE;
-      return 0;
-    }
-    set_role(si, c, a.dir);
-    if (!admit(&k, si, 1))
-      return 0;
-    si->tls_class = C_HTTP;
-  }
-  if (si->tls_class != C_HTTP || si->verdict != V_ADMIT)
-    return 0;
-  emit_data(si, &k, a.buf, 0, bytes, a.dir, 1);
+  tls_plaintext(tgid, *fdp, a.buf, bytes, a.dir);
   return 0;
 }
 
@@ -343,3 +350,6 @@ int BPF_KPROBE(tl_ssl_read_ex, void *ssl, void *buf, __u64 num, void *done) { re
 /* One return probe serves all four: the entry saved which call it was. */
 SEC("uretprobe")
 int BPF_KRETPROBE(tl_ssl_ret, long ret) { return ssl_exit((int)ret); /* all four return int */ }
+
+/* Go's crypto/tls (its own TLS stack, no OpenSSL). */
+#include "go-tls.bpf.h"

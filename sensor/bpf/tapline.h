@@ -18,6 +18,35 @@ enum tl_record_type {
   TL_REC_CLOSE = 3,
   TL_REC_STATS = 4,  /* written by the loader only */
   TL_REC_READY = 5,  /* written by the loader only, once programs are attached */
+  TL_REC_PROC = 6,   /* written by the loader only: what it found in one process (visibility) */
+};
+
+/* What the loader found in a process's executable and mappings: the TLS library it uses and
+ * whether the sensor can read that library's plaintext (docs/capture.md lists each). */
+enum tl_tls_lib {
+  TL_LIB_NONE = 0,
+  TL_LIB_OPENSSL_DYNAMIC = 1, /* libssl.so mapped: uprobes on the library file */
+  TL_LIB_OPENSSL_STATIC = 2,  /* SSL_read/SSL_write defined in the executable (node) */
+  TL_LIB_GO_TLS = 3,          /* Go >= 1.17 with symbols: crypto/tls uprobes attached */
+  TL_LIB_GO_STRIPPED = 4,     /* Go without a symbol table: crypto/tls cannot be found */
+  TL_LIB_GO_OLD = 5,          /* Go < 1.17 (stack ABI): not supported */
+  TL_LIB_GO_PLAIN = 6,        /* Go without crypto/tls linked in: plaintext only */
+  TL_LIB_GO_UNSUPPORTED = 7,  /* Go crypto/tls found but not attachable (arch, decoding) */
+  TL_LIB_JAVA = 8,            /* a JVM: JSSE is Java code, no native symbols to hook */
+  TL_LIB_GNUTLS = 9,
+  TL_LIB_NSS = 10,
+  TL_LIB_RUSTLS = 11,
+  TL_LIB_BORINGSSL = 12,      /* BoringSSL linked into another binary (no exported SSL_write) */
+};
+
+/* One per process the loader inspected that uses (or is built with) a TLS library. */
+struct tl_proc {
+  __u8 type; /* TL_REC_PROC */
+  __u8 lib;  /* enum tl_tls_lib */
+  __u8 _pad[2];
+  __u32 tgid;
+  char version[TL_COMM_LEN]; /* the Go version ("go1.19.8") when known */
+  char comm[TL_COMM_LEN];
 };
 
 enum tl_role { TL_ROLE_UNKNOWN = 0, TL_ROLE_CLIENT = 1, TL_ROLE_SERVER = 2 };

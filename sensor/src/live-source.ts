@@ -1,6 +1,7 @@
 // Live capture: the eBPF source (capture/ebpf-source.ts), behind the CaptureSource contract.
 import type { CaptureSource } from './capture/events';
 import { EbpfSource, LoaderError } from './capture/ebpf-source';
+import type { LoaderProcess } from './capture/frames';
 
 export interface LiveCaptureOptions {
   pids: number[];
@@ -9,6 +10,7 @@ export interface LiveCaptureOptions {
   cgroup?: string;
   maxBody: number;
   excludePids: number[];
+  onProcess?: (p: LoaderProcess) => void;
 }
 
 /** The loader's failures that mean "this machine cannot capture" rather than "a bug". */
@@ -23,6 +25,7 @@ export function createLiveSource(opts: LiveCaptureOptions): CaptureSource {
     ...(opts.cgroup !== undefined ? { cgroup: opts.cgroup } : {}),
     // The kernel copies what the parser may keep, plus room for the head of the message.
     capBytes: Math.min(1 << 20, Math.max(4096, opts.maxBody + 4096)),
+    ...(opts.onProcess ? { onProcess: opts.onProcess } : {}),
   });
   return {
     start: async (onEvent, onError) => {

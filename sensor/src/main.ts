@@ -19,6 +19,7 @@ import { ReplayError, ReplaySource } from './replay/replay-source';
 import { TokenError, ensureTokenFile, tokenFileTooOpen } from './server/auth';
 import { ListenError, StreamServer } from './server/stream-server';
 import { SENSOR_VERSION } from './version';
+import { VisibilityReport } from './visibility/report';
 
 const EXIT = { runtime: 1, usage: 2, listen: 3, capture: 4, file: 5 } as const;
 
@@ -68,8 +69,10 @@ async function run(args: SensorArgs): Promise<void> {
   const name = args.name ?? process.env.NODE_NAME ?? hostname();
   const sensorId = `${name}-${randomBytes(3).toString('hex')}`;
   const mode = args.replay ? 'replay' : 'ebpf';
-  const capabilities: SensorCapability[] = ['redaction', 'subscribe-filters', 'backlog', 'stats', ...(mode === 'replay' ? (['replay'] as const) : (['ebpf', 'tls-uprobes'] as const))];
+  const capabilities: SensorCapability[] = ['redaction', 'subscribe-filters', 'backlog', 'stats', ...(mode === 'replay' ? (['replay'] as const) : (['ebpf', 'tls-uprobes', 'visibility'] as const))];
   let counters: PipelineCounters = newCounters();
+  // Live capture only: a replay has no processes to report on.
+  const visibility = mode === 'ebpf' ? new VisibilityReport({ pids: args.pids, comms: args.comms, excludePids: [process.pid] }) : undefined;
 
   const hello = (): HelloMessage => ({
     type: 'hello',
@@ -87,6 +90,7 @@ async function run(args: SensorArgs): Promise<void> {
     ...(tls ? { tls } : {}),
     hello,
     counters: () => counters,
+    ...(visibility ? { visibility: () => visibility.snapshot() } : {}),
     backlog: args.backlog,
     session: { statsMs: args.statsMs, heartbeatMs: args.heartbeatMs },
     log,
@@ -149,9 +153,21 @@ async function run(args: SensorArgs): Promise<void> {
     counters = pipeline.counters;
     const listening = await server.listen();
     pipeline.ignoreOwnEndpoint(listening.port, token);
-    const source = createLiveSource({ pids: args.pids, comms: args.comms, ports: args.ports, ...(args.cgroup !== undefined ? { cgroup: args.cgroup } : {}), maxBody: args.maxBody, excludePids: [process.pid] });
+    const report = visibility ?? new VisibilityReport();
+    const source = createLiveSource({
+      pids: args.pids,
+      comms: args.comms,
+      ports: args.ports,
+      ...(args.cgroup !== undefined ? { cgroup: args.cgroup } : {}),
+      maxBody: args.maxBody,
+      excludePids: [process.pid],
+      onProcess: (p) => report.onProcess(p),
+    });
     await source.start(
-      (event) => pipeline.push(event),
+      (event) => {
+        report.observe(event);
+        pipeline.push(event);
+      },
       (error) => {
         // Tell the clients why the stream goes quiet, then exit so that a supervisor (systemd,
         // the DaemonSet) restarts a sensor that captures again rather than one that only serves.
@@ -162,7 +178,16 @@ async function run(args: SensorArgs): Promise<void> {
     );
     const sweep = setInterval(() => pipeline.sweep(process.hrtime.bigint()), 5000);
     sweep.unref();
-    stops.push(() => clearInterval(sweep), () => source.stop());
+    // Clients hear of a changed report within a second; unchanged reports are not resent.
+    let sentRevision = report.revision;
+    const tell = setInterval(() => {
+      if (report.revision === sentRevision) return;
+      const message = report.snapshot();
+      sentRevision = report.revision;
+      server.broadcast(message);
+    }, 1000);
+    tell.unref();
+    stops.push(() => clearInterval(sweep), () => clearInterval(tell), () => source.stop());
     process.stdout.write(`tapline-sensor listening on ${listening.url}\n`);
   }
 

@@ -1,4 +1,4 @@
-// EbpfSource against a fake loader (a script speaking the loader's frames and exit codes), so
+// EbpfSource against a fake loader (a script speaking the loader's frames, laid out from layout.ts, and exit codes), so
 // start/ready, events, lost counters, error lines and stop are checked without root.
 import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { CaptureEvent } from '../../sensor/src/capture/events';
 import { EbpfSource, LoaderError } from '../../sensor/src/capture/ebpf-source';
+import { COUNTER, DATA_HDR, OPEN, READY, REC, STATS, TUPLE } from '../../sensor/src/capture/layout';
 
 const dir = mkdtempSync(join(tmpdir(), 'tapline-fake-loader-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -16,16 +17,16 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const FAKE = `#!${process.execPath}
 const mode = process.env.FAKE_MODE;
 const out = (rec) => { const h = Buffer.alloc(8); h.writeUInt32LE(0x314c5054, 0); h.writeUInt32LE(rec.length, 4); process.stdout.write(Buffer.concat([h, rec])); };
-const ready = () => { const b = Buffer.alloc(16); b[0] = 5; b.writeUInt32LE(process.pid, 4); out(b); };
-const stats = (lost) => { const b = Buffer.alloc(88); b[0] = 4; b.writeBigUInt64LE(BigInt(lost), 16); out(b); };
-const tuple = (b, at) => { b[at + 10] = b[at + 11] = b[at + 26] = b[at + 27] = 0xff; b[at + 12] = b[at + 28] = 127; b[at + 15] = b[at + 31] = 1; b.writeUInt16LE(8080, at + 32); b.writeUInt16LE(40000, at + 34); b[at + 36] = 4; };
+const ready = () => { const b = Buffer.alloc(${READY.size}); b[0] = ${REC.ready}; b.writeUInt32LE(process.pid, ${READY.loader_pid}); out(b); };
+const stats = (lost) => { const b = Buffer.alloc(${STATS.size}); b[0] = ${REC.stats}; b.writeBigUInt64LE(BigInt(lost), ${STATS.counters + 8 * COUNTER.lost}); out(b); };
+const tuple = (b, at) => { b[at + 10] = b[at + 11] = b[at + ${TUPLE.raddr + 10}] = b[at + ${TUPLE.raddr + 11}] = 0xff; b[at + 12] = b[at + ${TUPLE.raddr + 12}] = 127; b[at + 15] = b[at + ${TUPLE.raddr + 15}] = 1; b.writeUInt16LE(8080, at + ${TUPLE.lport}); b.writeUInt16LE(40000, at + ${TUPLE.rport}); b[at + ${TUPLE.family}] = 4; };
 if (mode === 'denied') { process.stderr.write('tapline-loader: not root: missing capabilities CAP_BPF, CAP_PERFMON (run as root)\\n'); process.exit(3); }
 process.on('SIGTERM', () => { stats(6); process.exit(0); }); // before anything the parent could react to
 ready();
 if (mode === 'crash') { process.stderr.write('tapline-loader: ring buffer poll failed: Bad file descriptor\\n'); process.exit(1); }
-const open = Buffer.alloc(112); open[0] = 1; open[1] = 2; open.writeUInt32LE(77, 4); open.writeInt32LE(5, 8); open.writeUInt32LE(1, 12); tuple(open, 40); open.write('srv', 80); out(open);
+const open = Buffer.alloc(${OPEN.size}); open[0] = ${REC.open}; open[${OPEN.role}] = 2; open.writeUInt32LE(77, ${OPEN.tgid}); open.writeInt32LE(5, ${OPEN.fd}); open.writeUInt32LE(1, ${OPEN.gen}); tuple(open, ${OPEN.tuple}); open.write('srv', ${OPEN.comm}); out(open);
 const body = Buffer.from('GET / HTTP/1.1\\r\\n\\r\\n');
-const data = Buffer.alloc(104 + body.length); data[0] = 2; data[3] = 2; data.writeUInt32LE(77, 8); data.writeInt32LE(5, 16); data.writeUInt32LE(1, 20); data.writeUInt32LE(body.length, 24); data.writeUInt32LE(body.length, 32); tuple(data, 48); data.write('srv', 88); body.copy(data, 104); out(data);
+const data = Buffer.alloc(${DATA_HDR.size} + body.length); data[0] = ${REC.data}; data[${DATA_HDR.role}] = 2; data.writeUInt32LE(77, ${DATA_HDR.tgid}); data.writeInt32LE(5, ${DATA_HDR.fd}); data.writeUInt32LE(1, ${DATA_HDR.gen}); data.writeUInt32LE(body.length, ${DATA_HDR.orig_len}); data.writeUInt32LE(body.length, ${DATA_HDR.len}); tuple(data, ${DATA_HDR.tuple}); data.write('srv', ${DATA_HDR.comm}); body.copy(data, ${DATA_HDR.size}); out(data);
 stats(2); stats(5);
 process.stdout.write(Buffer.from('garbage!'));
 setInterval(() => {}, 1000);

@@ -1,8 +1,10 @@
-// The loader's frame decoder on synthetic frames laid out as sensor/bpf/tapline.h says.
+// The loader's frame decoder on synthetic frames built from layout.ts (checked against
+// sensor/bpf/tapline.h by capture-layout.test.ts).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CaptureEvent } from '../../sensor/src/capture/events';
 import { FRAME_MAGIC, FrameDecoder, ipv6, type LoaderFrame } from '../../sensor/src/capture/frames';
+import { CLOSE, COUNTER, DATA_HDR, OPEN, PROC, READY, REC, STATS, TLS_LIB, TUPLE } from '../../sensor/src/capture/layout';
 
 function frame(rec: Buffer): Buffer {
   const h = Buffer.alloc(8);
@@ -17,84 +19,96 @@ function comm(buf: Buffer, at: number, s: string): void {
 
 /** tl_tuple at `at`: IPv4 stored as ::ffff:a.b.c.d with family 4. */
 function tuple(buf: Buffer, at: number, family: 4 | 6, l: number[], lport: number, r: number[], rport: number): void {
+  const la = at + TUPLE.laddr;
+  const ra = at + TUPLE.raddr;
   if (family === 4) {
-    buf[at + 10] = buf[at + 11] = 0xff;
-    Buffer.from(l).copy(buf, at + 12);
-    buf[at + 26] = buf[at + 27] = 0xff;
-    Buffer.from(r).copy(buf, at + 28);
+    buf[la + 10] = buf[la + 11] = 0xff;
+    Buffer.from(l).copy(buf, la + 12);
+    buf[ra + 10] = buf[ra + 11] = 0xff;
+    Buffer.from(r).copy(buf, ra + 12);
   } else {
-    Buffer.from(l).copy(buf, at);
-    Buffer.from(r).copy(buf, at + 16);
+    Buffer.from(l).copy(buf, la);
+    Buffer.from(r).copy(buf, ra);
   }
-  buf.writeUInt16LE(lport, at + 32);
-  buf.writeUInt16LE(rport, at + 34);
-  buf[at + 36] = family;
+  buf.writeUInt16LE(lport, at + TUPLE.lport);
+  buf.writeUInt16LE(rport, at + TUPLE.rport);
+  buf[at + TUPLE.family] = family;
 }
 
 function openRec(): Buffer {
-  const b = Buffer.alloc(112);
-  b[0] = 1;
-  b[1] = 2; // server
-  b.writeUInt32LE(4242, 4);
-  b.writeInt32LE(17, 8);
-  b.writeUInt32LE(9, 12);
-  b.writeBigUInt64LE(123456789n, 16);
-  b.writeBigUInt64LE(77n, 24);
-  b.writeUInt32LE(5151, 32);
-  tuple(b, 40, 4, [127, 0, 0, 1], 8080, [127, 0, 0, 1], 50000);
-  comm(b, 80, 'node');
-  comm(b, 96, 'curl');
+  const b = Buffer.alloc(OPEN.size);
+  b[OPEN.type] = REC.open;
+  b[OPEN.role] = 2; // server
+  b.writeUInt32LE(4242, OPEN.tgid);
+  b.writeInt32LE(17, OPEN.fd);
+  b.writeUInt32LE(9, OPEN.gen);
+  b.writeBigUInt64LE(123456789n, OPEN.ts);
+  b.writeBigUInt64LE(77n, OPEN.cgroup);
+  b.writeUInt32LE(5151, OPEN.peer_pid);
+  tuple(b, OPEN.tuple, 4, [127, 0, 0, 1], 8080, [127, 0, 0, 1], 50000);
+  comm(b, OPEN.comm, 'node');
+  comm(b, OPEN.peer_comm, 'curl');
   return b;
 }
 
 function dataRec(payload: string, orig: number, opts: { dir?: 0 | 1; tls?: 0 | 1; ipv6?: boolean } = {}): Buffer {
   const data = Buffer.from(payload);
-  const b = Buffer.alloc(104 + data.length);
-  b[0] = 2;
-  b[1] = opts.dir ?? 0;
-  b[2] = opts.tls ?? 0;
-  b[3] = 2;
-  b[4] = 1;
-  b.writeUInt32LE(4242, 8);
-  b.writeUInt32LE(4243, 12);
-  b.writeInt32LE(opts.ipv6 ? 18 : 17, 16); // another connection: a connection's tuple never changes
-  b.writeUInt32LE(9, 20);
-  b.writeUInt32LE(orig, 24);
-  b.writeUInt32LE(0, 28);
-  b.writeUInt32LE(data.length, 32);
-  b.writeBigUInt64LE(123456999n, 40);
-  if (opts.ipv6) tuple(b, 48, 6, [...Array(15).fill(0), 1], 8443, [...Array(15).fill(0), 1], 40000);
-  else tuple(b, 48, 4, [127, 0, 0, 1], 8080, [127, 0, 0, 1], 50000);
-  comm(b, 88, 'node');
-  data.copy(b, 104);
+  const b = Buffer.alloc(DATA_HDR.size + data.length);
+  b[DATA_HDR.type] = REC.data;
+  b[DATA_HDR.dir] = opts.dir ?? 0;
+  b[DATA_HDR.tls] = opts.tls ?? 0;
+  b[DATA_HDR.role] = 2;
+  b[DATA_HDR.last] = 1;
+  b.writeUInt32LE(4242, DATA_HDR.tgid);
+  b.writeUInt32LE(4243, DATA_HDR.tid);
+  b.writeInt32LE(opts.ipv6 ? 18 : 17, DATA_HDR.fd); // another connection: a connection's tuple never changes
+  b.writeUInt32LE(9, DATA_HDR.gen);
+  b.writeUInt32LE(orig, DATA_HDR.orig_len);
+  b.writeUInt32LE(0, DATA_HDR.offset);
+  b.writeUInt32LE(data.length, DATA_HDR.len);
+  b.writeBigUInt64LE(123456999n, DATA_HDR.ts);
+  if (opts.ipv6) tuple(b, DATA_HDR.tuple, 6, [...Array(15).fill(0), 1], 8443, [...Array(15).fill(0), 1], 40000);
+  else tuple(b, DATA_HDR.tuple, 4, [127, 0, 0, 1], 8080, [127, 0, 0, 1], 50000);
+  comm(b, DATA_HDR.comm, 'node');
+  data.copy(b, DATA_HDR.size);
   return b;
 }
 
 function closeRec(): Buffer {
-  const b = Buffer.alloc(40);
-  b[0] = 3;
-  b.writeUInt32LE(4242, 4);
-  b.writeInt32LE(17, 8);
-  b.writeUInt32LE(9, 12);
-  b.writeBigUInt64LE(123457000n, 16);
-  comm(b, 24, 'node');
+  const b = Buffer.alloc(CLOSE.size);
+  b[CLOSE.type] = REC.close;
+  b.writeUInt32LE(4242, CLOSE.tgid);
+  b.writeInt32LE(17, CLOSE.fd);
+  b.writeUInt32LE(9, CLOSE.gen);
+  b.writeBigUInt64LE(123457000n, CLOSE.ts);
+  comm(b, CLOSE.comm, 'node');
   return b;
 }
 
 function statsRec(lost: bigint): Buffer {
-  const b = Buffer.alloc(88);
-  b[0] = 4;
-  b.writeBigUInt64LE(100n, 8);
-  b.writeBigUInt64LE(lost, 16);
-  b.writeBigUInt64LE(2n, 80);
+  const b = Buffer.alloc(STATS.size);
+  b[STATS.type] = REC.stats;
+  b.writeBigUInt64LE(100n, STATS.counters + 8 * COUNTER.records);
+  b.writeBigUInt64LE(lost, STATS.counters + 8 * COUNTER.lost);
+  b.writeBigUInt64LE(2n, STATS.ssl_targets);
   return b;
 }
 
 function readyRec(): Buffer {
-  const b = Buffer.alloc(16);
-  b[0] = 5;
-  b.writeUInt32LE(999, 4);
-  b.writeBigUInt64LE(2n, 8);
+  const b = Buffer.alloc(READY.size);
+  b[READY.type] = REC.ready;
+  b.writeUInt32LE(999, READY.loader_pid);
+  b.writeBigUInt64LE(2n, READY.ssl_targets);
+  return b;
+}
+
+function procRec(pid: number, lib: number, version: string, name: string): Buffer {
+  const b = Buffer.alloc(PROC.size);
+  b[PROC.type] = REC.proc;
+  b[PROC.lib] = lib;
+  b.writeUInt32LE(pid, PROC.tgid);
+  comm(b, PROC.version, version);
+  comm(b, PROC.comm, name);
   return b;
 }
 
@@ -226,4 +240,18 @@ test('IPv6 addresses in their canonical text form', () => {
   assert.equal(ipv6(a('0000 0000 0000 0000 0000 0000 0000 0000')), '::');
   assert.equal(ipv6(a('fe80 0000 0000 0000 0202 b3ff fe1e 8329')), 'fe80::202:b3ff:fe1e:8329');
   assert.equal(ipv6(a('2001 0db8 0000 0001 0001 0001 0001 0001')), '2001:db8:0:1:1:1:1:1');
+});
+
+test('decodes the loader\'s process records (TLS library, Go version)', () => {
+  const d = new FrameDecoder();
+  const frames = d.push(Buffer.concat([frame(procRec(31337, TLS_LIB.TL_LIB_GO_TLS, 'go1.19.8', 'gotls')), frame(procRec(7, 99, '', 'x'.repeat(16)))]));
+  assert.equal(d.badFrames, 0);
+  assert.deepEqual(frames, [
+    { type: 'process', process: { pid: 31337, lib: TLS_LIB.TL_LIB_GO_TLS, version: 'go1.19.8', comm: 'gotls' } },
+    // An unknown library code is passed on: the visibility report decides what it means.
+    { type: 'process', process: { pid: 7, lib: 99, version: '', comm: 'x'.repeat(16) } },
+  ]);
+  // A truncated process record is a bad frame, not an exception.
+  assert.deepEqual(d.push(frame(procRec(1, 1, '', 'a').subarray(0, PROC.size - 1))), []);
+  assert.equal(d.badFrames, 1);
 });

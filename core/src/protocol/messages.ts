@@ -3,6 +3,7 @@
 // Each message says which way it travels.
 import type { DesyncMessage } from './desync';
 import type { Transaction } from './transaction';
+import type { VisibilityMessage } from './visibility';
 
 export const PROTOCOL_NAME = 'tapline/1';
 export const STREAM_PATH = '/v1/stream';
@@ -16,7 +17,8 @@ export type SensorCapability =
   | 'redaction'
   | 'subscribe-filters'
   | 'backlog'
-  | 'stats';
+  | 'stats'
+  | 'visibility';
 
 export interface SensorIdentity {
   /** Stable for the life of the sensor process, unique enough to merge several sensors. */
@@ -115,5 +117,5 @@ export interface ErrorMessage {
   message: string;
 }
 
-export type SensorMessage = HelloMessage | TransactionsMessage | StatsMessage | ErrorMessage | DesyncMessage;
+export type SensorMessage = HelloMessage | TransactionsMessage | StatsMessage | ErrorMessage | DesyncMessage | VisibilityMessage;
 export type ClientMessage = SubscribeMessage | ErrorMessage;

@@ -4,6 +4,7 @@ import { Checker, type JsonRecord, type Validation } from './check';
 import { PROTOCOL_NAME, type ClientMessage, type ErrorCode, type SensorMessage } from './messages';
 import { checkDesyncMessage } from './desync';
 import { checkTransaction } from './validate-transaction';
+import { checkVisibility } from './visibility';
 
 /** The sensor never batches more than this; a client refuses larger batches. */
 export const MAX_BATCH_ITEMS = 5000;
@@ -81,6 +82,9 @@ export function validateSensorMessage(value: unknown): Validation<SensorMessage>
       break;
     case 'desync':
       checkDesyncMessage(c, m);
+      break;
+    case 'visibility':
+      checkVisibility(c, m);
       break;
     default:
       c.fail('$.type', `unknown sensor message type ${typeof m.type === 'string' ? JSON.stringify(m.type.slice(0, 64)) : '(missing)'}`);

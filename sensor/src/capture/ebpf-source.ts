@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { CaptureEvent, CaptureSource } from './events';
-import { FrameDecoder, type LoaderStats } from './frames';
+import { FrameDecoder, type LoaderProcess, type LoaderStats } from './frames';
 
 export interface EbpfSourceOptions {
   /** The loader binary; default: $TAPLINE_LOADER, else sensor/bpf/build/tapline-loader found from here. */
@@ -25,6 +25,8 @@ export interface EbpfSourceOptions {
   extraArgs?: string[];
   /** How long the loader may take to attach before start() fails (default 30 s). */
   readyTimeoutMs?: number;
+  /** What the loader found in each process it inspected (its TLS library), for the visibility report. */
+  onProcess?: (p: LoaderProcess) => void;
 }
 
 /** Exit codes of tapline-loader (docs/capture.md). */
@@ -154,6 +156,8 @@ export class EbpfSource implements CaptureSource {
               this.counters.lost += lost;
               onEvent({ kind: 'lost', count: lost });
             }
+          } else if (frame.type === 'process') {
+            this.options.onProcess?.(frame.process);
           } else {
             this.counters.events++;
             onEvent(frame.event);

@@ -1,26 +1,15 @@
 // Decodes the loader's stdout (docs/capture.md): frames of [u32 magic "TPL1"][u32 length]
-// [record], little-endian, records laid out as in sensor/bpf/tapline.h. Input arrives in
+// [record], little-endian, records laid out as in sensor/bpf/tapline.h (offsets in layout.ts). Input arrives in
 // arbitrary chunks; a malformed frame is counted and skipped (resynchronising on the magic),
 // never thrown, because the byte stream is the only thing between the kernel and the daemon.
 import type { CaptureEvent, DataEvent, OpenEvent, SocketTuple } from './events';
+import { CLOSE, COMM_LEN, COUNTER, DATA_HDR, OPEN, PROC, READY, REC, STATS, TUPLE } from './layout';
 
 export const FRAME_MAGIC = 0x314c5054;
 const MAGIC_BYTES = Buffer.from([0x54, 0x50, 0x4c, 0x31]);
 /** Larger than any record the loader writes (a data record holds at most 1 MiB of payload). */
 const MAX_RECORD = (1 << 20) + 4096;
 
-const REC_OPEN = 1;
-const REC_DATA = 2;
-const REC_CLOSE = 3;
-const REC_STATS = 4;
-const REC_READY = 5;
-
-const OPEN_SIZE = 112;
-const DATA_HDR_SIZE = 104;
-const CLOSE_SIZE = 40;
-const STATS_SIZE = 88;
-const READY_SIZE = 16;
-const COMM_LEN = 16;
 
 /** Cumulative counters from the loader's periodic stats record. */
 export interface LoaderStats {
@@ -33,10 +22,19 @@ export interface LoaderStats {
   sslTargets: number;
 }
 
+/** What the loader found in one process: its TLS library (a TLS_LIB value) and Go version. */
+export interface LoaderProcess {
+  pid: number;
+  comm: string;
+  lib: number;
+  version: string;
+}
+
 export type LoaderFrame =
   | { type: 'event'; event: CaptureEvent }
   | { type: 'stats'; stats: LoaderStats }
-  | { type: 'ready'; loaderPid: number; sslTargets: number };
+  | { type: 'ready'; loaderPid: number; sslTargets: number }
+  | { type: 'process'; process: LoaderProcess };
 
 /** What a connection's data records repeat; decoded once per connection. */
 interface ConnInfo {
@@ -101,18 +99,20 @@ export class FrameDecoder {
   /** Decodes the record at buf[at, at + len) in place. */
   private decode(buf: Buffer, at: number, len: number): LoaderFrame | undefined {
     switch (buf[at]) {
-      case REC_DATA:
+      case REC.data:
         return this.data(buf, at, len);
-      case REC_OPEN:
-        return len === OPEN_SIZE ? this.open(buf, at) : undefined;
-      case REC_CLOSE:
-        return len === CLOSE_SIZE ? this.close(buf, at) : undefined;
-      case REC_STATS:
-        return len === STATS_SIZE ? stats(buf, at) : undefined;
-      case REC_READY:
-        return len === READY_SIZE
-          ? { type: 'ready', loaderPid: buf.readUInt32LE(at + 4), sslTargets: Number(buf.readBigUInt64LE(at + 8)) }
+      case REC.open:
+        return len === OPEN.size ? this.open(buf, at) : undefined;
+      case REC.close:
+        return len === CLOSE.size ? this.close(buf, at) : undefined;
+      case REC.stats:
+        return len === STATS.size ? stats(buf, at) : undefined;
+      case REC.ready:
+        return len === READY.size
+          ? { type: 'ready', loaderPid: buf.readUInt32LE(at + READY.loader_pid), sslTargets: Number(buf.readBigUInt64LE(at + READY.ssl_targets)) }
           : undefined;
+      case REC.proc:
+        return len === PROC.size ? proc(buf, at) : undefined;
       default:
         return undefined;
     }
@@ -130,63 +130,63 @@ export class FrameDecoder {
   }
 
   private open(buf: Buffer, at: number): LoaderFrame | undefined {
-    const role = roleOf(buf[at + 1]);
-    const tuple = tupleAt(buf, at + 40);
+    const role = roleOf(buf[at + OPEN.role]);
+    const tuple = tupleAt(buf, at + OPEN.tuple);
     if (!role || !tuple) return undefined;
-    const pid = buf.readUInt32LE(at + 4);
-    const id = connectionId(pid, buf.readInt32LE(at + 8), buf.readUInt32LE(at + 12));
-    const comm = cstring(buf, at + 80);
+    const pid = buf.readUInt32LE(at + OPEN.tgid);
+    const id = connectionId(pid, buf.readInt32LE(at + OPEN.fd), buf.readUInt32LE(at + OPEN.gen));
+    const comm = cstring(buf, at + OPEN.comm);
     this.conns.set(id, { id, comm, tuple });
     const event: OpenEvent = {
       kind: 'open',
       connectionId: id,
       pid,
       comm,
-      timestampNs: buf.readBigUInt64LE(at + 16),
+      timestampNs: buf.readBigUInt64LE(at + OPEN.ts),
       role,
       tuple,
-      cgroupId: buf.readBigUInt64LE(at + 24),
+      cgroupId: buf.readBigUInt64LE(at + OPEN.cgroup),
     };
-    const peerPid = buf.readUInt32LE(at + 32);
-    if (peerPid) event.peer = { pid: peerPid, comm: cstring(buf, at + 96) };
+    const peerPid = buf.readUInt32LE(at + OPEN.peer_pid);
+    if (peerPid) event.peer = { pid: peerPid, comm: cstring(buf, at + OPEN.peer_comm) };
     return { type: 'event', event };
   }
 
   private data(buf: Buffer, at: number, len: number): LoaderFrame | undefined {
-    if (len < DATA_HDR_SIZE) return undefined;
-    const payload = buf.readUInt32LE(at + 32);
-    const dir = buf[at + 1];
-    const tls = buf[at + 2]!;
-    if (len !== DATA_HDR_SIZE + payload || (dir !== 0 && dir !== 1) || tls > 1) return undefined;
-    const originalLength = buf.readUInt32LE(at + 24);
+    if (len < DATA_HDR.size) return undefined;
+    const payload = buf.readUInt32LE(at + DATA_HDR.len);
+    const dir = buf[at + DATA_HDR.dir];
+    const tls = buf[at + DATA_HDR.tls]!;
+    if (len !== DATA_HDR.size + payload || (dir !== 0 && dir !== 1) || tls > 1) return undefined;
+    const originalLength = buf.readUInt32LE(at + DATA_HDR.orig_len);
     if (originalLength < payload) return undefined;
-    const pid = buf.readUInt32LE(at + 8);
-    const info = this.conn(buf, pid, buf.readInt32LE(at + 16), buf.readUInt32LE(at + 20), at + 88, at + 48);
-    const start = at + DATA_HDR_SIZE;
+    const pid = buf.readUInt32LE(at + DATA_HDR.tgid);
+    const info = this.conn(buf, pid, buf.readInt32LE(at + DATA_HDR.fd), buf.readUInt32LE(at + DATA_HDR.gen), at + DATA_HDR.comm, at + DATA_HDR.tuple);
+    const start = at + DATA_HDR.size;
     const event: DataEvent = {
       kind: 'data',
       connectionId: info.id,
       pid,
       comm: info.comm,
-      timestampNs: buf.readBigUInt64LE(at + 40),
+      timestampNs: buf.readBigUInt64LE(at + DATA_HDR.ts),
       direction: dir === 1 ? 'write' : 'read',
       tls: tls === 1,
       data: this.copyPayload ? Uint8Array.prototype.slice.call(buf, start, start + payload) : new Uint8Array(buf.buffer, buf.byteOffset + start, payload),
       originalLength,
     };
-    const role = roleOf(buf[at + 3]);
+    const role = roleOf(buf[at + DATA_HDR.role]);
     if (role) event.role = role;
     if (info.tuple) event.tuple = info.tuple;
     return { type: 'event', event };
   }
 
   private close(buf: Buffer, at: number): LoaderFrame {
-    const pid = buf.readUInt32LE(at + 4);
-    const id = connectionId(pid, buf.readInt32LE(at + 8), buf.readUInt32LE(at + 12));
+    const pid = buf.readUInt32LE(at + CLOSE.tgid);
+    const id = connectionId(pid, buf.readInt32LE(at + CLOSE.fd), buf.readUInt32LE(at + CLOSE.gen));
     this.conns.delete(id);
     return {
       type: 'event',
-      event: { kind: 'close', connectionId: id, pid, comm: cstring(buf, at + 24), timestampNs: buf.readBigUInt64LE(at + 16) },
+      event: { kind: 'close', connectionId: id, pid, comm: cstring(buf, at + CLOSE.comm), timestampNs: buf.readBigUInt64LE(at + CLOSE.ts) },
     };
   }
 
@@ -201,17 +201,29 @@ export class FrameDecoder {
 const EMPTY = Buffer.alloc(0);
 
 function stats(buf: Buffer, at: number): LoaderFrame {
-  const c = (i: number): bigint => buf.readBigUInt64LE(at + 8 + i * 8);
+  const c = (i: number): bigint => buf.readBigUInt64LE(at + STATS.counters + i * 8);
   return {
     type: 'stats',
     stats: {
-      records: c(0),
-      lost: c(1),
-      lostBytes: c(2),
-      truncated: c(3),
-      tlsUnmapped: c(4),
-      mergeDropped: buf.readBigUInt64LE(at + 72),
-      sslTargets: Number(buf.readBigUInt64LE(at + 80)),
+      records: c(COUNTER.records),
+      lost: c(COUNTER.lost),
+      lostBytes: c(COUNTER.lostBytes),
+      truncated: c(COUNTER.truncated),
+      tlsUnmapped: c(COUNTER.tlsUnmapped),
+      mergeDropped: buf.readBigUInt64LE(at + STATS.frames_merged_dropped),
+      sslTargets: Number(buf.readBigUInt64LE(at + STATS.ssl_targets)),
+    },
+  };
+}
+
+function proc(buf: Buffer, at: number): LoaderFrame {
+  return {
+    type: 'process',
+    process: {
+      pid: buf.readUInt32LE(at + PROC.tgid),
+      comm: cstring(buf, at + PROC.comm),
+      lib: buf[at + PROC.lib]!,
+      version: cstring(buf, at + PROC.version),
     },
   };
 }
@@ -225,6 +237,7 @@ function roleOf(b: number | undefined): 'client' | 'server' | undefined {
   return b === 1 ? 'client' : b === 2 ? 'server' : undefined;
 }
 
+/** A NUL-padded char[16]; decoded as UTF-8 (invalid bytes become U+FFFD, it is rendered as text). */
 function cstring(buf: Buffer, at: number): string {
   const field = buf.subarray(at, at + COMM_LEN);
   const nul = field.indexOf(0);
@@ -233,14 +246,17 @@ function cstring(buf: Buffer, at: number): string {
 
 /** tl_tuple: laddr[16] raddr[16] lport u16 rport u16 family u8; undefined when empty or invalid. */
 function tupleAt(buf: Buffer, at: number): SocketTuple | undefined {
-  const family = buf[at + 36];
+  const family = buf[at + TUPLE.family];
   if (family !== 4 && family !== 6) return undefined;
+  const l = at + TUPLE.laddr;
+  const r = at + TUPLE.raddr;
   return {
     family,
-    localAddress: family === 4 ? ipv4(buf, at + 12) : ipv6(buf.subarray(at, at + 16)),
-    localPort: buf.readUInt16LE(at + 32),
-    remoteAddress: family === 4 ? ipv4(buf, at + 28) : ipv6(buf.subarray(at + 16, at + 32)),
-    remotePort: buf.readUInt16LE(at + 34),
+    // IPv4 is stored as ::ffff:a.b.c.d: its 4 bytes are the last of the 16.
+    localAddress: family === 4 ? ipv4(buf, l + 12) : ipv6(buf.subarray(l, l + 16)),
+    localPort: buf.readUInt16LE(at + TUPLE.lport),
+    remoteAddress: family === 4 ? ipv4(buf, r + 12) : ipv6(buf.subarray(r, r + 16)),
+    remotePort: buf.readUInt16LE(at + TUPLE.rport),
   };
 }
 

@@ -7,6 +7,7 @@ import { parseClientMessage } from '../../../core/src/protocol/validate-messages
 import { formatProblems } from '../../../core/src/protocol/check';
 import type { DesyncEvent } from '../../../core/src/protocol/desync';
 import type { Transaction } from '../../../core/src/protocol/transaction';
+import type { VisibilityMessage } from '../../../core/src/protocol/visibility';
 import { matchesFilters, shapeFor } from './filters';
 
 export interface SessionOptions {
@@ -70,6 +71,10 @@ export class ClientSession {
   /** Findings, rare and rate-limited by the pipeline: sent at once, never filtered away. */
   sendDesync(items: DesyncEvent[]): void {
     this.send({ type: 'desync', items });
+  }
+
+  sendVisibility(message: VisibilityMessage): void {
+    this.send(message);
   }
 
   sendError(code: ErrorCode, message: string): void {

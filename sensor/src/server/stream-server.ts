@@ -8,6 +8,7 @@ import { WebSocketServer } from 'ws';
 import { HEALTH_PATH, STREAM_PATH, type HelloMessage, type SensorCounters } from '../../../core/src/protocol/messages';
 import type { DesyncEvent } from '../../../core/src/protocol/desync';
 import type { Transaction } from '../../../core/src/protocol/transaction';
+import type { VisibilityMessage } from '../../../core/src/protocol/visibility';
 import { bearerMatches } from './auth';
 import { ClientSession, type SessionOptions } from './client-session';
 
@@ -18,6 +19,8 @@ export interface StreamServerOptions {
   tls?: { cert: Buffer; key: Buffer };
   hello: () => HelloMessage;
   counters: () => Omit<SensorCounters, 'queueDropped'>;
+  /** The visibility report (live capture): sent after hello, and in /healthz as JSON. */
+  visibility?: () => VisibilityMessage;
   /** Recent transactions kept for clients that connect later (replayed after hello). */
   backlog?: number;
   session?: Partial<Pick<SessionOptions, 'maxQueue' | 'batchSize' | 'flushMs' | 'statsMs' | 'heartbeatMs' | 'highWaterBytes'>>;
@@ -84,6 +87,11 @@ export class StreamServer {
     for (const s of this.sessions) s.sendDesync([e]);
   }
 
+  /** A report that changed, to every client. */
+  broadcast(message: VisibilityMessage): void {
+    for (const s of this.sessions) s.sendVisibility(message);
+  }
+
   /** Tell every client (e.g. the capture source failed); never fatal for the server. */
   broadcastError(message: string): void {
     for (const s of this.sessions) s.sendError('capture-failed', message);
@@ -100,6 +108,19 @@ export class StreamServer {
   private request(req: http.IncomingMessage, res: http.ServerResponse): void {
     const path = (req.url ?? '').split('?')[0];
     if (path === HEALTH_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
+      const detail = (req.url ?? '').includes('detail=1');
+      if (detail) {
+        // The detail needs the token too: process names and libraries describe the node.
+        if (!bearerMatches(req.headers.authorization, this.opts.token)) {
+          res.writeHead(401, { 'WWW-Authenticate': 'Bearer', 'Content-Length': '0' });
+          res.end();
+          return;
+        }
+        const body = JSON.stringify({ status: 'ok', uptimeMs: Date.now() - this.startedAt, visibility: this.opts.visibility?.().processes ?? [] });
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+        res.end(req.method === 'HEAD' ? undefined : `${body}\n`);
+        return;
+      }
       res.writeHead(200, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-store' });
       res.end(req.method === 'HEAD' ? undefined : 'ok\n');
       return;
@@ -136,6 +157,7 @@ export class StreamServer {
         log: this.opts.log,
       });
       this.sessions.add(session);
+      if (this.opts.visibility) session.sendVisibility(this.opts.visibility());
       for (const t of this.recent) session.enqueue(t);
       if (this.recentDesync.length > 0) session.sendDesync([...this.recentDesync]);
     });

@@ -1,0 +1,259 @@
+/* Go's crypto/tls: recognises Go executables (their .go.buildinfo section), reads the Go version,
+ * finds crypto/tls.(*Conn).Read and Write in the symbol table, and attaches an entry uprobe to
+ * each and a plain uprobe to every RET instruction inside them (see go-tls.bpf.h for why not
+ * uretprobes). The RETs are found by decoding the functions' machine code with Capstone: a byte
+ * search for 0xc3 would also hit immediates and displacements. */
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+#include <capstone/capstone.h>
+#include "loader.h"
+#include "tapline.skel.h"
+
+#define GO_MAX_RETS 32
+#define GO_MAX_FILES 256
+#define GO_LINKS (2 * (1 + GO_MAX_RETS))
+
+static struct bpf_link *links[GO_MAX_FILES][GO_LINKS];
+static int n_go_files;
+
+struct go_func {
+  uint64_t file_off;
+  uint64_t size;
+  int found;
+};
+
+static Elf_Scn *section_named(Elf *e, const char *name, GElf_Shdr *sh)
+{
+  size_t shstrndx;
+  if (elf_getshdrstrndx(e, &shstrndx) != 0)
+    return NULL;
+  Elf_Scn *scn = NULL;
+  while ((scn = elf_nextscn(e, scn))) {
+    if (!gelf_getshdr(scn, sh))
+      continue;
+    const char *n = elf_strptr(e, shstrndx, sh->sh_name);
+    if (n && strcmp(n, name) == 0)
+      return scn;
+  }
+  return NULL;
+}
+
+/* File offset of virtual address `va` through the PT_LOAD segments; 0 when unmapped. */
+static uint64_t va_to_off(Elf *e, uint64_t va)
+{
+  size_t n;
+  if (elf_getphdrnum(e, &n) != 0)
+    return 0;
+  for (size_t i = 0; i < n; i++) {
+    GElf_Phdr ph;
+    if (gelf_getphdr(e, (int)i, &ph) && ph.p_type == PT_LOAD && va >= ph.p_vaddr &&
+        va < ph.p_vaddr + ph.p_filesz)
+      return va - ph.p_vaddr + ph.p_offset;
+  }
+  return 0;
+}
+
+/* The Go version from .go.buildinfo: inline since Go 1.18 (flag 2), through two pointers before. */
+static int go_version(int fd, Elf *e, char *out, size_t outlen)
+{
+  GElf_Shdr sh;
+  Elf_Scn *scn = section_named(e, ".go.buildinfo", &sh);
+  if (!scn)
+    return 0; /* not Go */
+  unsigned char d[64];
+  if (sh.sh_type == SHT_NOBITS || pread(fd, d, sizeof(d), (off_t)sh.sh_offset) != (ssize_t)sizeof(d) ||
+      memcmp(d, "\xff Go buildinf:", 14) != 0)
+    return 1; /* Go, version unknown */
+  int ptrsize = d[14], flags = d[15];
+  char v[64] = "";
+  if (flags & 2) {
+    uint64_t len = 0;
+    int shift = 0, at = 32;
+    while (at < (int)sizeof(d) && shift < 63) {
+      len |= (uint64_t)(d[at] & 0x7f) << shift;
+      shift += 7;
+      if (!(d[at++] & 0x80))
+        break;
+    }
+    if (len && len < sizeof(v) && at + len <= sizeof(d))
+      memcpy(v, d + at, len);
+  } else if (ptrsize == 8) {
+    uint64_t hdr_va, str[2];
+    memcpy(&hdr_va, d + 16, 8);
+    uint64_t off = va_to_off(e, hdr_va);
+    if (off && pread(fd, str, sizeof(str), (off_t)off) == (ssize_t)sizeof(str) && str[1] && str[1] < sizeof(v)) {
+      uint64_t soff = va_to_off(e, str[0]);
+      if (!soff || pread(fd, v, str[1], (off_t)soff) != (ssize_t)str[1])
+        v[0] = 0;
+    }
+  }
+  snprintf(out, outlen, "%s", v);
+  return 1;
+}
+
+/* Looks up both functions in .symtab; 0 when the binary has no symbol table (stripped). */
+static int find_funcs(Elf *e, struct go_func *rd, struct go_func *wr)
+{
+  Elf_Scn *scn = NULL;
+  int have_symtab = 0;
+  while ((scn = elf_nextscn(e, scn))) {
+    GElf_Shdr sh;
+    if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB || !sh.sh_entsize)
+      continue;
+    have_symtab = 1;
+    Elf_Data *data = elf_getdata(scn, NULL);
+    size_t n = sh.sh_size / sh.sh_entsize;
+    for (size_t i = 0; data && i < n; i++) {
+      GElf_Sym sym;
+      if (!gelf_getsym(data, (int)i, &sym) || GELF_ST_TYPE(sym.st_info) != STT_FUNC || !sym.st_value)
+        continue;
+      const char *s = elf_strptr(e, sh.sh_link, sym.st_name);
+      struct go_func *f = !s ? NULL
+                        : strcmp(s, "crypto/tls.(*Conn).Read") == 0 ? rd
+                        : strcmp(s, "crypto/tls.(*Conn).Write") == 0 ? wr
+                        : NULL;
+      if (!f)
+        continue;
+      f->file_off = va_to_off(e, sym.st_value);
+      f->size = sym.st_size;
+      f->found = f->file_off != 0 && f->size != 0;
+    }
+  }
+  return have_symtab;
+}
+
+/* Offsets (from the function's start) of its RET instructions; -1 when the code does not decode
+ * to the end, so that no probe ever lands inside an instruction. */
+int tl_go_find_rets(const uint8_t *code, size_t size, uint64_t *rets, int max)
+{
+  csh h;
+  if (cs_open(CS_ARCH_X86, CS_MODE_64, &h) != CS_ERR_OK)
+    return -1;
+  cs_insn *insn = cs_malloc(h);
+  const uint8_t *p = code;
+  size_t left = size;
+  uint64_t addr = 0;
+  int n = 0;
+  while (left && cs_disasm_iter(h, &p, &left, &addr, insn)) {
+    if (insn->id == X86_INS_RET) {
+      if (n == max) {
+        n = -1;
+        break;
+      }
+      rets[n++] = insn->address;
+    }
+  }
+  if (left != 0)
+    n = -1;
+  cs_free(insn, 1);
+  cs_close(&h);
+  return n;
+}
+
+static struct bpf_link *attach_at(struct bpf_program *prog, const char *path, uint64_t off)
+{
+  LIBBPF_OPTS(bpf_uprobe_opts, opts, .retprobe = false);
+  return bpf_program__attach_uprobe_opts(prog, -1, path, (size_t)off, &opts);
+}
+
+static void detach_file(int slot)
+{
+  for (int i = 0; i < GO_LINKS; i++)
+    if (links[slot][i]) {
+      bpf_link__destroy(links[slot][i]);
+      links[slot][i] = NULL;
+    }
+}
+
+/* Entry probe plus one per RET; returns the number of links made, or -1 (nothing left attached). */
+static int attach_func(int fd, const char *path, const struct go_func *f, struct bpf_program *entry,
+                       struct bpf_program *ret, struct bpf_link **out)
+{
+  if (f->size > (1u << 20))
+    return -1;
+  uint8_t *code = malloc(f->size);
+  if (!code || pread(fd, code, f->size, (off_t)f->file_off) != (ssize_t)f->size) {
+    free(code);
+    return -1;
+  }
+  uint64_t rets[GO_MAX_RETS];
+  int n = tl_go_find_rets(code, f->size, rets, GO_MAX_RETS);
+  free(code);
+  if (n <= 0)
+    return -1;
+  out[0] = attach_at(entry, path, f->file_off);
+  if (!out[0])
+    return -1;
+  for (int i = 0; i < n; i++) {
+    out[1 + i] = attach_at(ret, path, f->file_off + rets[i]);
+    if (!out[1 + i])
+      return -1;
+  }
+  return 1 + n;
+}
+
+int tl_go_inspect(struct tapline *skel, const char *path, char *version, size_t vlen, int verbose)
+{
+  version[0] = 0;
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return TL_LIB_NONE;
+  elf_version(EV_CURRENT);
+  Elf *e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+  int lib = TL_LIB_NONE;
+  struct go_func rd = { 0 }, wr = { 0 };
+  if (!e || !go_version(fd, e, version, vlen))
+    goto out;
+  int major = 0, minor = 0;
+  const char *g = strstr(version, "go");
+  int known = g && sscanf(g, "go%d.%d", &major, &minor) == 2;
+  if (!find_funcs(e, &rd, &wr)) {
+    lib = TL_LIB_GO_STRIPPED;
+    goto out;
+  }
+  if (!rd.found || !wr.found) {
+    lib = TL_LIB_GO_PLAIN;
+    goto out;
+  }
+  if (known && major == 1 && minor < 17) {
+    lib = TL_LIB_GO_OLD; /* arguments on the stack: go-tls.bpf.h reads registers */
+    goto out;
+  }
+  lib = TL_LIB_GO_UNSUPPORTED;
+#if defined(__x86_64__)
+  if (n_go_files >= GO_MAX_FILES)
+    goto out;
+  int slot = n_go_files;
+  int a = attach_func(fd, path, &rd, skel->progs.tl_go_read, skel->progs.tl_go_ret, links[slot]);
+  int b = a < 0 ? -1
+                : attach_func(fd, path, &wr, skel->progs.tl_go_write, skel->progs.tl_go_ret, links[slot] + 1 + GO_MAX_RETS);
+  if (a < 0 || b < 0) {
+    tl_warn("could not attach Go crypto/tls uprobes to %s", path);
+    detach_file(slot);
+    goto out;
+  }
+  n_go_files++;
+  lib = TL_LIB_GO_TLS;
+  if (verbose)
+    fprintf(stderr, "tapline-loader: Go crypto/tls uprobes on %s (%s, %d probes)\n", path, version, a + b);
+#endif
+out:
+  if (e)
+    elf_end(e);
+  close(fd);
+  return lib;
+}
+
+int tl_go_targets(void) { return n_go_files; }
+
+void tl_go_detach(void)
+{
+  for (int i = 0; i < n_go_files; i++)
+    detach_file(i);
+}
