@@ -25,6 +25,8 @@ export interface JsonRedaction {
   text: string;
   /** JSON pointer → kinds replaced there. */
   found: Map<string, RedactionKind[]>;
+  /** False when nesting went deeper than the scan follows: the rest was not judged. */
+  complete: boolean;
 }
 
 function pointerOf(stack: readonly Frame[]): string {
@@ -61,6 +63,7 @@ export function redactJsonText(text: string, judge: JudgeValue): JsonRedaction {
     found.set(ptr, [...(found.get(ptr) ?? []), ...verdict.kinds]);
   };
   let i = 0;
+  let complete = true;
   while (i < text.length) {
     const c = text.charCodeAt(i);
     const top = stack[stack.length - 1];
@@ -81,7 +84,10 @@ export function redactJsonText(text: string, judge: JudgeValue): JsonRedaction {
       continue;
     }
     if (c === 123 /* { */ || c === 91 /* [ */) {
-      if (stack.length >= MAX_DEPTH) break;
+      if (stack.length >= MAX_DEPTH) {
+        complete = false;
+        break;
+      }
       stack.push({ array: c === 91, key: undefined, index: 0, expectKey: c === 123 });
     } else if (c === 125 /* } */ || c === 93 /* ] */) {
       stack.pop();
@@ -102,6 +108,6 @@ export function redactJsonText(text: string, judge: JudgeValue): JsonRedaction {
     }
     i++;
   }
-  if (found.size === 0) return { text, found };
-  return { text: out + text.slice(copied), found };
+  if (found.size === 0) return { text, found, complete };
+  return { text: out + text.slice(copied), found, complete };
 }

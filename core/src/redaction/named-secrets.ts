@@ -84,7 +84,9 @@ function entropy(s: string): number {
  * character classes, and not a date. Words, numbers and timestamps under secret-like names stay.
  */
 export function looksRandom(value: string): boolean {
+  // What an earlier pass left (`…[REDACTED:jwt]`) is not randomness: a second pass changes nothing.
   const v = value.trim();
+  if (v.includes('[REDACTED:')) return false;
   if (v.length < 16 || v.length > 8192 || /\s/.test(v)) return false;
   if (/^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/.test(v)) return false;
   // Generated secrets (hex, base64, passwords with rules) carry digits; identifiers made of words do not.

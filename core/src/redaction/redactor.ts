@@ -194,8 +194,9 @@ export class Redactor {
     const json = type.includes('json') || /^\s*[{[]/.test(original);
     if (json && (scan.counts.size > 0 || original.includes('\\') || this.mayHoldNamedValue(original))) {
       const r = redactJsonText(original, (key, value, isString) => this.jsonValue(key, value, isString));
-      // A tokenizer that stopped early (nesting deeper than it follows) must not leave a secret.
-      const text = scan.counts.size > 0 ? redactText(r.text, this.textRules).text : r.text;
+      // A scan that stopped early (nesting deeper than it follows) must not leave a secret: the
+      // text rules then run over the whole text, even if that cuts through JSON syntax.
+      const text = !r.complete && scan.counts.size > 0 ? redactText(r.text, this.textRules).text : r.text;
       if (r.found.size === 0 && text === original) return body;
       if (body.truncated) {
         for (const kinds of r.found.values()) for (const k of kinds) tally.add(k, location, undefined);
