@@ -30,7 +30,7 @@ test('free text: JWT, e-mail, Luhn-valid cards only, SSN', () => {
   assert.equal(r.counts.get('card-number'), 1);
 });
 
-test('headers: Authorization keeps its scheme, cookies keep names, API keys go whole', () => {
+test('headers: Authorization keeps its scheme, only secret cookies lose their value, API keys go whole', () => {
   const out = new Redactor().redact(tx({
     headers: [
       { name: 'Authorization', value: 'Bearer abc.def' },
@@ -39,11 +39,11 @@ test('headers: Authorization keeps its scheme, cookies keep names, API keys go w
       { name: 'Accept', value: 'application/json' },
     ],
   }, { status: 200, headers: [{ name: 'Set-Cookie', value: 'sid=999; Path=/; HttpOnly' }] }));
-  assert.deepEqual(out.request.headers.map((h) => h.value), ['Bearer [REDACTED:authorization]', 'sid=[REDACTED:cookie]; theme=[REDACTED:cookie]', '[REDACTED:api-key]', 'application/json']);
+  assert.deepEqual(out.request.headers.map((h) => h.value), ['Bearer [REDACTED:authorization]', 'sid=[REDACTED:cookie]; theme=dark', '[REDACTED:api-key]', 'application/json']);
   assert.equal(out.response?.headers[0]?.value, 'sid=[REDACTED:set-cookie]; Path=/; HttpOnly');
   assert.deepEqual(out.redactions, [
     { kind: 'authorization', location: 'request.header', name: 'authorization', count: 1 },
-    { kind: 'cookie', location: 'request.header', name: 'cookie', count: 2 },
+    { kind: 'cookie', location: 'request.header', name: 'cookie', count: 1 },
     { kind: 'api-key', location: 'request.header', name: 'x-api-key', count: 1 },
     { kind: 'set-cookie', location: 'response.header', name: 'set-cookie', count: 1 },
   ]);
@@ -75,4 +75,25 @@ test('config: disable a rule, add header, add pattern; bad configs are explained
   const bad = validateRedactionConfig({ patterns: [{ id: 'x', pattern: '(' }], nope: 1 });
   assert.equal(bad.ok, false);
   if (!bad.ok) assert.deepEqual(bad.problems.map((p) => p.path).sort(), ['$.nope', '$.patterns[0].pattern']);
+});
+
+test('detectors: IBAN checksum, card issuer prefixes, phone digit counts', () => {
+  const r = (s: string): string => redactText(s, builtInTextRules()).text;
+  assert.equal(r('pay to DE89 3704 0044 0532 0130 00 now'), 'pay to [REDACTED:iban] now');
+  assert.equal(r('ref DE89 3704 0044 0532 0130 01'), 'ref DE89 3704 0044 0532 0130 01');
+  // 1733148000006 passes Luhn but no card network issues numbers starting with 1.
+  assert.equal(r('at 1733148000006 ms'), 'at 1733148000006 ms');
+  assert.equal(r('call +1 415 555 0132 or (415) 555-0199, not +1.50 or 10.0.19045.2604'), 'call [REDACTED:phone] or [REDACTED:phone], not +1.50 or 10.0.19045.2604');
+});
+
+test('JSON: escaped values are decoded before the rules run, and re-encoded', () => {
+  const text = '{"contact":"bob\\u0040example.com","note":"ok","pin":1234}';
+  const out = new Redactor().redact(tx({}, { status: 200, headers: [], body: { size: text.length, truncated: false, encoding: 'text', contentType: 'application/json', text } }));
+  assert.equal(out.response?.body?.text, '{"contact":"[REDACTED:email]","note":"ok","pin":"[REDACTED:api-key]"}');
+  assert.deepEqual(out.redactions.map((r) => `${r.kind}@${r.name}`).sort(), ['api-key@/pin', 'email@/contact']);
+});
+
+test('CORS headers that name credentials are left alone', () => {
+  const out = new Redactor().redact(tx({}, { status: 200, headers: [{ name: 'Access-Control-Allow-Credentials', value: 'true' }, { name: 'Access-Control-Allow-Headers', value: 'Authorization, X-API-Key' }] }));
+  assert.deepEqual(out.redactions, []);
 });

@@ -11,7 +11,7 @@ import { bodyText, findStatus, header, isSuccess } from './observation';
 
 const COMMON_KEY_HEADERS = ['x-api-key', 'api-key', 'x-auth-token', 'x-access-token', 'apikey'];
 const SECRET_QUERY = /^(api[_-]?key|apikey|access[_-]?token|auth[_-]?token|token|secret|client[_-]?secret|password|passwd|pwd|key|session[_-]?id|jwt)$/i;
-const SENSITIVE_KINDS = new Set(['email', 'card-number', 'national-id', 'jwt', 'api-key', 'authorization', 'custom']);
+const SENSITIVE_KINDS = new Set(['email', 'card-number', 'national-id', 'credential', 'private-key', 'iban', 'phone', 'jwt', 'api-key', 'authorization', 'custom']);
 const MARK_KEYS = ['x-sensitive', 'x-pii', 'x-sensitive-data', 'x-tapline-sensitive'];
 
 const LEAK_PATTERNS: [string, RegExp][] = [

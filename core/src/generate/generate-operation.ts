@@ -14,7 +14,7 @@ import { dropUnverifiedFormats } from './format-check';
 const INFRA_HEADERS = /^(x-forwarded-.*|x-real-ip|x-request-id|x-correlation-id|x-amzn-.*|x-amz-.*|x-b3-.*|x-cloud-trace-context|x-envoy-.*|x-datadog-.*|x-requested-with|x-csrf-token|x-xsrf-token)$/;
 // Non-`x-` headers that carry API meaning rather than transport.
 const API_HEADERS = new Set(['idempotency-key']);
-const SENSITIVE_KINDS = new Set(['email', 'card-number', 'national-id', 'jwt', 'api-key', 'authorization', 'custom']);
+const SENSITIVE_KINDS = new Set(['email', 'card-number', 'national-id', 'credential', 'private-key', 'iban', 'phone', 'jwt', 'api-key', 'authorization', 'custom']);
 
 type Json = Record<string, unknown>;
 

@@ -45,20 +45,36 @@ export class NormalizeContext {
   }
 }
 
+/**
+ * A list entry as text. `String(v)` throws on objects without a usable `toString` (a document's
+ * `{"toString": 1}`, or objects the parsers build without a prototype): those become their JSON.
+ */
+export function entryText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'object' && v !== null) {
+    try {
+      return JSON.stringify(v) ?? '';
+    } catch {
+      return '';
+    }
+  }
+  return String(v);
+}
+
 export function readSecurity(value: unknown): SecurityRequirement[] | undefined {
   if (!Array.isArray(value)) return undefined;
   const out: SecurityRequirement[] = [];
   for (const req of value) {
     if (!isRecord(req)) continue;
     const r: SecurityRequirement = {};
-    for (const [name, scopes] of Object.entries(req)) r[name] = Array.isArray(scopes) ? scopes.map(String) : [];
+    for (const [name, scopes] of Object.entries(req)) r[name] = Array.isArray(scopes) ? scopes.map(entryText) : [];
     out.push(r);
   }
   return out;
 }
 
 export function readSecurityScheme(name: string, v: Record<string, unknown>, ref: NodeRef): SecuritySchemeModel {
-  const t = String(v.type ?? '');
+  const t = entryText(v.type ?? '');
   const type: SecuritySchemeModel['type'] =
     t === 'apiKey' || t === 'http' || t === 'oauth2' || t === 'openIdConnect' || t === 'mutualTLS' || t === 'basic' ? t : 'unknown';
   const where = v.in === 'query' || v.in === 'header' || v.in === 'cookie' ? v.in : undefined;
@@ -83,8 +99,8 @@ export function parseServer(url: string, variables: unknown, ref: NodeRef): Serv
   const valuesOf = (name: string): string[] => {
     const v = vars[name];
     if (!isRecord(v)) return [];
-    const values = Array.isArray(v.enum) ? v.enum.map(String) : [];
-    if (v.default !== undefined && !values.includes(String(v.default))) values.unshift(String(v.default));
+    const values = Array.isArray(v.enum) ? v.enum.map(entryText) : [];
+    if (v.default !== undefined && !values.includes(entryText(v.default))) values.unshift(entryText(v.default));
     return values;
   };
   const m = /^(?:[^:/?#]+:)?\/\/([^/?#]*)([^?#]*)/.exec(url);

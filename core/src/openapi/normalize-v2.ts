@@ -16,7 +16,7 @@ import type {
 } from './model';
 import { HTTP_METHODS } from './model';
 import type { NormalizeContext } from './normalize-context';
-import { parseServer, readSecurity, readSecurityScheme } from './normalize-context';
+import { entryText, parseServer, readSecurity, readSecurityScheme } from './normalize-context';
 import { mergeParameters } from './normalize-v3';
 import { isRecord } from './refs';
 
@@ -32,7 +32,7 @@ export function normalizeV2(ctx: NormalizeContext, root: Record<string, unknown>
   const uri = ctx.rootUri;
   const basePath = typeof root.basePath === 'string' ? root.basePath : '';
   const host = typeof root.host === 'string' ? root.host : undefined;
-  const schemes = Array.isArray(root.schemes) && root.schemes.length > 0 ? root.schemes.map(String) : ['https'];
+  const schemes = Array.isArray(root.schemes) && root.schemes.length > 0 ? root.schemes.map(entryText) : ['https'];
   const serverRef = ctx.node(uri, root.host !== undefined ? '/host' : root.basePath !== undefined ? '/basePath' : '');
   const servers = host
     ? schemes.map((s) => parseServer(`${s}://${host}${basePath}`, undefined, serverRef))
@@ -96,7 +96,7 @@ export function normalizeV2(ctx: NormalizeContext, root: Record<string, unknown>
 }
 
 function strings(v: unknown): string[] | undefined {
-  return Array.isArray(v) && v.length > 0 ? v.map(String) : undefined;
+  return Array.isArray(v) && v.length > 0 ? v.map(entryText) : undefined;
 }
 
 function rawParams(ctx: NormalizeContext, uri: string, pointer: string, params: unknown): RawParam[] {
@@ -110,7 +110,7 @@ function rawParams(ctx: NormalizeContext, uri: string, pointer: string, params: 
 }
 
 function mergeRaw(shared: RawParam[], own: RawParam[]): RawParam[] {
-  const key = (p: RawParam): string => `${String(p.value.in)}:${String(p.value.name)}`;
+  const key = (p: RawParam): string => `${entryText(p.value.in)}:${entryText(p.value.name)}`;
   const ownKeys = new Set(own.map(key));
   return [...shared.filter((p) => !ownKeys.has(key(p))), ...own];
 }
@@ -127,7 +127,7 @@ function toParameter(ctx: NormalizeContext, p: RawParam): ParameterModel[] {
   if (where !== 'query' && where !== 'header' && where !== 'path') return [];
   return [
     {
-      name: String(p.value.name ?? ''),
+      name: entryText(p.value.name ?? ''),
       in: where,
       required: where === 'path' || p.value.required === true,
       deprecated: false,
@@ -152,7 +152,7 @@ function toRequestBody(ctx: NormalizeContext, params: RawParam[], consumes: stri
   const properties: Record<string, unknown> = {};
   const required: string[] = [];
   for (const p of form) {
-    const name = String(p.value.name ?? '');
+    const name = entryText(p.value.name ?? '');
     properties[name] = paramSchema(p.value);
     if (p.value.required === true) required.push(name);
   }

@@ -16,7 +16,7 @@ import type {
 } from './model';
 import { HTTP_METHODS } from './model';
 import type { NormalizeContext } from './normalize-context';
-import { parseServer, readSecurity, readSecurityScheme } from './normalize-context';
+import { entryText, parseServer, readSecurity, readSecurityScheme } from './normalize-context';
 import { isRecord } from './refs';
 
 export function normalizeV3(ctx: NormalizeContext, root: Record<string, unknown>, versionString: string): SpecModel {
@@ -153,7 +153,7 @@ function readParameters(ctx: NormalizeContext, uri: string, pointer: string, par
       }
     }
     out.push({
-      name: String(p.name ?? ''),
+      name: entryText(p.name ?? ''),
       in: where as ParameterLocation,
       required: where === 'path' || p.required === true,
       deprecated: p.deprecated === true,

@@ -1,5 +1,5 @@
 import type { SpecModel } from './model';
-import { NormalizeContext } from './normalize-context';
+import { NormalizeContext, entryText } from './normalize-context';
 import { normalizeV2 } from './normalize-v2';
 import { normalizeV3 } from './normalize-v3';
 import type { ParsedDocument, SourceDiagnostic } from './parsed-document';
@@ -16,11 +16,11 @@ export function normalizeSpec(
   const openapi = value.openapi;
   if (swagger !== undefined) {
     const ctx = new NormalizeContext(rootUri, documents, '2.0');
-    if (String(swagger) !== '2.0') ctx.report(rootUri, '/swagger', `Unsupported Swagger version ${String(swagger)}`, 'spec:version', 'warning');
-    return { model: normalizeV2(ctx, value, String(swagger)), diagnostics: ctx.diagnostics };
+    if (entryText(swagger) !== '2.0') ctx.report(rootUri, '/swagger', `Unsupported Swagger version ${entryText(swagger)}`, 'spec:version', 'warning');
+    return { model: normalizeV2(ctx, value, entryText(swagger)), diagnostics: ctx.diagnostics };
   }
   if (openapi !== undefined) {
-    const v = String(openapi);
+    const v = entryText(openapi);
     const ctx = new NormalizeContext(rootUri, documents, v.startsWith('3.1') ? '3.1' : '3.0');
     if (!/^3\.[01]/.test(v)) ctx.report(rootUri, '/openapi', `Unsupported OpenAPI version ${v}`, 'spec:version', 'warning');
     return { model: normalizeV3(ctx, value, v), diagnostics: ctx.diagnostics };

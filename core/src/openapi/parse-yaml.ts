@@ -13,7 +13,9 @@ export function parseYaml(uri: string, text: string): ParsedDocument {
   let value: unknown;
   try {
     // uniqueKeys stays on: duplicate keys are a real mistake worth a diagnostic.
-    doc = parseDocument(text, { prettyErrors: false, keepSourceTokens: false, strict: false });
+    // logLevel 'error': the library would print a process warning for each collection used as a
+    // key (`? [a]: b`), on the server's stderr, once per keystroke; such keys are stringified.
+    doc = parseDocument(text, { prettyErrors: false, keepSourceTokens: false, strict: false, logLevel: 'error' });
     for (const e of doc.errors) diagnostics.push(toDiagnostic(uri, lines, e.pos, e.message, 'error', `yaml:${e.code}`));
     for (const w of doc.warnings) diagnostics.push(toDiagnostic(uri, lines, w.pos, w.message, 'warning', `yaml:${w.code}`));
     value = doc.toJS({ maxAliasCount: -1 });

@@ -35,6 +35,10 @@ export type RedactionKind =
   | 'email'
   | 'card-number'
   | 'national-id'
+  | 'credential'
+  | 'private-key'
+  | 'iban'
+  | 'phone'
   | 'custom';
 
 export type RedactionLocation =

@@ -14,7 +14,7 @@ export const LIMITS = {
   redactions: 1000,
 } as const;
 
-const REDACTION_KINDS: readonly RedactionKind[] = ['authorization', 'cookie', 'set-cookie', 'api-key', 'jwt', 'email', 'card-number', 'national-id', 'custom'];
+const REDACTION_KINDS: readonly RedactionKind[] = ['authorization', 'cookie', 'set-cookie', 'api-key', 'jwt', 'email', 'card-number', 'national-id', 'credential', 'private-key', 'iban', 'phone', 'custom'];
 const REDACTION_LOCATIONS: readonly RedactionLocation[] = ['request.path', 'request.query', 'request.header', 'request.body', 'response.header', 'response.body'];
 
 function checkPairs(c: Checker, obj: JsonRecord, key: string, path: string, maxItems: number): void {

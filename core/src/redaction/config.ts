@@ -24,7 +24,7 @@ export interface RedactionConfig {
   patterns?: CustomPattern[];
 }
 
-const KINDS: readonly RedactionKind[] = ['authorization', 'cookie', 'set-cookie', 'api-key', 'jwt', 'email', 'card-number', 'national-id', 'custom'];
+const KINDS: readonly RedactionKind[] = ['authorization', 'cookie', 'set-cookie', 'api-key', 'jwt', 'email', 'card-number', 'national-id', 'credential', 'private-key', 'iban', 'phone', 'custom'];
 
 export function validateRedactionConfig(value: unknown): Validation<RedactionConfig> {
   const c = new Checker();

@@ -3,6 +3,10 @@
 // `redactions` (kind, where, header/parameter name or JSON pointer, count); values never are.
 import type { CapturedBody, HttpHeader, QueryParam, Redaction, RedactionKind, RedactionLocation, Transaction } from '../protocol/transaction';
 import type { RedactionConfig } from './config';
+import { redactCookieHeader, redactSetCookie } from './cookies';
+import { redactJsonText } from './json-text';
+import { redactMultipart } from './multipart';
+import { NAMED_HINT, namedPhone, namedSecret } from './named-secrets';
 import { API_KEY_HEADER, AUTHORIZATION_HEADERS, PLAIN_HEADERS, SECRET_FIELD, SECRET_FIELD_KEY, SECRET_PARAM, builtInTextRules, marker, redactText, type TextRule } from './rules';
 
 class Tally {
@@ -105,38 +109,53 @@ export class Redactor {
   }
 
   private header(h: HttpHeader, location: 'request.header' | 'response.header', tally: Tally): HttpHeader {
-    {
-      const lower = h.name.toLowerCase();
-      if (AUTHORIZATION_HEADERS.has(lower) && this.on('authorization')) {
-        tally.add('authorization', location, lower);
-        // Keep the scheme (Bearer, Basic…): the IDE compares it with the spec's security schemes.
-        const space = h.value.indexOf(' ');
-        return { name: h.name, value: space > 0 ? `${h.value.slice(0, space)} ${marker('authorization')}` : marker('authorization') };
-      }
-      if (lower === 'cookie' && this.on('cookie')) {
-        // Keep cookie names (a spec may describe apiKey-in-cookie), drop every value.
-        const parts = h.value.split(';').map((p) => p.trim()).filter((p) => p !== '');
-        tally.add('cookie', location, lower, parts.length);
-        return { name: h.name, value: parts.map((p) => `${p.split('=')[0] ?? ''}=${marker('cookie')}`).join('; ') };
-      }
-      if (lower === 'set-cookie' && this.on('set-cookie')) {
-        tally.add('set-cookie', location, lower);
-        const [first, ...attrs] = h.value.split(';');
-        const name = (first ?? '').split('=')[0]?.trim() ?? '';
-        return { name: h.name, value: [`${name}=${marker('set-cookie')}`, ...attrs.map((a) => a.trim())].join('; ') };
-      }
-      if ((this.extraHeaders.has(lower) || API_KEY_HEADER.test(lower)) && this.on('api-key-header', 'api-key')) {
-        tally.add('api-key', location, lower);
-        return { name: h.name, value: marker('api-key') };
-      }
-      if (PLAIN_HEADERS.has(lower)) return h;
-      const value = this.text(h.value, location, lower, tally);
-      return value === h.value ? h : { name: h.name, value };
+    const lower = h.name.toLowerCase();
+    if (AUTHORIZATION_HEADERS.has(lower) && this.on('authorization')) {
+      tally.add('authorization', location, lower);
+      // Keep the scheme (Bearer, Basic…): the IDE compares it with the spec's security schemes.
+      const space = h.value.indexOf(' ');
+      return { name: h.name, value: space > 0 ? `${h.value.slice(0, space)} ${marker('authorization')}` : marker('authorization') };
     }
+    if ((lower === 'cookie' && this.on('cookie')) || (lower === 'set-cookie' && this.on('set-cookie'))) {
+      const judge = (v: string): RedactionKind | undefined => this.textKind(v);
+      const r = lower === 'cookie' ? redactCookieHeader(h.value, marker, judge) : redactSetCookie(h.value, marker, judge);
+      for (const k of r.kinds) tally.add(k, location, lower);
+      return r.kinds.length === 0 ? h : { name: h.name, value: r.value };
+    }
+    // CORS response headers name credentials (`Access-Control-Allow-Credentials: true`,
+    // `…-Allow-Headers: Authorization`) but never carry any.
+    if (lower.startsWith('access-control-') || PLAIN_HEADERS.has(lower)) return h;
+    if ((this.extraHeaders.has(lower) || API_KEY_HEADER.test(lower) || namedSecret(h.name, h.value)) && this.on('api-key-header', 'api-key')) {
+      tally.add('api-key', location, lower);
+      return { name: h.name, value: marker('api-key') };
+    }
+    if (namedPhone(h.name, h.value) && this.on('phone')) {
+      tally.add('phone', location, lower);
+      return { name: h.name, value: marker('phone') };
+    }
+    const value = this.text(h.value, location, lower, tally);
+    return value === h.value ? h : { name: h.name, value };
+  }
+
+  /** The first kind the text rules find in a value, if any (for values redacted whole). */
+  private textKind(value: string): RedactionKind | undefined {
+    const r = redactText(value, this.textRules);
+    for (const k of r.counts.keys()) return k;
+    return undefined;
+  }
+
+  /** A value judged together with its name: secret fields and parameters, phone fields, then the text rules. */
+  private named(name: string, value: string, secretName: boolean): { value: string; kinds: RedactionKind[] } | undefined {
+    if (value === '') return undefined;
+    if ((secretName || namedSecret(name, value)) && this.on('api-key-query', 'api-key')) return { value: marker('api-key'), kinds: ['api-key'] };
+    if (namedPhone(name, value) && this.on('phone')) return { value: marker('phone'), kinds: ['phone'] };
+    const r = redactText(value, this.textRules);
+    if (r.counts.size === 0) return undefined;
+    return { value: r.text, kinds: [...r.counts.entries()].flatMap(([k, n]) => Array<RedactionKind>(n).fill(k)) };
   }
 
   private isSecretParam(name: string): boolean {
-    return (this.extraParams.has(name.toLowerCase()) || SECRET_PARAM.test(name)) && this.on('api-key-query', 'api-key');
+    return this.extraParams.has(name.toLowerCase()) || SECRET_PARAM.test(name);
   }
 
   /** Redacts a raw `a=1&b=2` string and its decoded pairs together, so the two never disagree. */
@@ -149,13 +168,9 @@ export class Redactor {
       const rawValue = eq < 0 ? '' : part.slice(eq + 1);
       const name = decodeComponent(rawName);
       const value = decodeComponent(rawValue);
-      let next = value;
-      if (eq >= 0 && value !== '' && this.isSecretParam(name)) {
-        tally.add('api-key', location, name);
-        next = marker('api-key');
-      } else {
-        next = this.text(value, location, name, tally);
-      }
+      const r = eq >= 0 ? this.named(name, value, this.isSecretParam(name)) : undefined;
+      const next = r ? r.value : value;
+      for (const k of r?.kinds ?? []) tally.add(k, location, name);
       if (part !== '') outParams.push({ name, value: next });
       return next === value ? part : `${rawName}=${encodeComponent(next)}`;
     });
@@ -170,60 +185,54 @@ export class Redactor {
       return { ...body, text: form.raw };
     }
     const original = body.text;
-    let text = original;
-    let fieldHits = 0;
-    if (this.on('secret-body-field', 'api-key') && text.includes('"') && (this.extraFields.size > 0 || SECRET_FIELD_KEY.test(text))) {
-      text = text.replace(/("([^"\\]{1,64})"\s*:\s*)("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?)/g, (m, prefix: string, key: string) => {
-        if (!this.isSecretField(key)) return m;
-        fieldHits++;
-        return `${prefix}"${marker('api-key')}"`;
-      });
+    if (type.includes('multipart/form-data')) {
+      const parts = redactMultipart(original, (name, value) => this.named(name, value, this.isSecretParam(name) || this.isSecretField(name)));
+      for (const [name, kinds] of parts.found) for (const k of kinds) tally.add(k, location, name);
+      return parts.found.size === 0 ? body : { ...body, text: parts.text };
     }
-    const r = redactText(text, this.textRules);
+    const scan = redactText(original, this.textRules);
+    const json = type.includes('json') || /^\s*[{[]/.test(original);
+    if (json && (scan.counts.size > 0 || original.includes('\\') || this.mayHoldNamedValue(original))) {
+      const r = redactJsonText(original, (key, value, isString) => this.jsonValue(key, value, isString));
+      // A scan that stopped early (nesting deeper than it follows) must not leave a secret: the
+      // text rules then run over the whole text, even if that cuts through JSON syntax.
+      const text = !r.complete && scan.counts.size > 0 ? redactText(r.text, this.textRules).text : r.text;
+      if (r.found.size === 0 && text === original) return body;
+      if (body.truncated) {
+        for (const kinds of r.found.values()) for (const k of kinds) tally.add(k, location, undefined);
+      } else {
+        for (const [ptr, kinds] of r.found) for (const k of kinds) tally.add(k, location, ptr);
+      }
+      return { ...body, text };
+    }
     // Most bodies hold nothing to redact: then they are not parsed again at all.
-    if (fieldHits === 0 && r.counts.size === 0) return body;
-    text = r.text;
-    const pointers = (type.includes('json') || /^\s*[{[]/.test(original)) && !body.truncated ? this.jsonPointers(original) : undefined;
-    if (pointers) {
-      for (const [ptr, kinds] of pointers) for (const k of kinds) tally.add(k, location, ptr);
-    } else {
-      if (fieldHits > 0) tally.add('api-key', location, undefined, fieldHits);
-      for (const [kind, n] of r.counts) tally.add(kind, location, undefined, n);
+    if (scan.counts.size === 0) return body;
+    for (const [kind, n] of scan.counts) tally.add(kind, location, undefined, n);
+    return { ...body, text: scan.text };
+  }
+
+  /** A cheap test on a whole JSON text: could any field name make its value a secret? */
+  private mayHoldNamedValue(text: string): boolean {
+    if (!text.includes('"')) return false;
+    if (this.extraFields.size > 0 || SECRET_FIELD_KEY.test(text) || NAMED_HINT.test(text)) return true;
+    return /phone|mobile|msisdn|tel|fax/i.test(text);
+  }
+
+  private jsonValue(key: string | undefined, value: string, isString: boolean): { value: string; kinds: RedactionKind[] } | undefined {
+    if (key !== undefined && this.isSecretField(key) && this.on('secret-body-field', 'api-key') && value !== '') return { value: marker('api-key'), kinds: ['api-key'] };
+    if (key !== undefined) {
+      const r = this.named(key, value, false);
+      if (r) return r;
+      return undefined;
     }
-    return { ...body, text };
+    if (!isString) return undefined;
+    const r = redactText(value, this.textRules);
+    if (r.counts.size === 0) return undefined;
+    return { value: r.text, kinds: [...r.counts.entries()].flatMap(([k, n]) => Array<RedactionKind>(n).fill(k)) };
   }
 
   private isSecretField(key: string): boolean {
     return this.extraFields.has(key.toLowerCase()) || SECRET_FIELD.test(key);
-  }
-
-  /** JSON pointers of the values that will be redacted, with their kinds (for `Redaction.name`). */
-  private jsonPointers(text: string): Map<string, RedactionKind[]> | undefined {
-    let doc: unknown;
-    try {
-      doc = JSON.parse(text);
-    } catch {
-      return undefined;
-    }
-    const found = new Map<string, RedactionKind[]>();
-    const fieldsOn = this.on('secret-body-field', 'api-key');
-    const walk = (v: unknown, ptr: string, depth: number): void => {
-      if (depth > 64 || found.size > 500) return;
-      if (typeof v === 'string') {
-        const r = redactText(v, this.textRules);
-        if (r.counts.size > 0) found.set(ptr || '/', [...r.counts.entries()].flatMap(([k, n]) => Array<RedactionKind>(n).fill(k)));
-      } else if (Array.isArray(v)) {
-        v.forEach((item, i) => walk(item, `${ptr}/${i}`, depth + 1));
-      } else if (typeof v === 'object' && v !== null) {
-        for (const [k, item] of Object.entries(v)) {
-          const child = `${ptr}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-          if (fieldsOn && this.isSecretField(k) && (typeof item === 'string' || typeof item === 'number')) found.set(child, ['api-key']);
-          else walk(item, child, depth + 1);
-        }
-      }
-    };
-    walk(doc, '', 0);
-    return found;
   }
 }
 
