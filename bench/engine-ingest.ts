@@ -24,6 +24,7 @@ import { inventoryMemoryBound } from '../core/src/inventory/traffic-store';
 import { ENGINE_CHANGED, SET_SENSORS, SNAPSHOT, type EngineSnapshot } from '../core/src/messages';
 import { inventoryOptions } from '../server/src/settings';
 import { startSensorProcess, type SensorProcess } from '../test/support/sensor-process';
+import { reportTarget } from './target';
 
 const SECONDS = Number(process.argv[2] ?? 20);
 const RATE = 20_000;
@@ -170,16 +171,16 @@ async function main(): Promise<void> {
     const bound = inventoryMemoryBound(inventoryOptions(undefined));
     const mib = (n: number): string => `${(n / 1024 / 1024).toFixed(0)} MiB`;
     const row = (name: string, r: Result): string => `${name.padEnd(40)} ${r.perSecond.toFixed(0).padStart(7)} tx/s   event-loop p99 ${r.p99Ms.toFixed(1).padStart(6)} ms   max ${r.maxMs.toFixed(1)} ms`;
-    const verdict = (ok: boolean): string => (ok ? 'PASS' : 'MISS');
     console.log(`sensor replaying at ${RATE} tx/s; ${SECONDS} s measured with the engine, ${SECONDS / 2} s for each baseline bracket`);
     console.log(row('idle (nothing connected here)', idle));
     console.log(row('baseline (ws + JSON.parse here), before', before));
     console.log(row('engine (own process) → this "host"', ours));
     console.log(row('baseline (ws + JSON.parse here), after', after));
     console.log(`engine: ${run.endpoints} endpoints, ${run.snapshots} snapshots asked, resident ${mib(run.rss)}`);
-    console.log(`host event-loop p99 ${ours.p99Ms.toFixed(1)} ms (baseline ${((before.p99Ms + after.p99Ms) / 2).toFixed(1)} ms), idle ${idle.p99Ms.toFixed(1)} ms, target ≤ 10 ms → ${verdict(ours.p99Ms <= 10)}`);
-    console.log(`engine throughput / baseline ${(ours.perSecond / base).toFixed(2)}, target ≥ 0.95 → ${verdict(ours.perSecond / base >= 0.95)}`);
-    console.log(`engine memory ${mib(run.rss)} / documented bound ${mib(bound)} = ${(run.rss / bound).toFixed(2)}, target ≤ 1 → ${verdict(run.rss <= bound)}`);
+    console.log(`host event-loop p99: ${ours.p99Ms.toFixed(1)} ms with the engine, ${((before.p99Ms + after.p99Ms) / 2).toFixed(1)} ms parsing here, ${idle.p99Ms.toFixed(1)} ms idle (the machine's floor)`);
+    reportTarget('engine ingest: extension-host event-loop delay p99 at 20,000 tx/s', ours.p99Ms, { atMost: 10 }, ' ms', 1);
+    reportTarget('engine ingest: engine throughput ÷ bare ws + JSON.parse client', ours.perSecond / base, { atLeast: 0.95 }, '×');
+    reportTarget(`engine ingest: engine resident memory ÷ documented inventory bound (${mib(bound)})`, run.rss / bound, { atMost: 1 }, '×');
   } finally {
     await sensor.stop();
   }
