@@ -90,7 +90,7 @@ test('bad input exits 2 with a clear message', async () => {
   assert.match(r.err, /not an OpenAPI 3\.x or Swagger 2\.0 document/);
   r = await run('diff', '--spec', SPEC);
   assert.equal(r.code, 2);
-  assert.match(r.err, /--har <file> is required/);
+  assert.match(r.err, /--har <file> or --sensor <ws-url> is required/);
   r = await run('diff', '--spec', SPEC, '--har', HAR, '--format', 'xml');
   assert.equal(r.code, 2);
   r = await run('lint');

@@ -10,24 +10,41 @@ export type OutputFormat = 'text' | 'json' | 'sarif';
 export interface DiffCommand {
   command: 'diff';
   spec: string;
+  /** The traffic: a HAR file, or (when empty) transactions collected from `sensor`. */
   har: string;
   /** An NDJSON capture of tapline/1 messages whose desync events become findings (desync-capture.ts). */
   desync?: string;
+  sensor?: SensorSource;
   format: OutputFormat;
   /** Exit 1 when a finding at or above this severity exists; 'none' never fails. */
   failOn: FindingSeverity | 'none';
   severities: Partial<Record<FindingCode, FindingSeverity | 'off'>>;
 }
 
+/** `--sensor`: traffic from a live sensor, through the engine's own sensor connection. */
+export interface SensorSource {
+  url: string;
+  tokenFile: string;
+  /** Stop after this many transactions… */
+  count: number;
+  /** …or after this many seconds, whichever comes first. */
+  timeoutSeconds: number;
+}
+
 export type ParsedArgs = DiffCommand | GatewayCommand | { command: 'help' } | { command: 'version' } | { command: 'error'; message: string };
 
-export const USAGE = `Usage: tapline diff --spec <openapi.yaml|json> --har <traffic.har> [--desync <capture.ndjson>] [options]
+export const USAGE = `Usage: tapline diff --spec <openapi.yaml|json> (--har <traffic.har> | --sensor <ws-url> --token-file <file>) [--desync <capture.ndjson>] [options]
 
-Compares recorded HTTP traffic (HAR 1.2) with an OpenAPI 2.0/3.0/3.1 description.
+Compares HTTP traffic (recorded as HAR 1.2, or live from a Tapline sensor) with an OpenAPI
+2.0/3.0/3.1 description.
 
 Options:
   --spec <file>            the OpenAPI/Swagger document (multi-file $refs are followed)
   --har <file>             the traffic, as exported by browser dev tools, Playwright or Tapline
+  --sensor <ws-url>        or: the traffic a running tapline-sensor streams (e.g. ws://127.0.0.1:7300)
+  --token-file <file>      the sensor's token (its --token-file)
+  --count <n>              with --sensor: stop after n transactions (default 100)
+  --timeout <seconds>      with --sensor: stop after this long at most (default 30)
   --desync <file>          tapline/1 messages, one JSON per line: its desync events (request
                            smuggling shapes the sensor saw) become request-desync findings
   --format <text|json|sarif>   output format (default: text)
@@ -56,6 +73,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (args[0] === 'gateway') return parseGatewayArgs(args.slice(1));
   if (args[0] !== 'diff') return { command: 'error', message: `unknown command '${args[0] ?? ''}' (expected 'diff' or 'gateway')` };
   const out: DiffCommand = { command: 'diff', spec: '', har: '', format: 'text', failOn: 'error', severities: {} };
+  const sensor: SensorSource = { url: '', tokenFile: '', count: 100, timeoutSeconds: 30 };
   for (let i = 1; i < args.length; i++) {
     const raw = args[i] ?? '';
     const eq = raw.indexOf('=');
@@ -72,6 +90,20 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       case '--desync':
         out.desync = value() ?? '';
         break;
+      case '--sensor':
+        sensor.url = value() ?? '';
+        break;
+      case '--token-file':
+        sensor.tokenFile = value() ?? '';
+        break;
+      case '--count':
+      case '--timeout': {
+        const v = Number(value());
+        if (!Number.isInteger(v) || v < 1 || v > 10_000_000) return { command: 'error', message: `${flag} must be a whole number ≥ 1` };
+        if (flag === '--count') sensor.count = v;
+        else sensor.timeoutSeconds = v;
+        break;
+      }
       case '--format': {
         const v = value();
         if (v !== 'text' && v !== 'json' && v !== 'sarif') return { command: 'error', message: `--format must be text, json or sarif (got '${v ?? ''}')` };
@@ -97,6 +129,12 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     }
   }
   if (!out.spec) return { command: 'error', message: '--spec <file> is required' };
-  if (!out.har && !out.desync) return { command: 'error', message: '--har <file> is required (or --desync <file>)' };
+  if (out.har && sensor.url) return { command: 'error', message: '--har and --sensor are alternatives: give one' };
+  if (sensor.url) {
+    if (!/^wss?:\/\//.test(sensor.url)) return { command: 'error', message: `--sensor must be a ws:// or wss:// URL (got '${sensor.url}')` };
+    if (!sensor.tokenFile) return { command: 'error', message: '--sensor needs --token-file <file>' };
+    return { ...out, sensor };
+  }
+  if (!out.har && !out.desync) return { command: 'error', message: '--har <file> or --sensor <ws-url> is required (or --desync <file>)' };
   return out;
 }

@@ -5,7 +5,8 @@ import { diffSpec } from '../../../core/src/diff/diff';
 import { SEVERITY_RANK } from '../../../core/src/diff/finding';
 import { parseHar } from '../../../core/src/har/har-import';
 import { loadSpec } from '../../../core/src/openapi/load';
-import type { DiffCommand } from './args';
+import type { DiffCommand, SensorSource } from './args';
+import { collectFromSensor } from './sensor-traffic';
 import { USAGE, parseArgs } from './args';
 import { formatJson } from './format-json';
 import { formatSarif } from './format-sarif';
@@ -68,22 +69,9 @@ async function runDiff(cmd: DiffCommand, io: CliIo): Promise<number> {
     io.stderr(`tapline: ${cmd.spec} is not an OpenAPI 3.x or Swagger 2.0 document\n`);
     return 2;
   }
-  const transactions: Transaction[] = [];
-  if (cmd.har) {
-    const harText = io.readFile(cmd.har);
-    if (harText === undefined) {
-      io.stderr(`tapline: cannot read the HAR file ${cmd.har}\n`);
-      return 2;
-    }
-    const har = parseHar(harText, { origin: 'import', idPrefix: 'har' });
-    if (!har.ok) {
-      io.stderr(`tapline: ${cmd.har} is not a usable HAR file:\n${har.problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}\n`);
-      return 2;
-    }
-    if (har.value.skipped.length > 0) io.stderr(`tapline: skipped ${har.value.skipped.length} HAR entr${har.value.skipped.length === 1 ? 'y' : 'ies'} (first: ${har.value.skipped[0]?.path}: ${har.value.skipped[0]?.message})\n`);
-    transactions.push(...har.value.transactions);
-  }
-  const findings = diffSpec(spec, transactions, { severities: cmd.severities });
+  const traffic = cmd.sensor ? await sensorTraffic(cmd.sensor, io) : cmd.har ? harTraffic(cmd.har, io) : [];
+  if (!traffic) return 2;
+  const findings = diffSpec(spec, traffic, { severities: cmd.severities });
   if (cmd.desync !== undefined && !addDesyncFindings(cmd.desync, (p) => io.readFile(p), io.stderr, cmd.severities['request-desync'], findings)) return 2;
   const diagnostics = spec.diagnostics;
   if (cmd.format === 'json') io.stdout(formatJson(findings, diagnostics, display));
@@ -95,4 +83,35 @@ async function runDiff(cmd: DiffCommand, io: CliIo): Promise<number> {
   const threshold = SEVERITY_RANK[cmd.failOn];
   const specErrors = diagnostics.some((d) => d.severity === 'error');
   return findings.some((f) => SEVERITY_RANK[f.severity] >= threshold) || specErrors ? 1 : 0;
+}
+
+function harTraffic(file: string, io: CliIo): Transaction[] | undefined {
+  const harText = io.readFile(file);
+  if (harText === undefined) {
+    io.stderr(`tapline: cannot read the HAR file ${file}\n`);
+    return undefined;
+  }
+  const har = parseHar(harText, { origin: 'import', idPrefix: 'har' });
+  if (!har.ok) {
+    io.stderr(`tapline: ${file} is not a usable HAR file:\n${har.problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}\n`);
+    return undefined;
+  }
+  if (har.value.skipped.length > 0) io.stderr(`tapline: skipped ${har.value.skipped.length} HAR entr${har.value.skipped.length === 1 ? 'y' : 'ies'} (first: ${har.value.skipped[0]?.path}: ${har.value.skipped[0]?.message})\n`);
+  return har.value.transactions;
+}
+
+/** Live traffic from a sensor; undefined (exit 2) when it never answered. The token is never printed. */
+async function sensorTraffic(source: SensorSource, io: CliIo): Promise<Transaction[] | undefined> {
+  const token = io.readFile(source.tokenFile)?.trim();
+  if (!token) {
+    io.stderr(`tapline: cannot read the sensor token from ${source.tokenFile}\n`);
+    return undefined;
+  }
+  const capture = await collectFromSensor(source.url, token, source.count, source.timeoutSeconds * 1000, () => undefined);
+  if (!capture.live) {
+    io.stderr(`tapline: the sensor at ${source.url} did not answer within ${source.timeoutSeconds} s: ${capture.detail}\n`);
+    return undefined;
+  }
+  io.stderr(`tapline: ${capture.transactions.length} transactions from the sensor at ${source.url}\n`);
+  return capture.transactions;
 }

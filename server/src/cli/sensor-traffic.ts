@@ -1,0 +1,37 @@
+// `tapline diff --sensor`: traffic from a live sensor, through the engine's own connection code
+// (SensorHub: validation of every message, backoff, heartbeat deadline), so that a CI job sees
+// what the editor sees. Collects transactions until `count` arrived or `timeoutMs` passed.
+import type { Transaction } from '../../../core/src/protocol/transaction';
+import { SensorHub } from '../engine/sensor-hub';
+
+export interface SensorCapture {
+  transactions: Transaction[];
+  /** The sensor's state when collection stopped, e.g. "live (node-1, ebpf)" or "retrying in 2 s: the sensor refused the token (401)". */
+  detail: string;
+  live: boolean;
+}
+
+export function collectFromSensor(url: string, token: string, count: number, timeoutMs: number, log: (line: string) => void): Promise<SensorCapture> {
+  return new Promise((resolve) => {
+    const transactions: Transaction[] = [];
+    let everLive = false;
+    const finish = (): void => {
+      clearTimeout(timer);
+      const status = hub.statuses()[0];
+      hub.dispose();
+      resolve({ transactions, detail: status?.detail ?? 'not connected', live: everLive });
+    };
+    const hub = new SensorHub({
+      transactions: (items) => {
+        transactions.push(...items.slice(0, count - transactions.length));
+        if (transactions.length >= count) finish();
+      },
+      changed: () => {
+        if (hub.statuses()[0]?.state === 'live') everLive = true;
+      },
+      log: (_level, line) => log(line),
+    });
+    const timer = setTimeout(finish, timeoutMs);
+    hub.set([{ url, token, name: 'sensor' }]);
+  });
+}
