@@ -26,7 +26,8 @@ test('the Tapline container shows its welcome view and the API Explorer opens fr
   const workbench = await Workbench.open(browser, server.url);
 
   await workbench.openContainer('Tapline');
-  const welcome = workbench.page.locator('.welcome-view-content');
+  // The Endpoints view's welcome (the container holds other views with welcomes of their own).
+  const welcome = workbench.page.locator('.welcome-view-content', { hasText: 'No API traffic observed yet' });
   await welcome.waitFor();
   for (const action of ['Connect to Sensor…', 'Import HAR…', 'Open API Explorer']) {
     await welcome.getByRole('button', { name: action }).waitFor();

@@ -2,34 +2,14 @@
 // engine's own connection code, and says why when the sensor refuses it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { runCli, type CliIo } from '../../server/src/cli/run';
+import { join } from 'node:path';
 import { petTrafficHar } from '../e2e/support/traffic-har';
+import { runTapline as run } from '../support/cli';
 import { startSensorProcess } from '../support/sensor-process';
 
-const ROOT = resolve(__dirname, '..', '..');
 const SPEC = 'test/fixtures/workspaces/petstore/openapi.yaml';
-
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    cwd: ROOT,
-    readFile: (p) => {
-      try {
-        return readFileSync(resolve(ROOT, p), 'utf8');
-      } catch {
-        return undefined;
-      }
-    },
-    stdout: (t) => (out += t),
-    stderr: (t) => (err += t),
-    version: '0.0.0-test',
-  };
-  return { code: await runCli(argv, io), out, err };
-}
 
 test('diff --sensor compares what a live sensor streams with the spec; a refused token is a clear error', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'tapline-cli-sensor-'));

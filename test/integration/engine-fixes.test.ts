@@ -11,23 +11,9 @@ import { parse } from 'yaml';
 import { transactionsToHar } from '../../core/src/har/har-export';
 import { APPLY_FIX, IMPORT_HAR, SNAPSHOT, type EngineSnapshot, type Outcome } from '../../core/src/messages';
 import { tx } from '../unit/diff-helpers';
-import { LspTestClient, type PublishedDiagnostic } from './lsp-client';
+import { applyLspEdits, LspTestClient, type PublishedDiagnostic, type VersionedEdit } from './lsp-client';
 
-interface LspEdit {
-  range: PublishedDiagnostic['range'];
-  newText: string;
-}
-interface VersionedEdit {
-  documentChanges: Array<{ textDocument: { uri: string; version: number | null }; edits: LspEdit[] }>;
-}
 
-function applyLspEdits(text: string, edits: readonly LspEdit[]): string {
-  const lines = text.split('\n');
-  const offset = (p: { line: number; character: number }): number => lines.slice(0, p.line).reduce((sum, l) => sum + l.length + 1, 0) + p.character;
-  let out = text;
-  for (const e of [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start))) out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
-  return out;
-}
 
 async function engineWithDrift(t: { after: (fn: () => void) => void }): Promise<{ client: LspTestClient; uri: string; original: string; diagnostic: PublishedDiagnostic }> {
   const dir = mkdtempSync(join(tmpdir(), 'tapline-fixes-'));
@@ -53,13 +39,8 @@ test('a quick fix asked for right after an edit is planned on the edited text an
   // A line below `paths:` moves the place where the fix inserts; the code action comes at once.
   const edited = original.replace('paths:\n', `paths:\n${COMMENT}\n`);
   await client.change(uri, edited, 2);
-  const actions = await client.connection.sendRequest<Array<{ title: string; edit?: VersionedEdit }>>('textDocument/codeAction', {
-    textDocument: { uri },
-    range: diagnostic.range,
-    context: { diagnostics: [diagnostic], only: ['quickfix'] },
-  });
-  const add = actions.find((a) => a.title === 'Add GET /orders/{orderId} to the spec');
-  assert.ok(add?.edit, `offered: ${actions.map((a) => a.title).join(' | ')}`);
+  const add = await client.quickFix(uri, diagnostic, 'Add GET /orders/{orderId} to the spec');
+  assert.ok(add.edit, `offered: ${add.offered.join(' | ')}`);
   const change = add.edit.documentChanges[0]!;
   assert.equal(change.textDocument.version, 2, 'planned on version 2, the text just sent');
   const fixed = applyLspEdits(edited, change.edits);

@@ -11,11 +11,8 @@ import { transactionsToHar } from '../../core/src/har/har-export';
 import { IMPORT_HAR, SNAPSHOT, type EngineSnapshot, type Outcome } from '../../core/src/messages';
 import type { Transaction } from '../../core/src/protocol/transaction';
 import { tx } from '../unit/diff-helpers';
-import { LspTestClient, type PublishedDiagnostic } from './lsp-client';
+import { applyLspEdits, LspTestClient, type LspEdit, type PublishedDiagnostic, type VersionedEdit } from './lsp-client';
 
-interface VersionedEdit {
-  documentChanges: Array<{ textDocument: { uri: string; version: number | null }; edits: LspEdit[] }>;
-}
 
 async function importTraffic(client: LspTestClient, transactions: Transaction[]): Promise<void> {
   const har = transactionsToHar(transactions, { creator: { name: 'test', version: '1' } });
@@ -29,20 +26,7 @@ function editsFor(edit: VersionedEdit, uri: string, version: number): LspEdit[] 
   return change.edits;
 }
 
-interface LspEdit {
-  range: PublishedDiagnostic['range'];
-  newText: string;
-}
 
-function applyLspEdits(text: string, edits: readonly LspEdit[]): string {
-  const lines = text.split('\n');
-  const offset = (p: { line: number; character: number }): number =>
-    lines.slice(0, p.line).reduce((sum, l) => sum + l.length + 1, 0) + p.character;
-  const sorted = [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start));
-  let out = text;
-  for (const e of sorted) out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
-  return out;
-}
 
 test('traffic drift becomes diagnostics; the quick fix adds the operation without touching the rest', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'tapline-lsp-'));
@@ -83,13 +67,8 @@ test('traffic drift becomes diagnostics; the quick fix adds the operation withou
   assert.ok(lenses.some((l) => /^observed 1 calls · p95 .* · last seen/.test(l.command?.title ?? '')), JSON.stringify(lenses));
   assert.ok(lenses.some((l) => l.command?.title === 'no traffic seen'));
 
-  const actions = await client.connection.sendRequest<Array<{ title: string; edit?: VersionedEdit }>>('textDocument/codeAction', {
-    textDocument: { uri },
-    range: diagnostic.range,
-    context: { diagnostics: [diagnostic], only: ['quickfix'] },
-  });
-  const add = actions.find((a) => a.title === 'Add GET /orders/{orderId} to the spec');
-  assert.ok(add?.edit, `offered: ${actions.map((a) => a.title).join(' | ')}`);
+  const add = await client.quickFix(uri, diagnostic, 'Add GET /orders/{orderId} to the spec');
+  assert.ok(add.edit, `offered: ${add.offered.join(' | ')}`);
   const edits = editsFor(add.edit, uri, 1);
   const fixed = applyLspEdits(original, edits);
   assert.match(fixed, /# owned by the pets team/);

@@ -14,6 +14,25 @@ export interface PublishedDiagnostic {
   source?: string;
 }
 
+export interface LspEdit {
+  range: PublishedDiagnostic['range'];
+  newText: string;
+}
+
+/** A WorkspaceEdit as the engine sends it: TextDocumentEdits with the version they were planned on. */
+export interface VersionedEdit {
+  documentChanges: Array<{ textDocument: { uri: string; version: number | null }; edits: LspEdit[] }>;
+}
+
+/** Applies LSP text edits (one file, zero-based lines and characters) the way a client does. */
+export function applyLspEdits(text: string, edits: readonly LspEdit[]): string {
+  const lines = text.split('\n');
+  const offset = (p: { line: number; character: number }): number => lines.slice(0, p.line).reduce((sum, l) => sum + l.length + 1, 0) + p.character;
+  let out = text;
+  for (const e of [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start))) out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
+  return out;
+}
+
 type Waiter = { check: () => boolean; resolve: () => void };
 
 export class LspTestClient {
@@ -91,6 +110,17 @@ export class LspTestClient {
     });
     await this.connection.sendNotification('initialized', {});
     return result;
+  }
+
+  /** The quick fix titled `title` for `diagnostic`, with its edit (undefined when not offered). */
+  async quickFix(uri: string, diagnostic: PublishedDiagnostic, title: string): Promise<{ title: string; edit?: VersionedEdit; offered: string[] }> {
+    const actions = await this.connection.sendRequest<Array<{ title: string; edit?: VersionedEdit }>>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: diagnostic.range,
+      context: { diagnostics: [diagnostic], only: ['quickfix'] },
+    });
+    const found = actions.find((a) => a.title === title);
+    return { title, ...(found?.edit ? { edit: found.edit } : {}), offered: actions.map((a) => a.title) };
   }
 
   open(uri: string, languageId: string, text: string, version = 1): Promise<void> {
