@@ -188,7 +188,7 @@ function main(argv: readonly string[]): void {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const used = process.cpuUsage(cpu);
   const cpuSeconds = (used.user + used.system) / 1e6;
-  process.stdout.write(`${JSON.stringify({ name: 'http1-differential', ...result, seconds: Math.round(seconds * 10) / 10, cpuSeconds: Math.round(cpuSeconds * 10) / 10 })}\n`);
+  process.stdout.write(`${JSON.stringify({ target: 'http1-differential', ...result, seconds: Math.round(seconds * 10) / 10, cpuSeconds: Math.round(cpuSeconds * 10) / 10 })}\n`);
   process.exitCode = result.differences === 0 ? 0 : 1;
 }
 
