@@ -4,7 +4,7 @@
 // boundaries; message boundaries (target, body length) and the outcome (accepted, rejected,
 // upgraded, ended mid-message) must agree. A disagreement is either a documented tolerance
 // (docs/capture.md, "Deliberate tolerances"), counted by class, or a difference, reported with
-// its bytes. Run: node --import tsx test/fuzz/http1-differential.ts --runs N [--seed S]
+// its bytes. Run: node --import tsx test/fuzz/http1-differential.ts --runs N [--seed S] [--minutes M]
 import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { HttpStreamParser, type ParsedMessage } from '../../sensor/src/http/parser';
@@ -15,6 +15,8 @@ interface LlhttpParser {
   initialize(type: number, resource: object): void;
   execute(data: Buffer): number | Error;
   finish(): number | Error | undefined;
+  /** Frees the native parser: without it, each one (and its callbacks) lives as long as the process. */
+  close(): void;
   [key: number]: unknown;
 }
 interface LlhttpModule {
@@ -32,8 +34,16 @@ interface Framed {
 }
 
 function llhttp(text: string): Framed {
+  const p = new nodeHttp.HTTPParser();
+  try {
+    return frame(p, text);
+  } finally {
+    p.close();
+  }
+}
+
+function frame(p: LlhttpParser, text: string): Framed {
   const { HTTPParser } = nodeHttp;
-  const p = new HTTPParser();
   p.initialize(HTTPParser.REQUEST, {});
   const messages: string[] = [];
   let current = { target: '', body: 0, version: '' };
@@ -134,11 +144,12 @@ export interface DifferentialResult {
   examples: Array<{ text: string; cuts: number[]; sensor: string; llhttp: string }>;
 }
 
-export function run(opts: { runs: number; seed?: number }): DifferentialResult {
+/** `untilMs` (a Date.now() deadline) stops earlier, between batches: the long run is "as many as fit". */
+export function run(opts: { runs: number; seed?: number; untilMs?: number }): DifferentialResult {
   const seed = opts.seed ?? Math.floor(Math.random() * 0x7fffffff);
   const result: DifferentialResult = { runs: 0, seed, agreed: 0, tolerated: {}, differences: 0, examples: [] };
   const batch = 2000;
-  for (let done = 0, k = 0; done < opts.runs; done += batch, k++) {
+  for (let done = 0, k = 0; done < opts.runs && (opts.untilMs === undefined || Date.now() < opts.untilMs); done += batch, k++) {
     for (const stream of fc.sample(streams, { numRuns: Math.min(batch, opts.runs - done), seed: seed + k })) {
       result.runs++;
       const ours = sensor(stream);
@@ -168,12 +179,16 @@ function main(argv: readonly string[]): void {
     if (v !== undefined && !Number.isInteger(v)) throw new Error(`${flag} needs an integer`);
     return v;
   };
-  const runs = arg('--runs') ?? 1000;
+  const minutes = arg('--minutes');
+  const runs = arg('--runs') ?? (minutes !== undefined ? Number.MAX_SAFE_INTEGER : 1000);
   const seed = arg('--seed');
   const started = process.hrtime.bigint();
-  const result = run({ runs, ...(seed !== undefined ? { seed } : {}) });
+  const cpu = process.cpuUsage();
+  const result = run({ runs, ...(seed !== undefined ? { seed } : {}), ...(minutes !== undefined ? { untilMs: Date.now() + minutes * 60_000 } : {}) });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  process.stdout.write(`${JSON.stringify({ name: 'http1-differential', ...result, seconds: Math.round(seconds * 10) / 10 })}\n`);
+  const used = process.cpuUsage(cpu);
+  const cpuSeconds = (used.user + used.system) / 1e6;
+  process.stdout.write(`${JSON.stringify({ target: 'http1-differential', ...result, seconds: Math.round(seconds * 10) / 10, cpuSeconds: Math.round(cpuSeconds * 10) / 10 })}\n`);
   process.exitCode = result.differences === 0 ? 0 : 1;
 }
 

@@ -71,7 +71,8 @@ export function responseFraming(head: ResponseHead, requestMethod: string | unde
 
 /** A request that asks to switch protocols: the server answers 101 (then the bytes are another protocol) or ignores it. */
 export function asksUpgrade(head: RequestHead): boolean {
-  return allValues(head.headers, 'upgrade').length > 0 && hasConnectionOption(head.headers, 'upgrade');
+  // An empty Upgrade names no protocol: llhttp does not treat the request as an upgrade either.
+  return allValues(head.headers, 'upgrade').some((v) => v !== '') && hasConnectionOption(head.headers, 'upgrade');
 }
 
 /** After this message the sender closes: bytes that follow are never processed by the peer. */
