@@ -2,7 +2,8 @@
 // Go server over HTTPS, with no OpenSSL anywhere, and a WebSocket client of the real sensor must
 // get exactly one transaction per exchange. The same run checks the visibility report (the
 // `visibility` message and /healthz?detail=1) for a plaintext server, an OpenSSL server (node), a
-// Go TLS server and a stripped Go server whose TLS the sensor cannot read.
+// Go TLS server and a stripped Go server whose TLS the sensor cannot read, and that the engine's
+// sensor connection hands the report on to the Sensors view (SensorStatus.visibility).
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -15,6 +16,7 @@ import WebSocket from 'ws';
 import type { Transaction } from '../../core/src/protocol/transaction';
 import { parseSensorMessage } from '../../core/src/protocol/validate-messages';
 import type { ProcessVisibility } from '../../core/src/protocol/visibility';
+import { SensorHub } from '../../server/src/engine/sensor-hub';
 import { buildGoFixture, goUnavailable } from '../support/go-fixture';
 import { startSensorProcess, type SensorProcess } from '../support/sensor-process';
 import { TLS_CERT, TLS_KEY, gate } from './ebpf-helpers';
@@ -170,6 +172,28 @@ test('Go client to Go server over crypto/tls: one transaction per exchange; visi
     const stateOf = (pid: number | undefined): string | undefined => detail.visibility.find((p) => p.pid === pid)?.state;
     assert.deepEqual([stateOf(goTls.pid), stateOf(goStripped.pid), stateOf(goPlain.pid), stateOf(nodeTls.pid)], ['go-tls', 'unreadable', 'plaintext', 'openssl']);
     ws.close();
+
+    // The engine's own sensor connection keeps the report for the Sensors view.
+    let changed!: () => void;
+    const hubSaw = new Promise<void>((resolve) => (changed = resolve));
+    const pids = [goTls.pid, goStripped.pid, goPlain.pid, nodeTls.pid];
+    const hub: SensorHub = new SensorHub({
+      transactions: () => undefined,
+      log: () => undefined,
+      changed: () => {
+        const v = hub.statuses()[0]?.visibility ?? [];
+        if (pids.every((pid) => v.some((p) => p.pid === pid))) changed();
+      },
+    });
+    try {
+      hub.set([{ url: sensor.url, token: sensor.token }]);
+      const deadline = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out after 10 s waiting for the engine\'s SensorHub to hold the visibility report')), 10_000).unref());
+      await Promise.race([hubSaw, deadline]);
+      const held = hub.statuses()[0]?.visibility ?? [];
+      assert.deepEqual(pids.map((pid) => held.find((p) => p.pid === pid)?.state), ['go-tls', 'unreadable', 'plaintext', 'openssl']);
+    } finally {
+      hub.dispose();
+    }
   } finally {
     await sensor?.stop();
     for (const p of procs.reverse()) {
