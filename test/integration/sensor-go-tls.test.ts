@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -163,7 +163,7 @@ test('Go client to Go server over crypto/tls: one transaction per exchange; visi
     assert.equal(view.of(goStripped.pid)?.state, 'unreadable');
     assert.equal(view.of(goStripped.pid)?.tlsCalls, 0);
 
-    // The same report in /healthz?detail=1, which needs the token.
+
     const health = new URL(sensor.url.replace(/^ws/, 'http'));
     health.pathname = '/healthz';
     health.search = 'detail=1';
@@ -194,6 +194,24 @@ test('Go client to Go server over crypto/tls: one transaction per exchange; visi
     } finally {
       hub.dispose();
     }
+
+    // A Go program that appears after the sensor started, from a file it has never seen (another
+    // inode): found by the periodic rescan, attached, and its exchange seen once. It takes over
+    // the plaintext server's port, one of those the sensor traces.
+    goPlain.kill('SIGTERM');
+    await once(goPlain, 'exit');
+    const lateBinary = join(dir, 'gotls-late');
+    copyFileSync(go.binary, lateBinary);
+    const late = start(lateBinary, ['serve', '-addr', `127.0.0.1:${plainPort}`, '-cert', cert, '-key', key, '-h1']);
+    await portOf(late);
+    const ws2 = new WebSocket(sensor.url, { headers: { Authorization: `Bearer ${sensor.token}` } });
+    const view2 = new SensorView(ws2, ports);
+    await once(ws2, 'open');
+    await view2.until('the rescan to find the Go server started after the sensor', () => view2.of(late.pid)?.state === 'go-tls');
+    await get(go.binary, `https://127.0.0.1:${plainPort}/late`);
+    await view2.until('the late Go server\'s exchange', () => view2.transactions.some((x) => x.request.path === '/late'));
+    assert.deepEqual(view2.transactions.filter((x) => x.server.pid === late.pid).map(line), ['plain GET /late 200 tls=true 1.1']);
+    ws2.close();
   } finally {
     await sensor?.stop();
     for (const p of procs.reverse()) {
