@@ -113,8 +113,9 @@ test('Go client to Go server over crypto/tls: one transaction per exchange; visi
     const goStripped = start(go.stripped, ['serve', '-cert', cert, '-key', key, '-h1']);
     const goPlain = start(go.binary, ['serve']);
     const nodeTls = start(process.execPath, ['-e', NODE_TLS_SERVER, key, cert]);
-    const [tlsPort, strippedPort, plainPort, opensslPort] = await Promise.all([portOf(goTls), portOf(goStripped), portOf(goPlain), portOf(nodeTls)]);
-    const ports = new Set([tlsPort, strippedPort, plainPort, opensslPort]);
+    const anonymous = start(go.anonymous, ['serve', '-cert', cert, '-key', key, '-h1']);
+    const [tlsPort, strippedPort, plainPort, opensslPort, anonymousPort] = await Promise.all([portOf(goTls), portOf(goStripped), portOf(goPlain), portOf(nodeTls), portOf(anonymous)]);
+    const ports = new Set([tlsPort, strippedPort, plainPort, opensslPort, anonymousPort]);
     // Only our ports: other sensors' tests run on this machine at the same time.
     sensor = await startSensorProcess(join(dir, 'token'), ['--listen', '127.0.0.1:0', ...[...ports].flatMap((p) => ['--port', String(p)])]);
     const ws = new WebSocket(sensor.url, { headers: { Authorization: `Bearer ${sensor.token}` } });
@@ -133,6 +134,7 @@ test('Go client to Go server over crypto/tls: one transaction per exchange; visi
     await get(go.binary, `https://127.0.0.1:${tlsPort}/orders`, '-method', 'POST', '-n', '2');
     await get(go.binary, `https://127.0.0.1:${tlsPort}/missing/7`);
     await get(go.stripped, `https://127.0.0.1:${strippedPort}/hidden`);
+    await get(go.anonymous, `https://127.0.0.1:${anonymousPort}/anonymous`);
     await get(go.binary, `http://127.0.0.1:${plainPort}/plain?x=1`);
     await run('curl', ['-sk', '-o', '/dev/null', `https://127.0.0.1:${opensslPort}/openssl`]);
     // Last, on the Go server: when it arrives, everything before it has been through the pipeline.
@@ -140,7 +142,7 @@ test('Go client to Go server over crypto/tls: one transaction per exchange; visi
     await view.until('the last Go TLS exchange and the plaintext and OpenSSL ones', () =>
       ['/last', '/plain', '/openssl'].every((p) => view.transactions.some((x) => x.request.path === p)));
 
-    const line = (x: Transaction): string => `${x.server.port === tlsPort ? 'go' : x.server.port === plainPort ? 'plain' : x.server.port === opensslPort ? 'openssl' : 'stripped'} ${x.request.method} ${x.request.path} ${x.response?.status} tls=${x.tls} ${x.httpVersion}`;
+    const line = (x: Transaction): string => `${x.server.port === tlsPort ? 'go' : x.server.port === plainPort ? 'plain' : x.server.port === opensslPort ? 'openssl' : 'unreadable'} ${x.request.method} ${x.request.path} ${x.response?.status} tls=${x.tls} ${x.httpVersion}`;
     assert.deepEqual(view.transactions.map(line).sort(), [
       'go GET /last 200 tls=true 1.1',
       'go GET /missing/7 404 tls=true 1.1',
@@ -162,6 +164,10 @@ test('Go client to Go server over crypto/tls: one transaction per exchange; visi
       (view.of(goTls.pid)?.tlsCalls ?? 0) > 0 && view.of(goPlain.pid)?.state === 'plaintext' && view.of(nodeTls.pid)?.state === 'openssl');
     assert.equal(view.of(goStripped.pid)?.state, 'unreadable');
     assert.equal(view.of(goStripped.pid)?.tlsCalls, 0);
+    // No library to name: the kernel saw its TLS records, the loader reported them (next rescan).
+    await view.until('the report to name the server with an unknown TLS stack as unreadable', () => view.of(anonymous.pid)?.state === 'unreadable');
+    assert.equal(view.of(anonymous.pid)?.library, undefined);
+    assert.match(view.of(anonymous.pid)?.reason ?? '', /no TLS library the sensor can hook/);
 
 
     const health = new URL(sensor.url.replace(/^ws/, 'http'));

@@ -1,7 +1,8 @@
 // Builds test/fixtures/go-tls (a Go HTTPS server and client, standard library only) with Debian's
 // golang-go, offline (GOPROXY=off), into a folder keyed by the source's hash: built once, then
-// reused by every test and every run until main.go changes. Both a normal and a stripped
-// (-ldflags=-s -w) binary, since the sensor must report the stripped one as unreadable.
+// reused by every test and every run until main.go changes. A normal and a stripped
+// (-ldflags=-s -w) binary, since the sensor must report the stripped one as unreadable, and a
+// stripped one without its Go build info (objcopy): a TLS stack the sensor cannot even name.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
@@ -15,6 +16,8 @@ export interface GoFixture {
   binary: string;
   /** Without (-s -w): the sensor reports it as unreadable. */
   stripped: string;
+  /** Stripped and without .go.buildinfo: not recognisable as Go, only its TLS records show. */
+  anonymous: string;
   version: string;
 }
 
@@ -43,6 +46,14 @@ export function buildGoFixture(): GoFixture {
     return target;
   };
   const version = spawnSync('go', ['env', 'GOVERSION'], { encoding: 'utf8' }).stdout.trim();
-  built = { binary: build('gotls', []), stripped: build('gotls-stripped', ['-ldflags=-s -w']), version };
+  const stripped = build('gotls-stripped', ['-ldflags=-s -w']);
+  const anonymous = join(dir, 'gotls-anonymous');
+  if (!existsSync(anonymous)) {
+    const partial = `${anonymous}.${process.pid}.partial`;
+    const r = spawnSync('objcopy', ['--remove-section', '.go.buildinfo', stripped, partial], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`objcopy --remove-section .go.buildinfo failed:\n${r.stderr}`);
+    renameSync(partial, anonymous);
+  }
+  built = { binary: build('gotls', []), stripped, anonymous, version };
   return built;
 }

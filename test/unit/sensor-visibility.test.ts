@@ -13,11 +13,11 @@ function data(pid: number, tls: boolean, comm = 'svc'): DataEvent {
 test('library first, then what was seen; exited processes leave; the message validates', () => {
   const alive = new Set([10, 11, 12, 13, 14]);
   const r = new VisibilityReport({ alive: (pid) => alive.has(pid), excludePids: [99] });
-  r.onProcess({ pid: 10, comm: 'orders', lib: TLS_LIB.TL_LIB_GO_TLS, version: 'go1.19.8' });
-  r.onProcess({ pid: 11, comm: 'billing', lib: TLS_LIB.TL_LIB_GO_STRIPPED, version: 'go1.21.0' });
-  r.onProcess({ pid: 12, comm: 'node', lib: TLS_LIB.TL_LIB_OPENSSL_STATIC, version: '' });
-  r.onProcess({ pid: 13, comm: 'java', lib: TLS_LIB.TL_LIB_JAVA, version: '' });
-  r.onProcess({ pid: 99, comm: 'sensor', lib: TLS_LIB.TL_LIB_OPENSSL_STATIC, version: '' });
+  r.onProcess({ pid: 10, comm: 'orders', lib: TLS_LIB.TL_LIB_GO_TLS, version: 'go1.19.8', ciphertext: false });
+  r.onProcess({ pid: 11, comm: 'billing', lib: TLS_LIB.TL_LIB_GO_STRIPPED, version: 'go1.21.0', ciphertext: false });
+  r.onProcess({ pid: 12, comm: 'node', lib: TLS_LIB.TL_LIB_OPENSSL_STATIC, version: '', ciphertext: false });
+  r.onProcess({ pid: 13, comm: 'java', lib: TLS_LIB.TL_LIB_JAVA, version: '', ciphertext: false });
+  r.onProcess({ pid: 99, comm: 'sensor', lib: TLS_LIB.TL_LIB_OPENSSL_STATIC, version: '', ciphertext: false });
   const before = Object.fromEntries(r.snapshot().processes.map((p) => [p.pid, `${p.state} ${p.library}`]));
   assert.deepEqual(before, { 10: 'go-tls go-crypto-tls', 11: 'unreadable go-stripped', 12: 'openssl openssl-static', 13: 'unreadable java-jsse' });
 
@@ -48,13 +48,13 @@ test('library first, then what was seen; exited processes leave; the message val
 
 test('only traced processes (pid and comm filters); an unknown library code is not guessed', () => {
   const r = new VisibilityReport({ pids: [20, 21], comms: ['api'], alive: () => true });
-  r.onProcess({ pid: 20, comm: 'api', lib: TLS_LIB.TL_LIB_OPENSSL_DYNAMIC, version: '' });
-  r.onProcess({ pid: 21, comm: 'other', lib: TLS_LIB.TL_LIB_OPENSSL_DYNAMIC, version: '' });
-  r.onProcess({ pid: 22, comm: 'api', lib: TLS_LIB.TL_LIB_OPENSSL_DYNAMIC, version: '' });
+  r.onProcess({ pid: 20, comm: 'api', lib: TLS_LIB.TL_LIB_OPENSSL_DYNAMIC, version: '', ciphertext: false });
+  r.onProcess({ pid: 21, comm: 'other', lib: TLS_LIB.TL_LIB_OPENSSL_DYNAMIC, version: '', ciphertext: false });
+  r.onProcess({ pid: 22, comm: 'api', lib: TLS_LIB.TL_LIB_OPENSSL_DYNAMIC, version: '', ciphertext: false });
   r.observe(data(22, false, 'api'));
   assert.deepEqual(r.snapshot().processes.map((p) => `${p.pid} ${p.state}`), ['20 openssl']);
   const u = new VisibilityReport({ alive: () => true });
-  u.onProcess({ pid: 5, comm: 'x', lib: 200, version: '' });
+  u.onProcess({ pid: 5, comm: 'x', lib: 200, version: '', ciphertext: false });
   assert.deepEqual(u.snapshot().processes.map((p) => `${p.state} ${p.library}`), ['unknown undefined']);
 });
 
@@ -64,4 +64,19 @@ test('TLS plaintext without a library record is OpenSSL (the uprobes saw it); co
   const [p] = r.snapshot().processes;
   assert.equal(p?.state, 'openssl');
   assert.equal(p?.comm, '<img src=x>');
+});
+
+test('TLS records with no library found: unreadable, with a reason; seen in the clear too: plaintext, saying so', () => {
+  const r = new VisibilityReport({ alive: () => true });
+  r.onProcess({ pid: 40, comm: 'custom', lib: TLS_LIB.TL_LIB_NONE, version: '', ciphertext: true });
+  r.onProcess({ pid: 41, comm: 'mixed', lib: TLS_LIB.TL_LIB_NONE, version: '', ciphertext: true });
+  r.onProcess({ pid: 42, comm: 'go', lib: TLS_LIB.TL_LIB_GO_TLS, version: 'go1.19.8', ciphertext: true });
+  r.observe(data(41, false, 'mixed'));
+  const by = new Map(r.snapshot().processes.map((p) => [p.pid, p]));
+  assert.equal(by.get(40)?.state, 'unreadable');
+  assert.equal(by.get(40)?.library, undefined);
+  assert.match(by.get(40)?.reason ?? '', /no TLS library the sensor can hook/);
+  assert.equal(by.get(41)?.state, 'plaintext');
+  assert.match(by.get(41)?.reason ?? '', /its TLS is unreadable/);
+  assert.equal(by.get(42)?.state, 'go-tls', 'ciphertext under a hooked library is expected');
 });
