@@ -34,7 +34,7 @@ export function buildGoFixture(): GoFixture {
   const hash = createHash('sha256').update(readFileSync(join(SOURCE, 'main.go'))).update(readFileSync(join(SOURCE, 'go.mod'))).digest('hex').slice(0, 16);
   const dir = join(tmpdir(), `tapline-go-tls-${hash}`);
   mkdirSync(dir, { recursive: true });
-  const env = { ...process.env, GOPROXY: 'off', GOFLAGS: '-mod=mod', CGO_ENABLED: '0', GOCACHE: process.env.GOCACHE ?? join(tmpdir(), 'tapline-go-cache') };
+  const env = { ...process.env, GOPROXY: 'off', GOFLAGS: '-mod=mod', CGO_ENABLED: '0', GOCACHE: process.env.GOCACHE ?? join(tmpdir(), 'tapline-go-cache'), GOPATH: process.env.GOPATH ?? join(tmpdir(), 'tapline-gopath') };
   const build = (out: string, extra: string[]): string => {
     const target = join(dir, out);
     if (existsSync(target)) return target;
