@@ -12,6 +12,8 @@ PACKAGES=(
   clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev make
   # the loader decodes Go functions' instructions to find their RETs (Go TLS return probes)
   libcapstone-dev
+  # objdump: the test that checks the loader's RETs against a second disassembler
+  binutils
   # Go's own server and client (crypto/tls, no OpenSSL) for the Go TLS capture tests
   golang-go
   # real clients and load generators used by tests and benchmarks

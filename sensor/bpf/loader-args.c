@@ -26,6 +26,7 @@ static const char usage[] =
   "  --wakeup-bytes N    wake the loader early past this many pending bytes (default 262144)\n"
   "  --ringbuf-mb N      ring buffer size in MiB, a power of two (default 16)\n"
   "  --verbose           libbpf and discovery diagnostics on stderr\n"
+  "  --go-probes PATH    print where Go crypto/tls probes would go in PATH (JSON), then exit\n"
   "exit codes: 2 bad flags, 3 not root / missing capabilities, 4 no BTF, 5 kernel too old,\n"
   "            6 load or attach failed, 1 other runtime failure\n";
 
@@ -74,7 +75,7 @@ static uint64_t cgroup_id(const char *v)
 void tl_parse_args(int argc, char **argv, struct tl_config *cfg)
 {
   enum { O_EXCL = 256, O_PID, O_COMM, O_CGROUP, O_PORT, O_CAP, O_SSL, O_NOSSL, O_NODISC, O_RESCAN,
-         O_STATS, O_POLL, O_WAKE, O_RB, O_VERBOSE, O_HELP };
+         O_STATS, O_POLL, O_WAKE, O_RB, O_VERBOSE, O_HELP, O_GOPROBES };
   static const struct option opts[] = {
     { "exclude-pid", required_argument, 0, O_EXCL }, { "pid", required_argument, 0, O_PID },
     { "comm", required_argument, 0, O_COMM }, { "cgroup", required_argument, 0, O_CGROUP },
@@ -83,7 +84,8 @@ void tl_parse_args(int argc, char **argv, struct tl_config *cfg)
     { "no-ssl-discovery", no_argument, 0, O_NODISC }, { "rescan-ms", required_argument, 0, O_RESCAN },
     { "stats-ms", required_argument, 0, O_STATS }, { "poll-ms", required_argument, 0, O_POLL },
     { "wakeup-bytes", required_argument, 0, O_WAKE }, { "ringbuf-mb", required_argument, 0, O_RB },
-    { "verbose", no_argument, 0, O_VERBOSE }, { "help", no_argument, 0, O_HELP }, { 0, 0, 0, 0 },
+    { "verbose", no_argument, 0, O_VERBOSE }, { "help", no_argument, 0, O_HELP },
+    { "go-probes", required_argument, 0, O_GOPROBES }, { 0, 0, 0, 0 },
   };
   memset(cfg, 0, sizeof(*cfg));
   cfg->cap = 65536;
@@ -143,6 +145,7 @@ void tl_parse_args(int argc, char **argv, struct tl_config *cfg)
         tl_die(TL_EXIT_USAGE, "bad value for --ringbuf-mb: '%s' (a power of two)", optarg);
       break;
     case O_VERBOSE: cfg->verbose = 1; break;
+    case O_GOPROBES: cfg->go_probes = optarg; break;
     case O_HELP: fputs(usage, stdout); exit(0);
     default:
       tl_die(TL_EXIT_USAGE, "unknown or incomplete flag '%s' (see --help)", argv[optind - 1]);

@@ -26,6 +26,8 @@ struct go_func {
   uint64_t file_off;
   uint64_t size;
   int found;
+  int n_rets; /* -1: the code did not decode to its end */
+  uint64_t rets[GO_MAX_RETS];
 };
 
 static Elf_Scn *section_named(Elf *e, const char *name, GElf_Shdr *sh)
@@ -171,34 +173,38 @@ static void detach_file(int slot)
     }
 }
 
-/* Entry probe plus one per RET; returns the number of links made, or -1 (nothing left attached). */
-static int attach_func(int fd, const char *path, const struct go_func *f, struct bpf_program *entry,
+/* Decodes the function's code for its RETs (f->n_rets). */
+static void find_func_rets(int fd, struct go_func *f)
+{
+  f->n_rets = -1;
+  if (f->size > (1u << 20))
+    return;
+  uint8_t *code = malloc(f->size);
+  if (code && pread(fd, code, f->size, (off_t)f->file_off) == (ssize_t)f->size)
+    f->n_rets = tl_go_find_rets(code, f->size, f->rets, GO_MAX_RETS);
+  free(code);
+}
+
+/* Entry probe plus one per RET; returns the number of links made, or -1 (the caller detaches). */
+static int attach_func(const char *path, const struct go_func *f, struct bpf_program *entry,
                        struct bpf_program *ret, struct bpf_link **out)
 {
-  if (f->size > (1u << 20))
-    return -1;
-  uint8_t *code = malloc(f->size);
-  if (!code || pread(fd, code, f->size, (off_t)f->file_off) != (ssize_t)f->size) {
-    free(code);
-    return -1;
-  }
-  uint64_t rets[GO_MAX_RETS];
-  int n = tl_go_find_rets(code, f->size, rets, GO_MAX_RETS);
-  free(code);
-  if (n <= 0)
+  if (f->n_rets <= 0)
     return -1;
   out[0] = attach_at(entry, path, f->file_off);
   if (!out[0])
     return -1;
-  for (int i = 0; i < n; i++) {
-    out[1 + i] = attach_at(ret, path, f->file_off + rets[i]);
+  for (int i = 0; i < f->n_rets; i++) {
+    out[1 + i] = attach_at(ret, path, f->file_off + f->rets[i]);
     if (!out[1 + i])
       return -1;
   }
-  return 1 + n;
+  return 1 + f->n_rets;
 }
 
-int tl_go_inspect(struct tapline *skel, const char *path, char *version, size_t vlen, int verbose)
+/* What the file is (enum tl_tls_lib) and, for a hookable Go binary, where the probes go:
+ * TL_LIB_GO_UNSUPPORTED then means "attach next". */
+static int go_plan(const char *path, char *version, size_t vlen, struct go_func *rd, struct go_func *wr)
 {
   version[0] = 0;
   int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -207,17 +213,16 @@ int tl_go_inspect(struct tapline *skel, const char *path, char *version, size_t 
   elf_version(EV_CURRENT);
   Elf *e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
   int lib = TL_LIB_NONE;
-  struct go_func rd = { 0 }, wr = { 0 };
   if (!e || !go_version(fd, e, version, vlen))
     goto out;
   int major = 0, minor = 0;
   const char *g = strstr(version, "go");
   int known = g && sscanf(g, "go%d.%d", &major, &minor) == 2;
-  if (!find_funcs(e, &rd, &wr)) {
+  if (!find_funcs(e, rd, wr)) {
     lib = TL_LIB_GO_STRIPPED;
     goto out;
   }
-  if (!rd.found || !wr.found) {
+  if (!rd->found || !wr->found) {
     lib = TL_LIB_GO_PLAIN;
     goto out;
   }
@@ -226,27 +231,60 @@ int tl_go_inspect(struct tapline *skel, const char *path, char *version, size_t 
     goto out;
   }
   lib = TL_LIB_GO_UNSUPPORTED;
+  find_func_rets(fd, rd);
+  find_func_rets(fd, wr);
+out:
+  if (e)
+    elf_end(e);
+  close(fd);
+  return lib;
+}
+
+/* --go-probes PATH: where the probes would go, as JSON on stdout (for tests; needs no root). */
+int tl_go_print_probes(const char *path)
+{
+  char version[TL_COMM_LEN];
+  struct go_func f[2] = { 0 };
+  int lib = go_plan(path, version, sizeof(version), &f[0], &f[1]);
+  if (lib == TL_LIB_GO_UNSUPPORTED && f[0].n_rets > 0 && f[1].n_rets > 0)
+    lib = TL_LIB_GO_TLS; /* what attaching would make of it */
+  printf("{\"lib\":%d,\"version\":\"%s\"", lib, version);
+  static const char *const names[] = { "read", "write" };
+  for (int i = 0; i < 2; i++) {
+    if (!f[i].found)
+      continue;
+    printf(",\"%s\":{\"offset\":%llu,\"size\":%llu,\"rets\":[", names[i], (unsigned long long)f[i].file_off,
+           (unsigned long long)f[i].size);
+    for (int j = 0; j < f[i].n_rets; j++)
+      printf("%s%llu", j ? "," : "", (unsigned long long)f[i].rets[j]);
+    printf("],\"decoded\":%s}", f[i].n_rets >= 0 ? "true" : "false");
+  }
+  printf("}\n");
+  return 0;
+}
+
+int tl_go_inspect(struct tapline *skel, const char *path, char *version, size_t vlen, int verbose)
+{
+  struct go_func rd = { 0 }, wr = { 0 };
+  int lib = go_plan(path, version, vlen, &rd, &wr);
+  if (lib != TL_LIB_GO_UNSUPPORTED)
+    return lib;
 #if defined(__x86_64__)
   if (n_go_files >= GO_MAX_FILES)
-    goto out;
+    return lib;
   int slot = n_go_files;
-  int a = attach_func(fd, path, &rd, skel->progs.tl_go_read, skel->progs.tl_go_ret, links[slot]);
-  int b = a < 0 ? -1
-                : attach_func(fd, path, &wr, skel->progs.tl_go_write, skel->progs.tl_go_ret, links[slot] + 1 + GO_MAX_RETS);
+  int a = attach_func(path, &rd, skel->progs.tl_go_read, skel->progs.tl_go_ret, links[slot]);
+  int b = a < 0 ? -1 : attach_func(path, &wr, skel->progs.tl_go_write, skel->progs.tl_go_ret, links[slot] + 1 + GO_MAX_RETS);
   if (a < 0 || b < 0) {
     tl_warn("could not attach Go crypto/tls uprobes to %s", path);
     detach_file(slot);
-    goto out;
+    return lib;
   }
   n_go_files++;
   lib = TL_LIB_GO_TLS;
   if (verbose)
     fprintf(stderr, "tapline-loader: Go crypto/tls uprobes on %s (%s, %d probes)\n", path, version, a + b);
 #endif
-out:
-  if (e)
-    elf_end(e);
-  close(fd);
   return lib;
 }
 

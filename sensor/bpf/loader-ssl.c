@@ -143,9 +143,13 @@ static int is_self(int pid)
  * kernel's ssl_procs at once, so that their local clients defer to them from the first request. */
 static void report_process(int pid, int lib, const char *version)
 {
-  if (lib == TL_LIB_NONE)
+  uint32_t tgid = (uint32_t)pid;
+  uint8_t seen = 0;
+  int flags = bpf_map__lookup_elem(skel->maps.cipher_procs, &tgid, sizeof(tgid), &seen, sizeof(seen), 0) == 0
+                ? TL_PROC_CIPHERTEXT : 0;
+  if (lib == TL_LIB_NONE && !flags)
     return;
-  struct tl_proc rec = { .type = TL_REC_PROC, .lib = (uint8_t)lib, .tgid = (uint32_t)pid };
+  struct tl_proc rec = { .type = TL_REC_PROC, .lib = (uint8_t)lib, .flags = (uint8_t)flags, .tgid = tgid };
   snprintf(rec.version, sizeof(rec.version), "%s", version);
   char path[64];
   snprintf(path, sizeof(path), "/proc/%d/comm", pid);
@@ -157,7 +161,6 @@ static void report_process(int pid, int lib, const char *version)
   }
   tl_out_frame(&rec, sizeof(rec));
   if (lib == TL_LIB_GO_TLS) {
-    uint32_t tgid = (uint32_t)pid;
     uint8_t one = 1;
     bpf_map__update_elem(skel->maps.ssl_procs, &tgid, sizeof(tgid), &one, sizeof(one), BPF_ANY);
   }
@@ -201,7 +204,28 @@ static void scan_process(int pid)
 #define FULL_SCAN_EVERY 15
 #define MAX_PID (1 << 22) /* the kernel's largest pid_max */
 static unsigned char seen_pids[MAX_PID / 8];
+static unsigned char cipher_pids[MAX_PID / 8];
 static unsigned scans;
+
+/* Processes the kernel saw speaking TLS since the last scan: scanned (again), so that their
+ * report carries the ciphertext flag even when no TLS library was found in them. */
+static void scan_ciphertext(void)
+{
+  int fd = bpf_map__fd(skel->maps.cipher_procs);
+  uint32_t key = 0, next;
+  int first = 1;
+  while (bpf_map_get_next_key(fd, first ? NULL : &key, &next) == 0) {
+    first = 0;
+    key = next;
+    if (key == 0 || key >= MAX_PID || is_self((int)key))
+      continue;
+    unsigned char bit = 1u << (key & 7);
+    if (cipher_pids[key >> 3] & bit)
+      continue;
+    cipher_pids[key >> 3] |= bit;
+    scan_process((int)key);
+  }
+}
 
 void tl_ssl_scan(void)
 {
@@ -223,6 +247,7 @@ void tl_ssl_scan(void)
     scan_process(pid);
   }
   closedir(d);
+  scan_ciphertext();
 }
 
 void tl_ssl_init(struct tapline *s, const struct tl_config *cfg)

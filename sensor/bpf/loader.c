@@ -137,6 +137,8 @@ int main(int argc, char **argv)
   struct tl_config cfg;
   tl_parse_args(argc, argv, &cfg);
   verbose = cfg.verbose;
+  if (cfg.go_probes)
+    return tl_go_print_probes(cfg.go_probes); /* reads a file only: no privileges needed */
   check_privileges();
   check_kernel();
   ensure_tracefs();

@@ -42,6 +42,7 @@ struct tl_config {
   int stats_ms;
   int poll_ms;
   int verbose;
+  const char *go_probes; /* --go-probes: print and exit */
 };
 
 /* Prints a one-line error "tapline-loader: ..." on stderr and exits with `code`. */
@@ -71,6 +72,7 @@ void tl_ssl_detach(void);
  * enum tl_tls_lib (TL_LIB_NONE for a non-Go file) and fills `version` with the Go version. */
 int tl_go_inspect(struct tapline *skel, const char *path, char *version, size_t vlen, int verbose);
 int tl_go_find_rets(const uint8_t *code, size_t size, uint64_t *rets, int max);
+int tl_go_print_probes(const char *path);
 int tl_go_targets(void);
 void tl_go_detach(void);
 /* TLS libraries the sensor cannot read (loader-libs.c): by a mapped library's file name, and by

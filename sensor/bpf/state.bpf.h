@@ -100,6 +100,10 @@ struct { __uint(type, BPF_MAP_TYPE_LRU_HASH); __uint(max_entries, 16384); __type
 struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 8192); __type(key, __u16); __type(value, struct tl_listener); } listeners SEC(".maps");
 /* Processes seen inside hooked SSL calls: only their TLS plaintext is visible to us. */
 struct { __uint(type, BPF_MAP_TYPE_LRU_HASH); __uint(max_entries, 16384); __type(key, __u32); __type(value, __u8); } ssl_procs SEC(".maps");
+/* Traced processes seen sending or receiving TLS records on a socket (set once per connection,
+ * when its first bytes are classified): the loader reports them, so that a TLS library nobody
+ * hooks still shows up in the visibility report. */
+struct { __uint(type, BPF_MAP_TYPE_LRU_HASH); __uint(max_entries, 16384); __type(key, __u32); __type(value, __u8); } cipher_procs SEC(".maps");
 /* Local client sockets by tuple, so the server side can name its client process. */
 struct { __uint(type, BPF_MAP_TYPE_LRU_HASH); __uint(max_entries, 16384); __type(key, struct tl_tuple); __type(value, struct tl_owner); } owners SEC(".maps");
 struct { __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY); __uint(max_entries, TL_CNT_MAX); __type(key, __u32); __type(value, __u64); } counters SEC(".maps");

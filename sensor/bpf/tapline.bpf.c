@@ -104,6 +104,10 @@ static __always_inline int data_exit(long ret, __u8 op)
     int c = classify_payload(first, firstlen);
     if (c == P_TLS) {
       si->sock_class = C_TLS;
+      if (passes_filters(k.tgid, si->comm, &si->tuple)) {
+        __u8 one = 1;
+        bpf_map_update_elem(&cipher_procs, &k.tgid, &one, BPF_NOEXIST);
+      }
       if (dir == TL_DIR_READ) {
         __s32 f = a.fd;
         bpf_map_update_elem(&thread_tls_fd, &id, &f, BPF_ANY);

@@ -40,10 +40,13 @@ enum tl_tls_lib {
 };
 
 /* One per process the loader inspected that uses (or is built with) a TLS library. */
+#define TL_PROC_CIPHERTEXT 1 /* the kernel saw TLS records on one of its traced sockets */
+
 struct tl_proc {
   __u8 type; /* TL_REC_PROC */
   __u8 lib;  /* enum tl_tls_lib */
-  __u8 _pad[2];
+  __u8 flags; /* TL_PROC_* */
+  __u8 _pad;
   __u32 tgid;
   char version[TL_COMM_LEN]; /* the Go version ("go1.19.8") when known */
   char comm[TL_COMM_LEN];

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CaptureEvent } from '../../sensor/src/capture/events';
 import { FRAME_MAGIC, FrameDecoder, ipv6, type LoaderFrame } from '../../sensor/src/capture/frames';
-import { CLOSE, COUNTER, DATA_HDR, OPEN, PROC, READY, REC, STATS, TLS_LIB, TUPLE } from '../../sensor/src/capture/layout';
+import { CLOSE, COUNTER, DATA_HDR, OPEN, PROC, PROC_FLAG, READY, REC, STATS, TLS_LIB, TUPLE } from '../../sensor/src/capture/layout';
 
 function frame(rec: Buffer): Buffer {
   const h = Buffer.alloc(8);
@@ -102,10 +102,11 @@ function readyRec(): Buffer {
   return b;
 }
 
-function procRec(pid: number, lib: number, version: string, name: string): Buffer {
+function procRec(pid: number, lib: number, version: string, name: string, flags = 0): Buffer {
   const b = Buffer.alloc(PROC.size);
   b[PROC.type] = REC.proc;
   b[PROC.lib] = lib;
+  b[PROC.flags] = flags;
   b.writeUInt32LE(pid, PROC.tgid);
   comm(b, PROC.version, version);
   comm(b, PROC.comm, name);
@@ -244,12 +245,12 @@ test('IPv6 addresses in their canonical text form', () => {
 
 test('decodes the loader\'s process records (TLS library, Go version)', () => {
   const d = new FrameDecoder();
-  const frames = d.push(Buffer.concat([frame(procRec(31337, TLS_LIB.TL_LIB_GO_TLS, 'go1.19.8', 'gotls')), frame(procRec(7, 99, '', 'x'.repeat(16)))]));
+  const frames = d.push(Buffer.concat([frame(procRec(31337, TLS_LIB.TL_LIB_GO_TLS, 'go1.19.8', 'gotls')), frame(procRec(7, 99, '', 'x'.repeat(16), PROC_FLAG.TL_PROC_CIPHERTEXT))]));
   assert.equal(d.badFrames, 0);
   assert.deepEqual(frames, [
-    { type: 'process', process: { pid: 31337, lib: TLS_LIB.TL_LIB_GO_TLS, version: 'go1.19.8', comm: 'gotls' } },
+    { type: 'process', process: { pid: 31337, lib: TLS_LIB.TL_LIB_GO_TLS, version: 'go1.19.8', comm: 'gotls', ciphertext: false } },
     // An unknown library code is passed on: the visibility report decides what it means.
-    { type: 'process', process: { pid: 7, lib: 99, version: '', comm: 'x'.repeat(16) } },
+    { type: 'process', process: { pid: 7, lib: 99, version: '', comm: 'x'.repeat(16), ciphertext: true } },
   ]);
   // A truncated process record is a bad frame, not an exception.
   assert.deepEqual(d.push(frame(procRec(1, 1, '', 'a').subarray(0, PROC.size - 1))), []);

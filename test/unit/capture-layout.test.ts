@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { REC, STRUCTS, TLS_LIB } from '../../sensor/src/capture/layout';
+import { PROC_FLAG, REC, STRUCTS, TLS_LIB } from '../../sensor/src/capture/layout';
 
 const root = join(import.meta.dirname ?? __dirname, '..', '..');
 const REC_NAMES: Record<keyof typeof REC, string> = {
@@ -29,7 +29,7 @@ function program(): string {
     }
   }
   for (const [key, name] of Object.entries(REC_NAMES)) lines.push(`  printf("rec.${key} %d\\n", (int)${name});`);
-  for (const name of Object.keys(TLS_LIB)) lines.push(`  printf("lib.${name} %d\\n", (int)${name});`);
+  for (const name of Object.keys({ ...TLS_LIB, ...PROC_FLAG })) lines.push(`  printf("lib.${name} %d\\n", (int)${name});`);
   return ['#include <stddef.h>', '#include <stdio.h>', '#include <linux/types.h>', '#include "tapline.h"', 'int main(void) {', ...lines, '  return 0;', '}', ''].join('\n');
 }
 
@@ -52,7 +52,7 @@ test('layout.ts matches sensor/bpf/tapline.h as the C compiler lays it out', (t)
     const expected = new Map<string, string>();
     for (const [struct, fields] of Object.entries(STRUCTS)) for (const [field, at] of Object.entries(fields)) expected.set(`${struct}.${field}`, String(at));
     for (const [key, value] of Object.entries(REC)) expected.set(`rec.${key}`, String(value));
-    for (const [name, value] of Object.entries(TLS_LIB)) expected.set(`lib.${name}`, String(value));
+    for (const [name, value] of Object.entries({ ...TLS_LIB, ...PROC_FLAG })) expected.set(`lib.${name}`, String(value));
     assert.deepEqual(Object.fromEntries(actual), Object.fromEntries(expected));
   } finally {
     rmSync(dir, { recursive: true, force: true });

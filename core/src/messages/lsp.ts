@@ -5,6 +5,7 @@
 // travels. Every answer and notification carries the engine's `epoch` (a random id per engine
 // process): a client that sees a new epoch drops what it showed and asks again.
 
+import type { ProcessVisibility } from '../protocol/visibility';
 import type { EndpointObservation, InventorySnapshot } from '../inventory/inventory-types';
 import type { SensorCounters } from '../protocol/messages';
 import type { Transaction } from '../protocol/transaction';
@@ -93,6 +94,8 @@ export interface SensorStatus {
   /** The sensor's own name from its hello, once live. */
   sensorName?: string;
   counters?: SensorCounters;
+  /** The sensor's latest visibility report (live eBPF sensors): per traced process, what it can see; absent from engines and sensors before it. */
+  visibility?: ProcessVisibility[];
 }
 
 /** Everything the tree, the status bar and the Explorer's table show. */

@@ -3,7 +3,7 @@
 // arbitrary chunks; a malformed frame is counted and skipped (resynchronising on the magic),
 // never thrown, because the byte stream is the only thing between the kernel and the daemon.
 import type { CaptureEvent, DataEvent, OpenEvent, SocketTuple } from './events';
-import { CLOSE, COMM_LEN, COUNTER, DATA_HDR, OPEN, PROC, READY, REC, STATS, TUPLE } from './layout';
+import { CLOSE, COMM_LEN, COUNTER, DATA_HDR, OPEN, PROC, PROC_FLAG, READY, REC, STATS, TUPLE } from './layout';
 
 export const FRAME_MAGIC = 0x314c5054;
 const MAGIC_BYTES = Buffer.from([0x54, 0x50, 0x4c, 0x31]);
@@ -28,6 +28,8 @@ export interface LoaderProcess {
   comm: string;
   lib: number;
   version: string;
+  /** The kernel saw TLS records on one of its traced sockets. */
+  ciphertext: boolean;
 }
 
 export type LoaderFrame =
@@ -224,6 +226,7 @@ function proc(buf: Buffer, at: number): LoaderFrame {
       comm: cstring(buf, at + PROC.comm),
       lib: buf[at + PROC.lib]!,
       version: cstring(buf, at + PROC.version),
+      ciphertext: (buf[at + PROC.flags]! & PROC_FLAG.TL_PROC_CIPHERTEXT) !== 0,
     },
   };
 }

@@ -24,7 +24,10 @@ export const STATS = { type: 0, counters: 8, frames_merged_dropped: 72, ssl_targ
 
 export const READY = { type: 0, loader_pid: 4, ssl_targets: 8, size: 16 } as const;
 
-export const PROC = { type: 0, lib: 1, tgid: 4, version: 8, comm: 24, size: 40 } as const;
+export const PROC = { type: 0, lib: 1, flags: 2, tgid: 4, version: 8, comm: 24, size: 40 } as const;
+
+/** tl_proc.flags */
+export const PROC_FLAG = { TL_PROC_CIPHERTEXT: 1 } as const;
 
 /** The C struct each table describes (for the layout test). */
 export const STRUCTS = {

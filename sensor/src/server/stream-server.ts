@@ -106,9 +106,9 @@ export class StreamServer {
   }
 
   private request(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const path = (req.url ?? '').split('?')[0];
+    const [path, query = ''] = (req.url ?? '').split('?', 2);
     if (path === HEALTH_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
-      const detail = (req.url ?? '').includes('detail=1');
+      const detail = new URLSearchParams(query).get('detail') === '1';
       if (detail) {
         // The detail needs the token too: process names and libraries describe the node.
         if (!bearerMatches(req.headers.authorization, this.opts.token)) {

@@ -14,6 +14,8 @@ interface Entry {
   comm: string;
   lib?: LibraryInfo;
   goVersion: string;
+  /** TLS records seen on its sockets (whether or not a hooked library decrypts them). */
+  ciphertext: boolean;
   plaintextCalls: number;
   tlsCalls: number;
 }
@@ -52,10 +54,12 @@ export class VisibilityReport {
     const lib = libraryInfo(p.lib);
     const e = this.entry(p.pid, p.comm);
     if (!e) return;
-    if (e.lib?.library !== lib?.library || e.goVersion !== p.version || e.comm !== p.comm) {
+    const ciphertext = e.ciphertext || p.ciphertext;
+    if (e.lib?.library !== lib?.library || e.goVersion !== p.version || e.comm !== p.comm || e.ciphertext !== ciphertext) {
       if (lib) e.lib = lib;
       e.goVersion = p.version;
       e.comm = p.comm;
+      e.ciphertext = ciphertext;
       this.revision++;
     }
   }
@@ -101,7 +105,7 @@ export class VisibilityReport {
     let e = this.procs.get(pid);
     if (e) return e;
     if (this.procs.size >= MAX_TRACKED) return undefined;
-    e = { pid, comm, goVersion: '', plaintextCalls: 0, tlsCalls: 0 };
+    e = { pid, comm, goVersion: '', ciphertext: false, plaintextCalls: 0, tlsCalls: 0 };
     this.procs.set(pid, e);
     this.revision++;
     return e;
@@ -110,24 +114,33 @@ export class VisibilityReport {
 
 /**
  * What is seen decides first (TLS plaintext through a hooked library, else plaintext); before any
- * traffic, the library found says what will be seen.
+ * traffic, the library found says what will be seen; TLS records with no library found at all
+ * mean a library the sensor does not know.
  */
 function stateOf(e: Entry): VisibilityState {
   if (e.tlsCalls > 0) return e.lib && e.lib.state !== 'unreadable' && e.lib.state !== 'plaintext' ? e.lib.state : 'openssl';
   if (e.plaintextCalls > 0) return 'plaintext';
-  return e.lib?.state ?? 'unknown';
+  return e.lib?.state ?? (e.ciphertext ? 'unreadable' : 'unknown');
 }
+
+const UNKNOWN_TLS =
+  'TLS records on its sockets, but no TLS library the sensor can hook was found in it (one linked in without symbols: BoringSSL, OpenSSL, rustls; or its own TLS)';
 
 function describe(e: Entry): ProcessVisibility {
   const state = stateOf(e);
   const libReason = e.lib ? e.lib.reason.replace('{go}', e.goVersion || '(version unknown)') : undefined;
   let reason: string;
   if (state === 'plaintext') {
-    reason = e.lib && e.lib.state === 'unreadable' ? `HTTP seen in the clear; its TLS, if any, is unreadable: ${libReason}` : 'HTTP seen in the clear on its sockets';
+    reason =
+      e.lib && e.lib.state === 'unreadable'
+        ? `HTTP seen in the clear; its TLS, if any, is unreadable: ${libReason}`
+        : !e.lib && e.ciphertext
+          ? `HTTP seen in the clear; its TLS is unreadable: ${UNKNOWN_TLS}`
+          : 'HTTP seen in the clear on its sockets';
   } else if (state === 'openssl' && !e.lib) {
     reason = 'TLS plaintext from the OpenSSL uprobes';
   } else {
-    reason = libReason ?? 'no HTTP seen yet and no TLS library found';
+    reason = libReason ?? (e.ciphertext ? UNKNOWN_TLS : 'no HTTP seen yet and no TLS library found');
   }
   const out: ProcessVisibility = { pid: e.pid, comm: e.comm, state, reason, plaintextCalls: e.plaintextCalls, tlsCalls: e.tlsCalls };
   if (e.lib) out.library = e.lib.library;

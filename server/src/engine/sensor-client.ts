@@ -3,6 +3,7 @@
 // backoff until stopped. The sensor pings every heartbeat interval: a connection that hears
 // nothing (no message, no ping) for two intervals is declared down and reconnected, which is what
 // a stuck `kubectl port-forward` looks like from here.
+import type { ProcessVisibility } from '../../../core/src/protocol/visibility';
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import { formatProblems } from '../../../core/src/protocol/check';
@@ -40,6 +41,8 @@ export interface SensorClientEvents {
   stats: [SensorCounters];
   /** Request-smuggling attempts the sensor saw (validated `desync` messages). */
   desync: [DesyncEvent[]];
+  /** The sensor's visibility report (the whole list, each time it changes). */
+  visibility: [ProcessVisibility[]];
   /** Something the sensor sent that was dropped, or an error message from the sensor; once per distinct text. */
   problem: [string];
 }
@@ -166,6 +169,9 @@ export class SensorClient extends EventEmitter<SensorClientEvents> {
         return;
       case 'desync':
         this.emit('desync', message.items);
+        return;
+      case 'visibility':
+        this.emit('visibility', message.processes);
         return;
       case 'error':
         this.report(`sensor error (${message.code}): ${message.message}`);

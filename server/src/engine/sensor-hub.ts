@@ -6,12 +6,14 @@ import type { SensorConnection, SensorStatus } from '../../../core/src/messages'
 import type { SensorCounters } from '../../../core/src/protocol/messages';
 import type { DesyncEvent } from '../../../core/src/protocol/desync';
 import type { Transaction } from '../../../core/src/protocol/transaction';
+import type { ProcessVisibility } from '../../../core/src/protocol/visibility';
 import { SensorClient, type SensorClientOptions, type SensorState } from './sensor-client';
 
 interface Entry {
   connection: SensorConnection;
   client: SensorClient;
   counters?: SensorCounters;
+  visibility?: ProcessVisibility[];
 }
 
 export interface SensorHubHost {
@@ -79,6 +81,10 @@ export class SensorHub {
       entry.counters = counters;
       this.host.changed();
     });
+    client.on('visibility', (processes) => {
+      entry.visibility = processes;
+      this.host.changed();
+    });
     client.on('problem', (problem) => this.host.log('warn', `sensor ${label}: ${problem}`));
     this.entries.set(sensor.url, entry);
     client.start();
@@ -109,6 +115,7 @@ function statusOf(entry: Entry): SensorStatus {
     detail: describeState(state),
     ...(state.kind === 'live' ? { sensorName: state.hello.sensor.name } : {}),
     ...(entry.counters ? { counters: entry.counters } : {}),
+    ...(entry.visibility ? { visibility: entry.visibility } : {}),
   };
 }
 

@@ -1,0 +1,231 @@
+// Go's crypto/tls through the live eBPF sensor (root, Linux, Go from Debian): a Go client calls a
+// Go server over HTTPS, with no OpenSSL anywhere, and a WebSocket client of the real sensor must
+// get exactly one transaction per exchange. The same run checks the visibility report (the
+// `visibility` message and /healthz?detail=1) for a plaintext server, an OpenSSL server (node), a
+// Go TLS server and a stripped Go server whose TLS the sensor cannot read, and that the engine's
+// sensor connection hands the report on to the Sensors view (SensorStatus.visibility).
+import assert from 'node:assert/strict';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { promisify } from 'node:util';
+import WebSocket from 'ws';
+import type { Transaction } from '../../core/src/protocol/transaction';
+import { parseSensorMessage } from '../../core/src/protocol/validate-messages';
+import type { ProcessVisibility } from '../../core/src/protocol/visibility';
+import { SensorHub } from '../../server/src/engine/sensor-hub';
+import { buildGoFixture, goUnavailable } from '../support/go-fixture';
+import { startSensorProcess, type SensorProcess } from '../support/sensor-process';
+import { TLS_CERT, TLS_KEY, gate } from './ebpf-helpers';
+
+const run = promisify(execFile);
+
+const NODE_TLS_SERVER = `
+const https = require('node:https');
+const fs = require('node:fs');
+const server = https.createServer({ key: fs.readFileSync(process.argv[1]), cert: fs.readFileSync(process.argv[2]) }, (req, res) => {
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ path: req.url }));
+});
+server.listen(0, '127.0.0.1', () => process.stdout.write('listening ' + server.address().port + '\\n'));
+`;
+
+/** Resolves with the port a server prints ("listening PORT"); rejects if it exits first. */
+function portOf(proc: ChildProcess): Promise<number> {
+  let out = '';
+  let err = '';
+  proc.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+  return new Promise((resolve, reject) => {
+    proc.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening (\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    proc.once('exit', (code) => reject(new Error(`server exited (${String(code)}) before listening: ${err.slice(-2000)}`)));
+  });
+}
+
+/** What the sensor told this client so far, with waits that name what they wait for. */
+class SensorView {
+  readonly transactions: Transaction[] = [];
+  visibility: ProcessVisibility[] = [];
+  private checks: (() => void)[] = [];
+
+  constructor(ws: WebSocket, ports: Set<number>) {
+    ws.on('message', (data: Buffer) => {
+      const m = parseSensorMessage(data.toString());
+      assert.ok(m.ok, `the sensor sent an invalid message: ${data.toString().slice(0, 500)}`);
+      if (m.value.type === 'transactions') this.transactions.push(...m.value.items.filter((x) => ports.has(x.server.port)));
+      if (m.value.type === 'visibility') this.visibility = m.value.processes;
+      for (const check of this.checks) check();
+    });
+  }
+
+  until(what: string, done: () => boolean, ms = 20_000): Promise<void> {
+    if (done()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.checks = this.checks.filter((c) => c !== check);
+        reject(new Error(`timed out after ${ms / 1000} s waiting for ${what}; visibility: ${JSON.stringify(this.visibility.slice(0, 50))}`));
+      }, ms);
+      const check = (): void => {
+        if (!done()) return;
+        clearTimeout(timer);
+        this.checks = this.checks.filter((c) => c !== check);
+        resolve();
+      };
+      this.checks.push(check);
+    });
+  }
+
+  of(pid: number | undefined): ProcessVisibility | undefined {
+    return this.visibility.find((p) => p.pid === pid);
+  }
+}
+
+test('Go client to Go server over crypto/tls: one transaction per exchange; visibility names each process\'s state', { timeout: 120_000 }, async (t) => {
+  if (!gate(t)) return;
+  const noGo = goUnavailable();
+  if (noGo) {
+    if (process.env.CI === 'true') assert.fail(`cannot run in CI: ${noGo}`);
+    t.skip(noGo);
+    return;
+  }
+  const go = buildGoFixture();
+  const dir = mkdtempSync(join(tmpdir(), 'tapline-go-tls-'));
+  const key = join(dir, 'key.pem');
+  const cert = join(dir, 'cert.pem');
+  writeFileSync(key, TLS_KEY, { mode: 0o600 });
+  writeFileSync(cert, TLS_CERT);
+  const procs: ChildProcess[] = [];
+  let sensor: SensorProcess | undefined;
+  const start = (cmd: string, args: string[]): ChildProcess => {
+    const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    procs.push(p);
+    return p;
+  };
+  try {
+    // HTTP/1.1 only (-h1: TLSNextProto emptied); HTTP/2 is parsed by the daemon's h2 support.
+    const goTls = start(go.binary, ['serve', '-cert', cert, '-key', key, '-h1']);
+    const goStripped = start(go.stripped, ['serve', '-cert', cert, '-key', key, '-h1']);
+    const goPlain = start(go.binary, ['serve']);
+    const nodeTls = start(process.execPath, ['-e', NODE_TLS_SERVER, key, cert]);
+    const anonymous = start(go.anonymous, ['serve', '-cert', cert, '-key', key, '-h1']);
+    const [tlsPort, strippedPort, plainPort, opensslPort, anonymousPort] = await Promise.all([portOf(goTls), portOf(goStripped), portOf(goPlain), portOf(nodeTls), portOf(anonymous)]);
+    const ports = new Set([tlsPort, strippedPort, plainPort, opensslPort, anonymousPort]);
+    // Only our ports: other sensors' tests run on this machine at the same time.
+    sensor = await startSensorProcess(join(dir, 'token'), ['--listen', '127.0.0.1:0', ...[...ports].flatMap((p) => ['--port', String(p)])]);
+    const ws = new WebSocket(sensor.url, { headers: { Authorization: `Bearer ${sensor.token}` } });
+    const view = new SensorView(ws, ports);
+    await once(ws, 'open');
+
+    // Before any traffic: what each server's executable says.
+    await view.until('the visibility report to list the four servers by their TLS library', () =>
+      view.of(goTls.pid)?.state === 'go-tls' && view.of(goStripped.pid)?.state === 'unreadable' && view.of(nodeTls.pid)?.library === 'openssl-static' && view.of(goPlain.pid)?.library === 'go-crypto-tls');
+    assert.equal(view.of(goTls.pid)?.goVersion, go.version);
+    assert.equal(view.of(goStripped.pid)?.library, 'go-stripped');
+    assert.match(view.of(goStripped.pid)?.reason ?? '', /without a symbol table/);
+
+    const get = (bin: string, url: string, ...more: string[]): Promise<unknown> => run(bin, ['get', '-h1', '-url', url, ...more]);
+    await get(go.binary, `https://127.0.0.1:${tlsPort}/orders/1?expand=items`);
+    await get(go.binary, `https://127.0.0.1:${tlsPort}/orders`, '-method', 'POST', '-n', '2');
+    await get(go.binary, `https://127.0.0.1:${tlsPort}/missing/7`);
+    await get(go.stripped, `https://127.0.0.1:${strippedPort}/hidden`);
+    await get(go.anonymous, `https://127.0.0.1:${anonymousPort}/anonymous`);
+    await get(go.binary, `http://127.0.0.1:${plainPort}/plain?x=1`);
+    await run('curl', ['-sk', '-o', '/dev/null', `https://127.0.0.1:${opensslPort}/openssl`]);
+    // Last, on the Go server: when it arrives, everything before it has been through the pipeline.
+    await get(go.binary, `https://127.0.0.1:${tlsPort}/last`);
+    await view.until('the last Go TLS exchange and the plaintext and OpenSSL ones', () =>
+      ['/last', '/plain', '/openssl'].every((p) => view.transactions.some((x) => x.request.path === p)));
+
+    const line = (x: Transaction): string => `${x.server.port === tlsPort ? 'go' : x.server.port === plainPort ? 'plain' : x.server.port === opensslPort ? 'openssl' : 'unreadable'} ${x.request.method} ${x.request.path} ${x.response?.status} tls=${x.tls} ${x.httpVersion}`;
+    assert.deepEqual(view.transactions.map(line).sort(), [
+      'go GET /last 200 tls=true 1.1',
+      'go GET /missing/7 404 tls=true 1.1',
+      'go GET /orders/1 200 tls=true 1.1',
+      'go POST /orders 200 tls=true 1.1',
+      'go POST /orders 200 tls=true 1.1',
+      'openssl GET /openssl 200 tls=true 1.1',
+      'plain GET /plain 200 tls=false 1.1',
+    ]);
+    const goSide = view.transactions.filter((x) => x.server.port === tlsPort);
+    assert.ok(goSide.every((x) => x.server.pid === goTls.pid), 'the Go server reports its exchanges (its Go client defers to it)');
+    const orders = goSide.find((x) => x.request.path === '/orders/1');
+    assert.equal(orders?.request.query, 'expand=items');
+    assert.equal(orders?.response?.body?.text, '{"method":"GET","path":"/orders/1","proto":"HTTP/1.1","received":0}');
+    assert.deepEqual(goSide.filter((x) => x.request.method === 'POST').map((x) => x.request.body?.text).sort(), ['{"i":0}', '{"i":1}']);
+
+    // After traffic: what was seen.
+    await view.until('the report to show the Go server\'s TLS and the plaintext server\'s clear HTTP as seen', () =>
+      (view.of(goTls.pid)?.tlsCalls ?? 0) > 0 && view.of(goPlain.pid)?.state === 'plaintext' && view.of(nodeTls.pid)?.state === 'openssl');
+    assert.equal(view.of(goStripped.pid)?.state, 'unreadable');
+    assert.equal(view.of(goStripped.pid)?.tlsCalls, 0);
+    // No library to name: the kernel saw its TLS records, the loader reported them (next rescan).
+    await view.until('the report to name the server with an unknown TLS stack as unreadable', () => view.of(anonymous.pid)?.state === 'unreadable');
+    assert.equal(view.of(anonymous.pid)?.library, undefined);
+    assert.match(view.of(anonymous.pid)?.reason ?? '', /no TLS library the sensor can hook/);
+
+
+    const health = new URL(sensor.url.replace(/^ws/, 'http'));
+    health.pathname = '/healthz';
+    health.search = 'detail=1';
+    assert.equal((await fetch(health)).status, 401);
+    const detail = (await (await fetch(health, { headers: { Authorization: `Bearer ${sensor.token}` } })).json()) as { visibility: ProcessVisibility[] };
+    const stateOf = (pid: number | undefined): string | undefined => detail.visibility.find((p) => p.pid === pid)?.state;
+    assert.deepEqual([stateOf(goTls.pid), stateOf(goStripped.pid), stateOf(goPlain.pid), stateOf(nodeTls.pid)], ['go-tls', 'unreadable', 'plaintext', 'openssl']);
+    ws.close();
+
+    // The engine's own sensor connection keeps the report for the Sensors view.
+    let changed!: () => void;
+    const hubSaw = new Promise<void>((resolve) => (changed = resolve));
+    const pids = [goTls.pid, goStripped.pid, goPlain.pid, nodeTls.pid];
+    const hub: SensorHub = new SensorHub({
+      transactions: () => undefined,
+      log: () => undefined,
+      changed: () => {
+        const v = hub.statuses()[0]?.visibility ?? [];
+        if (pids.every((pid) => v.some((p) => p.pid === pid))) changed();
+      },
+    });
+    try {
+      hub.set([{ url: sensor.url, token: sensor.token }]);
+      const deadline = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out after 10 s waiting for the engine\'s SensorHub to hold the visibility report')), 10_000).unref());
+      await Promise.race([hubSaw, deadline]);
+      const held = hub.statuses()[0]?.visibility ?? [];
+      assert.deepEqual(pids.map((pid) => held.find((p) => p.pid === pid)?.state), ['go-tls', 'unreadable', 'plaintext', 'openssl']);
+    } finally {
+      hub.dispose();
+    }
+
+    // A Go program that appears after the sensor started, from a file it has never seen (another
+    // inode): found by the periodic rescan, attached, and its exchange seen once. It takes over
+    // the plaintext server's port, one of those the sensor traces.
+    goPlain.kill('SIGTERM');
+    await once(goPlain, 'exit');
+    const lateBinary = join(dir, 'gotls-late');
+    copyFileSync(go.binary, lateBinary);
+    const late = start(lateBinary, ['serve', '-addr', `127.0.0.1:${plainPort}`, '-cert', cert, '-key', key, '-h1']);
+    await portOf(late);
+    const ws2 = new WebSocket(sensor.url, { headers: { Authorization: `Bearer ${sensor.token}` } });
+    const view2 = new SensorView(ws2, ports);
+    await once(ws2, 'open');
+    await view2.until('the rescan to find the Go server started after the sensor', () => view2.of(late.pid)?.state === 'go-tls');
+    await get(go.binary, `https://127.0.0.1:${plainPort}/late`);
+    await view2.until('the late Go server\'s exchange', () => view2.transactions.some((x) => x.request.path === '/late'));
+    assert.deepEqual(view2.transactions.filter((x) => x.server.pid === late.pid).map(line), ['plain GET /late 200 tls=true 1.1']);
+    ws2.close();
+  } finally {
+    await sensor?.stop();
+    for (const p of procs.reverse()) {
+      if (p.exitCode === null && p.signalCode === null) {
+        p.kill('SIGTERM');
+        await once(p, 'exit');
+      }
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
