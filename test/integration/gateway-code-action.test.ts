@@ -5,7 +5,7 @@
 // policy report runs on the traffic it holds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -129,6 +129,7 @@ test('the engine regenerates the gateway configuration from the workspace policy
   if (nginxGate(t)) {
     const prefix = nginxPrefix(file?.text.replace(/\/var\/log\/nginx\/tapline-gateway\.log/g, join(dir, 'access.log')));
     const checked = nginxTest(prefix.dir);
+    rmSync(prefix.dir, { recursive: true, force: true });
     assert.ok(checked.ok, checked.output);
   }
   const bad = await client.connection.sendRequest<Outcome>(GATEWAY_CONFIG.method, { upstream: 'ftp://x', listen: '8081' });

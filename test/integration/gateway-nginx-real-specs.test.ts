@@ -5,11 +5,12 @@
 // an undocumented path and method are answered 404/405 by nginx. One nginx at a time.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
-import { resolvePolicy } from '../../core/src/gateway/decide';
+import { GatewayDecider, resolvePolicy } from '../../core/src/gateway/decide';
 import { DEFAULT_NJS_MODULE, generateNginx } from '../../core/src/gateway/nginx';
 import { emptyPolicy } from '../../core/src/gateway/policy';
 import { compileRoutes, operationBasePaths } from '../../core/src/gateway/routes';
@@ -107,3 +108,39 @@ for (const spec of SPECS) {
     }
   });
 }
+
+test('precedence through nginx equals the report’s: nested prefix groups, their fallback to templated first segments', async (t) => {
+  if (!nginxGate(t) || !upstream) return;
+  const ok = { responses: { '200': { description: 'ok' } } };
+  const dir = mkdtempSync(path.join(tmpdir(), 'tapline-precedence-'));
+  const file = path.join(dir, 'spec.json');
+  writeFileSync(file, JSON.stringify({
+    openapi: '3.1.0',
+    info: { title: 'precedence', version: '1' },
+    paths: { '/a/{x}/y': { get: ok }, '/{t}/z': { get: ok }, '/a/{x}': { get: ok }, '/{t}/{u}': { post: ok }, '/a/b': { get: ok }, '/a/{x}.json': { get: ok }, '/b/c': { put: ok }, '/{t}/{u}/z': { get: ok } },
+  }));
+  const spec = await loadSpec(pathToFileURL(file).href, readUri);
+  assert.ok(spec.model);
+  const routes = compileRoutes(spec.model);
+  const resolved = resolvePolicy(routes, emptyPolicy(), 'enforce');
+  const port = await freePort();
+  const prefix = nginxPrefix();
+  writeFileSync(path.join(prefix.dir, 'gateway.conf'), generateNginx(routes, resolved, { upstream: `http://127.0.0.1:${upstream.port}`, listen: `127.0.0.1:${port}`, logFile: prefix.logFile, njsModule: DEFAULT_NJS_MODULE }).server);
+  const nginx = await startNginx(prefix.dir, port);
+  try {
+    const decider = new GatewayDecider(routes, resolved);
+    const requests = [['GET', '/a/z'], ['GET', '/a/q/y'], ['GET', '/a/q'], ['GET', '/a/b'], ['GET', '/a/q.json'], ['POST', '/a/q'], ['POST', '/b/q'], ['GET', '/b/c'], ['GET', '/q/z'], ['GET', '/a/q/y/'], ['GET', '/b/c/d'], ['GET', '/a/q/z']] as const;
+    for (const [method, target] of requests) await send(port, method, target);
+    const log = await waitForLogLines(prefix.logFile, requests.length);
+    const nginxSays = log.map((l) => `${l.method} ${l.target} → ${l.decision} ${l.operation || l.reason}`);
+    const reportSays = requests.map(([method, target]) => {
+      const d = decider.decide({ method, target, clientIp: '127.0.0.1', headers: new Map() });
+      return `${method} ${target} → ${d.decision} ${d.operation ?? d.reason ?? ''}`;
+    });
+    assert.deepEqual(nginxSays, reportSays);
+    assert.ok(nginxSays.includes('GET /a/q/z → allow GET /{t}/{u}/z'), 'a path under a nested group falls back to a templated first segment');
+    assert.ok(nginxSays.includes('POST /a/q → block method-not-documented'), 'the path picks the route, then the method is checked');
+  } finally {
+    await nginx.stop();
+  }
+});

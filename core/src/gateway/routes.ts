@@ -120,6 +120,13 @@ export function compileRoutes(model: SpecModel): GatewayRoute[] {
   return [...byKey.values()].sort((a, b) => (a.exact !== undefined) !== (b.exact !== undefined) ? (a.exact !== undefined ? -1 : 1) : compareRoutes(a, b));
 }
 
+/** The decoded first segment (bytes) of a templated route when it is literal and not the last one. */
+export function firstLiteralSegment(route: GatewayRoute): string | undefined {
+  if (route.exact !== undefined || route.kinds.length < 2 || route.kinds[0] !== 'literal') return undefined;
+  const seg = route.fullPath.split('/')[1];
+  return seg === undefined || seg === '' ? undefined : literalSegment(seg);
+}
+
 export function allowHeader(route: GatewayRoute): string {
   return [...route.methods.keys()].join(', ');
 }
