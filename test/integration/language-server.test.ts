@@ -44,3 +44,24 @@ test('a malformed document gets a diagnostic at the error, and the server surviv
   await client.until(() => (client.diagnostics.get(uri) ?? []).every((d) => d.severity !== 1));
   await client.shutdown();
 });
+
+test('broken documents (alias bomb, 100 MB, circular refs) get diagnostics while the server keeps answering', async (t) => {
+  const client = new LspTestClient();
+  t.after(() => client.kill());
+  await client.initialize();
+  const head = 'openapi: 3.0.3\ninfo:\n  title: t\n  version: "1"\n';
+  let bomb = `${head}paths: {}\nx-a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n`;
+  for (let i = 1; i <= 9; i++) bomb += `x-a${i}: &a${i} [${Array.from({ length: 10 }, () => `*a${i - 1}`).join(', ')}]\n`;
+  await client.open('file:///ws/bomb.yaml', 'yaml', bomb);
+  await client.open('file:///ws/cycles.yaml', 'yaml', `${head}paths:\n  /a: {$ref: "#/paths/~1a"}\ncomponents:\n  schemas:\n    A: {$ref: "#/components/schemas/B"}\n    B: {properties: {a: {$ref: "#/components/schemas/A"}, x: {$ref: "#/nowhere"}}}\n`);
+  const line = `  /r:\n    get: {responses: {"200": {description: "${'x'.repeat(100)}"}}}\n`;
+  await client.open('file:///ws/huge.yaml', 'yaml', head + 'paths:\n' + line.repeat(Math.ceil((100 * 2 ** 20) / line.length)));
+  await client.until(() => (client.diagnostics.get('file:///ws/huge.yaml') ?? []).some((d) => d.code === 'spec:too-large'), 'the too-large diagnostic of the 100 MB document');
+  await client.until(() => client.diagnostics.has('file:///ws/bomb.yaml') && client.diagnostics.has('file:///ws/cycles.yaml'), 'diagnostics for the alias bomb and the cycles');
+  // The server still answers requests about an ordinary document opened after them.
+  const uri = 'file:///ws/openapi.yaml';
+  await client.open(uri, 'yaml', readFileSync(join(PETSTORE_DIR, 'openapi.yaml'), 'utf8'));
+  const hover = await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 0 } });
+  assert.ok(hover === null || typeof hover === 'object');
+  await client.shutdown();
+});

@@ -15,7 +15,15 @@ export interface LoadOptions {
   parser?: DocumentParser;
   /** Already-parsed documents to reuse (e.g. unchanged files of a multi-file spec). */
   cache?: ReadonlyMap<string, ParsedDocument>;
+  /** Documents longer than this (in characters) are not parsed; they get a diagnostic instead. */
+  maxDocumentChars?: number;
 }
+
+/**
+ * 32 Mi characters: GitHub's whole REST description is 13 MB. A 100 MB document takes the
+ * parser and the model minutes and gigabytes, during which the language server answers nothing.
+ */
+export const MAX_DOCUMENT_CHARS = 32 * 2 ** 20;
 
 export async function loadSpec(rootUri: string, readFile: ReadFile, options: LoadOptions = {}): Promise<LoadedSpec> {
   const parser = options.parser ?? defaultParser;
@@ -37,6 +45,11 @@ export async function loadSpec(rootUri: string, readFile: ReadFile, options: Loa
         diagnostics.push(missingFile(item, documents));
         continue;
       }
+      const max = options.maxDocumentChars ?? MAX_DOCUMENT_CHARS;
+      if (text.length > max) {
+        diagnostics.push(tooLarge(item.uri, text.length, max));
+        continue;
+      }
       doc = parser.parse(item.uri, text);
     }
     documents.set(item.uri, doc);
@@ -56,6 +69,18 @@ export function finishLoad(rootUri: string, documents: Map<string, ParsedDocumen
   const { model, diagnostics: modelDiagnostics } = normalizeSpec(rootUri, documents);
   diagnostics.push(...modelDiagnostics);
   return { rootUri, documents, model, diagnostics };
+}
+
+function tooLarge(uri: string, chars: number, max: number): SourceDiagnostic {
+  const mib = (n: number): string => `${(n / 2 ** 20).toFixed(1)} MiB`;
+  return {
+    uri,
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    offsets: { start: 0, end: 0 },
+    severity: 'warning',
+    message: `Not analysed: this document is ${mib(chars)} of text, more than the ${mib(max)} Tapline parses (split it into files joined by $ref)`,
+    code: 'spec:too-large',
+  };
 }
 
 function missingFile(item: { uri: string; from?: { uri: string; ref: string } }, documents: Map<string, ParsedDocument>): SourceDiagnostic {
