@@ -18,6 +18,8 @@ PACKAGES=(
   golang-go
   # real clients and load generators used by tests and benchmarks
   curl wrk
+  # self-signed certificates for the sensor's TLS test
+  openssl
   # the gateway and smuggling tests: a real nginx (and its njs module for JWT `sub` blocks)
   nginx libnginx-mod-http-js
   # the shared stream's broker (NATS JetStream) and the multi-node tests' network namespaces

@@ -49,3 +49,50 @@ export function bearerMatches(header: string | undefined, token: string): boolea
   if (!m?.[1]) return false;
   return timingSafeEqual(digest(m[1]), digest(token));
 }
+
+export interface ThrottleOptions {
+  /** Delay before answering the first bad token from an address; doubles with each one after. */
+  baseMs: number;
+  maxMs: number;
+  /** Failures older than this are forgotten. */
+  windowMs: number;
+  /** Addresses tracked at most (the oldest is forgotten first), so a spray of sources stays bounded. */
+  maxAddresses: number;
+}
+
+export const DEFAULT_THROTTLE: ThrottleOptions = { baseMs: 250, maxMs: 30_000, windowMs: 10 * 60_000, maxAddresses: 4096 };
+
+/**
+ * Repeated bad tokens from one address are answered later and later (250 ms, 500 ms, … up to
+ * 30 s), so guessing a 256-bit token over the network is slower still, and logged on the 1st,
+ * 2nd, 4th, 8th… failure so a guessing client is visible without flooding the log.
+ */
+export class BadTokenThrottle {
+  private readonly failures = new Map<string, { count: number; last: number }>();
+
+  constructor(private readonly opts: ThrottleOptions = DEFAULT_THROTTLE) {}
+
+  /** Records a failure; returns how long to wait before answering, and a log line when one is due. */
+  fail(address: string, now: number): { delayMs: number; log?: string } {
+    let f = this.failures.get(address);
+    if (f && now - f.last > this.opts.windowMs) f = undefined;
+    const count = (f?.count ?? 0) + 1;
+    this.failures.delete(address);
+    if (this.failures.size >= this.opts.maxAddresses) {
+      const oldest = this.failures.keys().next().value;
+      if (oldest !== undefined) this.failures.delete(oldest);
+    }
+    this.failures.set(address, { count, last: now });
+    const delayMs = Math.min(this.opts.maxMs, this.opts.baseMs * 2 ** Math.min(count - 1, 30));
+    const due = (count & (count - 1)) === 0;
+    return due ? { delayMs, log: `bad token from ${address}: ${count} in a row, answering after ${delayMs} ms` } : { delayMs };
+  }
+
+  succeed(address: string): void {
+    this.failures.delete(address);
+  }
+
+  get tracked(): number {
+    return this.failures.size;
+  }
+}

@@ -9,7 +9,7 @@ import { HEALTH_PATH, STREAM_PATH, type HelloMessage, type SensorCounters } from
 import type { DesyncEvent } from '../../../core/src/protocol/desync';
 import type { Transaction } from '../../../core/src/protocol/transaction';
 import type { VisibilityMessage } from '../../../core/src/protocol/visibility';
-import { bearerMatches } from './auth';
+import { BadTokenThrottle, bearerMatches, type ThrottleOptions } from './auth';
 import { ClientSession, type SessionOptions } from './client-session';
 
 export interface StreamServerOptions {
@@ -25,6 +25,8 @@ export interface StreamServerOptions {
   backlog?: number;
   session?: Partial<Pick<SessionOptions, 'maxQueue' | 'batchSize' | 'flushMs' | 'statsMs' | 'heartbeatMs' | 'highWaterBytes'>>;
   log: (message: string) => void;
+  /** How bad tokens are slowed down (auth.ts has the defaults). */
+  badTokens?: ThrottleOptions;
 }
 
 export class ListenError extends Error {}
@@ -41,7 +43,10 @@ export class StreamServer {
   private readonly recentDesync: DesyncEvent[] = [];
   private readonly startedAt = Date.now();
 
+  private readonly throttle: BadTokenThrottle;
+
   constructor(private readonly opts: StreamServerOptions) {
+    this.throttle = new BadTokenThrottle(opts.badTokens);
     const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => this.request(req, res);
     this.server = opts.tls ? https.createServer({ cert: opts.tls.cert, key: opts.tls.key }, handler) : http.createServer(handler);
     this.server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
@@ -136,10 +141,16 @@ export class StreamServer {
       socket.end(NOT_FOUND);
       return;
     }
+    const address = req.socket.remoteAddress ?? '?';
     if (!bearerMatches(req.headers.authorization, this.opts.token)) {
-      socket.end(UNAUTHORIZED);
+      const { delayMs, log } = this.throttle.fail(address, Date.now());
+      if (log) this.opts.log(log);
+      const timer = setTimeout(() => socket.end(UNAUTHORIZED), delayMs);
+      timer.unref();
+      socket.once('close', () => clearTimeout(timer));
       return;
     }
+    this.throttle.succeed(address);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const remote = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? 0}`;
       const s = this.opts.session ?? {};
