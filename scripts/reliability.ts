@@ -88,7 +88,8 @@ function fuzzTargets(): void {
 const TESTED: { item: string; file: string; tried: string }[] = [
   { item: 'Broken specs (loader)', file: 'test/unit/openapi-broken-specs.test.ts', tried: 'syntax errors, 8 wrong-type variants, circular and dangling $refs, a 10⁹-expansion YAML alias bomb with both parsers, a 100 MB document, 16 documents changing between reads, a reader that throws' },
   { item: 'Broken specs (language server)', file: 'test/integration/language-server.test.ts', tried: 'the real server process: alias bomb, 100 MB document and reference cycles opened together, then a hover on an ordinary document' },
-  { item: 'Sensor token', file: 'test/unit/sensor-auth.test.ts', tried: 'constant-time comparison, repeated bad tokens slowed down and logged' },
+  { item: 'Soak (short)', file: 'test/integration/sensor-soak.test.ts', tried: 'the real sensor, 20 s at 3,000 transactions/s (60,000), one fast and one slow WebSocket client: fast misses nothing, slow sent = received + dropped, RSS growth under 1.5×' },
+  { item: 'Sensor token and TLS', file: 'test/unit/sensor-auth.test.ts', tried: 'constant-time comparison, repeated bad tokens slowed down and logged, wss:// with an openssl self-signed certificate trusted by its pinned fingerprint' },
 ];
 
 function testedItems(): void {

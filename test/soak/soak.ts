@@ -1,0 +1,134 @@
+// Soak: the real sensor (dist/sensor.js, replay mode, no rate limits) streams `rate` transactions
+// per second for `seconds` to two WebSocket clients: a fast one that reads everything, and a slow
+// one that reads for 10 ms of every 10 s (its socket paused the rest of the time, so TCP and the
+// sensor's per-client queue fill up). Once the replay is done and the slow client has caught up,
+// each client's count must be exact: received + dropped (the sensor's `queueDropped` in that
+// client's stats) = sent; the fast client drops nothing. The sensor's RSS is sampled every second.
+// Short run in test/integration/sensor-soak.test.ts; long run:
+//   node --import tsx test/soak/soak.ts --seconds 600 --rate 2000
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WebSocket } from 'ws';
+import { startSensorProcess } from '../support/sensor-process';
+
+export interface SoakResult {
+  seconds: number;
+  rate: number;
+  sent: number;
+  fast: { received: number; dropped: number };
+  slow: { received: number; dropped: number };
+  /** RSS samples of the sensor, MiB, one per second. */
+  rssMiB: number[];
+  /** Max RSS of the last third of the run over the max of the first third (after the first 3 s). */
+  rssGrowth: number;
+}
+
+function har(n: number): string {
+  const entries = Array.from({ length: n }, (_, i) => ({
+    startedDateTime: new Date(1_764_000_000_000 + i).toISOString(),
+    time: 1,
+    request: { method: 'GET', url: `http://shop.local/api/items/${i % 50}?page=${i % 7}`, httpVersion: 'HTTP/1.1', headers: [{ name: 'Accept', value: 'application/json' }], queryString: [], cookies: [], headersSize: -1, bodySize: 0 },
+    response: { status: 200, statusText: 'OK', httpVersion: 'HTTP/1.1', headers: [{ name: 'Content-Type', value: 'application/json' }], cookies: [], content: { size: 40, mimeType: 'application/json', text: `{"id":${i},"name":"item ${i}","ok":true}` }, redirectURL: '', headersSize: -1, bodySize: 40 },
+    cache: {},
+    timings: { send: 0, wait: 1, receive: 0 },
+  }));
+  return JSON.stringify({ log: { version: '1.2', creator: { name: 'soak', version: '1' }, entries } });
+}
+
+interface Client {
+  received: number;
+  dropped: number;
+  lastTotal: number;
+  ws: WebSocket;
+}
+
+function client(url: string, token: string): Promise<Client> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers: { Authorization: `Bearer ${token}` } });
+    const c: Client = { received: 0, dropped: 0, lastTotal: 0, ws };
+    ws.on('message', (data) => {
+      const m = JSON.parse(String(data)) as { type: string; items?: unknown[]; counters?: { queueDropped: number; transactions: number } };
+      if (m.type === 'transactions') c.received += m.items?.length ?? 0;
+      else if (m.type === 'stats' && m.counters) {
+        c.dropped = m.counters.queueDropped;
+        c.lastTotal = m.counters.transactions;
+      }
+    });
+    ws.once('open', () => {
+      ws.send(JSON.stringify({ type: 'subscribe', filters: {} }));
+      resolve(c);
+    });
+    ws.once('error', reject);
+  });
+}
+
+function rssMiB(pid: number): number {
+  const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : 0;
+}
+
+async function until(check: () => boolean, what: string, deadlineMs: number): Promise<void> {
+  const end = Date.now() + deadlineMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`waited ${deadlineMs} ms for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function soak(opts: { seconds: number; rate: number }): Promise<SoakResult> {
+  const sent = opts.seconds * opts.rate;
+  const dir = mkdtempSync(join(tmpdir(), 'tapline-soak-'));
+  try {
+    writeFileSync(join(dir, 'soak.har'), har(sent));
+    const sensor = await startSensorProcess(join(dir, 'token'), [
+      '--listen', '127.0.0.1:0', '--replay', join(dir, 'soak.har'), '--replay-rate', String(opts.rate),
+      // The default backlog (1000) covers what is replayed before the clients connect.
+      '--max-rate', '0', '--max-rate-per-endpoint', '0', '--stats-interval-ms', '250',
+    ]);
+    try {
+      const fast = await client(sensor.url, sensor.token);
+      const slow = await client(sensor.url, sensor.token);
+      const socket = (slow.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+      // Slow: read 10 ms of every 10 s until the replay is over (often enough to answer the 15 s pings).
+      const slowTimer = setInterval(() => {
+        socket.resume();
+        setTimeout(() => socket.pause(), 10).unref();
+      }, 10_000);
+      socket.pause();
+      const rss: number[] = [];
+      const pid = sensor.child.pid ?? 0;
+      const rssTimer = setInterval(() => rss.push(rssMiB(pid)), 1000);
+      await until(() => fast.lastTotal >= sent, `the replay of ${sent} transactions`, (opts.seconds + 60) * 1000);
+      clearInterval(slowTimer);
+      clearInterval(rssTimer);
+      socket.resume();
+      // Caught up: everything sent was received or dropped, as the latest stats count them.
+      await until(() => fast.received + fast.dropped === sent && slow.received + slow.dropped === sent, 'both clients to account for every transaction', 60_000);
+      fast.ws.close();
+      slow.ws.close();
+      const warm = rss.slice(3);
+      const third = Math.max(1, Math.floor(warm.length / 3));
+      const growth = warm.length === 0 ? 1 : Math.max(...warm.slice(-third)) / Math.max(1, Math.max(...warm.slice(0, third)));
+      return { seconds: opts.seconds, rate: opts.rate, sent, fast: { received: fast.received, dropped: fast.dropped }, slow: { received: slow.received, dropped: slow.dropped }, rssMiB: rss, rssGrowth: Math.round(growth * 100) / 100 };
+    } finally {
+      await sensor.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  const arg = (flag: string, dflt: number): number => {
+    const i = process.argv.indexOf(flag);
+    return i >= 0 ? Number(process.argv[i + 1]) : dflt;
+  };
+  soak({ seconds: arg('--seconds', 20), rate: arg('--rate', 1000) }).then(
+    (r) => process.stdout.write(`${JSON.stringify(r)}\n`),
+    (e: unknown) => {
+      process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
