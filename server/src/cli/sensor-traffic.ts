@@ -15,11 +15,16 @@ export function collectFromSensor(url: string, token: string, count: number, tim
   return new Promise((resolve) => {
     const transactions: Transaction[] = [];
     let everLive = false;
+    // A sensor that slows down refused tokens may still be answering the next attempt when time
+    // runs out: the last attempt's failure is what the user needs to read then.
+    let lastFailure: string | undefined;
     const finish = (): void => {
       clearTimeout(timer);
       const status = hub.statuses()[0];
       hub.dispose();
-      resolve({ transactions, detail: status?.detail ?? 'not connected', live: everLive });
+      const detail = status?.detail ?? 'not connected';
+      const withFailure = status?.state === 'connecting' && lastFailure !== undefined ? `${detail}; the previous attempt: ${lastFailure}` : detail;
+      resolve({ transactions, detail: withFailure, live: everLive });
     };
     const hub = new SensorHub({
       transactions: (items) => {
@@ -27,7 +32,9 @@ export function collectFromSensor(url: string, token: string, count: number, tim
         if (transactions.length >= count) finish();
       },
       changed: () => {
-        if (hub.statuses()[0]?.state === 'live') everLive = true;
+        const status = hub.statuses()[0];
+        if (status?.state === 'live') everLive = true;
+        if (status?.state === 'retrying' || status?.state === 'failed') lastFailure = status.detail;
       },
       log: (_level, line) => log(line),
     });
