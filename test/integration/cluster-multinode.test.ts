@@ -156,9 +156,13 @@ test('two nodes reached at once and merged; a sensor restarted and a port-forwar
     // Node A's sensor stops: A goes down, B goes on; A comes back on the same forward.
     await sensors.get('node-a')!.stop();
     await until('node A retrying', events, () => statusOf('node-a')?.state === 'retrying');
+    const outageFrom = states['node-a']!.length;
     await calls(nodes[0], nodes[1], ['/b/during-a-outage']);
     await until('node B traffic while A is down', events, arrived('node-b', '/b/during-a-outage'));
-    assert.equal(statusOf('node-a')?.state, 'retrying');
+    // While its sensor is down A cycles retrying → connecting → retrying (50–200 ms backoff): which
+    // one the snapshot shows at this instant depends on load. What holds is that A never got live.
+    const duringOutage = [...states['node-a']!.slice(outageFrom), statusOf('node-a')?.state];
+    assert.deepEqual([...new Set(duringOutage)].filter((s) => s !== 'retrying' && s !== 'connecting'), [], `node A stayed down while its sensor was: ${duringOutage.join(' ')}`);
     assert.equal(statusOf('node-b')?.state, 'live', 'node B stayed live throughout');
     await startSensor('node-a');
     await until('node A live again', events, live('node-a'));

@@ -34,6 +34,8 @@ export class Connection {
   ignored = false;
   /** Framing broke (a desync was reported): exchanges already framed still pair, nothing new is derived. */
   desynced = false;
+  /** The sensor's own endpoint (pipeline.ts isOwnTraffic): nothing of it is ever reported. */
+  own = false;
   private requestParser: HttpStreamParser | undefined;
   private responseParser: HttpStreamParser | undefined;
   private readonly methods: string[] = [];

@@ -136,14 +136,31 @@ export class Pipeline {
   }
 
   private isOwnTraffic(conn: Connection, x: Exchange): boolean {
-    const t = conn.tuple;
-    if (t && this.ownPorts.size > 0) {
-      const sensorPort = conn.role === 'client' ? t.remotePort : t.localPort;
-      if (this.ownPorts.has(sensorPort) && isLocalAddress(conn.role === 'client' ? t.remoteAddress : t.localAddress)) return true;
+    if (conn.own) return true;
+    const own = this.identifiesOwn(conn, x);
+    // Sticky: what identified the connection once (its tuple, our token) covers its later exchanges.
+    if (own) conn.own = true;
+    return own;
+  }
+
+  private identifiesOwn(conn: Connection, x: Exchange): boolean {
+    if (this.ownPorts.size > 0) {
+      const t = conn.tuple;
+      if (t) {
+        // A role not known yet: either end may be ours.
+        if (conn.role !== 'server' && this.ownPorts.has(t.remotePort) && isLocalAddress(t.remoteAddress)) return true;
+        if (conn.role !== 'client' && this.ownPorts.has(t.localPort) && isLocalAddress(t.localAddress)) return true;
+      } else {
+        // The tuple can arrive after the exchange (no open event seen yet): the Host the client
+        // named then tells whether it spoke to our port on this machine.
+        const host = x.request.head.kind === 'request' ? headerValue(x.request.head.headers, 'host') : undefined;
+        const m = host ? /^\[?([^\]]*?)\]?:(\d+)$/.exec(host.trim()) : null;
+        if (m && this.ownPorts.has(Number(m[2])) && (m[1] === 'localhost' || isLocalAddress(m[1] ?? ''))) return true;
+      }
     }
     if (this.ownAuthorization.size === 0) return false;
     for (const h of x.request.head.headers) {
-      if (h.name.toLowerCase() === 'authorization' && this.ownAuthorization.has(h.value.toLowerCase().replace(/\s+/, ' '))) return true;
+      if (h.name.toLowerCase() === 'authorization' && this.ownAuthorization.has(h.value.trim().toLowerCase().replace(/\s+/g, ' '))) return true;
     }
     return false;
   }
