@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, connect, type AddressInfo } from 'node:net';
+import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
+import { freePort } from '../support/nginx';
 import { join } from 'node:path';
 import { ClusterSession } from '../../server/src/cluster/cluster-session';
 import { ClusterError } from '../../server/src/cluster/kubectl-errors';
@@ -26,17 +27,9 @@ function gate(t: TestContext): boolean {
   return false;
 }
 
-/** A port nothing listens on: bound, then closed. */
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 async function kubeconfig(currentContext: boolean): Promise<string> {
-  const port = await closedPort();
+  const port = await freePort();
   const file = join(mkdtempSync(join(tmpdir(), 'tapline-kube-')), 'config');
   writeFileSync(
     file,
