@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, connect, type AddressInfo } from 'node:net';
+import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
+import { freePort } from '../support/nginx';
 import { join } from 'node:path';
 import { ClusterSession } from '../../server/src/cluster/cluster-session';
 import { ClusterError } from '../../server/src/cluster/kubectl-errors';
@@ -26,17 +27,9 @@ function gate(t: TestContext): boolean {
   return false;
 }
 
-/** A port nothing listens on: bound, then closed. */
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 async function kubeconfig(currentContext: boolean): Promise<string> {
-  const port = await closedPort();
+  const port = await freePort();
   const file = join(mkdtempSync(join(tmpdir(), 'tapline-kube-')), 'config');
   writeFileSync(
     file,
@@ -210,4 +203,43 @@ test("the engine's ClusterHub: contexts through the real kubectl, errors as resu
   });
   const asked = await forbidden.connect({ context: 'kind-dev' });
   assert.deepEqual(asked.ok ? undefined : { kind: asked.kind, needToken: asked.needToken }, { kind: 'forbidden', needToken: true });
+});
+
+test('pods joining and leaving are followed from the watch stream (a child printing recorded watch events)', async () => {
+  const { readFileSync } = await import('node:fs');
+  const fixtures = join(__dirname, '..', 'fixtures', 'k8s');
+  const watchFile = join(fixtures, 'kubectl-watch-sensor-pods.txt');
+  const dir = mkdtempSync(join(tmpdir(), 'tapline-watch-'));
+  const changes: string[][] = [];
+  const session = new ClusterSession({
+    kubectl: { context: 'kind-dev' },
+    run: (_o, a) => Promise.resolve({ stdout: readFileSync(join(fixtures, a[1] === 'pods' ? 'kubectl-get-sensor-pods.json' : 'kubectl-get-secret.json'), 'utf8'), stderr: '' }),
+    // Like kubectl's watch: the events, then it stays open.
+    watchCommand: () => ({ bin: process.execPath, args: ['-e', `process.stdout.write(require('fs').readFileSync(${JSON.stringify(watchFile)}, 'utf8')); setInterval(() => {}, 1 << 30);`] }),
+    forwardCommand: (pod, local) => forwardCommand(join(dir, `${pod.node}.sock`), pod.port)(local),
+    askToken: () => Promise.resolve(undefined),
+    connect: () => ({ close: () => undefined }),
+  });
+  session.on('nodes', (nodes) => changes.push(nodes.map((n) => n.pod)));
+  try {
+    const opened = await session.open();
+    assert.deepEqual(opened.map((n) => n.pod), ['tapline-sensor-5xk2p', 'tapline-sensor-q8w7n']);
+    const removedForward = session.forwardOf('tapline-sensor-5xk2p')!;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for node-c to join and node-a to leave; nodes went ${JSON.stringify(changes)}`)), 15_000);
+      const check = (): void => {
+        const pods = session.nodes().map((n) => n.pod);
+        if (pods.join() !== 'tapline-sensor-q8w7n,tapline-sensor-r2d2x') return;
+        clearTimeout(timer);
+        session.off('nodes', check);
+        resolve();
+      };
+      session.on('nodes', check);
+      check();
+    });
+    assert.equal(session.nodes().find((n) => n.pod === 'tapline-sensor-r2d2x')?.node, 'node-c', 'joined once Running, not while Pending');
+    assert.equal(removedForward.state.kind, 'closed', "the leaving pod's forward is closed");
+  } finally {
+    await session.close();
+  }
 });

@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { EventEmitter, once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
+import { freePort } from '../support/nginx';
 import { join } from 'node:path';
 import { transactionsToHar } from '../../core/src/har/har-export';
 import type { KubernetesRef, Transaction } from '../../core/src/protocol/transaction';
@@ -27,13 +27,6 @@ function gate(t: TestContext): boolean {
   return false;
 }
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 /** nats-server with JetStream on a store dir; resolves once it says it is ready. */
 async function startNats(port: number, storeDir: string): Promise<ChildProcess> {

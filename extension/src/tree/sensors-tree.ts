@@ -26,6 +26,8 @@ export class SensorsTree implements vscode.TreeDataProvider<Node> {
   async refresh(): Promise<void> {
     const snapshot = await this.engine.requestIfRunning(SNAPSHOT, {});
     this.sensors = snapshot?.sensors ?? [];
+    // The view shows once there is a sensor (a cluster's nodes included); the commands are in the palette.
+    await vscode.commands.executeCommand('setContext', 'tapline.hasSensors', this.sensors.length > 0);
     this.emitter.fire();
   }
 

@@ -34,6 +34,8 @@ export interface ClusterSessionOptions {
   forwardCommand?: (pod: SensorPod, localPort: number) => { bin: string; args: string[] };
   /** Follow pods joining and leaving with kubectl's watch (default true). */
   watch?: boolean;
+  /** The watching child (default: kubectl get pods --watch --output-watch-events). */
+  watchCommand?: () => { bin: string; args: string[] };
   backoff?: { baseMs: number; maxMs: number };
 }
 
@@ -152,7 +154,8 @@ export class ClusterSession extends EventEmitter<{ nodes: [ClusterNode[]]; probl
   private startWatch(): void {
     if (this.closed) return;
     const o = { ...this.opts.kubectl, context: this.context };
-    const child = spawn(o.path ?? 'kubectl', [...globalArgs(o), ...args.watchSensorPods(this.namespace, this.selector)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const { bin, args: watchArgs } = this.opts.watchCommand?.() ?? { bin: o.path ?? 'kubectl', args: [...globalArgs(o), ...args.watchSensorPods(this.namespace, this.selector)] };
+    const child = spawn(bin, watchArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.watcher = child;
     const parser = new WatchStreamParser();
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
