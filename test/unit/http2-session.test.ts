@@ -8,6 +8,9 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Http2Session, type H2Exchange } from '../../sensor/src/http2/session';
 import { grpcCall } from '../../sensor/src/http2/grpc';
+import { buildTransaction } from '../../sensor/src/pipeline/build-transaction';
+import { KernelClock } from '../../sensor/src/pipeline/clock';
+import { Redactor } from '../../core/src/redaction/redactor';
 
 interface Piece {
   from: 'client' | 'server';
@@ -44,7 +47,7 @@ async function record(run: (port: number) => Promise<void>): Promise<Piece[]> {
 }
 
 async function exchange(session: http2.ClientHttp2Session, path: string, body: string): Promise<number> {
-  const req = session.request({ ':method': 'POST', ':path': path, authorization: 'Bearer abc' });
+  const req = session.request({ ':method': 'POST', ':path': path, authorization: 'Bearer abc', 'x-api-key': 'sk_live_4eC39HqLyjWDarjtT1zdp7dc', 'content-type': 'application/grpc' });
   req.end(body);
   req.resume();
   const status = await new Promise<number>((r) => req.on('response', (h) => r(Number(h[':status']))));
@@ -93,4 +96,25 @@ test('garbage after the preface is one counted error, never a throw; a bad prefa
   assert.equal(first.exchanges.length, 0);
   const second = replay([{ from: 'client', data: Buffer.from('PRI * HTTP/1.1 garbage garbage garbage') }]);
   assert.equal(second.errors.length, 1);
+});
+
+test('an HTTP/2 gRPC exchange becomes a version-2 transaction with grpc-status, its headers and metadata redacted', async () => {
+  const pieces = await record(async (port) => {
+    const session = http2.connect(`http://127.0.0.1:${port}`);
+    await exchange(session, '/pkg.Svc/Do', 'q');
+    await new Promise<void>((r) => session.close(() => r()));
+  });
+  const [x] = replay(pieces).exchanges;
+  assert.ok(x);
+  const ctx = { id: 't-1', tls: false, role: 'server' as const, tuple: undefined, process: { pid: 1, comm: 'node' }, origin: 'ebpf' as const, maxBody: 1024, clock: new KernelClock(1_700_000_000_000, 0n) };
+  const built = buildTransaction(ctx, x.request, x.response);
+  const tx = new Redactor().redact(built instanceof Promise ? await built : built);
+  assert.equal(tx.httpVersion, '2');
+  assert.equal(tx.request.method, 'POST');
+  assert.equal(tx.response?.status, 200);
+  assert.deepEqual(tx.grpc, { service: 'pkg.Svc', method: 'Do', status: 7, message: 'no way' });
+  const value = (name: string): string | undefined => tx.request.headers.find((h) => h.name === name)?.value;
+  assert.ok(!value('authorization')?.includes('abc'), `authorization kept: ${value('authorization')}`);
+  assert.ok(!value('x-api-key')?.includes('sk_live_4eC39HqLyjWDarjtT1zdp7dc'), `x-api-key kept: ${value('x-api-key')}`);
+  assert.ok(tx.redactions.length >= 2);
 });
