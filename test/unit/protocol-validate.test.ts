@@ -50,7 +50,9 @@ test('hostile inputs are rejected without throwing', () => {
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
   assert.equal(parseSensorMessage('{"type":').ok, false);
   assert.equal(validateTransaction({ ...TX, id: '' }).ok, false);
-  assert.equal(validateTransaction({ ...TX, httpVersion: '2' }).ok, false);
+  assert.equal(validateTransaction({ ...TX, httpVersion: '3' }).ok, false);
+  assert.equal(validateTransaction({ ...TX, httpVersion: '2', grpc: { service: 'pkg.Svc', method: 'Do', status: 7, message: 'no' } }).ok, true);
+  assert.equal(validateTransaction({ ...TX, httpVersion: '2', grpc: { service: 'pkg.Svc', method: 'Do', status: -1 } }).ok, false);
   const many = validateTransaction({ ...TX, request: { ...TX.request, headers: new Array(5000).fill({ name: 1 }) } });
   assert.equal(many.ok, false);
   if (!many.ok) assert.ok(many.problems.length <= 50);

@@ -117,11 +117,29 @@ export interface Transaction {
   /** The server side; `pid`/`process`/`containerId` name the process that served it when seen. */
   server: Peer;
   tls: boolean;
-  httpVersion: '1.0' | '1.1';
+  httpVersion: '1.0' | '1.1' | '2';
   request: TransactionRequest;
   /** Absent when the connection closed before a response arrived. */
   response?: TransactionResponse;
   redactions: Redaction[];
   /** The server side's pod, when the sensor runs in Kubernetes and knew it; absent elsewhere. */
   k8s?: KubernetesRef;
+  /** Present when the exchange is a gRPC call (HTTP/2, `application/grpc` content type). */
+  grpc?: GrpcCall;
+}
+
+/** A gRPC call read from its HTTP/2 exchange; its messages stay in the bodies as bytes. */
+export interface GrpcCall {
+  /** The fully qualified service from the path `/pkg.Service/Method`. */
+  service: string;
+  method: string;
+  /** `grpc-status` from the trailers (or a trailers-only response); absent when the call did not end. */
+  status?: number;
+  /** `grpc-message`, percent-decoded. */
+  message?: string;
+}
+
+/** A gRPC call that ended with a non-zero status failed, whatever its HTTP status (200 for gRPC). */
+export function grpcFailed(t: Pick<Transaction, 'grpc'>): boolean {
+  return t.grpc?.status !== undefined && t.grpc.status !== 0;
 }

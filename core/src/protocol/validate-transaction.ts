@@ -94,7 +94,7 @@ export function checkTransaction(c: Checker, value: unknown, path: string): void
   checkPeer(c, t, 'client', path);
   checkPeer(c, t, 'server', path);
   c.boolean(t, 'tls', path);
-  c.oneOf(t, 'httpVersion', path, ['1.0', '1.1'] as const);
+  c.oneOf(t, 'httpVersion', path, ['1.0', '1.1', '2'] as const);
 
   const rp = `${path}.request`;
   const req = c.record(t.request, rp);
@@ -121,6 +121,7 @@ export function checkTransaction(c: Checker, value: unknown, path: string): void
   }
 
   checkKubernetes(c, t, path);
+  checkGrpc(c, t, path);
 
   const list = c.array(t.redactions, `${path}.redactions`, LIMITS.redactions);
   list?.forEach((item, i) => {
@@ -138,4 +139,15 @@ export function validateTransaction(value: unknown): Validation<Transaction> {
   const c = new Checker();
   checkTransaction(c, value, '$');
   return c.result<Transaction>(value);
+}
+
+function checkGrpc(c: Checker, t: JsonRecord, path: string): void {
+  if (t.grpc === undefined) return;
+  const gp = `${path}.grpc`;
+  const g = c.record(t.grpc, gp);
+  if (!g) return;
+  c.string(g, 'service', gp, { max: LIMITS.shortString });
+  c.string(g, 'method', gp, { max: LIMITS.shortString });
+  c.number(g, 'status', gp, { optional: true, integer: true, min: 0, max: 0x7fffffff });
+  c.string(g, 'message', gp, { optional: true, max: LIMITS.target });
 }

@@ -10,15 +10,17 @@ export interface RequestHead {
   kind: 'request';
   method: string;
   target: string;
-  version: '1.0' | '1.1';
+  version: '1.0' | '1.1' | '2';
   headers: HttpHeader[];
+  /** HTTP/2's `:authority` (the Host header's role there). */
+  authority?: string;
 }
 
 export interface ResponseHead {
   kind: 'response';
   status: number;
   reason: string;
-  version: '1.0' | '1.1';
+  version: '1.0' | '1.1' | '2';
   headers: HttpHeader[];
 }
 

@@ -7,6 +7,7 @@ import { buildBody } from '../http/body';
 import { headerValue } from '../http/head';
 import type { ParsedMessage } from '../http/parser';
 import { durationMs, type KernelClock } from './clock';
+import { grpcCall, isGrpc } from '../http2/grpc';
 
 export interface ExchangeContext {
   id: string;
@@ -48,7 +49,7 @@ export function buildTransaction(ctx: ExchangeContext, request: ParsedMessage, r
   const server = ctx.role === 'server' ? peer(t?.localAddress, t?.localPort, local) : peer(t?.remoteAddress, t?.remotePort, local);
   const client = ctx.role === 'server' ? peer(t?.remoteAddress, t?.remotePort, remote) : peer(t?.localAddress, t?.localPort, remote);
   const split = splitTarget(reqHead.target);
-  const host = headerValue(reqHead.headers, 'host');
+  const host = headerValue(reqHead.headers, 'host') ?? reqHead.authority;
   const endNs = response ? response.endNs : request.endNs;
   const tx: Transaction = {
     id: ctx.id,
@@ -74,6 +75,10 @@ export function buildTransaction(ctx: ExchangeContext, request: ParsedMessage, r
     tx.response = { status: head.status, headers: response.trailers.length > 0 ? [...head.headers, ...response.trailers] : head.headers };
     if (head.reason) tx.response.reason = head.reason;
     resBody = bodyOf(response, ctx.maxBody);
+  }
+  if (reqHead.version === '2' && isGrpc(headerValue(reqHead.headers, 'content-type'))) {
+    const call = grpcCall(split.path, tx.response?.headers);
+    if (call) tx.grpc = call;
   }
   if (reqBody instanceof Promise || resBody instanceof Promise) {
     return Promise.all([reqBody, resBody]).then(([q, r]) => attachBodies(tx, q, r));

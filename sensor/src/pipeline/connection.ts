@@ -4,6 +4,7 @@ import type { DataEvent, SocketTuple } from '../capture/events';
 import { HttpStreamParser, type Desync, type ParsedMessage } from '../http/parser';
 import type { RequestHead } from '../http/head';
 import { asksUpgrade } from '../http/framing';
+import { Http2Session } from '../http2/session';
 
 export interface Exchange {
   connection: Connection;
@@ -37,6 +38,8 @@ export class Connection {
   /** The sensor's own endpoint (pipeline.ts isOwnTraffic): nothing of it is ever reported. */
   own = false;
   private requestParser: HttpStreamParser | undefined;
+  /** Set when the first bytes were HTTP/2's connection preface (h2 over TLS or h2c with prior knowledge). */
+  private h2: Http2Session | undefined;
   private responseParser: HttpStreamParser | undefined;
   private readonly methods: string[] = [];
   private readonly requests: ParsedMessage[] = [];
@@ -61,8 +64,13 @@ export class Connection {
     if (event.tuple && !this.tuple) this.tuple = event.tuple;
     if (event.data.length === 0 && event.originalLength === 0) return;
     const outgoing = event.direction === 'write';
-    if (!this.requestParser) {
+    if (!this.requestParser && !this.h2) {
       if (!this.start(event.data, outgoing, event.tls)) return;
+    }
+    if (this.h2) {
+      const fromClient = (this.role === 'client') === outgoing;
+      this.h2.feed(fromClient ? 'client' : 'server', event.data, event.timestampNs, Math.max(0, event.originalLength - event.data.length));
+      return;
     }
     const isRequest = (this.role === 'client') === outgoing;
     const parser = isRequest ? this.requestParser : this.responseParser;
@@ -77,9 +85,10 @@ export class Connection {
       return false;
     }
     if (head.startsWith('PRI * HTTP/2')) {
-      // HTTP/2 with prior knowledge (gRPC, h2c): not parsed yet, and not an error either.
-      this.ignored = true;
-      return false;
+      // The client's preface, whatever ALPN said: over TLS the uprobes hand us the plaintext.
+      if (!this.role) this.role = outgoing ? 'client' : 'server';
+      this.startHttp2();
+      return true;
     }
     let requestOutgoing: boolean;
     if (METHOD_START.test(head)) requestOutgoing = outgoing;
@@ -122,6 +131,15 @@ export class Connection {
     return true;
   }
 
+  private startHttp2(): void {
+    this.h2 = new Http2Session({
+      maxBody: this.hooks.maxBody,
+      onExchange: (x) => this.hooks.onExchange({ connection: this, ...x }),
+      onError: (r) => this.hooks.onParseError(r),
+      onTruncated: () => this.hooks.onTruncated(),
+    });
+  }
+
   /** Methods already answered are dropped from `methods`; indexes given by the parser are absolute. */
   private answeredOffset = 0;
 
@@ -149,6 +167,7 @@ export class Connection {
   }
 
   close(ns: bigint): void {
+    this.h2?.close(ns);
     this.requestParser?.end(ns);
     this.responseParser?.end(ns);
     for (const request of this.requests.splice(0)) this.hooks.onExchange({ connection: this, request });

@@ -1,0 +1,99 @@
+// One side of one HTTP/2 stream while it is being captured: its header blocks (the first is the
+// head, a later one the trailers; 1xx heads are interim and skipped), its DATA up to the body cap,
+// and the kernel times of its first and last frame. It becomes the same ParsedMessage the
+// HTTP/1.x parser produces, so one transaction builder serves both.
+import type { HttpHeader } from '../../../core/src/protocol/transaction';
+import type { MessageHead } from '../http/head';
+import type { ParsedMessage } from '../http/parser';
+
+export class StreamMessage {
+  ended = false;
+  startNs = 0n;
+  endNs = 0n;
+  private pseudo = new Map<string, string>();
+  private headers: HttpHeader[] | undefined;
+  private trailers: HttpHeader[] = [];
+  private parts: Uint8Array[] = [];
+  private kept = 0;
+  private size = 0;
+  private truncated = false;
+
+  constructor(private readonly kind: 'request' | 'response') {}
+
+  stamp(ns: bigint): void {
+    if (this.startNs === 0n) this.startNs = ns;
+    if (ns > this.endNs) this.endNs = ns;
+  }
+
+  addHeaders(fields: readonly HttpHeader[], dropped: boolean): void {
+    if (dropped) this.truncated = true;
+    if (this.headers) {
+      this.trailers.push(...fields.filter((f) => !f.name.startsWith(':')));
+      return;
+    }
+    const pseudo = new Map<string, string>();
+    const regular: HttpHeader[] = [];
+    for (const f of fields) {
+      if (f.name.startsWith(':')) pseudo.set(f.name, f.value);
+      else regular.push(f);
+    }
+    const status = Number(pseudo.get(':status'));
+    if (this.kind === 'response' && status >= 100 && status < 200) return; // interim (100-continue, 103)
+    this.pseudo = pseudo;
+    this.headers = regular;
+  }
+
+  addData(payload: Uint8Array, missing: number, ns: bigint, maxBody: number): void {
+    this.stamp(ns);
+    this.size += payload.length + missing;
+    if (missing > 0) this.truncated = true;
+    const room = maxBody - this.kept;
+    if (room <= 0) {
+      if (payload.length > 0) this.truncated = true;
+      return;
+    }
+    const piece = payload.length > room ? payload.subarray(0, room) : payload;
+    if (piece.length < payload.length) this.truncated = true;
+    this.parts.push(piece);
+    this.kept += piece.length;
+  }
+
+  /** Undefined when no usable head was seen (no headers, or a request without :method). */
+  toParsed(ns: bigint, cut: boolean): ParsedMessage | undefined {
+    if (!this.headers) return undefined;
+    const head = this.head(this.headers);
+    if (!head) return undefined;
+    const complete = this.ended;
+    const parts = this.parts;
+    let joined: Uint8Array | undefined;
+    return {
+      head,
+      bodyParts: parts,
+      get body(): Uint8Array {
+        joined ??= parts.length === 1 ? parts[0] : Buffer.concat(parts);
+        return joined;
+      },
+      bodySize: this.size,
+      truncated: this.truncated || (cut && !complete),
+      complete,
+      bareLf: false,
+      trailers: this.trailers,
+      startNs: this.startNs,
+      endNs: this.endNs > 0n ? this.endNs : ns,
+    };
+  }
+
+  private head(headers: HttpHeader[]): MessageHead | undefined {
+    if (this.kind === 'response') {
+      const status = Number(this.pseudo.get(':status'));
+      if (!Number.isInteger(status) || status < 100 || status > 999) return undefined;
+      return { kind: 'response', status, reason: '', version: '2', headers };
+    }
+    const method = this.pseudo.get(':method');
+    if (!method) return undefined;
+    const authority = this.pseudo.get(':authority');
+    // CONNECT names only the authority (RFC 9113 §8.5).
+    const target = this.pseudo.get(':path') ?? authority ?? '';
+    return { kind: 'request', method, target, version: '2', headers, ...(authority !== undefined ? { authority } : {}) };
+  }
+}
