@@ -224,7 +224,11 @@ export class PathTrie {
       if (child.param !== undefined) leadToIds++;
       shape += valueShape(segment);
     }
-    return leadToIds * 2 < distinct && shape >= 0;
+    if (leadToIds * 2 >= distinct || shape < 0) return false;
+    // Plain words only (`transport-webhook`, `trip-details`): as likely a test pass calling each
+    // endpoint once as a parameter's values, so twice the evidence.
+    if (node.collection || shape / distinct >= 0.25) return true;
+    return distinct >= 2 * this.options.minDistinct && node.literalObs >= 2 * this.options.minObservations;
   }
 
   /** Judges, bottom-up, the positions above the last new node of one observed path. */

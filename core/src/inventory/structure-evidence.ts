@@ -57,9 +57,9 @@ export function valueShape(raw: string): number {
   const segment = raw.replace(FORMAT_SUFFIX, '');
   if (segment.length === 0) return 0;
   if (/^[@~]/.test(segment) || segment.includes('@')) return 1;
-  // Random mixed case (`gpFYomqELL`, `mQRoApSZor`): generated ids without digits. Words in
-  // camelCase have syllable-long lower-case runs; random case does not.
-  if (/^[A-Za-z]{8,}$/.test(segment) && caseFlips(segment) >= 3 && meanLowerRun(segment) < 2.5) return 1;
+  // Random mixed case (`gpFYomqELL`, `mQRoApSZor`): generated ids without digits. Capitals are
+  // about half the letters there, a quarter or less in camelCase words (`TeamGameStatsByDate`).
+  if (/^[A-Za-z]{8,}$/.test(segment) && caseFlips(segment) >= 3 && upperShare(segment) >= 0.4) return 1;
   if (isPluralNoun(segment)) return -1;
   if (VOCABULARY_CAMEL.test(segment)) return -0.75;
   // Versioned API names (`reviews-v1`, `users_v2`, `v2-beta`).
@@ -82,9 +82,8 @@ export function valueShape(raw: string): number {
   return 0;
 }
 
-function meanLowerRun(value: string): number {
-  const runs = value.match(/[a-z]+/g) ?? [];
-  return runs.length === 0 ? 0 : runs.reduce((n, r) => n + r.length, 0) / runs.length;
+function upperShare(value: string): number {
+  return (value.match(/[A-Z]/g) ?? []).length / value.length;
 }
 
 function caseFlips(value: string): number {
