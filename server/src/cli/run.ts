@@ -71,13 +71,15 @@ async function runDiff(cmd: DiffCommand, io: CliIo): Promise<number> {
   }
   const traffic = cmd.sensor ? await sensorTraffic(cmd.sensor, io) : cmd.har ? harTraffic(cmd.har, io) : [];
   if (!traffic) return 2;
-  const findings = diffSpec(spec, traffic, { severities: cmd.severities });
-  if (cmd.desync !== undefined && !addDesyncFindings(cmd.desync, (p) => io.readFile(p), io.stderr, cmd.severities['request-desync'], findings)) return 2;
+  // SARIF reports what x-tapline-ignore covers as suppressed results; the rest leave them out.
+  const reported = diffSpec(spec, traffic, { severities: cmd.severities, includeSuppressed: cmd.format === 'sarif' });
+  if (cmd.desync !== undefined && !addDesyncFindings(cmd.desync, (p) => io.readFile(p), io.stderr, cmd.severities['request-desync'], reported)) return 2;
+  const findings = reported.filter((f) => f.suppressed === undefined);
   const diagnostics = spec.diagnostics;
   if (cmd.format === 'json') io.stdout(formatJson(findings, diagnostics, display));
   else if (cmd.format === 'sarif') {
     const base = toFileUri(io.cwd.replace(/\/$/, '') + '/', '/');
-    io.stdout(formatSarif(findings, diagnostics, { version: io.version, baseUri: base.endsWith('/') ? base : base + '/', relativePath: display }));
+    io.stdout(formatSarif(reported, diagnostics, { version: io.version, baseUri: base.endsWith('/') ? base : base + '/', relativePath: display }));
   } else io.stdout(formatText(findings, diagnostics, display));
   if (cmd.failOn === 'none') return 0;
   const threshold = SEVERITY_RANK[cmd.failOn];
