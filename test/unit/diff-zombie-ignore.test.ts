@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { diffSpec } from '../../core/src/diff/diff';
 import type { DiffFinding } from '../../core/src/diff/finding';
 import { sunsetOf } from '../../core/src/diff/rules-zombie';
-import { readIgnore } from '../../core/src/diff/suppression';
+import { ignoreFix, readIgnore } from '../../core/src/diff/suppression';
+import { planFix } from '../../core/src/patch/plan';
+import { applyTextEdits } from '../../core/src/patch/text-edit';
 import { loadSpec } from '../../core/src/openapi/load';
 import type { LoadedSpec } from '../../core/src/openapi/model';
 import type { Transaction } from '../../core/src/protocol/transaction';
@@ -129,4 +131,29 @@ test('x-tapline-ignore on a shared schema covers every operation that uses it; b
   assert.equal(readIgnore([]), undefined);
   assert.equal(readIgnore({ codes: 'all' }), undefined);
   assert.deepEqual(readIgnore(true), {});
+});
+
+test('"Ignore this finding here" plans a format-preserving edit; the finding is then suppressed; idempotent', async () => {
+  const text = SPEC.replace('  /quiet:\n    get:\n      x-tapline-ignore: [undocumented-status]\n', '  /quiet:\n    get:\n      summary: quiet   # kept as written\n');
+  const s = await spec(text);
+  const off = { severities: { 'unused-operation': 'off' } } as const;
+  const traffic = [tx({ path: '/quiet', status: 503 })];
+  const [f] = diffSpec(s, traffic, off);
+  assert.equal(f?.code, 'undocumented-status');
+  const fix = ignoreFix(f!, s.model!.operations)!;
+  const plan = planFix(s, fix);
+  assert.ok(plan);
+  assert.equal(plan.title, 'Ignore undocumented-status here (x-tapline-ignore)');
+  const edited = applyTextEdits(text, plan.edits);
+  assert.ok(edited.includes('summary: quiet   # kept as written'), 'comments and layout survive');
+  assert.equal(edited.replace(/\n {6}x-tapline-ignore:\n {8}- undocumented-status/, ''), text, 'only the key is added');
+  const again = await spec(edited);
+  assert.deepEqual(diffSpec(again, traffic, off), []);
+  assert.equal(planFix(again, fix), undefined, 'already ignored: nothing to do');
+  // A second code joins the existing list.
+  assert.equal(fix.kind, 'ignore-finding');
+  const more = fix.kind === 'ignore-finding' ? planFix(again, { ...fix, code: 'response-body-mismatch' }) : undefined;
+  assert.ok(more);
+  assert.match(applyTextEdits(edited, more.edits), /x-tapline-ignore:\n {8}- undocumented-status\n {8}- response-body-mismatch\n/);
+  assert.equal(ignoreFix({ code: 'undocumented-endpoint', operation: undefined }, s.model!.operations), undefined);
 });

@@ -107,7 +107,9 @@ export type FixData =
   | { kind: 'add-parameter'; operation: NodeAddress; parameter: InferredParameter }
   | { kind: 'add-security'; operation: NodeAddress; requirement: SecurityRequirement; newScheme?: { name: string; definition: Record<string, unknown> } }
   | { kind: 'mark-deprecated'; operation: NodeAddress }
-  | { kind: 'remove-operation'; operation: NodeAddress };
+  | { kind: 'remove-operation'; operation: NodeAddress }
+  /** "Ignore this finding here": adds the code to `x-tapline-ignore` on the operation. */
+  | { kind: 'ignore-finding'; operation: NodeAddress; code: FindingCode };
 
 /** One caller of an operation: a client address or a user agent, and how many calls it made. */
 export interface Caller {

@@ -9,7 +9,7 @@
 import { isRecord } from '../json-record';
 import type { OperationModel } from '../openapi/model';
 import type { RefResolver } from '../openapi/refs';
-import type { FindingCode, Suppressed } from './finding';
+import type { DiffFinding, FindingCode, FixData, Suppressed } from './finding';
 
 export const IGNORE_KEY = 'x-tapline-ignore';
 
@@ -71,4 +71,14 @@ export function suppressionFor(
   const here = at === undefined ? undefined : findIgnore(resolver, at.uri, at.pointer, code);
   if (here !== undefined || operation === undefined) return here;
   return findIgnore(resolver, operation.ref.uri, operation.ref.pointer, code);
+}
+
+/**
+ * The "Ignore this finding here" fix for a finding of a described operation (planned by
+ * core/src/patch like any fix); undefined for findings without one (undocumented endpoints).
+ */
+export function ignoreFix(finding: Pick<DiffFinding, 'code' | 'operation'>, operations: readonly OperationModel[]): FixData | undefined {
+  const op = finding.operation === undefined ? undefined : operations.find((o) => o.key === finding.operation);
+  if (op === undefined) return undefined;
+  return { kind: 'ignore-finding', operation: { uri: op.ref.uri, pointer: op.ref.pointer }, code: finding.code };
 }
