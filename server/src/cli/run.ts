@@ -8,6 +8,7 @@ import { loadSpec } from '../../../core/src/openapi/load';
 import type { DiffCommand, SensorSource } from './args';
 import { collectFromSensor } from './sensor-traffic';
 import { USAGE, parseArgs } from './args';
+import { runCoverage } from './coverage-run';
 import { formatJson } from './format-json';
 import { formatSarif } from './format-sarif';
 import { formatText } from './format-text';
@@ -71,6 +72,7 @@ async function runDiff(cmd: DiffCommand, io: CliIo): Promise<number> {
   }
   const traffic = cmd.sensor ? await sensorTraffic(cmd.sensor, io) : cmd.har ? harTraffic(cmd.har, io) : [];
   if (!traffic) return 2;
+  if (cmd.coverage) return runCoverage(cmd, spec, traffic, display, io);
   // SARIF reports what x-tapline-ignore covers as suppressed results; the rest leave them out.
   const reported = diffSpec(spec, traffic, { severities: cmd.severities, includeSuppressed: cmd.format === 'sarif' });
   if (cmd.desync !== undefined && !addDesyncFindings(cmd.desync, (p) => io.readFile(p), io.stderr, cmd.severities['request-desync'], reported)) return 2;
