@@ -23,6 +23,8 @@ export interface DiffCommand {
   coverage: boolean;
   /** With --coverage: exit 1 when less than this share (0..1) of operations saw traffic. */
   minCoverage?: number;
+  /** Also write the findings' fixes as an OpenAPI Overlay 1.0 document to this file. */
+  overlay?: string;
 }
 
 /** `--sensor`: traffic from a live sensor, through the engine's own sensor connection. */
@@ -55,6 +57,7 @@ Options:
   --coverage               report which documented operations and responses the traffic exercised,
                            per spec, tag and operation, instead of findings
   --min-coverage <percent> with --coverage: exit 1 below this share of operations exercised
+  --overlay <out.yaml>     also write the findings' fixes as an OpenAPI Overlay 1.0 document
   --fail-on <error|warning|info|hint|none>
                            exit 1 when a finding at or above this severity exists (default: error)
   --severity <code>=<error|warning|info|hint|off>
@@ -120,6 +123,12 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       case '--coverage':
         out.coverage = true;
         break;
+      case '--overlay': {
+        const v = value() ?? '';
+        if (v === '' || v.startsWith('--')) return { command: 'error', message: '--overlay needs a file name' };
+        out.overlay = v;
+        break;
+      }
       case '--min-coverage': {
         const v = value() ?? '';
         const n = Number(v.replace(/%$/, ''));

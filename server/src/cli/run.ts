@@ -10,6 +10,7 @@ import { collectFromSensor } from './sensor-traffic';
 import { USAGE, parseArgs } from './args';
 import { runCoverage } from './coverage-run';
 import { formatJson } from './format-json';
+import { writeOverlay } from './overlay-write';
 import { formatSarif } from './format-sarif';
 import { formatText } from './format-text';
 import { runGateway } from './gateway-run';
@@ -20,6 +21,8 @@ export interface CliIo {
   cwd: string;
   /** Reads a file by path; undefined when missing/unreadable. */
   readFile(path: string): string | undefined;
+  /** Writes a file (--overlay); false when it could not be written. */
+  writeFile?(path: string, text: string): boolean;
   stdout(text: string): void;
   stderr(text: string): void;
   version: string;
@@ -77,6 +80,7 @@ async function runDiff(cmd: DiffCommand, io: CliIo): Promise<number> {
   const reported = diffSpec(spec, traffic, { severities: cmd.severities, includeSuppressed: cmd.format === 'sarif' });
   if (cmd.desync !== undefined && !addDesyncFindings(cmd.desync, (p) => io.readFile(p), io.stderr, cmd.severities['request-desync'], reported)) return 2;
   const findings = reported.filter((f) => f.suppressed === undefined);
+  if (cmd.overlay !== undefined && !writeOverlay(cmd.overlay, spec, findings, display, io)) return 2;
   const diagnostics = spec.diagnostics;
   if (cmd.format === 'json') io.stdout(formatJson(findings, diagnostics, display));
   else if (cmd.format === 'sarif') {
