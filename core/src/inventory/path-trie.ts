@@ -15,7 +15,7 @@
 // towards waiting for evidence. Defaults and their justification are in DEFAULT_TRIE_OPTIONS.
 
 import { isValueSegment } from './segment-kind';
-import { isPluralNoun, isVocabulary, judgeSiblings, sharedChildren, valueShape, type SiblingView } from './structure-evidence';
+import { isPluralNoun, isStrongVocabulary, isVocabulary, judgeSiblings, sharedChildren, valueShape, type SiblingView } from './structure-evidence';
 
 function startsWithDigit(segment: string): boolean {
   const c = segment.charCodeAt(0);
@@ -125,7 +125,7 @@ export class PathTrie {
       // A literal this node already holds was classified when it arrived; only digit-led ones
       // (API versions) depend on their context, so the rest skip the classifier's regexes.
       const known = node.literals !== undefined && !startsWithDigit(segment) && node.literals.has(segment);
-      const isParam = !known && (node.generalized ? !isVocabulary(segment) || isValueSegment(segment, i, segments[i - 1]) : isValueSegment(segment, i, segments[i - 1]));
+      const isParam = !known && (node.generalized ? !isStrongVocabulary(segment) || isValueSegment(segment, i, segments[i - 1]) : isValueSegment(segment, i, segments[i - 1]));
       if (isParam) {
         next = node.param ?? this.newNode();
         if (next === undefined) break;
@@ -167,7 +167,7 @@ export class PathTrie {
       } else if (isValueSegment(segment, i, segments[i - 1])) {
         mask.push(true);
         node = node?.param;
-      } else if (node?.generalized === true && !isVocabulary(segment)) {
+      } else if (node?.generalized === true && !isStrongVocabulary(segment)) {
         mask.push(true);
         node = node.param;
       } else {
@@ -224,7 +224,7 @@ export class PathTrie {
       if (child.param !== undefined) leadToIds++;
       shape += valueShape(segment);
     }
-    if (leadToIds * 2 >= distinct || shape < 0) return false;
+    if (leadToIds * 2 >= distinct || shape / distinct < -0.25) return false;
     // Plain words only (`transport-webhook`, `trip-details`): as likely a test pass calling each
     // endpoint once as a parameter's values, so twice the evidence.
     if (node.collection || shape / distinct >= 0.25) return true;

@@ -124,6 +124,15 @@ export function sharedChildren(siblings: readonly SiblingView[]): Set<string> {
  * is not, `followers` is), camelCase, .NET controller names. Compounds (`heidi-payments`) are not:
  * people name things that way.
  */
+/**
+ * What stays literal when it first arrives at a position already known to be a parameter: only
+ * camelCase and controller names. A plural word is not enough there: names look plural too
+ * (`kubernetes`, `torvalds`, `nodejs`).
+ */
+export function isStrongVocabulary(segment: string): boolean {
+  return isVocabulary(segment) && !/^[A-Za-z][a-z]+$/.test(segment);
+}
+
 export function isVocabulary(segment: string): boolean {
   return (/^[A-Za-z][a-z]+$/.test(segment) && isPluralNoun(segment)) || (VOCABULARY_CAMEL.test(segment) && valueShape(segment) < 0) || /^[A-Z][a-z]+(?:[A-Z][a-z0-9]+)+(?:Api|Service|Controller|Manager|Resource)$/.test(segment);
 }
