@@ -105,3 +105,21 @@ test('the real entry point sets the process exit code', () => {
   const bad = spawnSync(process.execPath, ['--import', 'tsx', 'server/src/cli/main.ts', 'diff'], { cwd: ROOT, encoding: 'utf8' });
   assert.equal(bad.status, 2);
 });
+
+test('x-tapline-ignore: left out of text and JSON (and of the exit code), reported in SARIF as suppressed', async () => {
+  const IGNORING = 'test/fixtures/openapi/ignore/petstore-ignore.yaml';
+  const json = await run('diff', '--spec', IGNORING, '--har', HAR, '--format', 'json');
+  assert.equal(json.code, 0, 'only the warning is left');
+  const doc = JSON.parse(json.out) as { findings: { code: string }[] };
+  assert.deepEqual(doc.findings.map((f) => f.code), ['undocumented-endpoint']);
+  const sarif = await run('diff', '--spec', IGNORING, '--har', HAR, '--format', 'sarif');
+  assert.equal(sarif.code, 0);
+  const log = JSON.parse(sarif.out) as { runs: { results: { ruleId: string; suppressions?: { kind: string; justification?: string; properties: { pointer: string; file: string } }[] }[] }[] };
+  const suppressed = log.runs[0]!.results.filter((r) => r.suppressions !== undefined);
+  assert.equal(suppressed.length, 2);
+  for (const r of suppressed) {
+    assert.equal(r.ruleId, 'response-body-mismatch');
+    assert.deepEqual(r.suppressions, [{ kind: 'inSource', status: 'accepted', justification: 'pets from the legacy store lack a tag', properties: { pointer: '/paths/~1pets~1{petId}/get', file: IGNORING } }]);
+  }
+  assert.equal(log.runs[0]!.results.filter((r) => r.suppressions === undefined).length, 1);
+});

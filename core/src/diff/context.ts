@@ -7,6 +7,7 @@ import type { Transaction } from '../protocol/transaction';
 import type { SchemaValidator } from '../schema/validator';
 import type { DiffFinding, FindingCode, FindingSeverity, FixData } from './finding';
 import { DEFAULT_SEVERITIES } from './finding';
+import { suppressionFor } from './suppression';
 
 export const MAX_SAMPLE_IDS = 5;
 
@@ -62,8 +63,10 @@ export class DiffContext {
       if (existing.sampleIds.length < MAX_SAMPLE_IDS && !existing.sampleIds.includes(d.tx.id)) existing.sampleIds.push(d.tx.id);
       return;
     }
+    const suppressed = suppressionFor(this.resolver, d.code, d.at ?? d.operation?.ref, d.operation);
     this.findings.set(id, {
       id,
+      ...(suppressed === undefined ? {} : { suppressed }),
       code: d.code,
       severity,
       message: d.message,
@@ -84,7 +87,16 @@ export class DiffContext {
     if (severity === 'off') return;
     const id = `${f.code}|${f.method} ${f.path}|${f.detail}`;
     const { detail: _detail, ...rest } = f;
-    this.findings.set(id, { ...rest, id, severity });
+    const operation = f.operation === undefined ? undefined : this.operationByKey(f.operation);
+    const suppressed = suppressionFor(this.resolver, f.code, f.location ?? operation?.ref, operation);
+    this.findings.set(id, { ...rest, id, severity, ...(suppressed === undefined ? {} : { suppressed }) });
+  }
+
+  private byKey: Map<string, OperationModel> | undefined;
+
+  private operationByKey(key: string): OperationModel | undefined {
+    this.byKey ??= new Map(this.model.operations.map((op) => [op.key, op]));
+    return this.byKey.get(key);
   }
 
   /** A uri relative to the root document's folder, so that finding ids do not depend on where the checkout is. */

@@ -12,6 +12,7 @@ import { bodyRules } from './rules-bodies';
 import { endpointRules } from './rules-endpoints';
 import { parameterRules } from './rules-parameters';
 import { securityRules } from './rules-security';
+import { zombieRules } from './rules-zombie';
 
 export interface DiffOptions {
   /** Per-code severity, or 'off'. */
@@ -19,6 +20,8 @@ export interface DiffOptions {
   /** Reuse across diffs of the same loaded spec (compiled schemas are cached inside). */
   router?: Router;
   validator?: SchemaValidator;
+  /** Also return findings an `x-tapline-ignore` covers (marked `suppressed`), e.g. for SARIF. */
+  includeSuppressed?: boolean;
 }
 
 /** Router and validator for one loaded spec; keep it while the spec is unchanged. */
@@ -45,10 +48,12 @@ export function diffSpec(spec: LoadedSpec, transactions: readonly Transaction[],
     bodyRules(ctx, op, matched);
     parameterRules(ctx, op, matched);
     securityRules(ctx, op, matched.map((m) => m.tx), op.path);
+    zombieRules(ctx, op, matched);
   }
   for (const g of grouped.undocumentedEndpoints.values()) securityRules(ctx, undefined, g.txs, g.template);
   for (const g of grouped.undocumentedMethods.values()) securityRules(ctx, undefined, g.txs, g.pathItem.path);
-  return sortFindings(ctx.results());
+  const all = ctx.results();
+  return sortFindings(options.includeSuppressed === true ? all : all.filter((f) => f.suppressed === undefined));
 }
 
 const CODE_ORDER = new Map<string, number>(FINDING_CODES.map((c, i) => [c, i]));

@@ -20,6 +20,7 @@ export const FINDING_CODES = [
   'sensitive-data-exposed',
   'error-details-leaked',
   'request-desync',
+  'deprecated-operation-called',
 ] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 
@@ -42,6 +43,7 @@ export const DEFAULT_SEVERITIES: Record<FindingCode, FindingSeverity> = {
   'sensitive-data-exposed': 'warning',
   'error-details-leaked': 'error',
   'request-desync': 'error',
+  'deprecated-operation-called': 'warning',
 };
 
 /** One line per code, for SARIF rule descriptions, hovers and `docs/findings.md`. */
@@ -61,6 +63,7 @@ export const FINDING_DESCRIPTIONS: Record<FindingCode, string> = {
   'sensitive-data-exposed': 'Responses contained PII or secrets that the description does not mark.',
   'error-details-leaked': 'Server errors return stack traces or exception text.',
   'request-desync': 'A client sent bytes that strict HTTP/1.x servers frame differently or reject (a request-smuggling shape); the sensor derived nothing more from that connection.',
+  'deprecated-operation-called': 'Traffic to an operation marked deprecated, or called after its x-sunset date (zombie traffic).',
 };
 
 /** A place in a spec file, by uri + JSON pointer (the patch planner resolves it to text). */
@@ -104,7 +107,22 @@ export type FixData =
   | { kind: 'add-parameter'; operation: NodeAddress; parameter: InferredParameter }
   | { kind: 'add-security'; operation: NodeAddress; requirement: SecurityRequirement; newScheme?: { name: string; definition: Record<string, unknown> } }
   | { kind: 'mark-deprecated'; operation: NodeAddress }
-  | { kind: 'remove-operation'; operation: NodeAddress };
+  | { kind: 'remove-operation'; operation: NodeAddress }
+  /** "Ignore this finding here": adds the code to `x-tapline-ignore` on the operation. */
+  | { kind: 'ignore-finding'; operation: NodeAddress; code: FindingCode };
+
+/** One caller of an operation: a client address or a user agent, and how many calls it made. */
+export interface Caller {
+  value: string;
+  count: number;
+}
+
+/** Where an `x-tapline-ignore` turned this finding off, for SARIF's suppressions. */
+export interface Suppressed {
+  uri: string;
+  pointer: string;
+  justification?: string;
+}
 
 export interface DiffFinding {
   /** Stable across runs for the same problem: code + operation/endpoint + detail. */
@@ -124,4 +142,8 @@ export interface DiffFinding {
   count: number;
   sampleIds: string[];
   fixes: FixData[];
+  /** deprecated-operation-called: who still calls it, most frequent first. */
+  callers?: { clients: Caller[]; userAgents: Caller[] };
+  /** Set when the spec's `x-tapline-ignore` covers it (only returned with includeSuppressed). */
+  suppressed?: Suppressed;
 }

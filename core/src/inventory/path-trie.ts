@@ -14,7 +14,8 @@
 // Generalising is irreversible (the store merges the endpoints below it), so thresholds lean
 // towards waiting for evidence. Defaults and their justification are in DEFAULT_TRIE_OPTIONS.
 
-import { isValueSegment, singularize } from './segment-kind';
+import { isValueSegment } from './segment-kind';
+import { isPluralNoun, isStrongVocabulary, isVocabulary, judgeSiblings, sharedChildren, valueShape, type SiblingView } from './structure-evidence';
 
 function startsWithDigit(segment: string): boolean {
   const c = segment.charCodeAt(0);
@@ -22,8 +23,11 @@ function startsWithDigit(segment: string): boolean {
 }
 
 function isCollectionName(segment: string): boolean {
-  return /^[a-z][a-zA-Z_-]*s$/.test(segment) && singularize(segment) !== segment;
+  return isPluralNoun(segment);
 }
+
+/** Structure is judged for positions with at most this many literal children (cost bound). */
+const MAX_JUDGED_CHILDREN = 64;
 
 export interface TrieOptions {
   /** Distinct literal values a position needs before it may become a parameter. */
@@ -63,8 +67,9 @@ export const DEFAULT_TRIE_OPTIONS: Readonly<TrieOptions> = {
 class TrieNode {
   literals: Map<string, TrieNode> | undefined = undefined;
   param: TrieNode | undefined = undefined;
-  /** Paths that reached this node. */
+  /** Paths that reached this node, and those that ended here. */
   count = 0;
+  ends = 0;
   /** Sum of the literal children's counts, and how many of them were seen exactly once. */
   literalObs = 0;
   singletons = 0;
@@ -107,9 +112,12 @@ export class PathTrie {
    */
   observe(segments: readonly string[], mask?: boolean[]): boolean {
     const before = this.generation;
+    const nodesBefore = this.nodes;
     let node = this.root;
     node.count++;
     const depth = Math.min(segments.length, this.options.maxDepth);
+    const visited: TrieNode[] = [node];
+    let firstNew = -1;
     let i = 0;
     for (; i < depth; i++) {
       const segment = segments[i]!;
@@ -117,7 +125,7 @@ export class PathTrie {
       // A literal this node already holds was classified when it arrived; only digit-led ones
       // (API versions) depend on their context, so the rest skip the classifier's regexes.
       const known = node.literals !== undefined && !startsWithDigit(segment) && node.literals.has(segment);
-      const isParam = !known && (node.generalized || isValueSegment(segment, i, segments[i - 1]));
+      const isParam = !known && (node.generalized ? !isStrongVocabulary(segment) || isValueSegment(segment, i, segments[i - 1]) : isValueSegment(segment, i, segments[i - 1]));
       if (isParam) {
         next = node.param ?? this.newNode();
         if (next === undefined) break;
@@ -125,16 +133,22 @@ export class PathTrie {
       } else {
         next = this.descendLiteral(node, segment);
         if (next === undefined) break;
-        if (this.shouldGeneralize(node)) {
+        if (!node.generalized && this.shouldGeneralize(node)) {
           this.generalize(node);
           next = node.param!;
         }
       }
       mask?.push(isParam);
+      if (this.nodes !== nodesBefore && firstNew < 0) firstNew = visited.length;
       next.count++;
       node = next;
+      visited.push(node);
     }
+    if (i === segments.length) node.ends++;
     if (mask !== undefined) for (; i < segments.length; i++) mask.push(isValueSegment(segments[i]!, i, segments[i - 1]));
+    // A new position changes the evidence of its parent (one more sibling) and grandparent (the
+    // siblings' sub-paths). Judged only then, so steady traffic costs nothing here.
+    if (this.nodes !== nodesBefore && this.generation === before) this.judgeAlong(visited, firstNew);
     return this.generation !== before;
   }
 
@@ -153,7 +167,7 @@ export class PathTrie {
       } else if (isValueSegment(segment, i, segments[i - 1])) {
         mask.push(true);
         node = node?.param;
-      } else if (node?.generalized === true) {
+      } else if (node?.generalized === true && !isStrongVocabulary(segment)) {
         mask.push(true);
         node = node.param;
       } else {
@@ -200,19 +214,72 @@ export class PathTrie {
     } else if (distinct < this.options.minDistinct || node.literalObs < this.options.minObservations) {
       return false;
     }
-    return node.singletons / node.literalObs >= this.options.minUnseenRatio;
+    if (node.singletons / node.literalObs < this.options.minUnseenRatio) return false;
+    // Children that each lead to an id (`/transport-webhook/{id}`, `/transport-telegram/{id}`) are
+    // collection names, however many of them a first pass of traffic discovers.
+    // So are children shaped like API vocabulary (`user-hierarchy-groups`, `search-prompts`).
+    let leadToIds = 0;
+    let shape = 0;
+    for (const [segment, child] of node.literals!) {
+      if (child.param !== undefined) leadToIds++;
+      shape += valueShape(segment);
+    }
+    if (leadToIds * 2 >= distinct || shape / distinct < -0.25) return false;
+    // Plain words only (`transport-webhook`, `trip-details`): as likely a test pass calling each
+    // endpoint once as a parameter's values, so twice the evidence.
+    if (node.collection || shape / distinct >= 0.25) return true;
+    return distinct >= 2 * this.options.minDistinct && node.literalObs >= 2 * this.options.minObservations;
   }
 
-  /** Folds every literal child into the parameter child, then re-checks the merged subtree. */
-  private generalize(node: TrieNode): void {
+  /** Judges, bottom-up, the positions above the last new node of one observed path. */
+  private judgeAlong(visited: readonly TrieNode[], firstNew: number): void {
+    for (let k = firstNew - 1; k >= Math.max(0, firstNew - 2); k--) {
+      const node = visited[k]!;
+      if (node.generalized || node.literals === undefined) continue;
+      if (this.judge(node)) return;
+    }
+  }
+
+  /** Generalises `node` (or its children's positions) when the structure says so; true if it did. */
+  private judge(node: TrieNode): boolean {
+    const literals = node.literals;
+    if (literals === undefined || literals.size < 2 || literals.size > MAX_JUDGED_CHILDREN) return false;
+    const siblings: SiblingView[] = [];
+    for (const [segment, child] of literals) {
+      siblings.push({ segment, childLiterals: child.literals === undefined ? [] : [...child.literals.keys()], hasParamChild: child.param !== undefined, isEnd: child.ends > 0 });
+    }
+    const paramChild = node.param === undefined ? undefined : node.param.literals === undefined ? [] : [...node.param.literals.keys()];
+    const verdict = judgeSiblings(siblings, node.collection, paramChild);
+    if (verdict.parameter) {
+      this.generalize(node, new Set(verdict.keepLiteral));
+      return true;
+    }
+    if (!verdict.childrenAreValues) return false;
+    const shared = sharedChildren(siblings);
+    for (const child of literals.values()) {
+      if (child.generalized || child.literals === undefined) continue;
+      const keys = [...child.literals.keys()];
+      const mine = keys.filter((k) => shared.has(k));
+      // Only positions mostly made of the shared, value-shaped segments: not a whole vocabulary
+      // that happens to share one value with a cousin.
+      if (mine.length * 2 < keys.length || mine.reduce((n, k) => n + valueShape(k), 0) <= 0) continue;
+      this.generalize(child, new Set(keys.filter(isVocabulary)));
+    }
+    return true;
+  }
+
+  /** Folds the literal children (but `keep`) into the parameter child, then re-checks the merged subtree. */
+  private generalize(node: TrieNode, keep: ReadonlySet<string> = new Set()): void {
     this.generation++;
     node.generalized = true;
     let target = node.param;
-    for (const child of node.literals?.values() ?? []) {
-      if (target === undefined) target = child;
+    const kept = new Map<string, TrieNode>();
+    for (const [segment, child] of node.literals ?? []) {
+      if (keep.has(segment)) kept.set(segment, child);
+      else if (target === undefined) target = child;
       else this.mergeInto(target, child);
     }
-    node.literals = undefined;
+    node.literals = kept.size > 0 ? kept : undefined;
     node.literalObs = 0;
     node.singletons = 0;
     node.pluralChildren = 0;
@@ -230,6 +297,7 @@ export class PathTrie {
   private mergeInto(into: TrieNode, from: TrieNode): void {
     this.nodes--;
     into.count += from.count;
+    into.ends += from.ends;
     into.generalized ||= from.generalized;
     if (from.param !== undefined) {
       if (into.param === undefined) into.param = from.param;
@@ -252,9 +320,20 @@ export class PathTrie {
 
   /** After a merge the subtree has more distinct values per position: some may now generalise. */
   private recheck(node: TrieNode): void {
-    if (node.literals !== undefined && (node.generalized || this.shouldGeneralize(node))) {
-      this.generalize(node);
-      return; // generalize() rechecks the merged child itself
+    if (node.literals !== undefined) {
+      let keep: Set<string> | undefined;
+      if (node.generalized) {
+        // A merge brought literals into a parameter position: values fold in, vocabulary stays.
+        keep = new Set([...node.literals.keys()].filter(isVocabulary));
+        if (keep.size === node.literals.size) keep = undefined;
+      } else {
+        keep = this.shouldGeneralize(node) ? new Set<string>() : undefined;
+        if (keep === undefined && this.judge(node)) return;
+      }
+      if (keep !== undefined) {
+        this.generalize(node, keep);
+        return; // generalize() rechecks the merged child itself
+      }
     }
     if (node.param !== undefined) this.recheck(node.param);
     for (const child of node.literals?.values() ?? []) this.recheck(child);

@@ -40,9 +40,15 @@ function looksLikeToken(segment: string): boolean {
   const digits = countMatches(segment, /\d/);
   const letters = countMatches(segment, /[A-Za-z]/);
   if (digits >= 2 && letters >= 2) return true;
-  // Base64url without digits still alternates case far more than camelCase words do.
+  // Base64url without digits still alternates case far more than camelCase words do, whose
+  // lower-case runs are syllables (`getFastestDeparturesByCRS`: 3+ letters on average).
   const caseFlips = countCaseFlips(segment);
-  return segment.length >= 20 && caseFlips >= segment.length / 4;
+  return segment.length >= 20 && caseFlips >= segment.length / 4 && meanLowerRun(segment) < 3;
+}
+
+function meanLowerRun(value: string): number {
+  const runs = value.match(/[a-z]+/g) ?? [];
+  return runs.length === 0 ? 0 : runs.reduce((n, r) => n + r.length, 0) / runs.length;
 }
 
 function countCaseFlips(value: string): number {
@@ -96,7 +102,7 @@ export function isValueSegment(segment: string, index: number, previous: string 
     kind = classifySegment(stem);
     if (kind === 'literal') return false;
   }
-  if (isVersionLike(segment, kind) && (index === 0 || /^(?:api|rest|version)$/i.test(previous ?? ''))) return false;
+  if (isVersionLike(segment, kind) && (index === 0 || /^(?:api|rest|version)(?:[._-][a-z]+)?$/i.test(previous ?? ''))) return false;
   return true;
 }
 

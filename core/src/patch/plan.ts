@@ -128,6 +128,8 @@ export function fixTitle(fix: FixData): string {
       return 'Mark the operation deprecated';
     case 'remove-operation':
       return 'Remove the operation';
+    case 'ignore-finding':
+      return `Ignore ${fix.code} here (x-tapline-ignore)`;
   }
 }
 
@@ -189,6 +191,8 @@ function applyFix(s: EditSession, spec: LoadedSpec, version: SpecVersion, fix: F
     case 'mark-deprecated':
       s.apply(fix.operation.uri, (e) => e.setIn(segs(fix.operation, 'deprecated'), true));
       return true;
+    case 'ignore-finding':
+      return addIgnore(s, fix.operation, fix.code);
     case 'remove-operation': {
       const opSegs = segs(fix.operation);
       const itemSegs = opSegs.slice(0, -1);
@@ -200,6 +204,32 @@ function applyFix(s: EditSession, spec: LoadedSpec, version: SpecVersion, fix: F
       return true;
     }
   }
+}
+
+/** Adds `code` to the operation's `x-tapline-ignore` in whichever form it has; false when already covered. */
+function addIgnore(s: EditSession, operation: NodeAddress, code: string): boolean {
+  const key = segs(operation, 'x-tapline-ignore');
+  let changed = false;
+  s.apply(operation.uri, (e) => {
+    const cur = e.valueAt(key);
+    if (cur === undefined || cur === false) {
+      changed = true;
+      return e.setIn(key, [code]);
+    }
+    if (Array.isArray(cur)) {
+      if (cur.includes(code)) return [];
+      changed = true;
+      return e.append(key, code);
+    }
+    if (isRecord(cur) && Array.isArray(cur['codes'])) {
+      if (cur['codes'].includes(code)) return [];
+      changed = true;
+      return e.append([...key, 'codes'], code);
+    }
+    // `true` (every code) or `{ reason }` without codes: already ignored.
+    return [];
+  });
+  return changed;
 }
 
 function addMediaType(s: EditSession, version: SpecVersion, fix: Extract<FixData, { kind: 'add-media-type' }>): boolean {

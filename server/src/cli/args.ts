@@ -5,7 +5,7 @@ import { FINDING_CODES } from '../../../core/src/diff/finding';
 import type { GatewayCommand } from './gateway-args';
 import { GATEWAY_USAGE, parseGatewayArgs } from './gateway-args';
 
-export type OutputFormat = 'text' | 'json' | 'sarif';
+export type OutputFormat = 'text' | 'json' | 'sarif' | 'junit';
 
 export interface DiffCommand {
   command: 'diff';
@@ -19,6 +19,12 @@ export interface DiffCommand {
   /** Exit 1 when a finding at or above this severity exists; 'none' never fails. */
   failOn: FindingSeverity | 'none';
   severities: Partial<Record<FindingCode, FindingSeverity | 'off'>>;
+  /** Report coverage of the description instead of findings (format-coverage.ts). */
+  coverage: boolean;
+  /** With --coverage: exit 1 when less than this share (0..1) of operations saw traffic. */
+  minCoverage?: number;
+  /** Also write the findings' fixes as an OpenAPI Overlay 1.0 document to this file. */
+  overlay?: string;
 }
 
 /** `--sensor`: traffic from a live sensor, through the engine's own sensor connection. */
@@ -47,7 +53,11 @@ Options:
   --timeout <seconds>      with --sensor: stop after this long at most (default 30)
   --desync <file>          tapline/1 messages, one JSON per line: its desync events (request
                            smuggling shapes the sensor saw) become request-desync findings
-  --format <text|json|sarif>   output format (default: text)
+  --format <text|json|sarif|junit>   output format (default: text; junit with --coverage only)
+  --coverage               report which documented operations and responses the traffic exercised,
+                           per spec, tag and operation, instead of findings
+  --min-coverage <percent> with --coverage: exit 1 below this share of operations exercised
+  --overlay <out.yaml>     also write the findings' fixes as an OpenAPI Overlay 1.0 document
   --fail-on <error|warning|info|hint|none>
                            exit 1 when a finding at or above this severity exists (default: error)
   --severity <code>=<error|warning|info|hint|off>
@@ -72,7 +82,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (args[0] === '--version') return { command: 'version' };
   if (args[0] === 'gateway') return parseGatewayArgs(args.slice(1));
   if (args[0] !== 'diff') return { command: 'error', message: `unknown command '${args[0] ?? ''}' (expected 'diff' or 'gateway')` };
-  const out: DiffCommand = { command: 'diff', spec: '', har: '', format: 'text', failOn: 'error', severities: {} };
+  const out: DiffCommand = { command: 'diff', spec: '', har: '', format: 'text', failOn: 'error', severities: {}, coverage: false };
   const sensor: SensorSource = { url: '', tokenFile: '', count: 100, timeoutSeconds: 30 };
   for (let i = 1; i < args.length; i++) {
     const raw = args[i] ?? '';
@@ -106,8 +116,24 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       }
       case '--format': {
         const v = value();
-        if (v !== 'text' && v !== 'json' && v !== 'sarif') return { command: 'error', message: `--format must be text, json or sarif (got '${v ?? ''}')` };
+        if (v !== 'text' && v !== 'json' && v !== 'sarif' && v !== 'junit') return { command: 'error', message: `--format must be text, json, sarif or junit (got '${v ?? ''}')` };
         out.format = v;
+        break;
+      }
+      case '--coverage':
+        out.coverage = true;
+        break;
+      case '--overlay': {
+        const v = value() ?? '';
+        if (v === '' || v.startsWith('--')) return { command: 'error', message: '--overlay needs a file name' };
+        out.overlay = v;
+        break;
+      }
+      case '--min-coverage': {
+        const v = value() ?? '';
+        const n = Number(v.replace(/%$/, ''));
+        if (v === '' || !Number.isFinite(n) || n < 0 || n > 100) return { command: 'error', message: `--min-coverage must be a percentage from 0 to 100 (got '${v}')` };
+        out.minCoverage = n / 100;
         break;
       }
       case '--fail-on': {
@@ -129,6 +155,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     }
   }
   if (!out.spec) return { command: 'error', message: '--spec <file> is required' };
+  if (out.format === 'junit' && !out.coverage) return { command: 'error', message: '--format junit needs --coverage' };
+  if (out.minCoverage !== undefined && !out.coverage) return { command: 'error', message: '--min-coverage needs --coverage' };
   if (out.har && sensor.url) return { command: 'error', message: '--har and --sensor are alternatives: give one' };
   if (sensor.url) {
     if (!/^wss?:\/\//.test(sensor.url)) return { command: 'error', message: `--sensor must be a ws:// or wss:// URL (got '${sensor.url}')` };

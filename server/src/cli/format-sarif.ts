@@ -47,6 +47,10 @@ export function formatSarif(findings: readonly DiffFinding[], diagnostics: reado
       message: { text: `${f.method} ${f.path}: ${f.message}` },
       ...(f.location ? { locations: [physical(f.location.uri, f.location.range)] } : {}),
       partialFingerprints: { taplineFindingId: f.id },
+      // `x-tapline-ignore` in the spec: SARIF's in-source suppression, at the object that holds it.
+      ...(f.suppressed
+        ? { suppressions: [{ kind: 'inSource', status: 'accepted', ...(f.suppressed.justification !== undefined ? { justification: f.suppressed.justification } : {}), properties: { pointer: f.suppressed.pointer, file: ctx.relativePath(f.suppressed.uri) } }] }
+        : {}),
       properties: { method: f.method, path: f.path, count: f.count, ...(f.service ? { service: f.service } : {}) },
     })),
   ];

@@ -1,6 +1,6 @@
 // Entry point of the `tapline` bin (bundled to dist/cli.js with a shebang).
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { runCli } from './run';
 
 declare const TAPLINE_VERSION: string | undefined;
@@ -13,11 +13,21 @@ function readFile(path: string): string | undefined {
   }
 }
 
+function writeFile(path: string, text: string): boolean {
+  try {
+    writeFileSync(path, text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const version = typeof TAPLINE_VERSION === 'string' ? TAPLINE_VERSION : '0.1.0';
 
 runCli(process.argv.slice(2), {
   cwd: process.cwd(),
   readFile,
+  writeFile,
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
   version,

@@ -8,7 +8,9 @@ import { loadSpec } from '../../../core/src/openapi/load';
 import type { DiffCommand, SensorSource } from './args';
 import { collectFromSensor } from './sensor-traffic';
 import { USAGE, parseArgs } from './args';
+import { runCoverage } from './coverage-run';
 import { formatJson } from './format-json';
+import { writeOverlay } from './overlay-write';
 import { formatSarif } from './format-sarif';
 import { formatText } from './format-text';
 import { runGateway } from './gateway-run';
@@ -19,6 +21,8 @@ export interface CliIo {
   cwd: string;
   /** Reads a file by path; undefined when missing/unreadable. */
   readFile(path: string): string | undefined;
+  /** Writes a file (--overlay); false when it could not be written. */
+  writeFile?(path: string, text: string): boolean;
   stdout(text: string): void;
   stderr(text: string): void;
   version: string;
@@ -71,13 +75,17 @@ async function runDiff(cmd: DiffCommand, io: CliIo): Promise<number> {
   }
   const traffic = cmd.sensor ? await sensorTraffic(cmd.sensor, io) : cmd.har ? harTraffic(cmd.har, io) : [];
   if (!traffic) return 2;
-  const findings = diffSpec(spec, traffic, { severities: cmd.severities });
-  if (cmd.desync !== undefined && !addDesyncFindings(cmd.desync, (p) => io.readFile(p), io.stderr, cmd.severities['request-desync'], findings)) return 2;
+  if (cmd.coverage) return runCoverage(cmd, spec, traffic, display, io);
+  // SARIF reports what x-tapline-ignore covers as suppressed results; the rest leave them out.
+  const reported = diffSpec(spec, traffic, { severities: cmd.severities, includeSuppressed: cmd.format === 'sarif' });
+  if (cmd.desync !== undefined && !addDesyncFindings(cmd.desync, (p) => io.readFile(p), io.stderr, cmd.severities['request-desync'], reported)) return 2;
+  const findings = reported.filter((f) => f.suppressed === undefined);
+  if (cmd.overlay !== undefined && !writeOverlay(cmd.overlay, spec, findings, display, io)) return 2;
   const diagnostics = spec.diagnostics;
   if (cmd.format === 'json') io.stdout(formatJson(findings, diagnostics, display));
   else if (cmd.format === 'sarif') {
     const base = toFileUri(io.cwd.replace(/\/$/, '') + '/', '/');
-    io.stdout(formatSarif(findings, diagnostics, { version: io.version, baseUri: base.endsWith('/') ? base : base + '/', relativePath: display }));
+    io.stdout(formatSarif(reported, diagnostics, { version: io.version, baseUri: base.endsWith('/') ? base : base + '/', relativePath: display }));
   } else io.stdout(formatText(findings, diagnostics, display));
   if (cmd.failOn === 'none') return 0;
   const threshold = SEVERITY_RANK[cmd.failOn];

@@ -1,0 +1,113 @@
+// Coverage of a description by traffic: the share of documented operations that traffic
+// exercised, and of their documented responses — per spec, per tag and per operation. Pure; the
+// CLI (`tapline diff --coverage`) and the engine call it.
+//
+// A documented response counts as exercised when a response with that status was seen; `4XX`
+// ranges by any status in the range; `default` by any status no other key of the operation covers.
+
+import { Router } from '../match/router';
+import { isRecord } from '../json-record';
+import type { LoadedSpec, OperationModel } from '../openapi/model';
+import { RefResolver } from '../openapi/refs';
+import type { Transaction } from '../protocol/transaction';
+import { groupTransactions } from './group';
+
+export interface CoverageTotals {
+  operations: number;
+  exercised: number;
+  responses: number;
+  responsesExercised: number;
+}
+
+export interface OperationCoverage {
+  /** `GET /pets/{petId}`. */
+  key: string;
+  method: string;
+  path: string;
+  tags: string[];
+  deprecated: boolean;
+  calls: number;
+  /** Documented response keys as written (`200`, `4XX`, `default`), each with whether it was seen. */
+  responses: { status: string; exercised: boolean }[];
+  /** Statuses seen that no response key covers (also undocumented-status findings). */
+  undocumentedStatuses: number[];
+}
+
+export interface CoverageReport {
+  total: CoverageTotals;
+  /** Per tag, sorted by tag; operations without tags are under '' (untagged). */
+  byTag: { tag: string; totals: CoverageTotals }[];
+  operations: OperationCoverage[];
+}
+
+/** 0..1; 1 when there is nothing to cover. */
+export function ratio(covered: number, of: number): number {
+  return of === 0 ? 1 : covered / of;
+}
+
+function covers(key: string, status: number): boolean {
+  if (/^\d{3}$/.test(key)) return Number(key) === status;
+  if (/^[1-5]XX$/i.test(key)) return Math.floor(status / 100) === Number(key[0]);
+  return false;
+}
+
+function tagsOf(resolver: RefResolver, op: OperationModel): string[] {
+  const raw = resolver.valueAt(op.ref.uri, op.ref.pointer);
+  const tags = isRecord(raw) ? raw['tags'] : undefined;
+  return Array.isArray(tags) ? [...new Set(tags.filter((t): t is string => typeof t === 'string'))] : [];
+}
+
+function operationCoverage(resolver: RefResolver, op: OperationModel, calls: number, statuses: readonly number[]): OperationCoverage {
+  const keys = [...op.responses.keys()];
+  const seen = new Set(statuses);
+  const explicit = keys.filter((k) => k !== 'default');
+  const uncovered = [...seen].filter((s) => !explicit.some((k) => covers(k, s))).sort((a, b) => a - b);
+  const responses = keys.map((status) => ({
+    status,
+    exercised: status === 'default' ? uncovered.length > 0 : [...seen].some((s) => covers(status, s)),
+  }));
+  return {
+    key: op.key,
+    method: op.method.toUpperCase(),
+    path: op.path,
+    tags: tagsOf(resolver, op),
+    deprecated: op.deprecated,
+    calls,
+    responses,
+    undocumentedStatuses: keys.includes('default') ? [] : uncovered,
+  };
+}
+
+function add(t: CoverageTotals, op: OperationCoverage): void {
+  t.operations++;
+  if (op.calls > 0) t.exercised++;
+  t.responses += op.responses.length;
+  t.responsesExercised += op.responses.filter((r) => r.exercised).length;
+}
+
+const empty = (): CoverageTotals => ({ operations: 0, exercised: 0, responses: 0, responsesExercised: 0 });
+
+/** Undefined when the spec could not be read as OpenAPI. */
+export function computeCoverage(spec: LoadedSpec, transactions: readonly Transaction[], router?: Router): CoverageReport | undefined {
+  const model = spec.model;
+  if (!model) return undefined;
+  const grouped = groupTransactions(router ?? new Router(model), model, transactions);
+  const resolver = new RefResolver(spec.documents);
+  const operations = model.operations.map((op) => {
+    const matched = grouped.byOperation.get(op) ?? [];
+    // A request without a response (timed out, reset) exercised the operation but no response.
+    return operationCoverage(resolver, op, matched.length, matched.flatMap((m) => (m.tx.response === undefined ? [] : [m.tx.response.status])));
+  });
+  const total = empty();
+  const tags = new Map<string, CoverageTotals>();
+  for (const op of operations) {
+    add(total, op);
+    for (const tag of op.tags.length === 0 ? [''] : op.tags) {
+      let t = tags.get(tag);
+      if (t === undefined) tags.set(tag, (t = empty()));
+      add(t, op);
+    }
+  }
+  const byTag = [...tags].sort((a, b) => a[0].localeCompare(b[0])).map(([tag, totals]) => ({ tag, totals }));
+  return { total, byTag, operations };
+}

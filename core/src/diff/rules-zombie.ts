@@ -1,0 +1,67 @@
+// deprecated-operation-called: traffic to an operation marked `deprecated: true`, or whose
+// `x-sunset` date (RFC 8594's Sunset, as a date or date-time) lies before the call — the
+// counterpart of unused-operation. The finding names who still calls it, so that someone can be
+// told: client addresses and user agents with their counts, most frequent first.
+
+import type { OperationModel } from '../openapi/model';
+import { isRecord } from '../json-record';
+import type { Transaction } from '../protocol/transaction';
+import type { DiffContext } from './context';
+import { MAX_SAMPLE_IDS } from './context';
+import type { Caller } from './finding';
+import type { MatchedTx } from './group';
+
+/** Callers listed per finding (the message names the first three). */
+export const MAX_CALLERS = 10;
+
+/** The `x-sunset` date in milliseconds, or undefined when absent or not a date. */
+export function sunsetOf(operation: unknown): number | undefined {
+  if (!isRecord(operation)) return undefined;
+  const raw = operation['x-sunset'];
+  const text = raw instanceof Date ? raw.toISOString() : typeof raw === 'string' ? raw.trim() : undefined;
+  if (text === undefined || !/^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/.test(text)) return undefined;
+  const ms = Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+function userAgent(t: Transaction): string | undefined {
+  for (const h of t.request.headers) if (h.name.toLowerCase() === 'user-agent') return h.value;
+  return undefined;
+}
+
+/** Distinct values with counts, most frequent first, then by value; at most MAX_CALLERS. */
+function tally(values: Iterable<string>): Caller[] {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts]
+    .map(([value, count]) => ({ value, count }))
+    .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value))
+    .slice(0, MAX_CALLERS);
+}
+
+export function zombieRules(ctx: DiffContext, op: OperationModel, matched: readonly MatchedTx[]): void {
+  const raw = ctx.resolver.valueAt(op.ref.uri, op.ref.pointer);
+  const sunset = sunsetOf(raw);
+  // Past its sunset only counts calls made after it; `deprecated` counts every call.
+  const late = op.deprecated ? matched : sunset === undefined ? [] : matched.filter((m) => m.tx.startedAt >= sunset);
+  if (late.length === 0) return;
+  const txs = late.map((m) => m.tx);
+  const clients = tally(txs.map((t) => t.client.address));
+  const agents = tally(txs.flatMap((t) => userAgent(t) ?? []));
+  const why = op.deprecated ? 'deprecated' : `past its sunset (${new Date(sunset!).toISOString().slice(0, 10)})`;
+  const who = clients.slice(0, 3).map((c) => `${c.value} (${c.count})`).join(', ');
+  const ua = agents.length === 0 ? '' : `; user agents: ${agents.slice(0, 3).map((a) => `${a.value} (${a.count})`).join(', ')}`;
+  ctx.emitAggregate({
+    code: 'deprecated-operation-called',
+    detail: '',
+    message: `${op.key} is ${why} but was called ${txs.length} time${txs.length === 1 ? '' : 's'} by ${clients.length} client${clients.length === 1 ? '' : 's'}: ${who}${ua}`,
+    method: op.method.toUpperCase(),
+    path: op.path,
+    operation: op.key,
+    location: ctx.locate(op.ref),
+    count: txs.length,
+    sampleIds: txs.slice(0, MAX_SAMPLE_IDS).map((t) => t.id),
+    fixes: [],
+    callers: { clients, userAgents: agents },
+  });
+}

@@ -1,0 +1,84 @@
+// `x-tapline-ignore` in the description: findings a team has decided to live with, kept with the
+// spec rather than in each user's settings. On any object that encloses what a finding points at
+// — an operation, a response, a schema (also a path item, or the whole document):
+//   x-tapline-ignore: true                                   # every code
+//   x-tapline-ignore: [undocumented-status, response-body-mismatch]
+//   x-tapline-ignore: { codes: [undocumented-status], reason: "404s are the CDN's" }
+// A finding also counts as inside its operation when it points elsewhere (a shared schema).
+
+import { isRecord } from '../json-record';
+import type { OperationModel } from '../openapi/model';
+import type { RefResolver } from '../openapi/refs';
+import type { DiffFinding, FindingCode, FixData, Suppressed } from './finding';
+
+export const IGNORE_KEY = 'x-tapline-ignore';
+
+export interface IgnoreRule {
+  /** undefined: every code. */
+  codes?: ReadonlySet<string>;
+  reason?: string;
+}
+
+/** Reads one `x-tapline-ignore` value; undefined when absent, false, or not one of the forms. */
+export function readIgnore(value: unknown): IgnoreRule | undefined {
+  if (value === true) return {};
+  if (Array.isArray(value)) {
+    const codes = value.filter((c): c is string => typeof c === 'string');
+    return codes.length === 0 ? undefined : { codes: new Set(codes) };
+  }
+  if (isRecord(value)) {
+    const reason = typeof value['reason'] === 'string' ? value['reason'] : undefined;
+    const raw = value['codes'];
+    if (raw === undefined || raw === true) return { reason };
+    if (!Array.isArray(raw)) return undefined;
+    const codes = raw.filter((c): c is string => typeof c === 'string');
+    return codes.length === 0 ? undefined : { codes: new Set(codes), reason };
+  }
+  return undefined;
+}
+
+function covers(rule: IgnoreRule, code: FindingCode): boolean {
+  return rule.codes === undefined || rule.codes.has(code);
+}
+
+function ancestors(pointer: string): string[] {
+  const out = [pointer];
+  for (let p = pointer; p !== ''; ) {
+    p = p.slice(0, p.lastIndexOf('/'));
+    out.push(p);
+  }
+  return out;
+}
+
+/** The innermost `x-tapline-ignore` covering `code` at uri#pointer or above it, if any. */
+export function findIgnore(resolver: RefResolver, uri: string, pointer: string, code: FindingCode): Suppressed | undefined {
+  for (const p of ancestors(pointer)) {
+    const node = resolver.valueAt(uri, p);
+    if (!isRecord(node) || !(IGNORE_KEY in node)) continue;
+    const rule = readIgnore(node[IGNORE_KEY]);
+    if (rule !== undefined && covers(rule, code)) return { uri, pointer: p, justification: rule.reason };
+  }
+  return undefined;
+}
+
+/** Suppression for a finding at `at` (if any) that belongs to `operation` (if any). */
+export function suppressionFor(
+  resolver: RefResolver,
+  code: FindingCode,
+  at: { uri: string; pointer: string } | undefined,
+  operation: OperationModel | undefined,
+): Suppressed | undefined {
+  const here = at === undefined ? undefined : findIgnore(resolver, at.uri, at.pointer, code);
+  if (here !== undefined || operation === undefined) return here;
+  return findIgnore(resolver, operation.ref.uri, operation.ref.pointer, code);
+}
+
+/**
+ * The "Ignore this finding here" fix for a finding of a described operation (planned by
+ * core/src/patch like any fix); undefined for findings without one (undocumented endpoints).
+ */
+export function ignoreFix(finding: Pick<DiffFinding, 'code' | 'operation'>, operations: readonly OperationModel[]): FixData | undefined {
+  const op = finding.operation === undefined ? undefined : operations.find((o) => o.key === finding.operation);
+  if (op === undefined) return undefined;
+  return { kind: 'ignore-finding', operation: { uri: op.ref.uri, pointer: op.ref.pointer }, code: finding.code };
+}

@@ -1,0 +1,203 @@
+// Evidence from the shape of the paths, for positions whose values are words.
+//
+// A developer's traffic holds few values per parameter (three resource groups, four buckets) and
+// they recur, so "new values keep arriving" (path-trie.ts) never fires for them. What still tells
+// `/resourceGroups/my-group-42/providers` from `/resourceGroups/list` is structure:
+//   - siblings that are values of one parameter lead to the same sub-paths (every resource group
+//     has `providers/…` below it), while resource names lead to different ones;
+//   - values sit below plural collection nouns (`vaults/{name}`), resource names below singular
+//     words or other resource names;
+//   - values are shaped like names people choose (`my-group-42`, `erin.k`, `OrderProcessor`),
+//     resource names like API vocabulary (`resourceGroups`, `multipart-uploads`, `policy`).
+// Each sibling set is scored from these; a position becomes a parameter when the score is clearly
+// positive, and siblings shaped like API vocabulary stay literal beside it (`/users/search`).
+
+import { singularize } from './segment-kind';
+
+/** A literal child of a trie position, as the evidence needs it. */
+export interface SiblingView {
+  readonly segment: string;
+  /** Literal segments seen right below this child. */
+  readonly childLiterals: readonly string[];
+  /** Whether a parameter position exists right below this child. */
+  readonly hasParamChild: boolean;
+  /** Whether some paths end at this child. */
+  readonly isEnd: boolean;
+}
+
+export interface StructureVerdict {
+  readonly parameter: boolean;
+  /** Siblings that stay literal beside the parameter (API vocabulary, not values). */
+  readonly keepLiteral: readonly string[];
+  /**
+   * The siblings are resource names and the segments shared below them are the values: one
+   * parameter's values under different parents (`/backend/1/auth/heidi`, `/backend/1/storage/heidi`).
+   */
+  readonly childrenAreValues: boolean;
+}
+
+/** A plural noun in any of the casings APIs use: `vaults`, `multipart-uploads`, `Accounts`, `line_items`. */
+export function isPluralNoun(segment: string): boolean {
+  if (!/^[A-Za-z][A-Za-z_-]*[a-z]$/.test(segment) || !/s$/.test(segment)) return false;
+  const last = segment.split(/[-_]|(?=[A-Z])/).pop() ?? segment;
+  return last.length > 2 && singularize(last.toLowerCase()) !== last.toLowerCase();
+}
+
+const FORMAT_SUFFIX = /\.(?:json|xml|ya?ml|csv|txt|html?|pdf|png|jpe?g|svg|atom|rss|zip|gz)$/i;
+
+// camelCase API words (`resourceGroups`, `getDeparturesByCRS`); people rarely name things so.
+const VOCABULARY_CAMEL = /^[a-z]+[A-Z][A-Za-z]*$/;
+
+/**
+ * How much a segment looks like a value people chose (+1) or like API vocabulary (−1), from its
+ * characters alone. Plain lowercase words and kebab-case words are 0: both kinds use them.
+ */
+export function valueShape(raw: string): number {
+  // A format suffix says nothing about the name before it (`notifications.json`, `42.xml`).
+  const segment = raw.replace(FORMAT_SUFFIX, '');
+  if (segment.length === 0) return 0;
+  if (/^[@~]/.test(segment) || segment.includes('@')) return 1;
+  // Random mixed case (`gpFYomqELL`, `mQRoApSZor`): generated ids without digits. Capitals are
+  // about half the letters there, a quarter or less in camelCase words (`TeamGameStatsByDate`).
+  if (/^[A-Za-z]{8,}$/.test(segment) && caseFlips(segment) >= 3 && upperShare(segment) >= 0.4) return 1;
+  if (isPluralNoun(segment)) return -1;
+  if (VOCABULARY_CAMEL.test(segment)) return -0.75;
+  // Versioned API names (`reviews-v1`, `users_v2`, `v2-beta`).
+  if (/[-_]v\d+$|^v\d+[-_]/i.test(segment)) return -0.5;
+  const hasDigit = /\d/.test(segment);
+  const hasLetter = /[A-Za-z]/.test(segment);
+  if (hasDigit && hasLetter) {
+    // `my-group-42`, `eu-west-1`, `pricing-2024`: words and a number joined by separators.
+    if (/[-_.]/.test(segment)) return 1;
+    // `westus2`, `dave42` are names; `v2`, `s3`, `oauth2`, `sha256` are vocabulary (short).
+    return segment.length >= 7 ? 0.5 : segment.length >= 5 ? 0.25 : -0.25;
+  }
+  // Dots between lower-case parts: hostnames, `erin.k`, `store.prod.example.com`.
+  // (`Microsoft.Compute` is Azure's vocabulary: capitalised parts stay neutral.)
+  if (/^[a-z0-9-]+(?:\.[a-z0-9-]+)+$/.test(segment)) return 1;
+  // PascalCase compounds (`OrderProcessor`, `ContosoWeb`): names of functions, stacks, queues.
+  // (`ProductsApi`, `UserService`: .NET controllers, vocabulary.)
+  if (/^[A-Z][a-z]+(?:[A-Z][a-z0-9]+)+$/.test(segment)) return /(?:Api|Service|Controller|Manager|Resource)$/.test(segment) ? -0.75 : 0.5;
+  if (/_/.test(segment) && /^[a-z]+_[a-z]$/.test(segment)) return 0.5;
+  return 0;
+}
+
+function upperShare(value: string): number {
+  return (value.match(/[A-Z]/g) ?? []).length / value.length;
+}
+
+function caseFlips(value: string): number {
+  let flips = 0;
+  for (let i = 1; i < value.length; i++) {
+    const a = value[i - 1]!;
+    const b = value[i]!;
+    if ((a >= 'a' && a <= 'z') !== (b >= 'a' && b <= 'z')) flips++;
+  }
+  return flips;
+}
+
+function meanShape(segments: Iterable<string>): number {
+  let sum = 0;
+  let n = 0;
+  for (const s of segments) {
+    sum += valueShape(s);
+    n++;
+  }
+  return n === 0 ? 0 : sum / n;
+}
+
+/** Literal segments found below at least two of the siblings. */
+export function sharedChildren(siblings: readonly SiblingView[]): Set<string> {
+  const seen = new Set<string>();
+  const shared = new Set<string>();
+  for (const s of siblings) {
+    for (const c of s.childLiterals) {
+      if (seen.has(c)) shared.add(c);
+      else seen.add(c);
+    }
+  }
+  return shared;
+}
+
+/**
+ * API vocabulary beyond doubt, kept literal even beside a parameter: one plural word (`search`
+ * is not, `followers` is), camelCase, .NET controller names. Compounds (`heidi-payments`) are not:
+ * people name things that way.
+ */
+/**
+ * What stays literal when it first arrives at a position already known to be a parameter: only
+ * camelCase and controller names. A plural word is not enough there: names look plural too
+ * (`kubernetes`, `torvalds`, `nodejs`).
+ */
+export function isStrongVocabulary(segment: string): boolean {
+  return isVocabulary(segment) && !/^[A-Za-z][a-z]+$/.test(segment);
+}
+
+export function isVocabulary(segment: string): boolean {
+  return (/^[A-Za-z][a-z]+$/.test(segment) && isPluralNoun(segment)) || (VOCABULARY_CAMEL.test(segment) && valueShape(segment) < 0) || /^[A-Z][a-z]+(?:[A-Z][a-z0-9]+)+(?:Api|Service|Controller|Manager|Resource)$/.test(segment);
+}
+
+function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
+  if (a.size === 0 && b.size === 0) return 0;
+  let shared = 0;
+  for (const x of a) if (b.has(x)) shared++;
+  return shared / (a.size + b.size - shared);
+}
+
+/**
+ * How alike the siblings' sub-paths are, 0..1: the mean over siblings of the best overlap with
+ * another sibling's literal children. Undefined when fewer than two siblings have sub-paths.
+ */
+export function subtreeSimilarity(siblings: readonly SiblingView[]): number | undefined {
+  const sets = siblings.filter((s) => s.childLiterals.length > 0).map((s) => new Set(s.childLiterals));
+  if (sets.length < 2) return undefined;
+  let sum = 0;
+  for (let i = 0; i < sets.length; i++) {
+    let best = 0;
+    for (let j = 0; j < sets.length; j++) if (i !== j) best = Math.max(best, jaccard(sets[i]!, sets[j]!));
+    sum += best;
+  }
+  return sum / sets.length;
+}
+
+/**
+ * Whether the literal children of one position are values of a parameter.
+ * `parentPlural`: the position sits below a plural noun. `hasParam`: ids (numbers, UUIDs…)
+ * were already seen at this position, so words beside them are more likely vocabulary.
+ */
+export function judgeSiblings(siblings: readonly SiblingView[], parentPlural: boolean, paramChild: readonly string[] | undefined): StructureVerdict {
+  const hasParam = paramChild !== undefined;
+  const keepLiteral = siblings.filter((s) => isVocabulary(s.segment)).map((s) => s.segment);
+  const candidates = siblings.filter((s) => !isVocabulary(s.segment));
+  const no: StructureVerdict = { parameter: false, keepLiteral: [], childrenAreValues: false };
+  if (candidates.length < 2) return no;
+  const shape = meanShape(candidates.map((s) => s.segment));
+  let score = 2 * shape;
+  if (parentPlural) score += 1;
+  if (hasParam) {
+    // Ids already seen here: words beside them are vocabulary, unless they lead where the ids lead.
+    const like = paramChild.length === 0 ? undefined : subtreeSimilarity([...candidates, { segment: '{}', childLiterals: paramChild, hasParamChild: false, isEnd: false }]);
+    score += like !== undefined && like > 0.5 ? 1 : -1.5;
+  }
+  // Vocabulary siblings beside the candidates: this is a resource-name position.
+  if (keepLiteral.length > candidates.length) score -= 1;
+  if (candidates.length >= 3) score += 0.5;
+  // Versions below the siblings (`storage.k8s.io/v1`, `billing/v2`): the siblings name APIs.
+  if (candidates.some((s) => s.childLiterals.some((c) => /^v\d+(?:[a-z]+\d*)?$/.test(c)))) return no;
+  const similarity = subtreeSimilarity(candidates);
+  if (similarity !== undefined && similarity > 0.4) {
+    // Alike sub-paths mean one of two levels holds values: the one that looks more like values.
+    const shared = sharedChildren(candidates);
+    const sharedShape = meanShape(shared);
+    if (sharedShape > shape && sharedShape > 0) return { parameter: false, keepLiteral: [], childrenAreValues: true };
+    // Weighed by how many siblings have sub-paths to compare at all.
+    const coverage = candidates.filter((c) => c.childLiterals.length > 0).length / candidates.length;
+    if (shape > sharedShape || parentPlural) score += 3 * (similarity - 0.4) * coverage;
+  } else if (similarity !== undefined) {
+    // Different sub-paths below each sibling: different resources.
+    score += 3 * (similarity - 0.4);
+  }
+  // Two siblings and nothing below them to compare: too little to generalise irreversibly.
+  if (similarity === undefined && candidates.length < 3) return no;
+  return score >= 1.5 ? { parameter: true, keepLiteral, childrenAreValues: false } : no;
+}

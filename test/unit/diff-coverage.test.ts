@@ -1,0 +1,104 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { computeCoverage } from '../../core/src/diff/coverage';
+import { loadSpec } from '../../core/src/openapi/load';
+import { runCli } from '../../server/src/cli/run';
+import { tx } from './diff-helpers';
+import { memoryFs } from './openapi-helpers';
+
+const SPEC = `openapi: 3.0.3
+info: { title: shop, version: '1' }
+paths:
+  /items:
+    get:
+      tags: [catalog]
+      responses:
+        '200': { description: ok }
+        4XX: { description: client error }
+  /items/{id}:
+    get:
+      tags: [catalog, admin]
+      parameters: [{ name: id, in: path, required: true, schema: { type: integer } }]
+      responses:
+        '200': { description: ok }
+        default: { description: anything else }
+  /health:
+    get:
+      responses:
+        '204': { description: up }
+`;
+
+test('coverage per spec, tag and operation; ranges, default and undocumented statuses', async () => {
+  const spec = await loadSpec('mem:/shop.yaml', memoryFs({ 'mem:/shop.yaml': SPEC }));
+  const report = computeCoverage(spec, [
+    tx({ path: '/items' }),
+    tx({ path: '/items', status: 404 }),
+    tx({ path: '/items', status: 503 }),
+    tx({ path: '/items/7', status: 500 }),
+    tx({ path: '/elsewhere' }),
+  ])!;
+  assert.deepEqual(report.total, { operations: 3, exercised: 2, responses: 5, responsesExercised: 3 });
+  assert.deepEqual(report.byTag, [
+    { tag: '', totals: { operations: 1, exercised: 0, responses: 1, responsesExercised: 0 } },
+    { tag: 'admin', totals: { operations: 1, exercised: 1, responses: 2, responsesExercised: 1 } },
+    { tag: 'catalog', totals: { operations: 2, exercised: 2, responses: 4, responsesExercised: 3 } },
+  ]);
+  const items = report.operations.find((o) => o.key === 'GET /items')!;
+  assert.equal(items.calls, 3);
+  assert.deepEqual(items.responses, [{ status: '200', exercised: true }, { status: '4XX', exercised: true }]);
+  assert.deepEqual(items.undocumentedStatuses, [503]);
+  const one = report.operations.find((o) => o.key === 'GET /items/{id}')!;
+  assert.deepEqual(one.responses, [{ status: '200', exercised: false }, { status: 'default', exercised: true }]);
+  assert.equal(report.operations.find((o) => o.key === 'GET /health')!.calls, 0);
+  assert.deepEqual(computeCoverage(spec, [])!.total, { operations: 3, exercised: 0, responses: 5, responsesExercised: 0 });
+});
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const PETSTORE = 'test/fixtures/openapi/oai/v3.0/petstore.yaml';
+const HAR = 'test/fixtures/openapi/petstore-traffic.har';
+
+async function cli(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = await runCli(argv, {
+    cwd: ROOT,
+    readFile: (p) => {
+      try {
+        return readFileSync(path.resolve(ROOT, p), 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+    stdout: (t) => (out += t),
+    stderr: (t) => (err += t),
+    version: '0.0.0-test',
+  });
+  return { code, out, err };
+}
+
+test('tapline diff --coverage: text, JSON, JUnit and SARIF; --min-coverage sets the exit code', async () => {
+  const text = await cli('diff', '--spec', PETSTORE, '--har', HAR, '--coverage');
+  assert.equal(text.code, 0);
+  assert.match(text.out, /^test\/fixtures\/openapi\/oai\/v3\.0\/petstore\.yaml: operations 100\.0 % \(3\/3\), responses 50\.0 % \(3\/6\)\n {2}tag pets: /);
+  assert.match(text.out, /✓ GET \/pets\/\{petId\} {2}2 calls; responses seen 200; not seen default/);
+  const json = JSON.parse((await cli('diff', '--spec', PETSTORE, '--har', HAR, '--coverage', '--format', 'json')).out) as { spec: string; total: { exercised: number } };
+  assert.equal(json.spec, PETSTORE);
+  assert.equal(json.total.exercised, 3);
+  const junit = await cli('diff', '--spec', PETSTORE, '--har', HAR, '--coverage', '--format=junit');
+  assert.match(junit.out, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="OpenAPI coverage of [^"]+: 100\.0 % of operations, 50\.0 % of responses" tests="3" skipped="0"/);
+  assert.match(junit.out, /<testcase classname="pets" name="GET \/pets\/\{petId\}">/);
+  const sarif = JSON.parse((await cli('diff', '--spec', PETSTORE, '--har', HAR, '--coverage', '--format', 'sarif')).out) as { runs: { results: unknown[]; properties: { coverage: { operations: number } } }[] };
+  assert.deepEqual(sarif.runs[0]!.results, []);
+  assert.equal(sarif.runs[0]!.properties.coverage.operations, 3);
+  assert.equal((await cli('diff', '--spec', PETSTORE, '--har', HAR, '--coverage', '--min-coverage', '100')).code, 0);
+  const none = await cli('diff', '--spec', PETSTORE, '--har', 'test/fixtures/openapi/coverage/no-traffic.har', '--coverage', '--min-coverage', '50%');
+  assert.equal(none.code, 1);
+  assert.match(none.err, /0\.0 % of operations exercised, below --min-coverage 50\.0 %/);
+  assert.match(none.out, /✗ GET \/pets {2}0 calls; not seen 200, default/);
+  assert.equal((await cli('diff', '--spec', PETSTORE, '--har', HAR, '--format', 'junit')).code, 2, 'junit needs --coverage');
+  const bad = await cli('diff', '--spec', PETSTORE, '--har', HAR, '--coverage', '--min-coverage', 'lots');
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--min-coverage must be a percentage/);
+});
