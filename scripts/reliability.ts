@@ -1,5 +1,5 @@
 // Regenerates docs/reliability.md: runs the redaction corpus, every fuzz target in test/fuzz (any
-// file there exporting `run`, the framing engineer's differential test included), and the test
+// file there exporting `run`, the HTTP/1.x differential test included), and the test
 // files that prove the other hardening items, then writes one table of what was tried and what
 // held. `npm run reliability [-- --runs N] [--seed S] [--check]`: --runs is per fuzz target
 // (default 20,000; the long runs recorded in the doc used more), --check writes nothing and fails

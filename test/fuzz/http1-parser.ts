@@ -1,5 +1,5 @@
 // Robustness of the sensor's HTTP/1.x stream parser (sensor/src/http/parser.ts) on requests and
-// responses: the framing engineer's generated streams (http1-streams.ts), byte-mutated, and raw
+// responses: the differential test's generated streams (http1-streams.ts), byte-mutated, and raw
 // random bytes, fed in random pieces with capture gaps. Properties: it never throws, it never
 // reports a body larger than its cap, and once stopped it stays stopped.
 // Run: node --import tsx test/fuzz/http1-parser.ts --runs N [--seed S]
