@@ -1,34 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { runCli } from '../../server/src/cli/run';
-import type { CliIo } from '../../server/src/cli/run';
+import { runTapline } from '../support/cli';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SPEC = 'test/fixtures/openapi/oai/v3.0/petstore.yaml';
 const HAR = 'test/fixtures/openapi/petstore-traffic.har';
 
-async function run(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    cwd: ROOT,
-    readFile: (p) => {
-      try {
-        return readFileSync(path.resolve(ROOT, p), 'utf8');
-      } catch {
-        return undefined;
-      }
-    },
-    stdout: (t) => (out += t),
-    stderr: (t) => (err += t),
-    version: '0.0.0-test',
-  };
-  const code = await runCli(argv, io);
-  return { code, out, err };
-}
+const run = (...argv: string[]): ReturnType<typeof runTapline> => runTapline(argv);
 
 test('json: findings with code, severity, method, path, message and 1-based locations; exit 1 on errors', async () => {
   const r = await run('diff', '--spec', SPEC, '--har', HAR, '--format', 'json');

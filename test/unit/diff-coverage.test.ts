@@ -1,10 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { computeCoverage } from '../../core/src/diff/coverage';
 import { loadSpec } from '../../core/src/openapi/load';
-import { runCli } from '../../server/src/cli/run';
+import { runTapline } from '../support/cli';
 import { tx } from './diff-helpers';
 import { memoryFs } from './openapi-helpers';
 
@@ -55,28 +53,10 @@ test('coverage per spec, tag and operation; ranges, default and undocumented sta
   assert.deepEqual(computeCoverage(spec, [])!.total, { operations: 3, exercised: 0, responses: 5, responsesExercised: 0 });
 });
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const PETSTORE = 'test/fixtures/openapi/oai/v3.0/petstore.yaml';
 const HAR = 'test/fixtures/openapi/petstore-traffic.har';
 
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, {
-    cwd: ROOT,
-    readFile: (p) => {
-      try {
-        return readFileSync(path.resolve(ROOT, p), 'utf8');
-      } catch {
-        return undefined;
-      }
-    },
-    stdout: (t) => (out += t),
-    stderr: (t) => (err += t),
-    version: '0.0.0-test',
-  });
-  return { code, out, err };
-}
+const cli = (...argv: string[]): ReturnType<typeof runTapline> => runTapline(argv);
 
 test('tapline diff --coverage: text, JSON, JUnit and SARIF; --min-coverage sets the exit code', async () => {
   const text = await cli('diff', '--spec', PETSTORE, '--har', HAR, '--coverage');
