@@ -12,7 +12,7 @@ let bench = '';
 for (const line of log.split('\n')) {
   const section = /^== (\S+)/.exec(line);
   if (section) bench = section[1]!;
-  const target = /^TARGET (.+): (\S+) \(goal (.+)\) (PASS|MISS)$/.exec(line);
+  const target = /^TARGET (.+): (.+?) \(goal (.+)\) (PASS|MISS)$/.exec(line);
   if (target) rows.push(`| ${bench} | ${target[1]} | ${target[2]} | ${target[3]} | ${target[4]} |`);
 }
 const misses = rows.filter((row) => row.endsWith('MISS |')).length;
