@@ -18,7 +18,7 @@ import type { DesyncEvent } from '../../core/src/protocol/desync';
 import type { Transaction } from '../../core/src/protocol/transaction';
 import { SMUGGLING_SHAPES, type SmugglingShape } from '../fixtures/http/smuggling-shapes';
 import { startSensorProcess, type SensorProcess } from '../support/sensor-process';
-import { gate } from './ebpf-helpers';
+import { gate, lineFrom } from './ebpf-helpers';
 import { SensorHub } from '../../server/src/engine/sensor-hub';
 import { DesyncLog } from '../../server/src/engine/desync-log';
 
@@ -82,17 +82,6 @@ http {
   return { proc, port };
 }
 
-function lineFrom(proc: ChildProcess, re: RegExp): Promise<RegExpExecArray> {
-  let out = '';
-  return new Promise((resolve, reject) => {
-    proc.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = re.exec(out);
-      if (m) resolve(m);
-    });
-    proc.once('exit', (code) => reject(new Error(`exited ${code} before printing ${re}`)));
-  });
-}
 
 /** What the sensor sent, with waits that say what they waited for. */
 class Feed {

@@ -1,6 +1,6 @@
 // Shared by the ebpf-*.test.ts suites: the privilege gate, building the loader, a test-only
 // TLS identity, child-process scripts, and an event log that tests wait on (never sleep).
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
@@ -140,4 +140,19 @@ export function text(e: DataEvent): string {
 
 export function isData(e: CaptureEvent): e is DataEvent {
   return e.kind === 'data';
+}
+
+/** Resolves with the first match of `re` in what a child prints on stdout; rejects, with its stderr's tail, if it exits first. */
+export function lineFrom(proc: ChildProcess, re: RegExp): Promise<RegExpExecArray> {
+  let out = '';
+  let err = '';
+  proc.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+  return new Promise((resolve, reject) => {
+    proc.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = re.exec(out);
+      if (m) resolve(m);
+    });
+    proc.once('exit', (code) => reject(new Error(`exited ${code} before printing ${re}: ${err.slice(-2000)}`)));
+  });
 }

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { TLS_CERT, TLS_KEY } from './ebpf-helpers';
+import { TLS_CERT, TLS_KEY, lineFrom } from './ebpf-helpers';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -101,19 +101,6 @@ function pipelined() {
 })().catch((e) => { console.error(e); process.exit(1); });
 `;
 
-function lineFrom(proc: ChildProcess, re: RegExp): Promise<RegExpExecArray> {
-  let out = '';
-  let err = '';
-  proc.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-  return new Promise((resolve, reject) => {
-    proc.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = re.exec(out);
-      if (m) resolve(m);
-    });
-    proc.once('exit', (code) => reject(new Error(`exited ${code} before printing ${re}: ${err.slice(-2000)}`)));
-  });
-}
 
 test('live eBPF capture on loopback: exactly the exchanged transactions, once each, redacted', { timeout: 60_000 }, async (t) => {
   const reason = skipReason();

@@ -19,7 +19,7 @@ import type { ProcessVisibility } from '../../core/src/protocol/visibility';
 import { SensorHub } from '../../server/src/engine/sensor-hub';
 import { buildGoFixture, goUnavailable } from '../support/go-fixture';
 import { startSensorProcess, type SensorProcess } from '../support/sensor-process';
-import { TLS_CERT, TLS_KEY, gate } from './ebpf-helpers';
+import { TLS_CERT, TLS_KEY, gate, lineFrom } from './ebpf-helpers';
 
 const run = promisify(execFile);
 
@@ -33,20 +33,8 @@ const server = https.createServer({ key: fs.readFileSync(process.argv[1]), cert:
 server.listen(0, '127.0.0.1', () => process.stdout.write('listening ' + server.address().port + '\\n'));
 `;
 
-/** Resolves with the port a server prints ("listening PORT"); rejects if it exits first. */
-function portOf(proc: ChildProcess): Promise<number> {
-  let out = '';
-  let err = '';
-  proc.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-  return new Promise((resolve, reject) => {
-    proc.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening (\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    proc.once('exit', (code) => reject(new Error(`server exited (${String(code)}) before listening: ${err.slice(-2000)}`)));
-  });
-}
+/** The port a server prints ("listening PORT"). */
+const portOf = async (proc: ChildProcess): Promise<number> => Number((await lineFrom(proc, /listening (\d+)/))[1]);
 
 /** What the sensor told this client so far, with waits that name what they wait for. */
 class SensorView {
