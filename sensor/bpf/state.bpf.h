@@ -245,7 +245,17 @@ static __always_inline int has_prefix(const __u8 *b, __u64 len, const char *s, i
   return 1;
 }
 
-/* Looks at the first bytes only: HTTP/1.x request line, status line, or a TLS record. */
+/* A server's first HTTP/2 frame (RFC 9113 §3.4): SETTINGS, not an ACK, on stream 0, with a
+ * length that is a multiple of 6 and below 64 KiB. Go and node write it before they have read the
+ * client's preface, so it can be the first thing a connection carries in either direction. */
+static __always_inline int is_h2_settings(const __u8 *b, __u64 len)
+{
+  __u32 n = ((__u32)b[1] << 8) | b[2];
+  return len >= 9 && b[0] == 0 && n % 6 == 0 && b[3] == 0x04 && b[4] == 0 && b[5] == 0 && b[6] == 0 && b[7] == 0;
+}
+
+/* Looks at the first bytes only: HTTP/1.x request line, status line, HTTP/2's client preface
+ * ("PRI * HTTP/2.0", a request) or a server's first SETTINGS frame (an answer), or a TLS record. */
 static __always_inline int classify_payload(__u64 ptr, __u64 len)
 {
   __u8 b[8] = {};
@@ -261,6 +271,11 @@ static __always_inline int classify_payload(__u64 ptr, __u64 len)
       has_prefix(b, len, "DELETE ", 7) || has_prefix(b, len, "HEAD ", 5) || has_prefix(b, len, "PATCH ", 6) ||
       has_prefix(b, len, "OPTIONS ", 8) || has_prefix(b, len, "CONNECT ", 8) || has_prefix(b, len, "TRACE ", 6))
     return P_REQUEST;
+  /* h2c with prior knowledge, and h2 over TLS (ALPN) once the uprobes hand over the plaintext. */
+  if (has_prefix(b, len, "PRI * HT", 8))
+    return P_REQUEST;
+  if (is_h2_settings(b, len))
+    return P_RESPONSE;
   return P_OTHER;
 }
 

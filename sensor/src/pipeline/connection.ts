@@ -24,6 +24,11 @@ export interface ConnectionHooks {
 
 const METHOD_START = /^[A-Z]{3,10} [^\s]/;
 
+/** A server's first HTTP/2 frame: SETTINGS (not an ACK) on stream 0, as the kernel checks it (state.bpf.h). */
+function isServerSettings(b: Uint8Array): boolean {
+  return b.length >= 9 && b[0] === 0 && ((b[1] << 8) | b[2]) % 6 === 0 && b[3] === 0x04 && b[4] === 0 && b[5] === 0 && b[6] === 0 && b[7] === 0 && b[8] === 0;
+}
+
 export class Connection {
   role: 'client' | 'server' | undefined;
   tuple: SocketTuple | undefined;
@@ -87,6 +92,12 @@ export class Connection {
     if (head.startsWith('PRI * HTTP/2')) {
       // The client's preface, whatever ALPN said: over TLS the uprobes hand us the plaintext.
       if (!this.role) this.role = outgoing ? 'client' : 'server';
+      this.startHttp2();
+      return true;
+    }
+    if (isServerSettings(first)) {
+      // The server's SETTINGS written before it read the preface (Go, node): the server side.
+      if (!this.role) this.role = outgoing ? 'server' : 'client';
       this.startHttp2();
       return true;
     }

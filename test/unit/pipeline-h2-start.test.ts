@@ -1,0 +1,73 @@
+// How a connection's first bytes start HTTP/2 in the pipeline: the client's preface, or the
+// server's SETTINGS frame when the server writes it before reading the preface (Go and node do;
+// the kernel's first-bytes check in sensor/bpf/state.bpf.h accepts both the same way).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Pipeline } from '../../sensor/src/pipeline/pipeline';
+import { Redactor } from '../../core/src/redaction/redactor';
+import { KernelClock } from '../../sensor/src/pipeline/clock';
+import type { CaptureEvent, SocketTuple } from '../../sensor/src/capture/events';
+import type { Transaction } from '../../core/src/protocol/transaction';
+
+const SERVER: SocketTuple = { family: 4, localAddress: '127.0.0.1', localPort: 8443, remoteAddress: '127.0.0.1', remotePort: 50001 };
+const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
+
+function frame(type: number, flags: number, stream: number, payload: Buffer): Buffer {
+  const head = Buffer.alloc(9);
+  head.writeUIntBE(payload.length, 0, 3);
+  head[3] = type;
+  head[4] = flags;
+  head.writeUInt32BE(stream, 5);
+  return Buffer.concat([head, payload]);
+}
+
+/** HPACK literal fields without indexing and without Huffman (RFC 7541 §6.2.2): no table state. */
+function block(fields: [string, string][]): Buffer {
+  return Buffer.concat(fields.flatMap(([n, v]) => [Buffer.from([0x00, n.length]), Buffer.from(n), Buffer.from([v.length]), Buffer.from(v)]));
+}
+
+const SETTINGS = frame(0x4, 0, 0, Buffer.from([0, 3, 0, 0, 0, 100])); // MAX_CONCURRENT_STREAMS 100
+const END_STREAM_HEADERS = 0x1 | 0x4;
+
+function run(events: Array<{ direction: 'read' | 'write'; data: Buffer }>): { out: Transaction[]; pipe: Pipeline } {
+  const out: Transaction[] = [];
+  const pipe = new Pipeline({ maxBody: 1024, redactor: new Redactor(), idPrefix: 't', onTransaction: (t) => out.push(t), clock: new KernelClock(0, 0n), processInfo: { containerId: () => undefined } as never });
+  let ns = 1n;
+  for (const e of events) {
+    const ev: CaptureEvent = { kind: 'data', connectionId: '7:3:0', pid: 7, comm: 'srv', timestampNs: (ns += 1000n), direction: e.direction, tls: true, role: 'server', tuple: SERVER, data: e.data, originalLength: e.data.length };
+    pipe.push(ev);
+  }
+  pipe.push({ kind: 'close', connectionId: '7:3:0', pid: 7, comm: 'srv', timestampNs: ns + 1000n });
+  return { out, pipe };
+}
+
+const request = frame(0x1, END_STREAM_HEADERS, 1, block([[':method', 'GET'], [':path', '/orders/1'], [':scheme', 'https'], [':authority', 'localhost'], ['x-api-key', 'sk_live_4eC39HqLyjWDarjtT1zdp7dc']]));
+const response = frame(0x1, END_STREAM_HEADERS, 1, block([[':status', '204']]));
+
+test('a server that writes its SETTINGS before reading the preface: one HTTP/2 transaction', async () => {
+  const { out, pipe } = run([
+    { direction: 'write', data: SETTINGS },
+    { direction: 'read', data: Buffer.concat([PREFACE, SETTINGS, request]) },
+    { direction: 'write', data: Buffer.concat([frame(0x4, 0x1, 0, Buffer.alloc(0)), response]) },
+  ]);
+  await pipe.flush();
+  assert.deepEqual(out.map((t) => `${t.request.method} ${t.request.path} ${t.response?.status} ${t.httpVersion} tls=${t.tls}`), ['GET /orders/1 204 2 tls=true']);
+  assert.equal(pipe.counters.parseErrors, 0);
+  assert.ok(!out[0]?.request.headers.find((h) => h.name === 'x-api-key')?.value.includes('4eC39HqLyjWDarjtT1zdp7dc'), 'the API key was redacted');
+});
+
+test('the preface first (the server reads before it writes) gives the same transaction', async () => {
+  const { out } = run([
+    { direction: 'read', data: Buffer.concat([PREFACE, SETTINGS, request]) },
+    { direction: 'write', data: Buffer.concat([SETTINGS, response]) },
+  ]);
+  assert.deepEqual(out.map((t) => `${t.request.path} ${t.response?.status} ${t.httpVersion}`), ['/orders/1 204 2']);
+});
+
+test('bytes that only resemble a SETTINGS frame (non-zero stream, ACK flag, odd length) are not HTTP/2', () => {
+  for (const bad of [frame(0x4, 0, 1, Buffer.alloc(6)), frame(0x4, 0x1, 0, Buffer.alloc(0)), frame(0x4, 0, 0, Buffer.alloc(5))]) {
+    const { out, pipe } = run([{ direction: 'write', data: bad }, { direction: 'read', data: Buffer.concat([PREFACE, request]) }]);
+    assert.equal(out.length, 0);
+    assert.equal(pipe.counters.parseErrors, 0);
+  }
+});
