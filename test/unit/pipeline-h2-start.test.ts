@@ -1,4 +1,4 @@
-// How a connection's first bytes start HTTP/2 in the pipeline: the client's preface, or the
+// How a connection starts HTTP/2 in the pipeline: the client's preface, an h2c Upgrade, or the
 // server's SETTINGS frame when the server writes it before reading the preface (Go and node do;
 // the kernel's first-bytes check in sensor/bpf/state.bpf.h accepts both the same way).
 import { test } from 'node:test';
@@ -70,4 +70,29 @@ test('bytes that only resemble a SETTINGS frame (non-zero stream, ACK flag, odd 
     assert.equal(out.length, 0);
     assert.equal(pipe.counters.parseErrors, 0);
   }
+});
+
+test('h2c Upgrade: the HTTP/1.1 request is stream 1, its answer comes in HTTP/2; one transaction, not a 101', async () => {
+  const upgrade = 'GET /items/7 HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n\r\n';
+  const switching = 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n';
+  const second = frame(0x1, END_STREAM_HEADERS, 3, block([[':method', 'GET'], [':path', '/items/8'], [':scheme', 'http'], [':authority', 'localhost']]));
+  const { out, pipe } = run([
+    { direction: 'read', data: Buffer.from(upgrade) },
+    // The 101 and the server's first frames in one write: the frames must not be lost with the head.
+    { direction: 'write', data: Buffer.concat([Buffer.from(switching), SETTINGS, frame(0x1, END_STREAM_HEADERS, 1, block([[':status', '200']]))]) },
+    { direction: 'read', data: Buffer.concat([PREFACE, SETTINGS, second]) },
+    { direction: 'write', data: frame(0x1, END_STREAM_HEADERS, 3, block([[':status', '404']])) },
+  ]);
+  await pipe.flush();
+  assert.deepEqual(out.map((t) => `${t.request.method} ${t.request.path} ${t.response?.status} ${t.httpVersion}`), ['GET /items/7 200 2', 'GET /items/8 404 2']);
+  assert.equal(pipe.counters.parseErrors, 0);
+});
+
+test('an Upgrade to another protocol (websocket) stays one HTTP/1.1 exchange, the rest not followed', async () => {
+  const { out } = run([
+    { direction: 'read', data: Buffer.from('GET /ws HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n') },
+    { direction: 'write', data: Buffer.from('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n\x81\x05hello') },
+    { direction: 'read', data: Buffer.concat([PREFACE, request]) },
+  ]);
+  assert.deepEqual(out.map((t) => `${t.request.path} ${t.response?.status} ${t.httpVersion}`), ['/ws 101 1.1']);
 });

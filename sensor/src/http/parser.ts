@@ -50,8 +50,8 @@ export interface ParserOptions {
   onHead?: (head: MessageHead) => void;
   /** Response side: the method of the request answered by the `index`-th final response (0-based). */
   requestMethod?: (index: number) => string | undefined;
-  /** Response side: a 101 or a successful CONNECT; everything after it is another protocol. */
-  onTunnel?: () => void;
+  /** Response side: a 101 or a successful CONNECT; everything after it is another protocol, starting with `rest`. */
+  onTunnel?: (rest: Uint8Array) => void;
   maxHeadBytes?: number;
   /** After this many framing errors the connection is given up on. */
   maxErrors?: number;
@@ -139,11 +139,17 @@ export class HttpStreamParser {
     return this.errors;
   }
 
-  /** Stop parsing: the connection switched protocols (seen from the other direction). */
-  tunnel(): void {
+  /**
+   * Stop parsing: the connection switched protocols (seen from the other direction). Returns the
+   * bytes held since the upgrade request, the new protocol's first bytes (h2c's preface).
+   */
+  tunnel(): Uint8Array {
+    const held = this.held.length === 1 ? (this.held[0] ?? new Uint8Array(0)) : concat(this.held, this.heldBytes);
     this.pending = null;
     this.held = [];
+    this.heldBytes = 0;
     this.state = 'tunnel';
+    return held;
   }
 
   /** `data` was seen at `ns`; `missing` more bytes followed on the wire but were not captured. */
@@ -275,7 +281,7 @@ export class HttpStreamParser {
       case 'tunnel':
         this.finish(true, ns);
         this.state = 'tunnel';
-        this.opts.onTunnel?.();
+        this.opts.onTunnel?.(buf.subarray(end));
         return buf.length;
       case 'length':
         this.remaining = framing.length;

@@ -61,6 +61,11 @@ export class Http2Session {
     this.readers[from].feed(data, ns, missing);
   }
 
+  /** After an h2c Upgrade (RFC 7540 §3.2): the HTTP/1.1 request is stream 1, answered in HTTP/2. */
+  upgraded(request: ParsedMessage): void {
+    this.streams.set(1, { request: StreamMessage.upgraded(request), response: new StreamMessage('response') });
+  }
+
   /** The connection ended: streams still open become exchanges (an unanswered request, or a cut answer). */
   close(ns: bigint): void {
     for (const [id, s] of this.streams) {

@@ -18,7 +18,19 @@ export class StreamMessage {
   private size = 0;
   private truncated = false;
 
+  /** Set on stream 1 after an h2c Upgrade: the request was an HTTP/1.1 message, complete already. */
+  private upgradedFrom: ParsedMessage | undefined;
+
   constructor(private readonly kind: 'request' | 'response') {}
+
+  static upgraded(request: ParsedMessage): StreamMessage {
+    const m = new StreamMessage('request');
+    m.upgradedFrom = request;
+    m.ended = true;
+    m.stamp(request.startNs);
+    m.stamp(request.endNs);
+    return m;
+  }
 
   stamp(ns: bigint): void {
     if (this.startNs === 0n) this.startNs = ns;
@@ -60,6 +72,9 @@ export class StreamMessage {
 
   /** Undefined when no usable head was seen (no headers, or a request without :method). */
   toParsed(ns: bigint, cut: boolean): ParsedMessage | undefined {
+    const from = this.upgradedFrom;
+    // Its answer came over HTTP/2, so the exchange is reported as HTTP/2 (httpVersion '2').
+    if (from) return from.head.kind === 'request' ? { ...from, body: from.body, head: { ...from.head, version: '2' } } : undefined;
     if (!this.headers) return undefined;
     const head = this.head(this.headers);
     if (!head) return undefined;

@@ -2,7 +2,7 @@
 // and requests paired with their responses in order (HTTP/1.x answers in order, pipelined or not).
 import type { DataEvent, SocketTuple } from '../capture/events';
 import { HttpStreamParser, type Desync, type ParsedMessage } from '../http/parser';
-import type { RequestHead } from '../http/head';
+import { headerValue, type RequestHead, type ResponseHead } from '../http/head';
 import { asksUpgrade } from '../http/framing';
 import { Http2Session } from '../http2/session';
 
@@ -25,6 +25,12 @@ export interface ConnectionHooks {
 const METHOD_START = /^[A-Z]{3,10} [^\s]/;
 
 /** A server's first HTTP/2 frame: SETTINGS (not an ACK) on stream 0, as the kernel checks it (state.bpf.h). */
+/** A 101 that switches to h2c (the answer names h2c, the request asked for it). */
+function upgradesToH2c(request: RequestHead, response: ResponseHead): boolean {
+  const names = (headers: RequestHead['headers']): string[] => (headerValue(headers, 'upgrade') ?? '').toLowerCase().split(',').map((v) => v.trim());
+  return response.status === 101 && names(response.headers).includes('h2c') && names(request.headers).includes('h2c');
+}
+
 function isServerSettings(b: Uint8Array): boolean {
   return b.length >= 9 && b[0] === 0 && ((b[1] << 8) | b[2]) % 6 === 0 && b[3] === 0x04 && b[4] === 0 && b[5] === 0 && b[6] === 0 && b[7] === 0 && b[8] === 0;
 }
@@ -135,7 +141,7 @@ export class Connection {
         this.responses.push(m);
         this.pair();
       },
-      onTunnel: () => this.requestParser?.tunnel(),
+      onTunnel: (rest) => this.switched(rest),
       onError: (r) => this.hooks.onParseError(r),
       onDesync: (d) => this.desync('response', d),
     });
@@ -150,6 +156,25 @@ export class Connection {
       onTruncated: () => this.hooks.onTruncated(),
     });
   }
+
+  /**
+   * After a 101: h2c (RFC 7540 §3.2) goes on as HTTP/2, with the upgrade request as stream 1 and
+   * the bytes either side already sent past the switch as the session's first; any other protocol
+   * is not followed.
+   */
+  private switched(rest: Uint8Array): void {
+    const held = this.requestParser?.tunnel() ?? new Uint8Array(0);
+    const request = this.upgradeToH2;
+    if (!request) return;
+    this.upgradeToH2 = undefined;
+    this.startHttp2();
+    this.h2?.upgraded(request);
+    if (held.length > 0) this.h2?.feed('client', held, request.endNs, 0);
+    if (rest.length > 0) this.h2?.feed('server', rest, request.endNs, 0);
+  }
+
+  /** The request whose 101 switches the connection to h2c, until the switch. */
+  private upgradeToH2: ParsedMessage | undefined;
 
   /** Methods already answered are dropped from `methods`; indexes given by the parser are absolute. */
   private answeredOffset = 0;
@@ -172,6 +197,11 @@ export class Connection {
       this.answeredOffset++;
       // An upgrade that was declined: the requests the client sent after it are HTTP again.
       if (request.head.kind === 'request' && asksUpgrade(request.head) && response.head.kind === 'response' && response.head.status !== 101) resume = true;
+      if (request.head.kind === 'request' && response.head.kind === 'response' && upgradesToH2c(request.head, response.head)) {
+        // Its answer comes as HTTP/2 on stream 1 (switched()): one exchange, not a 101 and another.
+        this.upgradeToH2 = request;
+        continue;
+      }
       this.hooks.onExchange({ connection: this, request, response });
     }
     if (resume && this.requestParser?.paused) this.requestParser.resume();
