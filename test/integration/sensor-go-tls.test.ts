@@ -1,6 +1,7 @@
 // Go's crypto/tls through the live eBPF sensor (root, Linux, Go from Debian): a Go client calls a
-// Go server over HTTPS, with no OpenSSL anywhere, and a WebSocket client of the real sensor must
-// get exactly one transaction per exchange. The same run checks the visibility report (the
+// Go server over HTTPS (HTTP/2 through ALPN, as Go does by default, and one HTTP/1.1 call), with
+// no OpenSSL anywhere, and a WebSocket client of the real sensor must get exactly one transaction
+// per exchange. The same run checks the visibility report (the
 // `visibility` message and /healthz?detail=1) for a plaintext server, an OpenSSL server (node), a
 // Go TLS server and a stripped Go server whose TLS the sensor cannot read, and that the engine's
 // sensor connection hands the report on to the Sensors view (SensorStatus.visibility).
@@ -12,13 +13,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import WebSocket from 'ws';
 import type { Transaction } from '../../core/src/protocol/transaction';
-import { parseSensorMessage } from '../../core/src/protocol/validate-messages';
 import type { ProcessVisibility } from '../../core/src/protocol/visibility';
 import { SensorHub } from '../../server/src/engine/sensor-hub';
 import { buildGoFixture, goUnavailable } from '../support/go-fixture';
 import { startSensorProcess, type SensorProcess } from '../support/sensor-process';
+import { SensorView } from '../support/sensor-view';
 import { TLS_CERT, TLS_KEY, gate, lineFrom } from './ebpf-helpers';
 
 const run = promisify(execFile);
@@ -35,44 +35,6 @@ server.listen(0, '127.0.0.1', () => process.stdout.write('listening ' + server.a
 
 /** The port a server prints ("listening PORT"). */
 const portOf = async (proc: ChildProcess): Promise<number> => Number((await lineFrom(proc, /listening (\d+)/))[1]);
-
-/** What the sensor told this client so far, with waits that name what they wait for. */
-class SensorView {
-  readonly transactions: Transaction[] = [];
-  visibility: ProcessVisibility[] = [];
-  private checks: (() => void)[] = [];
-
-  constructor(ws: WebSocket, ports: Set<number>) {
-    ws.on('message', (data: Buffer) => {
-      const m = parseSensorMessage(data.toString());
-      assert.ok(m.ok, `the sensor sent an invalid message: ${data.toString().slice(0, 500)}`);
-      if (m.value.type === 'transactions') this.transactions.push(...m.value.items.filter((x) => ports.has(x.server.port)));
-      if (m.value.type === 'visibility') this.visibility = m.value.processes;
-      for (const check of this.checks) check();
-    });
-  }
-
-  until(what: string, done: () => boolean, ms = 20_000): Promise<void> {
-    if (done()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.checks = this.checks.filter((c) => c !== check);
-        reject(new Error(`timed out after ${ms / 1000} s waiting for ${what}; visibility: ${JSON.stringify(this.visibility.slice(0, 50))}`));
-      }, ms);
-      const check = (): void => {
-        if (!done()) return;
-        clearTimeout(timer);
-        this.checks = this.checks.filter((c) => c !== check);
-        resolve();
-      };
-      this.checks.push(check);
-    });
-  }
-
-  of(pid: number | undefined): ProcessVisibility | undefined {
-    return this.visibility.find((p) => p.pid === pid);
-  }
-}
 
 test('Go client to Go server over crypto/tls: one transaction per exchange; visibility names each process\'s state', { timeout: 120_000 }, async (t) => {
   if (!gate(t)) return;
@@ -96,19 +58,17 @@ test('Go client to Go server over crypto/tls: one transaction per exchange; visi
     return p;
   };
   try {
-    // HTTP/1.1 only (-h1: TLSNextProto emptied); HTTP/2 is parsed by the daemon's h2 support.
-    const goTls = start(go.binary, ['serve', '-cert', cert, '-key', key, '-h1']);
-    const goStripped = start(go.stripped, ['serve', '-cert', cert, '-key', key, '-h1']);
+    // Go negotiates HTTP/2 through ALPN, as it does by default; one client call below forces HTTP/1.1.
+    const goTls = start(go.binary, ['serve', '-cert', cert, '-key', key]);
+    const goStripped = start(go.stripped, ['serve', '-cert', cert, '-key', key]);
     const goPlain = start(go.binary, ['serve']);
     const nodeTls = start(process.execPath, ['-e', NODE_TLS_SERVER, key, cert]);
-    const anonymous = start(go.anonymous, ['serve', '-cert', cert, '-key', key, '-h1']);
+    const anonymous = start(go.anonymous, ['serve', '-cert', cert, '-key', key]);
     const [tlsPort, strippedPort, plainPort, opensslPort, anonymousPort] = await Promise.all([portOf(goTls), portOf(goStripped), portOf(goPlain), portOf(nodeTls), portOf(anonymous)]);
     const ports = new Set([tlsPort, strippedPort, plainPort, opensslPort, anonymousPort]);
     // Only our ports: other sensors' tests run on this machine at the same time.
     sensor = await startSensorProcess(join(dir, 'token'), ['--listen', '127.0.0.1:0', ...[...ports].flatMap((p) => ['--port', String(p)])]);
-    const ws = new WebSocket(sensor.url, { headers: { Authorization: `Bearer ${sensor.token}` } });
-    const view = new SensorView(ws, ports);
-    await once(ws, 'open');
+    const view = await SensorView.open(sensor, ports);
 
     // Before any traffic: what each server's executable says.
     await view.until('the visibility report to list the four servers by their TLS library', () =>
@@ -117,10 +77,11 @@ test('Go client to Go server over crypto/tls: one transaction per exchange; visi
     assert.equal(view.of(goStripped.pid)?.library, 'go-stripped');
     assert.match(view.of(goStripped.pid)?.reason ?? '', /without a symbol table/);
 
-    const get = (bin: string, url: string, ...more: string[]): Promise<unknown> => run(bin, ['get', '-h1', '-url', url, ...more]);
+    const get = (bin: string, url: string, ...more: string[]): Promise<unknown> => run(bin, ['get', '-url', url, ...more]);
     await get(go.binary, `https://127.0.0.1:${tlsPort}/orders/1?expand=items`);
     await get(go.binary, `https://127.0.0.1:${tlsPort}/orders`, '-method', 'POST', '-n', '2');
     await get(go.binary, `https://127.0.0.1:${tlsPort}/missing/7`);
+    await get(go.binary, `https://127.0.0.1:${tlsPort}/h1`, '-h1');
     await get(go.stripped, `https://127.0.0.1:${strippedPort}/hidden`);
     await get(go.anonymous, `https://127.0.0.1:${anonymousPort}/anonymous`);
     await get(go.binary, `http://127.0.0.1:${plainPort}/plain?x=1`);
@@ -132,11 +93,12 @@ test('Go client to Go server over crypto/tls: one transaction per exchange; visi
 
     const line = (x: Transaction): string => `${x.server.port === tlsPort ? 'go' : x.server.port === plainPort ? 'plain' : x.server.port === opensslPort ? 'openssl' : 'unreadable'} ${x.request.method} ${x.request.path} ${x.response?.status} tls=${x.tls} ${x.httpVersion}`;
     assert.deepEqual(view.transactions.map(line).sort(), [
-      'go GET /last 200 tls=true 1.1',
-      'go GET /missing/7 404 tls=true 1.1',
-      'go GET /orders/1 200 tls=true 1.1',
-      'go POST /orders 200 tls=true 1.1',
-      'go POST /orders 200 tls=true 1.1',
+      'go GET /h1 200 tls=true 1.1',
+      'go GET /last 200 tls=true 2',
+      'go GET /missing/7 404 tls=true 2',
+      'go GET /orders/1 200 tls=true 2',
+      'go POST /orders 200 tls=true 2',
+      'go POST /orders 200 tls=true 2',
       'openssl GET /openssl 200 tls=true 1.1',
       'plain GET /plain 200 tls=false 1.1',
     ]);
@@ -144,7 +106,7 @@ test('Go client to Go server over crypto/tls: one transaction per exchange; visi
     assert.ok(goSide.every((x) => x.server.pid === goTls.pid), 'the Go server reports its exchanges (its Go client defers to it)');
     const orders = goSide.find((x) => x.request.path === '/orders/1');
     assert.equal(orders?.request.query, 'expand=items');
-    assert.equal(orders?.response?.body?.text, '{"method":"GET","path":"/orders/1","proto":"HTTP/1.1","received":0}');
+    assert.equal(orders?.response?.body?.text, '{"method":"GET","path":"/orders/1","proto":"HTTP/2.0","received":0}');
     assert.deepEqual(goSide.filter((x) => x.request.method === 'POST').map((x) => x.request.body?.text).sort(), ['{"i":0}', '{"i":1}']);
 
     // After traffic: what was seen.
@@ -165,7 +127,7 @@ test('Go client to Go server over crypto/tls: one transaction per exchange; visi
     const detail = (await (await fetch(health, { headers: { Authorization: `Bearer ${sensor.token}` } })).json()) as { visibility: ProcessVisibility[] };
     const stateOf = (pid: number | undefined): string | undefined => detail.visibility.find((p) => p.pid === pid)?.state;
     assert.deepEqual([stateOf(goTls.pid), stateOf(goStripped.pid), stateOf(goPlain.pid), stateOf(nodeTls.pid)], ['go-tls', 'unreadable', 'plaintext', 'openssl']);
-    ws.close();
+    view.close();
 
     // The engine's own sensor connection keeps the report for the Sensors view.
     let changed!: () => void;
@@ -196,16 +158,14 @@ test('Go client to Go server over crypto/tls: one transaction per exchange; visi
     await once(goPlain, 'exit');
     const lateBinary = join(dir, 'gotls-late');
     copyFileSync(go.binary, lateBinary);
-    const late = start(lateBinary, ['serve', '-addr', `127.0.0.1:${plainPort}`, '-cert', cert, '-key', key, '-h1']);
+    const late = start(lateBinary, ['serve', '-addr', `127.0.0.1:${plainPort}`, '-cert', cert, '-key', key]);
     await portOf(late);
-    const ws2 = new WebSocket(sensor.url, { headers: { Authorization: `Bearer ${sensor.token}` } });
-    const view2 = new SensorView(ws2, ports);
-    await once(ws2, 'open');
+    const view2 = await SensorView.open(sensor, ports);
     await view2.until('the rescan to find the Go server started after the sensor', () => view2.of(late.pid)?.state === 'go-tls');
     await get(go.binary, `https://127.0.0.1:${plainPort}/late`);
     await view2.until('the late Go server\'s exchange', () => view2.transactions.some((x) => x.request.path === '/late'));
-    assert.deepEqual(view2.transactions.filter((x) => x.server.pid === late.pid).map(line), ['plain GET /late 200 tls=true 1.1']);
-    ws2.close();
+    assert.deepEqual(view2.transactions.filter((x) => x.server.pid === late.pid).map(line), ['plain GET /late 200 tls=true 2']);
+    view2.close();
   } finally {
     await sensor?.stop();
     for (const p of procs.reverse()) {
