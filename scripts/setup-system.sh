@@ -22,6 +22,8 @@ PACKAGES=(
   openssl
   # the gateway and smuggling tests: a real nginx (and its njs module for JWT `sub` blocks)
   nginx libnginx-mod-http-js
+  # the h2c Upgrade peer (nginx, node and Go's standard library do not answer Upgrade: h2c)
+  apache2-bin
   # the shared stream's broker (NATS JetStream) and the multi-node tests' network namespaces
   nats-server iproute2
 )

@@ -69,7 +69,8 @@ export function nginxPrefix(gatewayConf?: string): { dir: string; logFile: strin
   return { dir, logFile: join(dir, 'access.log'), njsFile: join(dir, 'tapline_jwt.js') };
 }
 
-function waitForPort(port: number, child: ChildProcess, output: () => string, deadlineMs = 10_000): Promise<void> {
+/** Resolves once 127.0.0.1:port accepts connections; rejects if `child` exits first or at the deadline. */
+export function waitForPort(port: number, child: ChildProcess, output: () => string, deadlineMs = 10_000): Promise<void> {
   const until = Date.now() + deadlineMs;
   return new Promise((resolve, reject) => {
     const attempt = (): void => {
