@@ -2,11 +2,17 @@
 // by `wrk -t1 -c32` keep-alive pinned to CPU 1, untraced and traced (loader + the TypeScript
 // decoder consuming every event), each traced run bracketed by untraced baselines in the same
 // run because these machines drift. The sensor consumer runs as its own process
-// (bench/sensor-overhead-consumer.ts). Needs root, wrk and taskset.
-//   node --import tsx bench/sensor-overhead.ts [--duration 10] [--rounds 2] [--connections 32]
+// (bench/sensor-overhead-consumer.ts). The same rows for HTTP/2 over TLS (`h2`: node's http2
+// over its OpenSSL, SSL uprobes) and Go (`go`: Go's net/http, HTTP/2 over crypto/tls, Go uprobes),
+// loaded by h2load (bench/h2load.ts). Needs root, wrk, h2load, Go and taskset.
+//   node --import tsx bench/sensor-overhead.ts [--duration 10] [--rounds 2] [--connections 32] [--protocols h1,h2,go]
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TLS_CERT, TLS_KEY } from '../test/integration/ebpf-helpers';
+import { buildGoFixture } from '../test/support/go-fixture';
+import { h2load } from './h2load';
 import { reportTarget } from './target';
 
 interface Run {
@@ -36,6 +42,8 @@ const arg = (name: string, dflt: number): number => {
 const duration = arg('duration', 10);
 const rounds = arg('rounds', 2);
 const connections = arg('connections', 32);
+const protocolsArg = process.argv.indexOf('--protocols');
+const protocols = (protocolsArg >= 0 ? (process.argv[protocolsArg + 1] ?? '') : 'h1,h2,go').split(',').filter(Boolean);
 const root = join(import.meta.dirname ?? __dirname, '..');
 const loaderPath = join(root, 'sensor', 'bpf', 'build', 'tapline-loader');
 
@@ -47,6 +55,45 @@ http.createServer((req, res) => {
   req.on('end', () => { res.setHeader('content-type', 'application/json'); res.end(body); });
 }).listen(0, '127.0.0.1', function () { process.stdout.write(this.address().port + '\\n'); });
 `;
+
+/** The same answer over HTTP/2 and TLS (node's http2 on its own OpenSSL); key and cert in argv. */
+const H2_SERVER = `
+const http2 = require('node:http2'), fs = require('node:fs');
+const body = JSON.stringify({ id: 42, name: 'tapline', tags: ['a', 'b'], ok: true });
+const server = http2.createSecureServer({ key: fs.readFileSync(process.argv[1]), cert: fs.readFileSync(process.argv[2]) });
+server.on('stream', (stream) => { stream.respond({ ':status': 200, 'content-type': 'application/json' }); stream.end(body); });
+server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));
+`;
+
+interface Protocol {
+  /** How the TARGET lines name its rows (h1 keeps the names docs/performance.md records). */
+  title: string;
+  /** The server's command, pinned to CPU 0 by main(); it prints its port on its first line. */
+  command: () => string[];
+  load: (port: number) => Promise<{ rps: number; p99Ms: number }>;
+}
+
+let tlsDir: string | undefined;
+function tlsFiles(): [string, string] {
+  tlsDir ??= mkdtempSync(join(tmpdir(), 'tapline-overhead-'));
+  writeFileSync(join(tlsDir, 'key.pem'), TLS_KEY, { mode: 0o600 });
+  writeFileSync(join(tlsDir, 'cert.pem'), TLS_CERT);
+  return [join(tlsDir, 'key.pem'), join(tlsDir, 'cert.pem')];
+}
+
+const PROTOCOLS: Record<string, Protocol> = {
+  h1: { title: '', command: () => [process.execPath, '-e', SERVER], load: (port) => wrkOnly(port) },
+  h2: { title: 'HTTP/2 over TLS (node, OpenSSL): ', command: () => [process.execPath, '-e', H2_SERVER, ...tlsFiles()], load: (port) => h2load(`https://127.0.0.1:${port}/items/42`, connections, duration) },
+  go: {
+    title: 'HTTP/2 over Go crypto/tls: ',
+    command: () => {
+      const [key, cert] = tlsFiles();
+      return [buildGoFixture().binary, 'serve', '-cert', cert, '-key', key];
+    },
+    load: (port) => h2load(`https://127.0.0.1:${port}/items/42`, connections, duration),
+  },
+};
+let protocol: Protocol = PROTOCOLS.h1!;
 
 function need(cond: boolean, why: string): void {
   if (!cond) {
@@ -67,14 +114,14 @@ let serverPid: number | undefined;
 async function wrk(port: number, label: string, sensorPids: number[] = []): Promise<Run> {
   const s0 = cpuMs(serverPid);
   const k0 = sensorPids.reduce((n, p) => n + cpuMs(p), 0);
-  const run = await wrkOnly(port, label);
+  const run: Run = { label, ...(await protocol.load(port)) };
   const requests = run.rps * duration;
   run.serverUs = ((cpuMs(serverPid) - s0) * 1000) / requests;
   run.sensorUs = ((sensorPids.reduce((n, p) => n + cpuMs(p), 0) - k0) * 1000) / requests;
   return run;
 }
 
-function wrkOnly(port: number, label: string): Promise<Run> {
+function wrkOnly(port: number): Promise<{ rps: number; p99Ms: number }> {
   return new Promise((resolve, reject) => {
     const args = ['-c', '1', 'wrk', '-t1', `-c${connections}`, `-d${duration}s`, '--latency', `http://127.0.0.1:${port}/items/42`];
     const child = spawn('taskset', args, { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -84,7 +131,7 @@ function wrkOnly(port: number, label: string): Promise<Run> {
       const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
       const p99 = parseDuration(/\s99%\s+(\S+)/.exec(out)?.[1] ?? '');
       if (code !== 0 || !Number.isFinite(rps) || !Number.isFinite(p99)) reject(new Error(`wrk failed:\n${out}`));
-      else resolve({ label, rps, p99Ms: p99 });
+      else resolve({ rps, p99Ms: p99 });
     });
   });
 }
@@ -145,13 +192,27 @@ function median(xs: number[]): number {
 
 async function main(): Promise<void> {
   need(process.platform === 'linux' && process.getuid?.() === 0, 'needs root on Linux (eBPF)');
-  need(spawnSync('wrk', ['--version']).error === undefined, 'needs wrk (apt-get install wrk)');
+  need(protocols.length > 0 && protocols.every((p) => p in PROTOCOLS), `--protocols takes a list of ${Object.keys(PROTOCOLS).join(', ')}`);
+  if (protocols.includes('h1')) need(spawnSync('wrk', ['--version']).error === undefined, 'needs wrk (apt-get install wrk)');
+  if (protocols.some((p) => p !== 'h1')) need(spawnSync('h2load', ['--version']).status === 0, 'needs h2load (apt-get install nghttp2-client)');
   need(spawnSync('taskset', ['-V']).status === 0, 'needs taskset (util-linux)');
   if (!existsSync(loaderPath)) need(spawnSync('make', ['-s', '-C', join(root, 'sensor', 'bpf')], { stdio: 'inherit' }).status === 0, 'cannot build the loader');
+  try {
+    for (const name of protocols) {
+      protocol = PROTOCOLS[name]!;
+      console.log(`== ${name}`);
+      await measure();
+    }
+  } finally {
+    if (tlsDir) rmSync(tlsDir, { recursive: true, force: true });
+  }
+}
 
-  const server = spawn('taskset', ['-c', '0', process.execPath, '-e', SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve) => server.stdout.once('data', (d: Buffer) => resolve(Number(String(d).trim()))));
-  serverPid = server.pid; // taskset execs node: same process
+async function measure(): Promise<void> {
+  tracedTotals.dropped = tracedTotals.events = tracedTotals.bytes = tracedTotals.records = 0;
+  const server = spawn('taskset', ['-c', '0', ...protocol.command()], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve) => server.stdout.once('data', (d: Buffer) => resolve(Number(/(\d+)\s*$/.exec(String(d).split('\n')[0] ?? '')?.[1]))));
+  serverPid = server.pid; // taskset execs the server: same process
   try {
     await wrk(port, 'warm-up');
     const runs: Run[] = [await wrk(port, 'baseline')];
@@ -185,8 +246,8 @@ async function main(): Promise<void> {
     // Issue 11's targets: the traced server's extra CPU plus the sensor's, per request; and the
     // CPU-bound server's capacity ratio (CPU counts, which the machine's noise moves far less than req/s).
     const sensorUs = median(tracedRuns.map((r) => r.sensorUs!));
-    reportTarget('sensor cost per transaction (traced server\'s extra CPU + sensor CPU)', cpuTraced - cpuBase + sensorUs, { atMost: 3 }, ' µs', 1);
-    reportTarget('traced server\'s CPU-bound capacity ratio', cpuBase / cpuTraced, { atLeast: 0.95 }, '', 3);
+    reportTarget(`${protocol.title}sensor cost per transaction (traced server's extra CPU + sensor CPU)`, cpuTraced - cpuBase + sensorUs, { atMost: 3 }, ' µs', 1);
+    reportTarget(`${protocol.title}traced server's CPU-bound capacity ratio`, cpuBase / cpuTraced, { atLeast: 0.95 }, '', 3);
     console.log(`p99 latency ratio traced/untraced: ${p99Ratios.map((x) => x.toFixed(3)).join(', ')} (median ${median(p99Ratios).toFixed(3)})`);
     console.log(
       `sensor: ${tracedTotals.events} events decoded (${(tracedTotals.events / totalTracedS).toFixed(0)}/s, ` +

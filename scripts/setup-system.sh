@@ -18,6 +18,8 @@ PACKAGES=(
   golang-go
   # real clients and load generators used by tests and benchmarks
   curl wrk
+  # HTTP/2 load for the overhead benchmark's h2 and Go TLS rows (h2load)
+  nghttp2-client
   # self-signed certificates for the sensor's TLS test
   openssl
   # the gateway and smuggling tests: a real nginx (and its njs module for JWT `sub` blocks)
