@@ -8,6 +8,7 @@ import type { FuzzOptions, FuzzSummary } from '../fuzz/harness';
 import { run as frames } from '../fuzz/frames';
 import { run as harImport } from '../fuzz/har-import';
 import { run as http1Parser } from '../fuzz/http1-parser';
+import { run as http2 } from '../fuzz/http2';
 import { run as openapiLoader } from '../fuzz/openapi-loader';
 import { run as protocol } from '../fuzz/protocol';
 import { run as redaction } from '../fuzz/redaction';
@@ -16,6 +17,7 @@ const seed = Number(process.env.TAPLINE_FUZZ_SEED ?? 20261202);
 
 const TARGETS: [string, (o: FuzzOptions) => FuzzSummary, number, string][] = [
   ['http1-parser', http1Parser, 10_000, 'messages'],
+  ['http2', http2, 2_000, 'exchanges'],
   ['frames', frames, 10_000, 'event'],
   ['protocol', protocol, 10_000, 'accepted'],
   ['har-import', harImport, 5_000, 'transactions'],
