@@ -23,10 +23,18 @@ function contentLength(values: readonly string[]): Framing {
   // servers behind each other could differ, so the sensor does not guess.
   if (values.length > 1) return err('content-length', 'Content-Length appears more than once');
   const v = values[0] ?? '';
-  if (!/^[0-9]+$/.test(v)) return err('content-length', v === '' ? 'an empty Content-Length' : 'a Content-Length that is not all digits');
+  if (!allDigits(v)) return err('content-length', v === '' ? 'an empty Content-Length' : 'a Content-Length that is not all digits');
   const n = Number(v);
   if (!Number.isSafeInteger(n)) return err('content-length', 'a Content-Length too large to frame');
   return n === 0 ? { kind: 'none' } : { kind: 'length', length: n };
+}
+
+function allDigits(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return v.length > 0;
 }
 
 export function requestFraming(head: RequestHead): Framing {

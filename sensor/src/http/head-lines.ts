@@ -8,7 +8,7 @@
 // Deliberate tolerances (docs/capture.md): extension methods, heads that use bare LF throughout.
 import type { DesyncRule } from '../../../core/src/protocol/desync';
 import type { HttpHeader } from '../../../core/src/protocol/transaction';
-import type { MessageHead } from './head';
+import { equalsLower, type MessageHead } from './head';
 
 // Local on purpose: a constant imported from another module is a property read per use under tsx.
 const LF = 10;
@@ -24,11 +24,6 @@ export interface HeadFailure {
 
 export type HeadResult = { ok: true; head: MessageHead; bareLf: boolean } | HeadFailure;
 
-// Method and target separated by one or more spaces, as llhttp and nginx accept; the target is
-// visible ASCII only (llhttp rejects controls and bytes ≥ 0x80 there).
-const REQUEST_LINE = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+) +([\x21-\x7e]+) +HTTP\/1\.([01])$/;
-// eslint-disable-next-line no-control-regex -- the reason phrase excludes controls but HTAB
-const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: ([^\x00-\x08\x0a-\x1f\x7f]*))?$/;
 /** origin-form, absolute-form or `*` (authority-form is for CONNECT only), as llhttp accepts them. */
 const TARGET = /^(?:\/|\*|[A-Za-z][A-Za-z0-9+.-]*:\/\/)/;
 /** Real servers send far fewer; a head with more is garbage or an attack. */
@@ -220,7 +215,7 @@ export class HeadScanner {
       // A trailing tab is kept in the framing fields, so that `Content-Length: 5\t` fails and
       // `Connection: keep-alive\t` does not count, as in llhttp.
       const n = colon - name;
-      const framingField = (n === 14 || n === 17 || n === 10) && /^(?:content-length|transfer-encoding|connection)$/i.test(text.slice(name, colon));
+      const framingField = n === 14 ? equalsLower(text, name, colon, 'content-length') : n === 17 ? equalsLower(text, name, colon, 'transfer-encoding') : n === 10 && equalsLower(text, name, colon, 'connection');
       while (to > from && (text.charCodeAt(to - 1) === SP || (text.charCodeAt(to - 1) === HTAB && !framingField))) to--;
       out.push({ name: text.slice(name, colon), value: text.slice(from, to) });
     }
@@ -237,14 +232,59 @@ function grow(marks: Int32Array): Int32Array {
 function parseStartLine(line: string, kind: 'request' | 'response'): { ok: true; head: MessageHead } | HeadFailure {
   if (line.indexOf('\r') >= 0) return fail('bare-cr', 'a CR inside the start line', true);
   if (kind === 'request') {
-    const m = REQUEST_LINE.exec(line);
+    const m = requestLine(line);
     if (!m) return fail('invalid-start-line', 'invalid request line', true);
-    const method = m[1] ?? '';
-    const target = m[2] ?? '';
-    if (!TARGET.test(target) && method !== 'CONNECT') return fail('invalid-start-line', 'a request target that is not origin-form, absolute-form or *', true);
-    return { ok: true, head: { kind, method, target, version: m[3] === '0' ? '1.0' : '1.1', headers: [] } };
+    const { method, target } = m;
+    const first = target.charCodeAt(0);
+    if (first !== 47 && first !== 42 && !TARGET.test(target) && method !== 'CONNECT') return fail('invalid-start-line', 'a request target that is not origin-form, absolute-form or *', true);
+    return { ok: true, head: { kind, method, target, version: m.minor === 0 ? '1.0' : '1.1', headers: [] } };
   }
-  const m = STATUS_LINE.exec(line);
+  const m = statusLine(line);
   if (!m) return fail('invalid-start-line', 'invalid status line', true);
-  return { ok: true, head: { kind, status: Number(m[2]), reason: m[3] ?? '', version: m[1] === '0' ? '1.0' : '1.1', headers: [] } };
+  return { ok: true, head: { kind, status: m.status, reason: m.reason, version: m.minor === 0 ? '1.0' : '1.1', headers: [] } };
+}
+
+/**
+ * `method SP+ target SP+ HTTP/1.x`: a token, one or more spaces (as llhttp and nginx accept), a
+ * target of visible ASCII only (llhttp rejects controls and bytes ≥ 0x80 there), spaces, the
+ * version. Scanned by hand: it runs for every request.
+ */
+function requestLine(line: string): { method: string; target: string; minor: number } | undefined {
+  const n = line.length;
+  let i = 0;
+  while (i < n && line.charCodeAt(i) < 128 && TOKEN_CHARS[line.charCodeAt(i)] === 1) i++;
+  const methodEnd = i;
+  if (methodEnd === 0 || line.charCodeAt(i) !== SP) return undefined;
+  while (line.charCodeAt(i) === SP) i++;
+  const targetStart = i;
+  for (; i < n; i++) {
+    const c = line.charCodeAt(i);
+    if (c < 0x21 || c > 0x7e) break;
+  }
+  const targetEnd = i;
+  if (targetEnd === targetStart || line.charCodeAt(i) !== SP) return undefined;
+  while (line.charCodeAt(i) === SP) i++;
+  const minor = line.charCodeAt(i + 7) - 48;
+  if (n - i !== 8 || !line.startsWith('HTTP/1.', i) || (minor !== 0 && minor !== 1)) return undefined;
+  return { method: line.slice(0, methodEnd), target: line.slice(targetStart, targetEnd), minor };
+}
+
+/** `HTTP/1.x SP 3DIGIT [SP reason]`, the reason without controls but HTAB. */
+function statusLine(line: string): { status: number; reason: string; minor: number } | undefined {
+  const n = line.length;
+  const minor = line.charCodeAt(7) - 48;
+  if (n < 12 || !line.startsWith('HTTP/1.') || (minor !== 0 && minor !== 1) || line.charCodeAt(8) !== SP) return undefined;
+  let status = 0;
+  for (let i = 9; i < 12; i++) {
+    const d = line.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return undefined;
+    status = status * 10 + d;
+  }
+  if (n === 12) return { status, reason: '', minor };
+  if (line.charCodeAt(12) !== SP) return undefined;
+  for (let i = 13; i < n; i++) {
+    const c = line.charCodeAt(i);
+    if ((c < SP && c !== HTAB) || c === 127) return undefined;
+  }
+  return { status, reason: line.slice(13), minor };
 }

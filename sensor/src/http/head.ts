@@ -22,23 +22,53 @@ export interface ResponseHead {
 
 export type MessageHead = RequestHead | ResponseHead;
 
+/**
+ * `s.slice(from, to).toLowerCase() === lower` for a lower-case ASCII `lower`, without building
+ * either string: this runs for several fields of every message.
+ */
+export function equalsLower(s: string, from: number, to: number, lower: string): boolean {
+  if (to - from !== lower.length) return false;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    const l = lower.charCodeAt(i - from);
+    if (c === l) continue;
+    // Outside ASCII, toLowerCase has cases of its own (U+212A KELVIN SIGN is a "k"): ask it.
+    if (c > 127) return s.slice(from, to).toLowerCase() === lower;
+    if (c < 65 || c > 90 || c + 32 !== l) return false;
+  }
+  return true;
+}
+
 export function headerValue(headers: readonly HttpHeader[], name: string): string | undefined {
   const lower = name.toLowerCase();
-  for (const h of headers) if (h.name.length === lower.length && h.name.toLowerCase() === lower) return h.value;
+  for (const h of headers) if (equalsLower(h.name, 0, h.name.length, lower)) return h.value;
   return undefined;
 }
 
 /** Every value of `name` (lower case), in order. */
 export function allValues(headers: readonly HttpHeader[], name: string): string[] {
   const out: string[] = [];
-  for (const h of headers) if (h.name.length === name.length && h.name.toLowerCase() === name) out.push(h.value);
+  for (const h of headers) if (equalsLower(h.name, 0, h.name.length, name)) out.push(h.value);
   return out;
 }
 
-/** Does a `Connection` field list this option (case-insensitive)? */
+/** Does a `Connection` field list this option (lower case; compared case-insensitively)? */
 export function hasConnectionOption(headers: readonly HttpHeader[], option: string): boolean {
-  for (const v of allValues(headers, 'connection')) {
-    for (const part of v.split(',')) if (part.replace(/^ +| +$/g, '').toLowerCase() === option) return true;
+  for (const h of headers) {
+    if (!equalsLower(h.name, 0, h.name.length, 'connection')) continue;
+    // Each comma-separated element, spaces around it trimmed (tabs are not: as llhttp).
+    const v = h.value;
+    let from = 0;
+    while (from <= v.length) {
+      let to = v.indexOf(',', from);
+      if (to < 0) to = v.length;
+      let a = from;
+      let b = to;
+      while (a < b && v.charCodeAt(a) === 32) a++;
+      while (b > a && v.charCodeAt(b - 1) === 32) b--;
+      if (equalsLower(v, a, b, option)) return true;
+      from = to + 1;
+    }
   }
   return false;
 }

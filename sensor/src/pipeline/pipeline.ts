@@ -65,11 +65,18 @@ interface Ends {
   client?: Connection;
 }
 
+/** Per tuple, its key as a server's and as a client's: looked up for every exchange, built once. */
+const endsKeys = new WeakMap<SocketTuple, { server?: string; client?: string }>();
+
 /** Both ends of one TCP connection share this key: server address first. */
 function endsKey(role: 'client' | 'server', t: SocketTuple): string {
+  let keys = endsKeys.get(t);
+  if (!keys) endsKeys.set(t, (keys = {}));
+  const known = keys[role];
+  if (known !== undefined) return known;
   const local = `${normalizeAddress(t.localAddress)}:${t.localPort}`;
   const remote = `${normalizeAddress(t.remoteAddress)}:${t.remotePort}`;
-  return role === 'server' ? `${local}|${remote}` : `${remote}|${local}`;
+  return (keys[role] = role === 'server' ? `${local}|${remote}` : `${remote}|${local}`);
 }
 
 export class Pipeline {
