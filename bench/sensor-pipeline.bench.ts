@@ -41,6 +41,8 @@ async function run(sampling: SamplerOptions | undefined): Promise<Result> {
     processInfo: { containerId: () => undefined } as never,
     ...(sampling ? { sampling } : {}),
   });
+  // As the daemon does (main.ts): its own endpoint is checked on every exchange.
+  pipe.ignoreOwnEndpoint(8443, 'bench-token');
   let ns = 1n;
   for (let c = 0; c < connections; c++) {
     pipe.push({ kind: 'open', connectionId: `1:${c}:0`, pid: 1, comm: 'node', timestampNs: ns++, role: 'server', tuple: { family: 4, localAddress: '127.0.0.1', localPort: 8080, remoteAddress: '127.0.0.1', remotePort: 40000 + c }, cgroupId: 0n });

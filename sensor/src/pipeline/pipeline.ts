@@ -13,7 +13,7 @@ import type { Desync } from '../http/parser';
 import { newCounters, type PipelineCounters } from './counters';
 import { ProcessInfo } from './process-info';
 import { Sampler, type SamplerOptions } from './sampler';
-import { headerValue } from '../http/head';
+import { equalsLower, headerValue } from '../http/head';
 import { networkInterfaces } from 'node:os';
 
 let localAddresses: Set<string> | undefined;
@@ -167,7 +167,7 @@ export class Pipeline {
     }
     if (this.ownAuthorization.size === 0) return false;
     for (const h of x.request.head.headers) {
-      if (h.name.toLowerCase() === 'authorization' && this.ownAuthorization.has(h.value.trim().toLowerCase().replace(/\s+/g, ' '))) return true;
+      if (equalsLower(h.name, 0, h.name.length, 'authorization') && this.ownAuthorization.has(h.value.trim().toLowerCase().replace(/\s+/g, ' '))) return true;
     }
     return false;
   }
