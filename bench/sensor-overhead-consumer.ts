@@ -1,13 +1,26 @@
 // The traced side of bench/sensor-overhead.ts, in its own process as the sensor daemon would
-// be: EbpfSource + decoder consuming every event. Prints {"ready":…} once attached and its
-// counters as JSON when it gets SIGTERM.
+// be: EbpfSource + decoder consuming every event, and the daemon's pipeline (parse, pair,
+// sample with its defaults, build and redact what is kept). Prints {"ready":…} once attached
+// and its counters as JSON when it gets SIGTERM.
+import { Redactor } from '../core/src/redaction/redactor';
 import { EbpfSource } from '../sensor/src/capture/ebpf-source';
+import { Pipeline } from '../sensor/src/pipeline/pipeline';
 
 const loaderPath = process.argv[2];
 const source = new EbpfSource({ ...(loaderPath ? { loaderPath } : {}) });
 let events = 0;
 let bytes = 0;
 let lost = 0;
+let transactions = 0;
+// The daemon's defaults (sensor/src/cli/args.ts): 1000 transactions/s, 100 per endpoint.
+const pipeline = new Pipeline({
+  maxBody: 65536,
+  redactor: new Redactor(),
+  idPrefix: 'bench',
+  selfPid: process.pid,
+  sampling: { maxPerSecond: 1000, maxPerEndpointPerSecond: 100 },
+  onTransaction: () => transactions++,
+});
 
 source
   .start(
@@ -15,6 +28,7 @@ source
       events++;
       if (e.kind === 'data') bytes += e.data.length;
       else if (e.kind === 'lost') lost += e.count;
+      pipeline.push(e);
     },
     (err) => console.error(`sensor-overhead-consumer: ${err.message}`),
   )
@@ -36,6 +50,8 @@ process.once('SIGTERM', () => {
       records: Number(s.loader?.records ?? 0n),
       mergeDropped: Number(s.loader?.mergeDropped ?? 0n),
       badFrames: s.badFrames,
+      transactions,
+      sampledOut: pipeline.counters.sampledOut ?? 0,
     };
     process.stdout.write(`${JSON.stringify(out)}\n`, () => process.exit(0));
   });

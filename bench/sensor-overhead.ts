@@ -1,17 +1,20 @@
 // What the eBPF sensor costs a traced service. A node HTTP server pinned to CPU 0 is saturated
 // by `wrk -t1 -c32` keep-alive pinned to CPU 1, untraced and traced (loader + the TypeScript
-// decoder consuming every event), each traced run bracketed by untraced baselines in the same
+// decoder consuming every event, and the daemon's pipeline with its default sampling), each traced run bracketed by untraced baselines in the same
 // run because these machines drift. The sensor consumer runs as its own process
 // (bench/sensor-overhead-consumer.ts). The same rows for HTTP/2 over TLS (`h2`: node's http2
 // over its OpenSSL, SSL uprobes) and Go (`go`: Go's net/http, HTTP/2 over crypto/tls, Go uprobes),
 // loaded by h2load (bench/h2load.ts). Needs root, wrk, h2load, Go and taskset.
-//   node --import tsx bench/sensor-overhead.ts [--duration 10] [--rounds 2] [--connections 32] [--protocols h1,h2,go]
+//   node --import tsx bench/sensor-overhead.ts [--duration 10] [--rounds 2] [--connections 32] [--protocols h1,h2,go] [--kernel-profile]
+// --kernel-profile turns kernel.bpf_stats_enabled on for the run and prints each BPF program's
+// time per request (the counting itself costs the traced server a little: off by default).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TLS_CERT, TLS_KEY } from '../test/integration/ebpf-helpers';
 import { buildGoFixture } from '../test/support/go-fixture';
+import { enableBpfStats, loadedProgIds, progDelta, progStats, type ProgStats } from './bpf-prog-stats';
 import { h2load } from './h2load';
 import { reportTarget } from './target';
 
@@ -143,10 +146,13 @@ interface ConsumerTotals {
   records: number;
   mergeDropped: number;
   badFrames: number;
+  transactions: number;
+  sampledOut: number;
 }
 
 /** One traced run: the consumer (loader + decoder) is its own process, like the daemon. */
 async function traced(port: number): Promise<Run> {
+  const existing = loadedProgIds();
   const consumer = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench', 'sensor-overhead-consumer.ts'), loaderPath], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -172,17 +178,44 @@ async function traced(port: number): Promise<Run> {
       check();
     });
   const ready = JSON.parse(await nextLine()) as { loaderPid: number };
+  const progsBefore = progStats(existing);
   const run = await wrk(port, 'traced', [ready.loaderPid, consumer.pid!]);
+  kernelRuns.push({ requests: run.rps * duration, progs: progDelta(progsBefore, progStats(existing)) });
   consumer.kill('SIGTERM');
   const totals = JSON.parse(await nextLine()) as ConsumerTotals;
   tracedTotals.dropped += totals.lost + totals.mergeDropped + totals.badFrames;
   tracedTotals.events += totals.events;
   tracedTotals.bytes += totals.bytes;
   tracedTotals.records += totals.records;
+  tracedTotals.transactions += totals.transactions;
+  tracedTotals.sampledOut += totals.sampledOut;
   return run;
 }
 
-const tracedTotals = { dropped: 0, events: 0, bytes: 0, records: 0 };
+/** Per traced run, what each of the loader's BPF programs ran (bpf-prog-stats.ts). */
+const kernelRuns: Array<{ requests: number; progs: ProgStats[] }> = [];
+
+/** The kernel profile: µs of BPF program time per request, by program, over all traced runs. */
+function printKernelProfile(): void {
+  const requests = kernelRuns.reduce((n, r) => n + r.requests, 0);
+  const byName = new Map<string, ProgStats>();
+  for (const r of kernelRuns) for (const p of r.progs) {
+    const sum = byName.get(p.name) ?? { name: p.name, runs: 0, ns: 0 };
+    sum.runs += p.runs;
+    sum.ns += p.ns;
+    byName.set(p.name, sum);
+  }
+  const progs = [...byName.values()].sort((a, b) => b.ns - a.ns);
+  if (progs.length === 0 || requests === 0) {
+    console.log('kernel programs: no run counts (needs bpftool and kernel.bpf_stats_enabled)');
+    return;
+  }
+  const total = progs.reduce((n, p) => n + p.ns, 0) / requests / 1000;
+  const rows = progs.filter((p) => p.ns > 0).slice(0, 8).map((p) => `${p.name} ${(p.ns / requests / 1000).toFixed(2)} µs (${(p.runs / requests).toFixed(1)} runs, ${(p.ns / p.runs).toFixed(0)} ns each)`);
+  console.log(`kernel programs per request: ${total.toFixed(2)} µs in all (bpf_stats, every process's syscalls on the machine): ${rows.join('; ')}`);
+}
+
+const tracedTotals = { dropped: 0, events: 0, bytes: 0, records: 0, transactions: 0, sampledOut: 0 };
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -210,9 +243,11 @@ async function main(): Promise<void> {
 
 async function measure(): Promise<void> {
   tracedTotals.dropped = tracedTotals.events = tracedTotals.bytes = tracedTotals.records = 0;
+  tracedTotals.transactions = tracedTotals.sampledOut = 0;
   const server = spawn('taskset', ['-c', '0', ...protocol.command()], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve) => server.stdout.once('data', (d: Buffer) => resolve(Number(/(\d+)\s*$/.exec(String(d).split('\n')[0] ?? '')?.[1]))));
   serverPid = server.pid; // taskset execs the server: same process
+  const restoreStats = process.argv.includes('--kernel-profile') ? enableBpfStats() : undefined;
   try {
     await wrk(port, 'warm-up');
     const runs: Run[] = [await wrk(port, 'baseline')];
@@ -238,7 +273,7 @@ async function measure(): Promise<void> {
     const cpuTraced = median(tracedRuns.map((r) => r.serverUs!));
     console.log(
       `server CPU per request: ${cpuBase.toFixed(1)} µs untraced, ${cpuTraced.toFixed(1)} µs traced ` +
-        `(capacity ratio of the CPU-bound server ${(cpuBase / cpuTraced).toFixed(3)}); sensor (loader + decoder) ${median(tracedRuns.map((r) => r.sensorUs!)).toFixed(1)} µs/req`,
+        `(capacity ratio of the CPU-bound server ${(cpuBase / cpuTraced).toFixed(3)}); sensor (loader + decoder + pipeline) ${median(tracedRuns.map((r) => r.sensorUs!)).toFixed(1)} µs/req`,
     );
     const rps = median(rpsRatios);
     const totalTracedS = duration * rounds;
@@ -251,9 +286,12 @@ async function measure(): Promise<void> {
     console.log(`p99 latency ratio traced/untraced: ${p99Ratios.map((x) => x.toFixed(3)).join(', ')} (median ${median(p99Ratios).toFixed(3)})`);
     console.log(
       `sensor: ${tracedTotals.events} events decoded (${(tracedTotals.events / totalTracedS).toFixed(0)}/s, ` +
-        `${(tracedTotals.bytes / 1048576).toFixed(1)} MiB payload), ${tracedTotals.records} kernel records, dropped events: ${tracedTotals.dropped}`,
+        `${(tracedTotals.bytes / 1048576).toFixed(1)} MiB payload), ${tracedTotals.records} kernel records, dropped events: ${tracedTotals.dropped}; ` +
+        `pipeline: ${tracedTotals.transactions} transactions built, ${tracedTotals.sampledOut} exchanges sampled out`,
     );
+    if (restoreStats) printKernelProfile();
   } finally {
+    restoreStats?.();
     server.kill('SIGTERM');
   }
 }

@@ -164,6 +164,20 @@ test('decodes each record type', () => {
   assert.equal(d.lostSince(stats.stats), 3);
   assert.equal(d.lostSince({ ...stats.stats, lost: 5n }), 2);
   assert.equal(d.lostSince({ ...stats.stats, lost: 5n }), 0);
+  // Chunks the loader could not merge are drops too: every lost record is counted once.
+  assert.equal(d.lostSince({ ...stats.stats, lost: 5n, mergeDropped: 4n }), 4);
+  assert.equal(d.lostSince({ ...stats.stats, lost: 6n, mergeDropped: 4n }), 1);
+});
+
+test('frames that do not decode are counted as dropped at the next stats frame', () => {
+  const d = new FrameDecoder();
+  const garbage = Buffer.alloc(16, 0xee);
+  garbage.writeUInt32LE(16, 0);
+  d.push(garbage);
+  assert.ok(d.badFrames > 0);
+  const [stats] = d.push(frame(statsRec(0n)));
+  assert.ok(stats?.type === 'stats');
+  assert.equal(d.lostSince(stats.stats), d.badFrames);
 });
 
 test('the same frames whatever the chunk boundaries', () => {

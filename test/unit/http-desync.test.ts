@@ -122,3 +122,24 @@ test('after a capture gap, framing problems are the capture’s, not a desync: t
   assert.deepEqual(run.desyncs, []);
   assert.deepEqual(run.messages.map(target), ['/big', '/after']);
 });
+
+test('a head line cut anywhere, even one byte a piece, is checked as if it came whole (the scan resumes mid-line)', () => {
+  const long = 'v'.repeat(5000);
+  const heads: Array<[string, string | undefined]> = [
+    [`GET /a HTTP/1.1\r\nX-Long: ${long}\r\n\r\n`, undefined],
+    [`GET /a HTTP/1.1\r\nX-Long: ${long}\u0001${long}\r\n\r\n`, 'invalid-header'],
+    [`GET /a HTTP/1.1\r\nX-${long}\u00e9: 1\r\n\r\n`, 'invalid-header'],
+    [`GET /a HTTP/1.1\r\nX-Long: ${long}\r${long}\r\n\r\n`, 'bare-cr'],
+    [`GET /a HTTP/1.1\r\nX-Long: ${long}\n\r\n`, 'bare-lf'],
+    [`GET /a HTTP/1.1\r\n ${long}\r\n\r\n`, 'obs-fold'],
+  ];
+  for (const [head, rule] of heads) {
+    const bytes = latin1(`GET /first HTTP/1.1\r\n\r\n${head}`);
+    const pieces: Uint8Array[] = [];
+    for (let i = 0; i < bytes.length; i++) pieces.push(bytes.subarray(i, i + 1));
+    for (const run of [parse('request', [bytes]), parse('request', pieces)]) {
+      assert.deepEqual(run.desyncs.map((d) => d.rule), rule === undefined ? [] : [rule], JSON.stringify(head.slice(0, 40)));
+      assert.deepEqual(run.messages.map(target), rule === undefined ? ['/first', '/a'] : ['/first']);
+    }
+  }
+});

@@ -53,7 +53,7 @@ export interface EbpfSourceStats {
   loader?: LoaderStats;
   /** Malformed frames skipped by the decoder. */
   badFrames: number;
-  /** Kernel-lost records reported so far (sum of the `lost` events emitted). */
+  /** Records lost so far, by the kernel, the loader or the decoder (sum of the `lost` events emitted). */
   lost: number;
   events: number;
 }

@@ -192,10 +192,15 @@ export class FrameDecoder {
     };
   }
 
-  /** How many records the kernel lost since the previous call (from cumulative stats). */
+  /**
+   * How many records were lost since the previous call: by the kernel (ring buffer full), by
+   * the loader (chunks it could not merge) and here (frames that did not decode). All three are
+   * drops the stream's `droppedEvents` and the status bar must show (from cumulative stats).
+   */
   lostSince(stats: LoaderStats): number {
-    const delta = stats.lost > this.lastLost ? stats.lost - this.lastLost : 0n;
-    this.lastLost = stats.lost;
+    const lost = stats.lost + stats.mergeDropped + BigInt(this.badFrames);
+    const delta = lost > this.lastLost ? lost - this.lastLost : 0n;
+    this.lastLost = lost;
     return Number(delta);
   }
 }

@@ -5,6 +5,7 @@
 // grammar (RFC 9112 §7.1), checked like llhttp does.
 import type { DesyncRule } from '../../../core/src/protocol/desync';
 import type { HttpHeader } from '../../../core/src/protocol/transaction';
+import { latin1 } from './bytes';
 import { allValues, hasConnectionOption, type RequestHead, type ResponseHead } from './head';
 
 export type Framing =
@@ -22,10 +23,18 @@ function contentLength(values: readonly string[]): Framing {
   // servers behind each other could differ, so the sensor does not guess.
   if (values.length > 1) return err('content-length', 'Content-Length appears more than once');
   const v = values[0] ?? '';
-  if (!/^[0-9]+$/.test(v)) return err('content-length', v === '' ? 'an empty Content-Length' : 'a Content-Length that is not all digits');
+  if (!allDigits(v)) return err('content-length', v === '' ? 'an empty Content-Length' : 'a Content-Length that is not all digits');
   const n = Number(v);
   if (!Number.isSafeInteger(n)) return err('content-length', 'a Content-Length too large to frame');
   return n === 0 ? { kind: 'none' } : { kind: 'length', length: n };
+}
+
+function allDigits(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return v.length > 0;
 }
 
 export function requestFraming(head: RequestHead): Framing {
@@ -101,4 +110,49 @@ export function parseChunkLine(line: string): ChunkLine {
   const hex = (m[1] ?? '').replace(/^0+(?=.)/, '');
   if (hex.length > 13) return { ok: false, reason: 'a chunk size too large to frame' };
   return { ok: true, size: parseInt(hex, 16) };
+}
+
+/** Hex digit values by byte, -1 for the rest. */
+const HEX = new Int8Array(256).fill(-1);
+for (let i = 0; i < 16; i++) HEX['0123456789abcdef'.charCodeAt(i)] = HEX['0123456789ABCDEF'.charCodeAt(i)] = i;
+
+/**
+ * The common chunk size line, read from the bytes at `pos` without decoding it: hex digits and
+ * the line end (CRLF, or LF after a head that used bare LF). Returns the size and where the
+ * chunk data starts, or undefined for anything else (extensions, errors, a line not all in
+ * `buf` yet), which `parseChunkLine` then decides.
+ */
+function plainChunkLine(buf: Uint8Array, pos: number, bareLf: boolean): ChunkSize | undefined {
+  let size = 0;
+  let significant = 0;
+  let i = pos;
+  for (; i < buf.length; i++) {
+    const h = HEX[buf[i] ?? 0] ?? -1;
+    if (h < 0) break;
+    if (significant > 0 || h > 0) significant++;
+    size = size * 16 + h;
+  }
+  // Past 13 significant digits the size is not safe to frame: parseChunkLine says so.
+  if (i === pos || significant > 13) return undefined;
+  if (buf[i] === 13 && buf[i + 1] === 10) return { kind: 'size', size, next: i + 2 };
+  if (bareLf && buf[i] === 10) return { kind: 'size', size, next: i + 1 };
+  return undefined;
+}
+
+export type ChunkSize = { kind: 'size'; size: number; next: number } | { kind: 'error'; reason: string; next: number };
+
+/**
+ * The chunk size line at `pos` (CRLF-terminated, or bare LF after a head that used bare LF
+ * throughout), with where the parser goes on; undefined while the line is not all in `buf`.
+ */
+export function readChunkSizeLine(buf: Uint8Array, pos: number, bareLf: boolean): ChunkSize | undefined {
+  const plain = plainChunkLine(buf, pos, bareLf);
+  if (plain) return plain;
+  const lf = buf.indexOf(10, pos);
+  if (lf < 0) return buf.length - pos <= 1024 ? undefined : { kind: 'error', reason: 'a chunk size line over 1024 bytes', next: buf.length };
+  const hasCr = buf[lf - 1] === 13 && lf > pos;
+  if (!hasCr && !bareLf) return { kind: 'error', reason: 'a chunk size line that ends with a bare LF', next: lf + 1 };
+  const chunk = parseChunkLine(latin1(buf, pos, hasCr ? lf - 1 : lf));
+  if (!chunk.ok) return { kind: 'error', reason: chunk.reason, next: lf + 1 };
+  return { kind: 'size', size: chunk.size, next: lf + 1 };
 }

@@ -5,57 +5,24 @@
 // reject (or two could disagree), it reports a desync with the rule that fired and stops for good
 // — a passive sensor that guessed could be made to invent requests or to hide real ones.
 // After a capture gap (our loss, not the sender's) it resynchronises instead, counting errors.
+// This file is the state machine; the strict checks are in head-lines.ts (heads, trailers) and
+// framing.ts (body framing, chunk lines).
 import type { DesyncRule } from '../../../core/src/protocol/desync';
 import type { HttpHeader } from '../../../core/src/protocol/transaction';
-import { asksUpgrade, closesAfter, parseChunkLine, requestFraming, responseFraming, type Framing } from './framing';
-import { parseFields, parseHead, type MessageHead } from './head';
+import { HeldBytes, latin1 } from './bytes';
+import { asksUpgrade, closesAfter, readChunkSizeLine, requestFraming, responseFraming, type Framing } from './framing';
+import type { MessageHead } from './head';
+import type { ParserOptions } from './parser-options';
+import { HeadScanner } from './head-lines';
+import { BodyCollector, Message } from './message';
+import { findMessageStart } from './resync';
 
-export interface ParsedMessage {
-  head: MessageHead;
-  /** Body after transfer decoding (chunked removed), at most `maxBody` bytes, as slices of the input. */
-  bodyParts: readonly Uint8Array[];
-  /** The same bytes joined (copied once, on first use). */
-  readonly body: Uint8Array;
-  /** Body bytes that crossed the wire, including those not kept or not captured. */
-  bodySize: number;
-  /** The body (or the message) is incomplete: cut by the cap, a capture gap, or the connection ending. */
-  truncated: boolean;
-  /** False when the message ended early (connection closed, capture gap broke framing). */
-  complete: boolean;
-  trailers: HttpHeader[];
-  startNs: bigint;
-  endNs: bigint;
-  /** The head used bare LF line ends throughout (a tolerance, docs/capture.md). */
-  bareLf: boolean;
-}
+export type { ParsedMessage } from './message';
+export type { Desync, ParserOptions } from './parser-options';
 
-export interface Desync {
-  rule: DesyncRule;
-  reason: string;
-  /** The offending message from its first byte as latin1 text (its whole head, and a little of what followed); unredacted. */
-  sample: string;
-  /** Messages framed without problems before it. */
-  messagesBefore: number;
-}
-
-export interface ParserOptions {
-  kind: 'request' | 'response';
-  maxBody: number;
-  onMessage: (message: ParsedMessage) => void;
-  /** Each framing problem, once. The parser has already recovered (or given up) when this is called. */
-  onError?: (reason: string) => void;
-  /** The sender broke framing as a strict server sees it; the parser has stopped for good. */
-  onDesync?: (desync: Desync) => void;
-  /** Request side: a head was parsed (before its body), so the response side can frame its answer. */
-  onHead?: (head: MessageHead) => void;
-  /** Response side: the method of the request answered by the `index`-th final response (0-based). */
-  requestMethod?: (index: number) => string | undefined;
-  /** Response side: a 101 or a successful CONNECT; everything after it is another protocol, starting with `rest`. */
-  onTunnel?: (rest: Uint8Array) => void;
-  maxHeadBytes?: number;
-  /** After this many framing errors the connection is given up on. */
-  maxErrors?: number;
-}
+// Local on purpose: a constant imported from another module is a property read per use under tsx.
+const LF = 10;
+const CR = 13;
 
 type State =
   | 'head'
@@ -73,8 +40,6 @@ type State =
   | 'tunnel'
   | 'dead';
 
-const LF = 10;
-const CR = 13;
 const RESYNC_KEEP = 64;
 /** How much of the bytes after an offending head a desync sample keeps. */
 const SAMPLE_AFTER = 512;
@@ -85,12 +50,9 @@ export class HttpStreamParser {
   private pendingNs = 0n;
   /** How many bytes at the front of the current buffer were carried over from earlier pieces. */
   private carried = 0;
-  private headScanFrom = 0;
+  private readonly scanner = new HeadScanner();
   private head: MessageHead | null = null;
-  private slices: Uint8Array[] = [];
-  private kept = 0;
-  private bodySize = 0;
-  private truncated = false;
+  private readonly body: BodyCollector;
   private remaining = 0;
   private trailers: HttpHeader[] = [];
   private startNs = 0n;
@@ -104,15 +66,14 @@ export class HttpStreamParser {
   private headText = '';
   /** After a capture gap, until a message completes: framing problems are ours, not the sender's. */
   private lostSync = false;
-  private held: Uint8Array[] = [];
-  private heldBytes = 0;
-  private heldNs = 0n;
+  private readonly held = new HeldBytes();
   private readonly maxHeadBytes: number;
   private readonly maxErrors: number;
 
   constructor(private readonly opts: ParserOptions) {
     this.maxHeadBytes = opts.maxHeadBytes ?? 64 * 1024;
     this.maxErrors = opts.maxErrors ?? 8;
+    this.body = new BodyCollector(opts.maxBody);
   }
 
   /** True once the parser stopped for good (tunnel, closed, desynchronised or given up). */
@@ -129,10 +90,9 @@ export class HttpStreamParser {
   resume(): void {
     if (this.state !== 'paused') return;
     this.state = 'head';
-    const held = this.held.length === 1 ? (this.held[0] ?? new Uint8Array(0)) : concat(this.held, this.heldBytes);
-    this.held = [];
-    this.heldBytes = 0;
-    if (held.length > 0) this.feed(held, this.heldNs);
+    const ns = this.held.ns;
+    const held = this.held.take();
+    if (held.length > 0) this.feed(held, ns);
   }
 
   get errorCount(): number {
@@ -144,10 +104,8 @@ export class HttpStreamParser {
    * bytes held since the upgrade request, the new protocol's first bytes (h2c's preface).
    */
   tunnel(): Uint8Array {
-    const held = this.held.length === 1 ? (this.held[0] ?? new Uint8Array(0)) : concat(this.held, this.heldBytes);
+    const held = this.held.take();
     this.pending = null;
-    this.held = [];
-    this.heldBytes = 0;
     this.state = 'tunnel';
     return held;
   }
@@ -193,7 +151,7 @@ export class HttpStreamParser {
     if (this.state === 'until-close') {
       this.finish(true, ns);
     } else if (this.head && (this.state === 'length' || this.state.startsWith('chunk') || this.state === 'trailers')) {
-      this.truncated = true;
+      this.body.truncated = true;
       this.finish(false, ns);
     } else if (this.state === 'head' && this.pending && !isBlank(this.pending)) {
       this.error('connection ended inside a message head', false);
@@ -209,7 +167,7 @@ export class HttpStreamParser {
       case 'length':
         return this.stepBodyBytes(buf, pos, ns, 'length');
       case 'until-close':
-        this.take(buf, pos, buf.length);
+        this.body.take(buf, pos, buf.length);
         return buf.length;
       case 'chunk-size':
         return this.stepChunkSize(buf, pos);
@@ -233,19 +191,18 @@ export class HttpStreamParser {
     // Empty lines before a message are allowed (RFC 9112 §2.2), e.g. a stray CRLF after a body.
     while (pos < buf.length && (buf[pos] === CR || buf[pos] === LF)) pos++;
     if (pos >= buf.length) return buf.length;
-    const end = findHeadEnd(buf, pos, Math.max(pos, pos + this.headScanFrom - 3));
-    if (end === null) {
+    if (this.scanner.idle) this.scanner.reset();
+    const end = this.scanner.scan(buf, pos);
+    if (end < 0) {
       if (buf.length - pos > this.maxHeadBytes) {
         this.desync('head-too-large', `a message head over ${this.maxHeadBytes} bytes`, latin1(buf, pos, pos + SAMPLE_AFTER));
         return buf.length;
       }
-      this.headScanFrom = buf.length - pos;
       return -1;
     }
-    this.headScanFrom = 0;
     this.startNs = this.nsAt(pos, ns);
     const text = latin1(buf, pos, end);
-    const parsed = parseHead(text, this.opts.kind);
+    const parsed = this.scanner.head(text, this.opts.kind);
     if (!parsed.ok) {
       // A connection whose very first message is not HTTP is not HTTP: not an attack, not a desync.
       if (parsed.startLine && this.messages === 0 && !this.lostSync) this.error(parsed.reason, false);
@@ -269,10 +226,7 @@ export class HttpStreamParser {
     this.head = head;
     this.headText = text;
     this.bareLf = parsed.bareLf;
-    this.slices = [];
-    this.kept = 0;
-    this.bodySize = 0;
-    this.truncated = false;
+    this.body.start();
     this.trailers = [];
     switch (framing.kind) {
       case 'none':
@@ -304,7 +258,7 @@ export class HttpStreamParser {
 
   private stepBodyBytes(buf: Uint8Array, pos: number, ns: bigint, state: 'length' | 'chunk-data'): number {
     const n = Math.min(this.remaining, buf.length - pos);
-    this.take(buf, pos, pos + n);
+    this.body.take(buf, pos, pos + n);
     this.remaining -= n;
     if (this.remaining === 0) {
       if (state === 'length') this.finish(true, ns);
@@ -314,29 +268,24 @@ export class HttpStreamParser {
   }
 
   private stepChunkSize(buf: Uint8Array, pos: number): number {
-    const lf = buf.indexOf(LF, pos);
-    if (lf < 0) {
-      if (buf.length - pos <= 1024) return -1;
-      this.chunkDesync('a chunk size line over 1024 bytes', buf, pos);
-      return buf.length;
+    const line = readChunkSizeLine(buf, pos, this.bareLf);
+    if (line === undefined) return -1;
+    if (line.kind === 'error') {
+      this.chunkDesync(line.reason, buf, pos);
+      return line.next;
     }
-    const hasCr = buf[lf - 1] === CR && lf > pos;
-    if (!hasCr && !this.bareLf) {
-      this.chunkDesync('a chunk size line that ends with a bare LF', buf, pos);
-      return lf + 1;
-    }
-    const chunk = parseChunkLine(latin1(buf, pos, hasCr ? lf - 1 : lf));
-    if (!chunk.ok) {
-      this.chunkDesync(chunk.reason, buf, pos);
-      return lf + 1;
-    }
-    if (chunk.size === 0) {
+    return this.chunkSize(line.size, line.next);
+  }
+
+  private chunkSize(size: number, next: number): number {
+    if (size === 0) {
       this.state = 'trailers';
+      this.scanner.reset(true, this.bareLf);
     } else {
-      this.remaining = chunk.size;
+      this.remaining = size;
       this.state = 'chunk-data';
     }
-    return lf + 1;
+    return next;
   }
 
   private stepChunkCrlf(buf: Uint8Array, pos: number): number {
@@ -358,27 +307,20 @@ export class HttpStreamParser {
   }
 
   private chunkDesync(reason: string, buf: Uint8Array, pos: number): void {
-    this.truncated = true;
+    this.body.truncated = true;
     this.desync('chunk-line', reason, this.headText + latin1(buf, pos, pos + SAMPLE_AFTER));
   }
 
   /** The trailer section, as a whole once its blank line is in: checked like a head. */
   private stepTrailers(buf: Uint8Array, pos: number, ns: bigint): number {
-    let end: number;
-    if (buf[pos] === LF && this.bareLf) end = pos + 1;
-    else if (buf[pos] === CR && pos + 1 >= buf.length) return -1;
-    else if (buf[pos] === CR && buf[pos + 1] === LF) end = pos + 2;
-    else {
-      const found = findHeadEnd(buf, pos, pos);
-      if (found === null) {
-        if (buf.length - pos <= this.maxHeadBytes) return -1;
-        this.desync('trailers', `a trailer section over ${this.maxHeadBytes} bytes`, this.headText);
-        return buf.length;
-      }
-      end = found;
+    const end = this.scanner.scan(buf, pos);
+    if (end < 0) {
+      if (buf.length - pos <= this.maxHeadBytes) return -1;
+      this.desync('trailers', `a trailer section over ${this.maxHeadBytes} bytes`, this.headText);
+      return buf.length;
     }
     const text = latin1(buf, pos, end);
-    const problem = parseFields(text, 0, this.bareLf, this.trailers);
+    const problem = this.scanner.fieldsInto(text, this.trailers);
     if (problem) {
       this.desync(problem.rule, `in trailers: ${problem.reason}`, this.headText + text);
       return end;
@@ -403,23 +345,8 @@ export class HttpStreamParser {
       return -1;
     }
     this.state = 'head';
-    this.headScanFrom = 0;
+    this.scanner.reset();
     return at;
-  }
-
-  private take(buf: Uint8Array, from: number, to: number): void {
-    const n = to - from;
-    if (n <= 0) return;
-    this.bodySize += n;
-    const room = this.opts.maxBody - this.kept;
-    if (room <= 0) {
-      this.truncated = true;
-      return;
-    }
-    const keep = Math.min(room, n);
-    this.slices.push(buf.subarray(from, from + keep));
-    this.kept += keep;
-    if (keep < n) this.truncated = true;
   }
 
   /** `missing` bytes were on the wire but not captured. */
@@ -430,15 +357,13 @@ export class HttpStreamParser {
         this.tunnel();
         return;
       case 'until-close':
-        this.bodySize += missing;
-        this.truncated = true;
+        this.body.lose(missing);
         return;
       case 'length':
       case 'chunk-data': {
         const n = Math.min(missing, this.remaining);
-        this.bodySize += n;
+        this.body.lose(n);
         this.remaining -= n;
-        this.truncated = true;
         const rest = missing - n;
         if (this.remaining === 0 && rest === 0) {
           if (this.state === 'length') this.finish(true, ns);
@@ -453,7 +378,7 @@ export class HttpStreamParser {
         return;
       }
       case 'head':
-        if (this.pending === null && this.headScanFrom === 0) {
+        if (this.pending === null && this.scanner.idle) {
           this.enterResync();
           return;
         }
@@ -461,7 +386,7 @@ export class HttpStreamParser {
         return;
       default:
         if (this.head) {
-          this.truncated = true;
+          this.body.truncated = true;
           this.finish(false, ns);
         }
         this.enterResync();
@@ -471,7 +396,7 @@ export class HttpStreamParser {
   private enterResync(): void {
     this.lostSync = true;
     this.pending = null;
-    this.headScanFrom = 0;
+    this.scanner.reset();
     this.head = null;
     this.state = 'resync';
   }
@@ -479,10 +404,10 @@ export class HttpStreamParser {
   private finish(complete: boolean, ns: bigint): void {
     const head = this.head;
     if (!head) return;
-    const message = new Message(head, this.slices, this.kept, this.bodySize, this.truncated || !complete, complete, this.trailers, this.startNs || ns, ns, this.bareLf);
+    const body = this.body;
+    const message = new Message(head, body.slices, body.kept, body.size, body.truncated || !complete, complete, this.trailers, this.startNs || ns, ns, this.bareLf);
     this.head = null;
-    this.slices = [];
-    this.kept = 0;
+    body.release();
     this.startNs = 0n;
     this.state = 'head';
     this.messages++;
@@ -499,9 +424,9 @@ export class HttpStreamParser {
     this.errors++;
     this.opts.onError?.(reason);
     this.head = null;
-    this.slices = [];
+    this.body.release();
     this.pending = null;
-    this.headScanFrom = 0;
+    this.scanner.reset();
     // A connection whose very first message is not HTTP is not HTTP: give up at once.
     if (!recover || this.errors >= this.maxErrors || this.messages === 0) this.state = 'dead';
     else this.state = 'resync';
@@ -516,111 +441,18 @@ export class HttpStreamParser {
     this.errors++;
     this.opts.onError?.(reason);
     this.head = null;
-    this.slices = [];
+    this.body.release();
     this.pending = null;
-    this.held = [];
+    this.held.clear();
     this.state = 'dead';
     this.opts.onDesync?.({ rule, reason, sample, messagesBefore: this.messages });
   }
 
   private hold(data: Uint8Array, ns: bigint): void {
-    if (data.length === 0) return;
-    if (this.heldBytes === 0) this.heldNs = ns;
-    this.heldBytes += data.length;
     // Unanswered for this long, it is the new protocol's data: stop rather than buffer it.
-    if (this.heldBytes > this.maxHeadBytes) {
-      this.tunnel();
-      return;
-    }
-    this.held.push(data.slice());
+    if (this.held.size + data.length > this.maxHeadBytes) this.tunnel();
+    else this.held.add(data, ns);
   }
-}
-
-const CRLFCRLF = Buffer.from('\r\n\r\n');
-
-/**
- * Where the head that starts at `start` ends (the index after its blank line), scanning from
- * `from`. A blank line is an LF that follows an LF or an LF CR.
- */
-function findHeadEnd(buf: Uint8Array, start: number, from: number): number | null {
-  // The common case with one native substring search; bare-LF line ends (rare, but real: as a
-  // tolerance, or as an attack) go the slow way so that the first blank line wins.
-  const b = asBuffer(buf);
-  const crlf = b.indexOf(CRLFCRLF, Math.max(start, from));
-  if (crlf >= 0 && !hasBareBlankLine(b, Math.max(start, from), crlf + 2)) return crlf + 4;
-  return findHeadEndSlow(buf, Math.max(start, from));
-}
-
-/** A "\n\n" or "\n\r\n" in [from, to): a blank line that ends with a bare LF, or follows one. */
-function hasBareBlankLine(b: Buffer, from: number, to: number): boolean {
-  const region = b.subarray(from, to);
-  return region.indexOf('\n\n', 0, 'latin1') >= 0 || region.indexOf('\n\r\n', 0, 'latin1') >= 0;
-}
-
-function asBuffer(buf: Uint8Array): Buffer {
-  return Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.length);
-}
-
-function findHeadEndSlow(buf: Uint8Array, from: number): number | null {
-  let i = buf.indexOf(LF, from);
-  while (i >= 0) {
-    if (buf[i + 1] === LF) return i + 2;
-    if (buf[i + 1] === CR && buf[i + 2] === LF) return i + 3;
-    i = buf.indexOf(LF, i + 1);
-  }
-  return null;
-}
-
-const METHODS = ['GET ', 'POST ', 'PUT ', 'DELETE ', 'PATCH ', 'HEAD ', 'OPTIONS ', 'CONNECT ', 'TRACE '];
-
-function findMessageStart(buf: Uint8Array, from: number, kind: 'request' | 'response'): number {
-  const text = latin1(buf, from, buf.length);
-  if (kind === 'response') {
-    const i = text.search(/HTTP\/1\.[01] \d{3}/);
-    return i < 0 ? -1 : from + i;
-  }
-  let best = -1;
-  for (const m of METHODS) {
-    const i = text.indexOf(m);
-    if (i >= 0 && (best < 0 || i < best) && /^[A-Z]+ \S+ HTTP\/1\.[01]\r?$/m.test(text.slice(i, text.indexOf('\n', i) + 1 || undefined))) best = i;
-  }
-  return best < 0 ? -1 : from + best;
-}
-
-function latin1(buf: Uint8Array, from: number, to: number): string {
-  return asBuffer(buf).toString('latin1', from, to);
-}
-
-/** A parsed message; the body is joined from its slices only when someone asks for it. */
-class Message implements ParsedMessage {
-  private joined: Uint8Array | undefined;
-  constructor(
-    readonly head: MessageHead,
-    readonly bodyParts: readonly Uint8Array[],
-    private readonly kept: number,
-    readonly bodySize: number,
-    readonly truncated: boolean,
-    readonly complete: boolean,
-    readonly trailers: HttpHeader[],
-    readonly startNs: bigint,
-    readonly endNs: bigint,
-    readonly bareLf: boolean,
-  ) {}
-
-  get body(): Uint8Array {
-    this.joined ??= this.bodyParts.length === 1 ? (this.bodyParts[0] ?? new Uint8Array(0)) : concat(this.bodyParts, this.kept);
-    return this.joined;
-  }
-}
-
-function concat(slices: readonly Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const s of slices) {
-    out.set(s, at);
-    at += s.length;
-  }
-  return out;
 }
 
 function isBlank(buf: Uint8Array): boolean {

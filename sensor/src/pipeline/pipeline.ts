@@ -13,7 +13,7 @@ import type { Desync } from '../http/parser';
 import { newCounters, type PipelineCounters } from './counters';
 import { ProcessInfo } from './process-info';
 import { Sampler, type SamplerOptions } from './sampler';
-import { headerValue } from '../http/head';
+import { equalsLower, headerValue } from '../http/head';
 import { networkInterfaces } from 'node:os';
 
 let localAddresses: Set<string> | undefined;
@@ -65,11 +65,18 @@ interface Ends {
   client?: Connection;
 }
 
+/** Per tuple, its key as a server's and as a client's: looked up for every exchange, built once. */
+const endsKeys = new WeakMap<SocketTuple, { server?: string; client?: string }>();
+
 /** Both ends of one TCP connection share this key: server address first. */
 function endsKey(role: 'client' | 'server', t: SocketTuple): string {
+  let keys = endsKeys.get(t);
+  if (!keys) endsKeys.set(t, (keys = {}));
+  const known = keys[role];
+  if (known !== undefined) return known;
   const local = `${normalizeAddress(t.localAddress)}:${t.localPort}`;
   const remote = `${normalizeAddress(t.remoteAddress)}:${t.remotePort}`;
-  return role === 'server' ? `${local}|${remote}` : `${remote}|${local}`;
+  return (keys[role] = role === 'server' ? `${local}|${remote}` : `${remote}|${local}`);
 }
 
 export class Pipeline {
@@ -160,7 +167,7 @@ export class Pipeline {
     }
     if (this.ownAuthorization.size === 0) return false;
     for (const h of x.request.head.headers) {
-      if (h.name.toLowerCase() === 'authorization' && this.ownAuthorization.has(h.value.trim().toLowerCase().replace(/\s+/g, ' '))) return true;
+      if (equalsLower(h.name, 0, h.name.length, 'authorization') && this.ownAuthorization.has(h.value.trim().toLowerCase().replace(/\s+/g, ' '))) return true;
     }
     return false;
   }

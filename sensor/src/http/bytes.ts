@@ -1,0 +1,48 @@
+// Byte helpers shared by the HTTP/1.x parser's files: capture buffers arrive as Uint8Array or
+// Buffer, and the parser decodes only the bytes it must (heads, chunk lines) as latin1.
+
+export function asBuffer(buf: Uint8Array): Buffer {
+  return Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.length);
+}
+
+export function latin1(buf: Uint8Array, from: number, to: number): string {
+  return asBuffer(buf).toString('latin1', from, to);
+}
+
+export function concat(slices: readonly Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const s of slices) {
+    out.set(s, at);
+    at += s.length;
+  }
+  return out;
+}
+
+/** Bytes put aside (copied, since capture buffers are short-lived) until it is known what they are. */
+export class HeldBytes {
+  private parts: Uint8Array[] = [];
+  /** How many bytes are held. */
+  size = 0;
+  /** When the first of them was seen. */
+  ns = 0n;
+
+  add(data: Uint8Array, ns: bigint): void {
+    if (data.length === 0) return;
+    if (this.size === 0) this.ns = ns;
+    this.size += data.length;
+    this.parts.push(data.slice());
+  }
+
+  /** Everything held, joined, and forgotten here. */
+  take(): Uint8Array {
+    const out = this.parts.length === 1 ? (this.parts[0] ?? new Uint8Array(0)) : concat(this.parts, this.size);
+    this.clear();
+    return out;
+  }
+
+  clear(): void {
+    this.parts = [];
+    this.size = 0;
+  }
+}

@@ -1,0 +1,290 @@
+// The strict RFC 9112 checks of an HTTP/1.x head (start line + field lines) or trailer section,
+// folded into the one byte scan that finds its line ends: each line is checked as its LF is
+// found, and the head is decoded to text once, when its blank line is in. Strict where strict
+// servers (llhttp, nginx) are, wherever a lenient reading could frame the stream differently:
+// bare CR, mixed line endings, obs-fold, header names that are not tokens, control characters
+// in values. A head that fails says which rule — the first problem in line order, reported only
+// once the blank line ends the head, as a parser that waits for whole heads would.
+// Deliberate tolerances (docs/capture.md): extension methods, heads that use bare LF throughout.
+import type { DesyncRule } from '../../../core/src/protocol/desync';
+import type { HttpHeader } from '../../../core/src/protocol/transaction';
+import { equalsLower, type MessageHead } from './head';
+
+// Local on purpose: a constant imported from another module is a property read per use under tsx.
+const LF = 10;
+const CR = 13;
+
+export interface HeadFailure {
+  ok: false;
+  /** The start line itself is not HTTP/1.x: on a connection's first message, this is not HTTP at all. */
+  startLine: boolean;
+  rule: DesyncRule;
+  reason: string;
+}
+
+export type HeadResult = { ok: true; head: MessageHead; bareLf: boolean } | HeadFailure;
+
+/** origin-form, absolute-form or `*` (authority-form is for CONNECT only), as llhttp accepts them. */
+const TARGET = /^(?:\/|\*|[A-Za-z][A-Za-z0-9+.-]*:\/\/)/;
+/** Real servers send far fewer; a head with more is garbage or an attack. */
+const MAX_HEADERS = 256;
+const SP = 32;
+const HTAB = 9;
+const COLON = 58;
+
+/** RFC 9110 token characters (bytes ≥ 0x80 are not). */
+const TOKEN_CHARS = new Uint8Array(256);
+for (const ch of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") TOKEN_CHARS[ch.charCodeAt(0)] = 1;
+
+function fail(rule: DesyncRule, reason: string, startLine = false): HeadFailure {
+  return { ok: false, startLine, rule, reason };
+}
+
+/**
+ * Scans one head (or trailer section) at a time, across as many pieces as it arrives in: the
+ * caller keeps the unconsumed bytes and calls `scan` again with them, from the same first byte.
+ * Offsets are kept relative to that first byte, so a head is never scanned twice.
+ */
+export class HeadScanner {
+  /** Offset of the next line to scan, from the head's first byte; 0 while nothing is scanned. */
+  private next = 0;
+  private lines = 0;
+  private trailers = false;
+  private bareLf = false;
+  private startLineEnd = 0;
+  private problem: HeadFailure | undefined;
+  /** Per field line: name start, colon, line end (before CR), relative to the head's first byte. */
+  private marks: Int32Array = new Int32Array(3 * 16);
+  private fields = 0;
+  /** The line being scanned: how far, and what was seen so far (offsets from the head's first byte, -1 for none). */
+  private scanned = 0;
+  private colon = -1;
+  private firstCr = -1;
+  private badName = false;
+  private control = false;
+
+  /** Nothing of a head has been scanned yet. */
+  get idle(): boolean {
+    return this.scanned === 0;
+  }
+
+  /** Start over, for a head (`trailers` false) or for a trailer section after a head that used `bareLf`. */
+  reset(trailers = false, bareLf = false): void {
+    this.lines = 0;
+    this.trailers = trailers;
+    this.bareLf = bareLf;
+    this.startLineEnd = 0;
+    this.problem = undefined;
+    this.fields = 0;
+    this.nextLine(0);
+  }
+
+  /** The index after the blank line that ends the head starting at `start`, or -1 when it is not all in `buf` yet. */
+  scan(buf: Uint8Array, start: number): number {
+    const len = buf.length;
+    let at = start + this.next;
+    if (this.lines === 0 && !this.trailers) {
+      // The start line: only its line end matters here (it is matched as text once the head is in).
+      const lf = buf.indexOf(LF, start + this.scanned);
+      if (lf < 0) {
+        this.scanned = len - start;
+        return -1;
+      }
+      this.bareLf = buf[lf - 1] !== CR;
+      this.startLineEnd = (this.bareLf ? lf : lf - 1) - start;
+      this.lines = 1;
+      at = lf + 1;
+      this.nextLine(at - start);
+    }
+    while (at < len) {
+      if (this.problem) {
+        // The head already failed: only its end is still wanted.
+        const lf = buf.indexOf(LF, start + this.scanned);
+        if (lf < 0) {
+          this.scanned = len - start;
+          return -1;
+        }
+        if (lf === at || (lf === at + 1 && buf[at] === CR)) return this.done(lf + 1);
+        at = lf + 1;
+        this.nextLine(at - start);
+        continue;
+      }
+      // One pass over the line finds its LF and what the checks need; a line cut between two
+      // pieces resumes where the last one ended.
+      let colon = this.colon < 0 ? -1 : start + this.colon;
+      let firstCr = this.firstCr < 0 ? -1 : start + this.firstCr;
+      let badName = this.badName;
+      let control = this.control;
+      let i = start + this.scanned;
+      for (; i < len; i++) {
+        const c = buf[i] ?? 0;
+        if (c === LF) break;
+        if (c === CR) {
+          if (firstCr < 0) firstCr = i;
+        } else if (colon < 0) {
+          if (c === COLON) colon = i;
+          else if (TOKEN_CHARS[c] !== 1) badName = true;
+        } else if ((c < SP && c !== HTAB) || c === 127) {
+          control = true;
+        }
+      }
+      if (i >= len) {
+        this.scanned = len - start;
+        this.colon = colon < 0 ? -1 : colon - start;
+        this.firstCr = firstCr < 0 ? -1 : firstCr - start;
+        this.badName = badName;
+        this.control = control;
+        return -1;
+      }
+      const end = this.checkLine(buf, start, at, i, colon, firstCr, badName, control);
+      if (end >= 0) return end;
+      at = i + 1;
+      this.nextLine(at - start);
+    }
+    return -1;
+  }
+
+  private nextLine(offset: number): void {
+    this.next = offset;
+    this.scanned = offset;
+    this.colon = -1;
+    this.firstCr = -1;
+    this.badName = false;
+    this.control = false;
+  }
+
+  /** One field line from `at` to its LF at `lf`, checked in the order strict servers check; ≥ 0 when it is the blank line. */
+  private checkLine(buf: Uint8Array, start: number, at: number, lf: number, colon: number, firstCr: number, badName: boolean, control: boolean): number {
+    const hasCr = lf > at && buf[lf - 1] === CR;
+    const lineEnd = hasCr ? lf - 1 : lf;
+    const line = this.lines++;
+    if (hasCr === this.bareLf) {
+      this.problem = fail('bare-lf', this.bareLf ? 'a CRLF line end in a head that uses bare LF' : 'a bare LF line end in a head that uses CRLF');
+      // A trailer section's bare LF first line does not end it on its own (the blank line is an
+      // LF after a line end, as for heads).
+      const ends = lineEnd === at && !(this.trailers && line === 0 && !hasCr);
+      return ends ? this.done(lf + 1) : -1;
+    }
+    if (firstCr >= 0 && firstCr < lineEnd) {
+      this.problem = fail('bare-cr', 'a CR not followed by LF inside the head');
+      return -1;
+    }
+    if (lineEnd === at) return this.done(lf + 1);
+    const c = buf[at];
+    if (c === SP || c === HTAB) this.problem = fail('obs-fold', 'an indented header line (obsolete line folding)');
+    else if (colon < 0) this.problem = fail('invalid-header', 'a header line without a colon');
+    else if (badName || colon === at) this.problem = fail('invalid-header', 'a header name that is not a token (whitespace before the colon, or an invalid character)');
+    else if (control) this.problem = fail('invalid-header', 'a control character in a header value');
+    else if (this.fields === MAX_HEADERS) this.problem = fail('invalid-header', `more than ${MAX_HEADERS} header fields`);
+    else {
+      const m = 3 * this.fields++;
+      // Grown on demand: a parser per connection direction, most heads have a handful of fields.
+      if (m + 3 > this.marks.length) this.marks = grow(this.marks);
+      this.marks[m] = at - start;
+      this.marks[m + 1] = colon - start;
+      this.marks[m + 2] = lineEnd - start;
+    }
+    return -1;
+  }
+
+  private done(end: number): number {
+    this.nextLine(0);
+    return end;
+  }
+
+  /** The head whose bytes (from its first byte to its end) are `text`, after `scan` found its end. */
+  head(text: string, kind: 'request' | 'response'): HeadResult {
+    const start = parseStartLine(text.slice(0, this.startLineEnd), kind);
+    if (!start.ok) return start;
+    const headers: HttpHeader[] = [];
+    const problem = this.fieldsInto(text, headers);
+    if (problem) return problem;
+    const head = start.head;
+    head.headers = headers;
+    return { ok: true, head, bareLf: this.bareLf };
+  }
+
+  /** The field lines of the section `text` scanned last, pushed into `out`; the first problem, if any. */
+  fieldsInto(text: string, out: HttpHeader[]): HeadFailure | undefined {
+    for (let f = 0; f < this.fields; f++) {
+      const name = this.marks[3 * f] ?? 0;
+      const colon = this.marks[3 * f + 1] ?? 0;
+      let to = this.marks[3 * f + 2] ?? 0;
+      let from = colon + 1;
+      while (from < to && (text.charCodeAt(from) === SP || text.charCodeAt(from) === HTAB)) from++;
+      // A trailing tab is kept in the framing fields, so that `Content-Length: 5\t` fails and
+      // `Connection: keep-alive\t` does not count, as in llhttp.
+      const n = colon - name;
+      const framingField = n === 14 ? equalsLower(text, name, colon, 'content-length') : n === 17 ? equalsLower(text, name, colon, 'transfer-encoding') : n === 10 && equalsLower(text, name, colon, 'connection');
+      while (to > from && (text.charCodeAt(to - 1) === SP || (text.charCodeAt(to - 1) === HTAB && !framingField))) to--;
+      out.push({ name: text.slice(name, colon), value: text.slice(from, to) });
+    }
+    return this.problem;
+  }
+}
+
+function grow(marks: Int32Array): Int32Array {
+  const bigger = new Int32Array(marks.length * 2);
+  bigger.set(marks);
+  return bigger;
+}
+
+function parseStartLine(line: string, kind: 'request' | 'response'): { ok: true; head: MessageHead } | HeadFailure {
+  if (line.indexOf('\r') >= 0) return fail('bare-cr', 'a CR inside the start line', true);
+  if (kind === 'request') {
+    const m = requestLine(line);
+    if (!m) return fail('invalid-start-line', 'invalid request line', true);
+    const { method, target } = m;
+    const first = target.charCodeAt(0);
+    if (first !== 47 && first !== 42 && !TARGET.test(target) && method !== 'CONNECT') return fail('invalid-start-line', 'a request target that is not origin-form, absolute-form or *', true);
+    return { ok: true, head: { kind, method, target, version: m.minor === 0 ? '1.0' : '1.1', headers: [] } };
+  }
+  const m = statusLine(line);
+  if (!m) return fail('invalid-start-line', 'invalid status line', true);
+  return { ok: true, head: { kind, status: m.status, reason: m.reason, version: m.minor === 0 ? '1.0' : '1.1', headers: [] } };
+}
+
+/**
+ * `method SP+ target SP+ HTTP/1.x`: a token, one or more spaces (as llhttp and nginx accept), a
+ * target of visible ASCII only (llhttp rejects controls and bytes ≥ 0x80 there), spaces, the
+ * version. Scanned by hand: it runs for every request.
+ */
+function requestLine(line: string): { method: string; target: string; minor: number } | undefined {
+  const n = line.length;
+  let i = 0;
+  while (i < n && line.charCodeAt(i) < 128 && TOKEN_CHARS[line.charCodeAt(i)] === 1) i++;
+  const methodEnd = i;
+  if (methodEnd === 0 || line.charCodeAt(i) !== SP) return undefined;
+  while (line.charCodeAt(i) === SP) i++;
+  const targetStart = i;
+  for (; i < n; i++) {
+    const c = line.charCodeAt(i);
+    if (c < 0x21 || c > 0x7e) break;
+  }
+  const targetEnd = i;
+  if (targetEnd === targetStart || line.charCodeAt(i) !== SP) return undefined;
+  while (line.charCodeAt(i) === SP) i++;
+  const minor = line.charCodeAt(i + 7) - 48;
+  if (n - i !== 8 || !line.startsWith('HTTP/1.', i) || (minor !== 0 && minor !== 1)) return undefined;
+  return { method: line.slice(0, methodEnd), target: line.slice(targetStart, targetEnd), minor };
+}
+
+/** `HTTP/1.x SP 3DIGIT [SP reason]`, the reason without controls but HTAB. */
+function statusLine(line: string): { status: number; reason: string; minor: number } | undefined {
+  const n = line.length;
+  const minor = line.charCodeAt(7) - 48;
+  if (n < 12 || !line.startsWith('HTTP/1.') || (minor !== 0 && minor !== 1) || line.charCodeAt(8) !== SP) return undefined;
+  let status = 0;
+  for (let i = 9; i < 12; i++) {
+    const d = line.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return undefined;
+    status = status * 10 + d;
+  }
+  if (n === 12) return { status, reason: '', minor };
+  if (line.charCodeAt(12) !== SP) return undefined;
+  for (let i = 13; i < n; i++) {
+    const c = line.charCodeAt(i);
+    if ((c < SP && c !== HTAB) || c === 127) return undefined;
+  }
+  return { status, reason: line.slice(13), minor };
+}
