@@ -91,7 +91,7 @@ export function serverUrlOf(endpoints: readonly GenerateEndpoint[], service: str
 export function generateServiceSpec(engine: EngineState, service: string): Outcome<GeneratedSpec> {
   const endpoints: GenerateEndpoint[] = engine.traffic
     .observations()
-    .filter((o) => o.service === service && o.samples.length > 0)
+    .filter((o) => o.service === service && o.samples.length > 0 && o.grpc === undefined) // OpenAPI cannot describe gRPC
     .map((o) => ({ method: o.method, template: o.template, samples: o.samples }));
   if (endpoints.length === 0) return { ok: false, reason: `no sampled traffic of ${service} is kept (cleared or evicted)` };
   const input = { title: service, serverUrl: serverUrlOf(endpoints, service), endpoints };
