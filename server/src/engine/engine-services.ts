@@ -13,6 +13,7 @@ import type {
   Outcome,
   RecentTransactions,
 } from '../../../core/src/messages';
+import { grpcDetail, type GrpcSchemaLookup } from '../../../core/src/grpc/grpc-detail';
 import { formatProblems } from '../../../core/src/protocol/check';
 import type { Transaction } from '../../../core/src/protocol/transaction';
 import type { DesyncLog } from './desync-log';
@@ -34,7 +35,11 @@ export interface EngineState {
   readonly streams?: StreamHub;
   /** The latest findings per endpoint (from the analyzer). */
   endpointFindings(): EndpointFindings[];
+  /** The workspace's .proto files (server/src/grpc/proto-index.ts); without it gRPC messages show as hex. */
+  readonly grpcSchemas?: GrpcSchemaLookup;
 }
+
+const NO_PROTO_INDEX: GrpcSchemaLookup = () => ({ unavailable: 'this engine reads no .proto files' });
 
 export function newEpoch(): string {
   return randomUUID();
@@ -54,7 +59,8 @@ export function snapshot(engine: EngineState): EngineSnapshot {
 export function endpointDetail(engine: EngineState, endpointId: string): EndpointDetail {
   const detail = engine.traffic.store.endpoint(endpointId);
   const findings = engine.endpointFindings().find((e) => e.endpointId === endpointId);
-  return { epoch: engine.epoch, ...(detail ? { detail } : {}), ...(findings ? { findings } : {}) };
+  const grpc = detail ? grpcDetail(detail, engine.grpcSchemas ?? NO_PROTO_INDEX) : undefined;
+  return { epoch: engine.epoch, ...(detail ? { detail } : {}), ...(findings ? { findings } : {}), ...(grpc ? { grpc } : {}) };
 }
 
 export function recentTransactions(engine: EngineState, after: number | undefined): RecentTransactions {
