@@ -78,7 +78,7 @@ const analyzer = new Analyzer(specs, () => traffic.observations(), {
   severities: () => settings?.severities ?? {},
   diagnosticsEnabled: (rootUri) => (settings?.diagnosticsEnabled ?? true) && !isIgnored(rootUri),
 });
-const protos = new ProtoIndex((m) => connection.console.info(m));
+const protos = new ProtoIndex((m) => connection.console.info(m), () => changes.mark('inventory'));
 const engine: EngineState = { epoch, traffic, sensors, cluster, streams, desyncs, grpcSchemas: protos.lookup, endpointFindings: () => verdicts.annotate(analyzer.endpointFindings(), sampleTargets()) };
 const fixes: FixContext = { analyzer, specs, documents, workspaceFolders: () => follower.workspaceFolders };
 const verdicts = new GatewayVerdicts(fixes, () => changes.mark('findings'), (m) => connection.console.info(m));
@@ -201,6 +201,7 @@ connection.onShutdown(async () => {
   changes.dispose();
   analyzer.dispose();
   specs.dispose();
+  protos.dispose();
 });
 
 documents.listen(connection);

@@ -3,7 +3,7 @@
 // what it cannot decode is shown as hex with the reason.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile, cp } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -103,7 +103,9 @@ test('a broken .proto is reported and the others still decode; a .proto change i
   await cp(join(WORKSPACE, 'proto'), join(dir, 'proto'), { recursive: true });
   await writeFile(join(dir, 'broken.proto'), 'syntax = "proto3";\nmessage { oops\n');
   const logs: string[] = [];
-  const index = new ProtoIndex((m) => logs.push(m));
+  let reloaded = (): void => undefined;
+  const index = new ProtoIndex((m) => logs.push(m), () => reloaded());
+  t.after(() => index.dispose());
   await index.setFolders([pathToFileURL(dir).href]);
   assert.match(logs.at(-1)!, /3 \.proto files read; 1 problems \(.*broken\.proto: /);
   assert.equal('unavailable' in index.lookup('shop.v1.Catalog', 'GetItem'), false);
@@ -114,6 +116,14 @@ test('a broken .proto is reported and the others still decode; a .proto change i
   await index.reload();
   const fixed = index.lookup('shop.v1.Orders', 'Get');
   assert.equal('unavailable' in fixed ? fixed.unavailable : fixed.requestType, 'shop.v1.Empty');
+
+  // A folder copied in without any reload (watchers miss those): the next lookups find it on disk.
+  await mkdir(join(dir, 'more', 'pay'), { recursive: true });
+  await writeFile(join(dir, 'more', 'pay', 'pay.proto'), 'syntax = "proto3";\npackage pay;\nservice Pay { rpc Charge (Req) returns (Req); }\nmessage Req { string id = 1; }\n');
+  const seen = new Promise<void>((resolve) => (reloaded = resolve));
+  assert.equal('unavailable' in index.lookup('pay.Pay', 'Charge'), true, 'not loaded yet');
+  await seen;
+  assert.equal('unavailable' in index.lookup('pay.Pay', 'Charge'), false);
 });
 
 test('framing: several messages, bytes after the last whole one, and bytes that are not gRPC framing', () => {

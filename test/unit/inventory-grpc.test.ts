@@ -5,6 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { computeCoverage } from '../../core/src/diff/coverage';
 import { diffSpec } from '../../core/src/diff/diff';
+import { transactionsToHar } from '../../core/src/har/har-export';
+import { parseHar } from '../../core/src/har/har-import';
 import { grpcFailedCalls } from '../../core/src/inventory/grpc-endpoint';
 import { TrafficStore } from '../../core/src/inventory/traffic-store';
 import { loadSpec } from '../../core/src/openapi/load';
@@ -102,4 +104,18 @@ test('grpc-status names, and codes outside the specification', () => {
   assert.equal(grpcStatusName(5), 'NOT_FOUND');
   assert.equal(grpcStatusName(16), 'UNAUTHENTICATED');
   assert.equal(grpcStatusName(42), 'code 42');
+});
+
+test('a HAR keeps gRPC calls: HTTP/2 and the call ride along, so a replayed or imported call is a gRPC endpoint again', () => {
+  const original = call('/shop.v1.Catalog/GetItem', 5);
+  const har = JSON.parse(JSON.stringify(transactionsToHar([original], { creator: { name: 'test', version: '1' } }))) as { log: { entries: { request: { httpVersion: string } }[] } };
+  const parsed = parseHar(JSON.stringify(har), { origin: 'import', idPrefix: 'h' });
+  assert.ok(parsed.ok);
+  const [back] = parsed.value.transactions;
+  assert.equal(back?.httpVersion, '2');
+  assert.deepEqual(back?.grpc, original.grpc);
+  // A browser's export says `h2`; an unknown version stays 1.1.
+  har.log.entries[0]!.request.httpVersion = 'h2';
+  const browser = parseHar(JSON.stringify(har), { origin: 'import', idPrefix: 'b' });
+  assert.equal(browser.ok && browser.value.transactions[0]?.httpVersion, '2');
 });

@@ -20,8 +20,17 @@ export class ProtoIndex {
   private problems: string[] = [];
   private folders: string[] = [];
   private generation = 0;
+  /** Files and their mtimes/sizes as last loaded, to tell whether the disk changed since. */
+  private loadedSignature = '';
+  private lastCheck = 0;
+  private checkTimer: NodeJS.Timeout | undefined;
+  private checking = false;
 
-  constructor(private readonly log: (message: string) => void) {}
+  constructor(
+    private readonly log: (message: string) => void,
+    /** After each reload: a detail shown with the old files is stale (the Explorer asks again). */
+    private readonly reloaded: () => void = () => undefined,
+  ) {}
 
   /** Workspace folder URIs (file: only); reloads when they changed. */
   async setFolders(uris: readonly string[]): Promise<void> {
@@ -36,12 +45,53 @@ export class ProtoIndex {
     return uri.endsWith('.proto');
   }
 
+  private async protoFiles(): Promise<string[]> {
+    return (await Promise.all(this.folders.map((f) => listFiles(f, (rel) => rel.endsWith('.proto'), () => false)))).flat();
+  }
+
+  private static async signature(files: readonly string[]): Promise<string> {
+    const parts = await Promise.all(files.map(async (f) => {
+      const s = await stat(f).catch(() => undefined);
+      return `${f}:${s?.mtimeMs ?? '-'}:${s?.size ?? '-'}`;
+    }));
+    return parts.join('\n');
+  }
+
+  /**
+   * Watchers miss files (a folder copied in, `files.watcherExclude`): each use of the index checks
+   * the disk again, at most once a second, and reloads when the files changed.
+   */
+  private checkSoon(): void {
+    if (this.checkTimer !== undefined || this.checking || this.folders.length === 0) return;
+    this.checkTimer = setTimeout(() => {
+      this.checkTimer = undefined;
+      void this.checkNow();
+    }, Math.max(0, this.lastCheck + 1_000 - Date.now()));
+  }
+
+  private async checkNow(): Promise<void> {
+    this.checking = true;
+    this.lastCheck = Date.now();
+    try {
+      if ((await ProtoIndex.signature((await this.protoFiles()).slice(0, MAX_FILES))) !== this.loadedSignature) await this.reload();
+    } catch (e) {
+      this.log(`gRPC: checking the .proto files failed: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  dispose(): void {
+    clearTimeout(this.checkTimer);
+  }
+
   async reload(): Promise<void> {
     const generation = ++this.generation;
-    const found = (await Promise.all(this.folders.map((f) => listFiles(f, (rel) => rel.endsWith('.proto'), () => false)))).flat();
+    const found = await this.protoFiles();
     const problems: string[] = [];
     if (found.length > MAX_FILES) problems.push(`${found.length} .proto files: only the first ${MAX_FILES} are read`);
     const files = found.slice(0, MAX_FILES);
+    const signature = await ProtoIndex.signature(files);
     const root = new protobuf.Root();
     const known = new Set(files);
     root.resolvePath = (origin, target) => this.resolveImport(origin, target, known);
@@ -64,8 +114,11 @@ export class ProtoIndex {
     if (generation !== this.generation) return; // a newer reload started meanwhile
     this.root = root;
     this.files = files;
+    this.loadedSignature = signature;
+    this.lastCheck = Date.now();
     this.problems = problems;
     this.log(`gRPC: ${files.length} .proto files read${problems.length ? `; ${problems.length} problems (${problems[0]})` : ''}`);
+    this.reloaded();
   }
 
   /** An import as written (`shop/v1/item.proto`): next to the importer, from a folder's root, or any file ending so. */
@@ -78,6 +131,7 @@ export class ProtoIndex {
   }
 
   readonly lookup: GrpcSchemaLookup = (serviceName, methodName) => {
+    this.checkSoon();
     if (this.files.length === 0) return { unavailable: 'no .proto files in the workspace' };
     const service = this.root?.lookup(serviceName);
     if (!(service instanceof protobuf.Service)) {
