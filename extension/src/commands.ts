@@ -34,7 +34,7 @@ const SORTS: Array<{ label: string; sort: EndpointSort }> = [
 function endpointIdOf(arg: unknown): string | undefined {
   if (typeof arg === 'string') return arg;
   const node = arg as EndpointTreeNode | undefined;
-  return node?.kind === 'endpoint' ? node.endpoint.id : undefined;
+  return node?.kind === 'endpoint' || node?.kind === 'grpcMethod' ? node.endpoint.id : undefined;
 }
 
 export function registerCommands(tapline: TaplineContext, f: Features): void {

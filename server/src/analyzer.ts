@@ -98,7 +98,8 @@ export class Analyzer {
 
   private run(): void {
     this.timer = undefined;
-    const observed = this.observations();
+    // gRPC endpoints are their own kind: never matched or diffed against an OpenAPI document.
+    const observed = this.observations().filter((e) => e.grpc === undefined);
     const transactions = observed.flatMap((e) => e.samples);
     const byTransaction = new Map(transactions.map((t) => [t.id, t]));
     for (const rootUri of [...this.dirty]) {

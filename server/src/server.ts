@@ -38,6 +38,7 @@ import { readServerSettings, type ServerSettings } from './settings';
 import { SpecIndex } from './spec-index';
 import { specTemplates } from './spec-templates';
 import { WorkspaceFollower, type FileEvent } from './workspace-follow';
+import { ProtoIndex } from './grpc/proto-index';
 
 const connection = createConnection(ProposedFeatures.all);
 // stdout may carry LSP frames: a stray console.log would corrupt them, so console goes to the client.
@@ -77,7 +78,8 @@ const analyzer = new Analyzer(specs, () => traffic.observations(), {
   severities: () => settings?.severities ?? {},
   diagnosticsEnabled: (rootUri) => (settings?.diagnosticsEnabled ?? true) && !isIgnored(rootUri),
 });
-const engine: EngineState = { epoch, traffic, sensors, cluster, streams, desyncs, endpointFindings: () => verdicts.annotate(analyzer.endpointFindings(), sampleTargets()) };
+const protos = new ProtoIndex((m) => connection.console.info(m), () => changes.mark('inventory'));
+const engine: EngineState = { epoch, traffic, sensors, cluster, streams, desyncs, grpcSchemas: protos.lookup, endpointFindings: () => verdicts.annotate(analyzer.endpointFindings(), sampleTargets()) };
 const fixes: FixContext = { analyzer, specs, documents, workspaceFolders: () => follower.workspaceFolders };
 const verdicts = new GatewayVerdicts(fixes, () => changes.mark('findings'), (m) => connection.console.info(m));
 
@@ -161,17 +163,19 @@ connection.onInitialize((params): InitializeResult => {
 connection.onInitialized(() => {
   connection.console.info(`Tapline language server ready (engine ${epoch})`);
   if (canWatchFiles) {
-    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml,json}' }] });
+    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml,json}' }, { globPattern: '**/*.proto' }] });
   }
   if (canFollowFolders) {
     connection.workspace.onDidChangeWorkspaceFolders(({ added, removed }) => {
       follower.removeFolders(removed.map((f) => f.uri));
       void follower.addFolders(added.map((f) => f.uri));
+      void protos.setFolders(follower.workspaceFolders);
     });
   }
   void readServerSettings(connection).then(async (fresh) => {
     await applySettings(fresh);
     await follower.addFolders(initialFolders);
+    await protos.setFolders(follower.workspaceFolders);
   });
 });
 
@@ -186,6 +190,7 @@ documents.onDidClose(({ document }) => (isPolicyUri(document.uri) ? void verdict
 const EVENT_KINDS: Record<number, FileEvent['kind']> = { [FileChangeType.Created]: 'created', [FileChangeType.Changed]: 'changed', [FileChangeType.Deleted]: 'deleted' };
 connection.onDidChangeWatchedFiles(({ changes: events }) => {
   if (events.some((e) => isPolicyUri(e.uri))) void verdicts.refresh();
+  if (events.some((e) => ProtoIndex.concerns(e.uri))) void protos.reload();
   void follower.onFileEvents(events.map((e) => ({ uri: e.uri, kind: EVENT_KINDS[e.type] ?? 'changed' })));
 });
 connection.onShutdown(async () => {
@@ -196,6 +201,7 @@ connection.onShutdown(async () => {
   changes.dispose();
   analyzer.dispose();
   specs.dispose();
+  protos.dispose();
 });
 
 documents.listen(connection);

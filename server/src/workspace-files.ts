@@ -27,12 +27,13 @@ export async function readHead(path: string): Promise<string> {
   }
 }
 
-/** Absolute paths of the OpenAPI roots found under `folder`. */
-export async function findSpecFiles(folder: string, options: ScanOptions): Promise<string[]> {
-  const include = picomatch(options.glob, { dot: false });
-  const exclude = picomatch(options.exclude, { dot: true });
+/**
+ * Files under `folder` whose relative path `include` accepts (and `exclude` does not), visiting at
+ * most `maxEntries` entries; `.git`, `node_modules` and the like are never entered.
+ */
+export async function listFiles(folder: string, include: (rel: string) => boolean, exclude: (rel: string) => boolean, maxEntries = 50_000): Promise<string[]> {
   const found: string[] = [];
-  let budget = options.maxEntries ?? 50_000;
+  let budget = maxEntries;
   const pending = [folder];
   while (pending.length > 0 && budget > 0) {
     const dir = pending.pop()!;
@@ -50,10 +51,20 @@ export async function findSpecFiles(folder: string, options: ScanOptions): Promi
       if (entry.isDirectory()) {
         if (!ALWAYS_SKIPPED.has(entry.name)) pending.push(path);
       } else if (entry.isFile() && include(rel)) {
-        const head = await readHead(path).catch(() => '');
-        if (detectOpenApi(head)) found.push(path);
+        found.push(path);
       }
     }
   }
   return found.sort();
+}
+
+/** Absolute paths of the OpenAPI roots found under `folder`. */
+export async function findSpecFiles(folder: string, options: ScanOptions): Promise<string[]> {
+  const candidates = await listFiles(folder, picomatch(options.glob, { dot: false }), picomatch(options.exclude, { dot: true }), options.maxEntries);
+  const found: string[] = [];
+  for (const path of candidates) {
+    const head = await readHead(path).catch(() => '');
+    if (detectOpenApi(head)) found.push(path);
+  }
+  return found;
 }

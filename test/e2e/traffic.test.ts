@@ -8,7 +8,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { Browser } from 'playwright-core';
@@ -18,6 +18,7 @@ import { FIXTURES, VSIX } from './support/paths';
 import type { SensorProcess } from '../support/sensor-process';
 import { startReplaySensor } from './support/sensor';
 import { HOSTILE, petTrafficHar } from './support/traffic-har';
+import { GRPC_HOST, GRPC_PROTO_DIR, GRPC_SECRET, grpcEntries } from './support/grpc-har';
 import { launchBrowser, Workbench } from './support/workbench';
 
 let server: CodeServer;
@@ -27,7 +28,9 @@ let browser: Browser;
 let workbench: Workbench;
 
 before(async () => {
-  sensor = await startReplaySensor(petTrafficHar());
+  const pets = petTrafficHar() as { log: { entries: unknown[] } };
+  pets.log.entries.push(...grpcEntries(Date.parse('2026-11-26T09:01:00Z')));
+  sensor = await startReplaySensor(pets);
   second = await startReplaySensor(petTrafficHar(9090));
   server = await startCodeServer({ fixture: join(FIXTURES, 'workspaces', 'petstore'), vsix: VSIX });
   browser = await launchBrowser();
@@ -110,6 +113,17 @@ test('connect to a sensor: the Endpoints tree fills with templated endpoints and
     await row.waitFor();
     assert.match((await row.locator('.label-description').textContent()) ?? '', description, label);
   }
+  // gRPC: its own kind, under its host: the service, then methods with their grpc-status names.
+  await tree.filter({ hasText: GRPC_HOST }).first().waitFor();
+  for (const [label, description] of [
+    ['shop.v1.Catalog', /^gRPC · 2 methods · 3 calls$/],
+    ['GetItem', /^2 · p95 .* · OK ×1 · NOT_FOUND ×1$/],
+    ['ListItems', /^1 · p95 .* · OK ×1$/],
+  ] as const) {
+    const row = treeRow(label);
+    await row.waitFor();
+    assert.match((await row.locator('.label-description').textContent()) ?? '', description, label);
+  }
   const hostileRow = tree.filter({ hasText: '/v1/notes/' });
   await hostileRow.waitFor();
   assert.match((await hostileRow.locator('.label-name').textContent()) ?? '', /img/, 'the hostile path is shown as text');
@@ -147,6 +161,34 @@ test('the API Explorer lists the endpoints, filters them, and shows a sample res
   assert.equal(await view.locator('img[src="x"]').count(), 0);
   assert.ok(HOSTILE.includes('onerror'));
   t.diagnostic(`screenshot: ${await workbench.screenshot('explorer-hostile')}`);
+}));
+
+test('a gRPC method in the Explorer: grpc-status by name, metadata redacted, messages as hex until a .proto appears on disk, then decoded', (t) => workbench.step('grpc', async () => {
+  const view = workbench.activeWebview();
+  await view.getByRole('button', { name: /Endpoints/ }).first().click();
+  await view.locator('input#search').fill('spec:grpc');
+  const rows = view.locator('.viewport [role="row"]');
+  await rows.filter({ hasText: '/shop.v1.Catalog/ListItems' }).waitFor();
+  assert.equal(await rows.count(), 2, 'two gRPC methods');
+  const getItem = rows.filter({ hasText: '/shop.v1.Catalog/GetItem' });
+  assert.match((await getItem.textContent()) ?? '', /gRPC · 1 failed/, 'the NOT_FOUND call failed although HTTP said 200');
+  await getItem.click();
+  const statuses = view.locator('section[aria-label="grpc-status"]');
+  await statuses.getByText('NOT_FOUND').waitFor();
+  await statuses.getByText(/Messages shown as hex: no \.proto files in the workspace/).waitFor();
+  const sample = view.locator('tapline-grpc-sample-view');
+  await sample.getByText('Bearer [REDACTED:authorization]').waitFor();
+  assert.equal(await view.getByText(GRPC_SECRET).count(), 0, 'the metadata secret is not shown');
+
+  // Another process adds the .proto files (a new folder, which file watchers may miss): on the
+  // next look at the method the engine finds them on disk, reloads, and the detail decodes.
+  cpSync(GRPC_PROTO_DIR, join(server.workspace, 'proto'), { recursive: true });
+  await view.getByRole('button', { name: /Endpoints/ }).first().click();
+  await getItem.click();
+  await statuses.getByText('Messages decoded with').waitFor({ timeout: 20_000 });
+  await statuses.getByText('proto/shop/v1/catalog.proto').waitFor();
+  await view.locator('tapline-grpc-sample-view pre.json').filter({ hasText: /"name": "Hammer"|"id": "missing"/ }).first().waitFor();
+  t.diagnostic(`screenshot: ${await workbench.screenshot('explorer-grpc')}`);
 }));
 
 test('an OpenAPI document written to disk by another process gets diagnostics and tree states; deleting it clears them', (t) => workbench.step('disk-spec', async () => {
@@ -226,6 +268,7 @@ test('after "Restart Language Server" the tree and the Explorer show the new eng
   const view = workbench.activeWebview();
   await view.getByRole('button', { name: /Endpoints/ }).first().click();
   await view.locator('input#search').fill('');
-  await view.locator('[role="status"]', { hasText: /^5 endpoints · / }).waitFor();
+  // The first sensor's five pet endpoints and its two gRPC methods; nothing of the second sensor.
+  await view.locator('[role="status"]', { hasText: /^7 endpoints · / }).waitFor();
   t.diagnostic(`screenshot: ${await workbench.screenshot('after-restart')}`);
 }));

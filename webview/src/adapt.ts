@@ -3,6 +3,7 @@
 // observation becomes the detail, and the search box becomes the ExplorerFilter the extension keeps.
 import type { EndpointFindings, GatewayVerdict } from '../../core/src/messages/lsp';
 import type { ExplorerFilter } from '../../core/src/messages/webview';
+import type { GrpcDetail } from '../../core/src/messages/grpc-detail';
 import type { EndpointObservation, EndpointSummary } from '../../core/src/inventory/inventory-types';
 import type { Transaction } from '../../core/src/protocol/transaction';
 import type { EndpointDetail, EndpointRow, FindingView, LatencyPoint, SpecState } from './model';
@@ -25,6 +26,13 @@ function countClass(statuses: Record<string, number>, klass: string): number {
   return n;
 }
 
+/** Calls with a non-zero grpc-status (core's grpcFailedCalls; the webview imports types only from core). */
+function grpcFailed(statuses: Record<string, number>): number {
+  let n = 0;
+  for (const key in statuses) if (key !== '0' && key !== 'none') n += statuses[key]!;
+  return n;
+}
+
 export function rowFromSummary(s: EndpointSummary, state: SpecState | undefined): EndpointRow {
   return {
     id: s.id,
@@ -38,8 +46,10 @@ export function rowFromSummary(s: EndpointSummary, state: SpecState | undefined)
     errors4xx: countClass(s.statuses, '4'),
     errors5xx: countClass(s.statuses, '5'),
     lastSeen: s.lastSeen,
-    // Without a verdict from the language server, a template taken from a spec is documented.
-    specState: state ?? (s.declared ? 'documented' : 'unknown'),
+    // gRPC is never compared with a spec; otherwise, without a verdict from the language server,
+    // a template taken from a spec is documented.
+    specState: s.grpc ? 'grpc' : state ?? (s.declared ? 'documented' : 'unknown'),
+    ...(s.grpc ? { grpc: { service: s.grpc.service, method: s.grpc.method, failed: grpcFailed(s.grpc.statuses) } } : {}),
   };
 }
 
@@ -100,7 +110,7 @@ export function latencyPoints(transactions: readonly Transaction[]): LatencyPoin
   return transactions.filter((t) => t.response !== undefined).map((t) => ({ t: t.startedAt, ms: t.durationMs }));
 }
 
-export function detailFromObservation(o: EndpointObservation, row: EndpointRow, seen: readonly Transaction[] = []): EndpointDetail {
+export function detailFromObservation(o: EndpointObservation, row: EndpointRow, seen: readonly Transaction[] = [], grpc?: GrpcDetail): EndpointDetail {
   // Samples and the transactions the stream brought for this endpoint, without duplicates.
   const byId = new Map<string, Transaction>();
   for (const t of [...o.samples, ...seen]) byId.set(t.id, t);
@@ -112,6 +122,7 @@ export function detailFromObservation(o: EndpointObservation, row: EndpointRow, 
     samples: o.samples,
     contentTypes: [...new Set([...o.responseContentTypes, ...o.requestContentTypes])],
     authSchemes: o.authSchemes,
+    ...(grpc && o.grpc ? { grpc } : {}),
   };
 }
 

@@ -5,13 +5,37 @@ import { styleProps } from './style-props';
 import { SPEC_LABEL, formatCount, formatDateTime, formatMs } from './format';
 import { gatewayLabel, isUnusedId } from './adapt';
 import type { GatewayVerdict } from '../../core/src/messages/lsp';
+import type { GrpcDetail, GrpcSampleMessages } from '../../core/src/messages/grpc-detail';
 import { statusBars } from './chart-geometry';
 import { buildLatencyChart } from './latency-chart';
 import type { EndpointDetail, EndpointRow, FindingView, LatencyPoint } from './model';
 import './sample-view';
+import './grpc-sample-view';
 import { redactedText } from './redacted-text';
 import { statusClassOf } from './stream';
 import { baseStyles } from './styles';
+
+function grpcClass(status: number | undefined): string {
+  return status === undefined ? 'status-none' : status === 0 ? 'status-2xx' : 'status-5xx';
+}
+
+function grpcSample(grpc: GrpcDetail, sampleId: string): GrpcSampleMessages | undefined {
+  return grpc.samples.find((s) => s.sampleId === sampleId);
+}
+
+/** Calls by grpc-status name, and which .proto decodes the messages (or why none does). */
+function grpcStatuses(grpc: GrpcDetail): unknown {
+  const total = grpc.statuses.reduce((n, s) => n + s.count, 0);
+  const schema = 'unavailable' in grpc.schema
+    ? html`<p class="muted schema">Messages shown as hex: ${grpc.schema.unavailable}</p>`
+    : html`<p class="muted schema">Messages decoded with <span class="mono">${grpc.schema.file}</span> (<span class="mono">${grpc.schema.requestType}</span> → <span class="mono">${grpc.schema.responseType}</span>)</p>`;
+  return html`<section aria-label="grpc-status"><h3>grpc-status</h3>
+    <ul class="bars">${grpc.statuses.map((s) => html`<li>
+      <span class="code grpc-name ${grpcClass(s.code ?? undefined)}" title=${s.code === null ? 'no grpc-status' : `grpc-status ${s.code}`}>${s.name}</span>
+      <span class="track"><span class="bar ${grpcClass(s.code ?? undefined)}" ${styleProps({ width: `${Math.max(1, Math.round((s.count / Math.max(1, total)) * 100))}%` })}></span></span>
+      <span class="n">${formatCount(s.count)}</span>
+    </li>`)}</ul>${schema}</section>`;
+}
 
 export class EndpointDetailView extends LitElement {
   static override properties = {
@@ -91,7 +115,9 @@ export class EndpointDetailView extends LitElement {
     return html`
       <header>
         <button class="secondary" @click=${() => this.emit('back', undefined)} title="Back to endpoints (Escape)">← Endpoints</button>
-        <h2 class="mono"><span class="method ${row.method}">${row.method}</span> <span>${row.template}</span></h2>
+        ${row.grpc
+          ? html`<h2 class="mono"><span class="method grpc">gRPC</span> <span>${row.grpc.service}</span>/<span>${row.grpc.method}</span></h2>`
+          : html`<h2 class="mono"><span class="method ${row.method}">${row.method}</span> <span>${row.template}</span></h2>`}
         <span class="muted">${row.service}</span>
         <span class="badge ${row.specState}">${SPEC_LABEL[row.specState] ?? '—'}</span>
         ${this.gatewayBadge()}
@@ -105,6 +131,7 @@ export class EndpointDetailView extends LitElement {
         <div><dt>p50</dt><dd>${formatMs(row.p50)}</dd></div>
         <div><dt>p95</dt><dd>${formatMs(row.p95)}</dd></div>
         <div><dt>p99</dt><dd>${formatMs(row.p99)}</dd></div>
+        ${row.grpc ? html`<div><dt>Failed (grpc-status ≠ 0)</dt><dd class=${row.grpc.failed > 0 ? 'status-5xx' : ''}>${formatCount(row.grpc.failed)}</dd></div>` : nothing}
         <div><dt>4xx</dt><dd class=${row.errors4xx > 0 ? 'status-4xx' : ''}>${formatCount(row.errors4xx)}</dd></div>
         <div><dt>5xx</dt><dd class=${row.errors5xx > 0 ? 'status-5xx' : ''}>${formatCount(row.errors5xx)}</dd></div>
         ${d ? html`<div><dt>First seen</dt><dd>${formatDateTime(d.firstSeen)}</dd></div>` : nothing}
@@ -118,7 +145,8 @@ export class EndpointDetailView extends LitElement {
         ? html`<p class="empty">${isUnusedId(row.id) ? 'This operation is in the spec but has not been seen in traffic.' : 'Loading the endpoint’s samples…'}</p>`
         : html`<div class="charts">
             <section aria-label="Latency over time"><h3>Latency</h3>${this.latencyChart(d.latency, row.p95)}</section>
-            <section aria-label="Status codes"><h3>Status codes</h3>
+            ${d.grpc ? grpcStatuses(d.grpc) : nothing}
+            <section aria-label="Status codes"><h3>${d.grpc ? 'HTTP status codes' : 'Status codes'}</h3>
               ${bars.length === 0 ? html`<p class="muted">No responses yet.</p>` : html`<ul class="bars">
                 ${bars.map((b) => html`<li>
                   <span class="code status-${statusClassOf(Number(b.status))}">${b.status}</span>
@@ -137,12 +165,16 @@ export class EndpointDetailView extends LitElement {
               <div class="chips" role="tablist" aria-label="Samples">
                 ${samples.map((s, i) => html`<button role="tab" class="chip ${s === sample ? 'on' : ''}" aria-selected=${s === sample ? 'true' : 'false'}
                     @click=${() => { this.sampleIndex = i; this.requestUpdate(); }}>
-                  <span class="status-${statusClassOf(s.response?.status)}">${s.response?.status ?? '—'}</span>
-                  <span class="mono">${redactedText(s.request.target)}</span>
+                  ${d.grpc
+                    ? html`<span class=${grpcClass(s.grpc?.status)}>${grpcSample(d.grpc, s.id)?.statusName ?? 'unfinished'}</span>`
+                    : html`<span class="status-${statusClassOf(s.response?.status)}">${s.response?.status ?? '—'}</span>
+                  <span class="mono">${redactedText(s.request.target)}</span>`}
                   <span class="muted">${formatMs(s.durationMs)}</span>
                 </button>`)}
               </div>
-              <tapline-sample-view role="tabpanel" .transaction=${sample}></tapline-sample-view>`}
+              ${d.grpc
+                ? html`<tapline-grpc-sample-view role="tabpanel" .transaction=${sample} .messages=${sample ? grpcSample(d.grpc, sample.id) : undefined}></tapline-grpc-sample-view>`
+                : html`<tapline-sample-view role="tabpanel" .transaction=${sample}></tapline-sample-view>`}`}
           </section>`
         : nothing}`;
   }
@@ -167,6 +199,8 @@ export class EndpointDetailView extends LitElement {
       svg .reference { stroke: var(--vscode-charts-orange); stroke-dasharray: 4 3; }
       ul.bars, ul.findings { list-style: none; margin: 0; padding: 0; }
       ul.bars li { display: grid; grid-template-columns: 40px 1fr 64px; gap: 8px; align-items: center; height: 20px; }
+      ul.bars li:has(.grpc-name) { grid-template-columns: 150px 1fr 64px; }
+      .grpc-name { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
       .track { height: 10px; background: var(--vscode-editorWidget-background, var(--vscode-input-background)); }
       .bar { display: block; height: 100%; background: currentColor; }
       .n { text-align: right; font-variant-numeric: tabular-nums; }

@@ -30,6 +30,14 @@ const COLUMNS: readonly Column[] = [
   { key: 'spec', label: 'Spec' },
 ];
 
+/** The spec column; a gRPC method is not compared with a spec and shows its failed calls instead. */
+function specBadge(row: EndpointRow): unknown {
+  if (row.grpc && row.grpc.failed > 0) {
+    return html`<span class="badge grpc failing" title="Calls with a non-zero grpc-status (their HTTP status was 200)">gRPC · ${formatCount(row.grpc.failed)} failed</span>`;
+  }
+  return html`<span class="badge ${row.specState}">${SPEC_LABEL[row.specState] ?? '—'}</span>`;
+}
+
 export class EndpointTable extends LitElement {
   static override properties = {
     rows: { attribute: false },
@@ -198,7 +206,9 @@ export class EndpointTable extends LitElement {
     const classes = ['row', index === activeIndex ? 'active' : '', row.id === this.selectedId ? 'selected' : ''].join(' ');
     return html`<div role="row" id="row-${index}" class=${classes} data-index=${index} aria-rowindex=${index + 2} aria-selected=${row.id === this.selectedId ? 'true' : 'false'}>
       <div role="gridcell" class="cell" title=${row.service}>${row.service}</div>
-      <div role="gridcell" class="cell method ${row.method}">${row.method}</div>
+      ${row.grpc
+        ? html`<div role="gridcell" class="cell method grpc" title="gRPC (HTTP/2 ${row.method})">gRPC</div>`
+        : html`<div role="gridcell" class="cell method ${row.method}">${row.method}</div>`}
       <div role="gridcell" class="cell mono" title=${row.template}>${row.template}</div>
       <div role="gridcell" class="cell num">${formatCount(row.calls)}</div>
       <div role="gridcell" class="cell num">${formatMs(row.p50)}</div>
@@ -206,7 +216,7 @@ export class EndpointTable extends LitElement {
       <div role="gridcell" class="cell num">${formatMs(row.p99)}</div>
       <div role="gridcell" class="cell num ${row.errors4xx > 0 ? 'status-4xx' : 'muted'}">${formatCount(row.errors4xx)}</div>
       <div role="gridcell" class="cell num ${row.errors5xx > 0 ? 'status-5xx' : 'muted'}">${formatCount(row.errors5xx)}</div>
-      <div role="gridcell" class="cell"><span class="badge ${row.specState}">${SPEC_LABEL[row.specState] ?? '—'}</span></div>
+      <div role="gridcell" class="cell">${specBadge(row)}</div>
     </div>`;
   }
 

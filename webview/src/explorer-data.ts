@@ -3,6 +3,7 @@
 // No DOM here, so it is tested directly; the Lit elements only render it.
 import type { EndpointObservation, EndpointSummary, StoreStats } from '../../core/src/inventory/inventory-types';
 import type { GatewayVerdict } from '../../core/src/messages/lsp';
+import type { GrpcDetail } from '../../core/src/messages/grpc-detail';
 import type { Transaction } from '../../core/src/protocol/transaction';
 import type { ServiceDesyncs } from '../../core/src/messages/desync-summary';
 import { detailFromObservation, endpointFor, findingsView, rowFromSummary, transactionMatches } from './adapt';
@@ -25,6 +26,7 @@ export class ExplorerData {
   private unusedRows: EndpointRow[] = [];
   private rowList: EndpointRow[] | undefined;
   private observation: EndpointObservation | undefined;
+  private grpc: GrpcDetail | undefined;
   private seen: Transaction[] = [];
   private seenVersion = 0;
   private detailMemo: { observation: EndpointObservation; row: EndpointRow; seenVersion: number; detail: EndpointDetail } | undefined;
@@ -72,6 +74,7 @@ export class ExplorerData {
         }
         if (message.detail) {
           this.observation = message.detail;
+          this.grpc = message.grpc;
           // The observation is fresher than the last delta for this endpoint.
           this.summaries.set(message.detail.id, message.detail);
           this.rowList = undefined;
@@ -130,7 +133,7 @@ export class ExplorerData {
     const row = this.row(id) ?? rowFromSummary(o, this.states.get(id));
     const m = this.detailMemo;
     if (m && m.observation === o && m.row === row && m.seenVersion === this.seenVersion) return m.detail;
-    const detail = detailFromObservation(o, row, this.seen);
+    const detail = detailFromObservation(o, row, this.seen, this.grpc);
     this.detailMemo = { observation: o, row, seenVersion: this.seenVersion, detail };
     return detail;
   }

@@ -36,4 +36,5 @@ export const SPEC_LABEL: Record<SpecState, string> = {
   mismatching: 'mismatch',
   unused: 'unused',
   unknown: '—',
+  grpc: 'gRPC',
 };

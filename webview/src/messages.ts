@@ -31,6 +31,8 @@ export function readInbound(data: unknown): Inbound | undefined {
       const detail = data['detail'];
       if (id !== null && typeof id !== 'string') return undefined;
       if (detail !== undefined && !(isRecord(detail) && Array.isArray(detail['samples']) && typeof detail['id'] === 'string')) return undefined;
+      const grpc = data['grpc'];
+      if (grpc !== undefined && !(isRecord(grpc) && Array.isArray(grpc['statuses']) && Array.isArray(grpc['samples']) && isRecord(grpc['schema']))) return undefined;
       return data as unknown as Inbound;
     }
     default:

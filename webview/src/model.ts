@@ -1,9 +1,11 @@
 // The Explorer's view model: plain data the panel renders. Every string in here may come from
 // traffic (attacker-controlled) and is only ever rendered as text.
 import type { FindingFix, FindingSeverity } from '../../core/src/messages/finding';
+import type { GrpcDetail } from '../../core/src/messages/grpc-detail';
 import type { Transaction } from '../../core/src/protocol/transaction';
 
-export type SpecState = 'documented' | 'undocumented' | 'mismatching' | 'unused' | 'unknown';
+/** `grpc`: a gRPC method, never compared with OpenAPI documents. */
+export type SpecState = 'documented' | 'undocumented' | 'mismatching' | 'unused' | 'unknown' | 'grpc';
 
 /** One row of the endpoints table. */
 export interface EndpointRow {
@@ -21,6 +23,8 @@ export interface EndpointRow {
   /** Milliseconds since the epoch. */
   lastSeen: number;
   specState: SpecState;
+  /** A gRPC method: its names, and calls that failed with a non-zero grpc-status (HTTP said 200). */
+  grpc?: { service: string; method: string; failed: number };
 }
 
 /** One entry of the live stream: the transaction and, when known, the endpoint it was filed under. */
@@ -56,6 +60,7 @@ export interface EndpointDetail {
   samples: Transaction[];
   contentTypes?: string[];
   authSchemes?: string[];
+  grpc?: GrpcDetail;
 }
 
 export type SortKey = 'service' | 'method' | 'template' | 'calls' | 'p50' | 'p95' | 'p99' | 'errors4xx' | 'errors5xx' | 'spec' | 'lastSeen';

@@ -2,7 +2,7 @@
 // and stay fast at tens of thousands of rows (one pass to filter, one sort).
 import type { EndpointRow, SortKey, SortSpec, SpecState } from './model';
 
-const SPEC_ORDER: Record<SpecState, number> = { mismatching: 0, undocumented: 1, unused: 2, documented: 3, unknown: 4 };
+const SPEC_ORDER: Record<SpecState, number> = { mismatching: 0, undocumented: 1, unused: 2, documented: 3, grpc: 4, unknown: 5 };
 
 function text(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -73,9 +73,12 @@ export const baseStyles = css`
   .badge.unused { color: var(--vscode-descriptionForeground); background: none; border: 1px solid var(--vscode-widget-border, var(--vscode-descriptionForeground)); }
   /* No verdict yet: a quiet dash, not a pill. */
   .badge.unknown { color: var(--vscode-descriptionForeground); background: none; }
+  .badge.grpc { color: var(--vscode-charts-purple, var(--vscode-foreground)); background: none; border: 1px solid var(--vscode-charts-purple, var(--vscode-widget-border)); }
+  .badge.grpc.failing { color: var(--vscode-errorForeground); border-color: var(--vscode-errorForeground); }
   .method { font-weight: 600; font-family: var(--vscode-editor-font-family); }
   .method.GET { color: var(--vscode-charts-blue); }
   .method.POST { color: var(--vscode-charts-green); }
+  .method.grpc { color: var(--vscode-charts-purple, var(--vscode-foreground)); }
   .method.PUT, .method.PATCH { color: var(--vscode-charts-orange); }
   .method.DELETE { color: var(--vscode-charts-red); }
   .status-2xx { color: var(--vscode-testing-iconPassed); }

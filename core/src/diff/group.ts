@@ -44,6 +44,7 @@ export function groupTransactions(router: Router, model: SpecModel, txs: readonl
     .filter((b) => b !== '')
     .sort((a, b) => b.length - a.length);
   for (const tx of txs) {
+    if (tx.grpc !== undefined) continue; // a gRPC call is not an operation an OpenAPI document can describe
     const end = tx.startedAt + tx.durationMs;
     g.window = g.window ? { start: Math.min(g.window.start, tx.startedAt), end: Math.max(g.window.end, end) } : { start: tx.startedAt, end };
     const method = tx.request.method.toLowerCase() as HttpMethod;

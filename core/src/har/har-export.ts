@@ -33,6 +33,7 @@ export function transactionToHarEntry(t: Transaction): HarEntry {
     redactions: t.redactions,
   };
   if (t.k8s) ext.k8s = t.k8s;
+  if (t.grpc) ext.grpc = { ...t.grpc };
   if (t.request.body) {
     ext.requestTruncated = t.request.body.truncated;
     ext.requestBodySize = t.request.body.size;

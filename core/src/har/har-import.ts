@@ -113,6 +113,13 @@ function redactionsFrom(value: unknown): Redaction[] {
   return Array.isArray(value) ? (value.filter((r) => isRecord(r)) as unknown as Redaction[]) : [];
 }
 
+/** `HTTP/2`, `HTTP/2.0` and `h2` (what browsers write) are HTTP/2; `HTTP/1.0` is 1.0; the rest 1.1. */
+function httpVersionOf(value: unknown): Transaction['httpVersion'] {
+  if (typeof value !== 'string') return '1.1';
+  if (/^(?:HTTP\/2(?:\.0)?|h2c?)$/i.test(value.trim())) return '2';
+  return /1\.0$/.test(value) ? '1.0' : '1.1';
+}
+
 function entryToTransaction(entry: unknown, path: string, fallbackId: string, origin: 'replay' | 'import'): { tx: Transaction } | { problem: Problem } {
   const c = new Checker();
   const e = c.record(entry, path);
@@ -140,7 +147,7 @@ function entryToTransaction(entry: unknown, path: string, fallbackId: string, or
   const serverIp = typeof e.serverIPAddress === 'string' && e.serverIPAddress !== '' ? e.serverIPAddress.replace(/^\[|\]$/g, '') : host;
   const reqHeaders = pairs(req.headers);
   const resHeaders = pairs(res.headers);
-  const version = typeof req.httpVersion === 'string' && /1\.0$/.test(req.httpVersion) ? '1.0' : '1.1';
+  const version = httpVersionOf(req.httpVersion);
   const tx: Transaction = {
     id: typeof ext?.id === 'string' && origin === 'import' ? ext.id : fallbackId,
     startedAt,
@@ -155,6 +162,7 @@ function entryToTransaction(entry: unknown, path: string, fallbackId: string, or
     redactions: redactionsFrom(ext?.redactions),
   };
   if (ext?.k8s !== undefined) tx.k8s = ext.k8s as Transaction['k8s']; // checked with the rest below
+  if (ext?.grpc !== undefined) tx.grpc = ext.grpc as Transaction['grpc']; // likewise
   const post = isRecord(req.postData) ? req.postData : undefined;
   if (post) {
     const mime = typeof post.mimeType === 'string' && post.mimeType !== '' ? post.mimeType : header(reqHeaders, 'content-type');

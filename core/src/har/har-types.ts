@@ -1,6 +1,6 @@
 // The parts of HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/) that Tapline reads and
 // writes. Chromium's DevTools adds `_`-prefixed fields; they are allowed and mostly ignored.
-import type { KubernetesRef, Redaction } from '../protocol/transaction';
+import type { GrpcCall, KubernetesRef, Redaction } from '../protocol/transaction';
 
 export interface HarNameValue {
   name: string;
@@ -55,6 +55,8 @@ export interface HarTaplineExtension {
   redactions: Redaction[];
   /** The serving pod, when the sensor attributed it (validated on import like the rest). */
   k8s?: KubernetesRef;
+  /** The gRPC call (service, method, grpc-status): HAR has no field for it. */
+  grpc?: GrpcCall;
   requestTruncated?: boolean;
   responseTruncated?: boolean;
   requestBodySize?: number;

@@ -3,6 +3,7 @@
 
 import type { RedactionKind, Transaction } from '../protocol/transaction';
 import { collectAuthSchemes, requestContentType, responseContentType } from './auth-schemes';
+import { GRPC_ID_METHOD, grpcStatusKey, sampleStatus } from './grpc-endpoint';
 import type { AuthScheme, EndpointObservation, EndpointSummary } from './inventory-types';
 import { SampleSet, type SampleLimits } from './samples';
 import { LatencySketch } from './sketch';
@@ -17,6 +18,9 @@ function addBounded<T>(set: Set<T>, value: T | undefined, max: number): void {
   if (value !== undefined && set.size < max) set.add(value);
 }
 
+/** A server may send any 32-bit grpc-status; past the 17 defined ones, a handful more are counted. */
+const MAX_GRPC_STATUS_KEYS = 32;
+
 export class EndpointStats {
   count = 0;
   /** Status code → count; statuses are 3-digit codes (or 0), so at most ~500 keys. */
@@ -29,6 +33,8 @@ export class EndpointStats {
   readonly authSchemes = new Set<AuthScheme>();
   readonly redactionKinds = new Set<RedactionKind>();
   readonly samples: SampleSet;
+  /** grpc-status key → calls, for a gRPC endpoint (see grpc-endpoint.ts); bounded by the codes seen. */
+  readonly grpcStatuses = new Map<string, number>();
 
   constructor(
     readonly service: string,
@@ -36,13 +42,15 @@ export class EndpointStats {
     public template: string,
     public declared: boolean,
     private readonly limits: EndpointLimits,
+    /** Set for a gRPC endpoint: its `template` is then the call's path, never re-templated. */
+    readonly grpc?: { readonly service: string; readonly method: string },
   ) {
     this.sketch = new LatencySketch(limits.sketchAccuracy);
     this.samples = new SampleSet(limits);
   }
 
   get id(): string {
-    return endpointId(this.service, this.method, this.template);
+    return endpointId(this.service, this.grpc ? GRPC_ID_METHOD : this.method, this.template);
   }
 
   /** `copy` makes the bounded sample copy of `t`; it is only called when a sample is due. */
@@ -59,7 +67,11 @@ export class EndpointStats {
       collectAuthSchemes(t, this.authSchemes);
     }
     for (const r of t.redactions) this.redactionKinds.add(r.kind);
-    if (this.samples.wants(status, t.startedAt)) this.samples.add(copy(t));
+    if (this.grpc && t.grpc) {
+      const key = grpcStatusKey(t.grpc);
+      if (this.grpcStatuses.has(key) || this.grpcStatuses.size < MAX_GRPC_STATUS_KEYS) this.grpcStatuses.set(key, (this.grpcStatuses.get(key) ?? 0) + 1);
+    }
+    if (this.samples.wants(sampleStatus(t), t.startedAt)) this.samples.add(copy(t));
   }
 
   merge(other: EndpointStats): void {
@@ -72,6 +84,7 @@ export class EndpointStats {
     for (const v of other.responseTypes) addBounded(this.responseTypes, v, this.limits.maxContentTypes);
     for (const v of other.authSchemes) this.authSchemes.add(v);
     for (const v of other.redactionKinds) this.redactionKinds.add(v);
+    for (const [key, n] of other.grpcStatuses) this.grpcStatuses.set(key, (this.grpcStatuses.get(key) ?? 0) + n);
     this.samples.merge(other.samples);
     this.declared ||= other.declared;
   }
@@ -79,7 +92,7 @@ export class EndpointStats {
   summary(): EndpointSummary {
     const statuses: Record<string, number> = {};
     for (const [status, n] of [...this.statuses].sort((a, b) => a[0] - b[0])) statuses[String(status)] = n;
-    return {
+    const summary: EndpointSummary = {
       id: this.id,
       service: this.service,
       method: this.method,
@@ -95,6 +108,13 @@ export class EndpointStats {
       authSchemes: [...this.authSchemes],
       redactionKinds: [...this.redactionKinds],
     };
+    if (this.grpc) {
+      const grpcStatuses: Record<string, number> = {};
+      const order = (k: string): number => (k === 'none' ? Infinity : Number(k));
+      for (const [key, n] of [...this.grpcStatuses].sort((a, b) => order(a[0]) - order(b[0]))) grpcStatuses[key] = n;
+      summary.grpc = { service: this.grpc.service, method: this.grpc.method, statuses: grpcStatuses };
+    }
+    return summary;
   }
 
   /** With every sample held (`all`), or only those not handed out by a previous call. */

@@ -24,6 +24,20 @@ export interface EndpointSummary {
   responseContentTypes: string[];
   authSchemes: AuthScheme[];
   redactionKinds: RedactionKind[];
+  /**
+   * Present for a gRPC endpoint (its own kind): keyed by its path `/pkg.Service/Method` as sent,
+   * never templated, never matched or diffed against OpenAPI; `template` holds that path.
+   */
+  grpc?: GrpcEndpointInfo;
+}
+
+/** What a gRPC endpoint counts beyond an HTTP one: calls by grpc-status. */
+export interface GrpcEndpointInfo {
+  /** Fully qualified service, `pkg.Service`. */
+  service: string;
+  method: string;
+  /** grpc-status code → calls; key `none` counts calls that ended without one (no trailers, reset). */
+  statuses: Record<string, number>;
 }
 
 /** A summary plus what the language server needs to compare traffic with a spec. */

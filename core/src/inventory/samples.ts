@@ -4,6 +4,7 @@
 // (recent + statuses) × sampleBytesBound(options) whatever the traffic sends.
 
 import type { CapturedBody, HttpHeader, QueryParam, Transaction } from '../protocol/transaction';
+import { sampleStatus } from './grpc-endpoint';
 
 export interface SampleLimits {
   maxRecentSamples: number;
@@ -114,6 +115,11 @@ export function boundedCopy(t: Transaction, limits: SampleLimits): Transaction {
     },
     redactions: t.redactions.slice(0, 32).map((r) => ({ ...r })),
   };
+  if (t.grpc !== undefined) {
+    copy.grpc = { service: capString(t.grpc.service, MAX_SHORT_CHARS), method: capString(t.grpc.method, MAX_SHORT_CHARS) };
+    if (t.grpc.status !== undefined) copy.grpc.status = t.grpc.status;
+    if (t.grpc.message !== undefined) copy.grpc.message = capString(t.grpc.message, MAX_TARGET_CHARS);
+  }
   const requestBody = boundBody(t.request.body, limits.maxBodyBytes);
   if (requestBody !== undefined) copy.request.body = requestBody;
   if (t.response !== undefined) {
@@ -153,7 +159,7 @@ export class SampleSet {
         this.next = (this.next + 1) % this.limits.maxRecentSamples;
       }
     }
-    const status = sample.response?.status ?? 0;
+    const status = sampleStatus(sample);
     if (this.byStatus.has(status) || this.byStatus.size < this.limits.maxStatusSamples) this.byStatus.set(status, sample);
     this.unsent.add(sample);
     if (this.unsent.size > 2 * (this.limits.maxRecentSamples + this.limits.maxStatusSamples)) {

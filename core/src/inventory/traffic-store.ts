@@ -14,6 +14,7 @@
 
 import type { Transaction } from '../protocol/transaction';
 import { EndpointStats, type EndpointLimits } from './endpoint-stats';
+import { GRPC_ID_METHOD, grpcIdentity } from './grpc-endpoint';
 import type {
   EndpointObservation,
   EndpointRemoval,
@@ -106,6 +107,7 @@ export class TrafficStore {
   add(t: Transaction): string {
     this.counters.transactions++;
     const state = this.serviceFor(serviceName(t));
+    if (t.grpc !== undefined) return this.addGrpc(state, t, t.grpc);
     const path = t.request.path.length > MAX_PATH_CHARS ? t.request.path.slice(0, MAX_PATH_CHARS) : t.request.path;
     const { template, declared } = state.templater.learnResolve(path);
     if (state.templater.version !== state.templaterVersion) this.retemplate(state);
@@ -119,6 +121,24 @@ export class TrafficStore {
       if (state.endpoints.size > this.options.maxEndpointsPerService) this.evictOldestEndpoint(state);
     } else {
       state.endpoints.delete(key); // re-insert: Map order is our LRU order
+      state.endpoints.set(key, endpoint);
+    }
+    endpoint.add(t, this.copySample);
+    this.markDirty(endpoint);
+    return endpoint.id;
+  }
+
+  /** A gRPC call: keyed by its path as sent, so it never reaches (or teaches) the templater. */
+  private addGrpc(state: ServiceState, t: Transaction, call: NonNullable<Transaction['grpc']>): string {
+    const identity = grpcIdentity(call);
+    const key = `${GRPC_ID_METHOD} ${identity.path}`;
+    let endpoint = state.endpoints.get(key);
+    if (endpoint === undefined) {
+      endpoint = new EndpointStats(state.name, t.request.method.slice(0, 32), identity.path, false, this.options, identity);
+      state.endpoints.set(key, endpoint);
+      if (state.endpoints.size > this.options.maxEndpointsPerService) this.evictOldestEndpoint(state);
+    } else {
+      state.endpoints.delete(key);
       state.endpoints.set(key, endpoint);
     }
     endpoint.add(t, this.copySample);
@@ -278,6 +298,10 @@ export class TrafficStore {
     const next = new Map<string, EndpointStats>();
     const moved: { endpoint: EndpointStats; template: string; declared: boolean }[] = [];
     for (const [key, endpoint] of state.endpoints) {
+      if (endpoint.grpc) {
+        next.set(key, endpoint); // a gRPC path is not a template
+        continue;
+      }
       const { template, declared } = state.templater.resolve(endpoint.template);
       if (`${endpoint.method} ${template}` === key) {
         endpoint.declared = declared;

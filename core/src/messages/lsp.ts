@@ -10,6 +10,7 @@ import type { EndpointObservation, InventorySnapshot } from '../inventory/invent
 import type { SensorCounters } from '../protocol/messages';
 import type { Transaction } from '../protocol/transaction';
 import type { EndpointSpecState, Finding, FindingLocation } from './finding';
+import type { GrpcDetail } from './grpc-detail';
 import type { ServiceDesyncs } from './desync-summary';
 
 export type Direction = 'client→engine' | 'engine→client';
@@ -116,6 +117,8 @@ export interface EndpointDetail {
   /** Absent when the endpoint is gone (evicted, merged, cleared, or another engine's id). */
   detail?: EndpointObservation;
   findings?: EndpointFindings;
+  /** For a gRPC method: calls by grpc-status name and each sample's messages (decoded or hex). */
+  grpc?: GrpcDetail;
 }
 
 export interface RecentTransactions {

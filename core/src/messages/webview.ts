@@ -13,6 +13,7 @@ import type {
   StoreStats,
 } from '../inventory/inventory-types';
 import type { EndpointFindings } from './lsp';
+import type { GrpcDetail } from './grpc-detail';
 import type { ServiceDesyncs } from './desync-summary';
 
 // ── extension → webview ─────────────────────────────────────────────────────────────────────
@@ -50,6 +51,8 @@ export interface SelectionMessage {
   type: 'selection';
   endpointId: string | null;
   detail?: EndpointObservation;
+  /** For a gRPC method: statuses by name and the samples' messages (decoded or hex, with why). */
+  grpc?: GrpcDetail;
 }
 
 /** Request-smuggling attempts per service (replaces the previous list); every string is traffic: render as text. */

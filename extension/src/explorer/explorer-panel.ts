@@ -174,10 +174,10 @@ export class ExplorerPanels implements vscode.Disposable {
   }
 
   private async sendSelection(endpointId: string): Promise<void> {
-    const { epoch, detail } = await this.engine.request(ENDPOINT_DETAIL, { endpointId });
+    const { epoch, detail, grpc } = await this.engine.request(ENDPOINT_DETAIL, { endpointId });
     this.engine.observeEpoch(epoch);
     this.selected = detail ? endpointId : undefined;
-    this.post({ type: 'selection', endpointId: detail ? endpointId : null, ...(detail ? { detail } : {}) });
+    this.post({ type: 'selection', endpointId: detail ? endpointId : null, ...(detail ? { detail } : {}), ...(detail && grpc ? { grpc } : {}) });
   }
 
   private post(message: ExtensionToWebviewMessage): void {

@@ -1,5 +1,6 @@
 // Text for the tree: counts, latency and status classes. Pure (no vscode), unit-tested.
 import { formatDuration } from '../../../core/src/format/duration';
+import { grpcFailedCalls } from '../../../core/src/inventory/grpc-endpoint';
 import type { EndpointSummary } from '../../../core/src/inventory/inventory-types';
 
 export function formatCount(n: number): string {
@@ -32,9 +33,10 @@ export function describeEndpoint(e: EndpointSummary): string {
 
 export type EndpointSort = 'calls' | 'path' | 'latency' | 'errors' | 'recent';
 
+/** Failed calls: 4xx, 5xx and unanswered; for gRPC also calls with a non-zero grpc-status (HTTP 200). */
 export function errorCount(e: EndpointSummary): number {
   const classes = statusClasses(e.statuses);
-  return (classes['4xx'] ?? 0) + (classes['5xx'] ?? 0) + (classes.none ?? 0);
+  return (classes['4xx'] ?? 0) + (classes['5xx'] ?? 0) + (classes.none ?? 0) + (e.grpc ? grpcFailedCalls(e.grpc) : 0);
 }
 
 export function compareEndpoints(sort: EndpointSort): (a: EndpointSummary, b: EndpointSummary) => number {

@@ -6,10 +6,14 @@ import { describeDesyncs } from './desync-format';
 import type { EngineClient } from '../client/language-client';
 import type { TaplineContext } from '../context';
 import { compareEndpoints, describeEndpoint, formatCount, matchesFilter, type EndpointSort } from './endpoint-format';
+import { describeGrpcMethod, groupByGrpcService, grpcMethodState, grpcMethodTooltip, type GrpcEndpoint } from './grpc-format';
 
 export type EndpointTreeNode =
   | { kind: 'service'; service: string; endpoints: EndpointSummary[]; unused: EndpointFindings[]; states: ReadonlyMap<string, EndpointSpecState>; desyncs?: ServiceDesyncs }
   | { kind: 'endpoint'; endpoint: EndpointSummary; state: EndpointSpecState | undefined }
+  /** A gRPC service (`pkg.Service`) of a served host, and its methods: their own kind, never compared with OpenAPI. */
+  | { kind: 'grpcService'; service: string; grpcService: string; methods: GrpcEndpoint[] }
+  | { kind: 'grpcMethod'; endpoint: GrpcEndpoint }
   | { kind: 'unused'; operation: EndpointFindings }
   /** Operations of the specs that no traffic reached, when they belong to no observed service. */
   | { kind: 'unusedGroup'; operations: EndpointFindings[] };
@@ -19,6 +23,11 @@ const STATE_ICONS: Record<EndpointSpecState, [string, string]> = {
   undocumented: ['warning', 'list.warningForeground'],
   mismatching: ['error', 'list.errorForeground'],
   unused: ['circle-slash', 'disabledForeground'],
+};
+const GRPC_ICONS: Record<ReturnType<typeof grpcMethodState>, [string, string]> = {
+  ok: ['symbol-event', 'testing.iconPassed'],
+  failing: ['symbol-event', 'list.errorForeground'],
+  pending: ['symbol-event', 'foreground'],
 };
 const STATE_TEXT: Record<EndpointSpecState, string> = {
   documented: 'Documented in the workspace\'s OpenAPI documents',
@@ -66,13 +75,21 @@ export class EndpointsTree implements vscode.TreeDataProvider<EndpointTreeNode> 
       return this.services(snapshot);
     }
     if (node.kind === 'unusedGroup') return node.operations.map((operation): EndpointTreeNode => ({ kind: 'unused', operation }));
+    if (node.kind === 'grpcService') return node.methods.map((endpoint): EndpointTreeNode => ({ kind: 'grpcMethod', endpoint }));
     if (node.kind !== 'service') return [];
-    const endpoints = node.endpoints
-      .filter((e) => matchesFilter(e, this.filter))
+    const shown = node.endpoints.filter((e) => matchesFilter(e, this.filter));
+    const grpc = groupByGrpcService(shown).map(({ service, methods }): EndpointTreeNode => ({
+      kind: 'grpcService',
+      service: node.service,
+      grpcService: service,
+      methods: methods.sort(compareEndpoints(this.sort)),
+    }));
+    const endpoints = shown
+      .filter((e) => e.grpc === undefined)
       .sort(compareEndpoints(this.sort))
       .map((endpoint): EndpointTreeNode => ({ kind: 'endpoint', endpoint, state: node.states.get(endpoint.id) }));
     const unused = node.unused.map((operation): EndpointTreeNode => ({ kind: 'unused', operation }));
-    return [...endpoints, ...unused];
+    return [...endpoints, ...grpc, ...unused];
   }
 
   getTreeItem(node: EndpointTreeNode): vscode.TreeItem {
@@ -102,6 +119,28 @@ export class EndpointsTree implements vscode.TreeDataProvider<EndpointTreeNode> 
         item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
         item.tooltip = endpointTooltip(e, node.state);
         item.contextValue = `endpoint ${node.state ?? 'unknown'}`;
+        item.command = { command: 'tapline.endpoint.openInExplorer', title: 'Open in Explorer', arguments: [node] };
+        return item;
+      }
+      case 'grpcService': {
+        const calls = node.methods.reduce((sum, e) => sum + e.count, 0);
+        const item = new vscode.TreeItem(node.grpcService, vscode.TreeItemCollapsibleState.Expanded);
+        item.id = `grpc-service:${node.service}:${node.grpcService}`;
+        item.description = `gRPC · ${node.methods.length} methods · ${formatCount(calls)} calls`;
+        item.iconPath = new vscode.ThemeIcon('symbol-interface');
+        item.tooltip = `gRPC service ${node.grpcService} on ${node.service}\ngRPC endpoints are not compared with OpenAPI documents`;
+        item.contextValue = 'grpcService';
+        return item;
+      }
+      case 'grpcMethod': {
+        const e = node.endpoint;
+        const item = new vscode.TreeItem(e.grpc.method, vscode.TreeItemCollapsibleState.None);
+        item.id = `endpoint:${e.id}`;
+        item.description = describeGrpcMethod(e);
+        const [icon, color] = GRPC_ICONS[grpcMethodState(e.grpc)];
+        item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
+        item.tooltip = grpcMethodTooltip(e);
+        item.contextValue = 'grpcMethod';
         item.command = { command: 'tapline.endpoint.openInExplorer', title: 'Open in Explorer', arguments: [node] };
         return item;
       }

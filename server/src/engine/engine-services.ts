@@ -13,6 +13,7 @@ import type {
   Outcome,
   RecentTransactions,
 } from '../../../core/src/messages';
+import { grpcDetail, type GrpcSchemaLookup } from '../../../core/src/grpc/grpc-detail';
 import { formatProblems } from '../../../core/src/protocol/check';
 import type { Transaction } from '../../../core/src/protocol/transaction';
 import type { DesyncLog } from './desync-log';
@@ -34,7 +35,11 @@ export interface EngineState {
   readonly streams?: StreamHub;
   /** The latest findings per endpoint (from the analyzer). */
   endpointFindings(): EndpointFindings[];
+  /** The workspace's .proto files (server/src/grpc/proto-index.ts); without it gRPC messages show as hex. */
+  readonly grpcSchemas?: GrpcSchemaLookup;
 }
+
+const NO_PROTO_INDEX: GrpcSchemaLookup = () => ({ unavailable: 'this engine reads no .proto files' });
 
 export function newEpoch(): string {
   return randomUUID();
@@ -54,7 +59,8 @@ export function snapshot(engine: EngineState): EngineSnapshot {
 export function endpointDetail(engine: EngineState, endpointId: string): EndpointDetail {
   const detail = engine.traffic.store.endpoint(endpointId);
   const findings = engine.endpointFindings().find((e) => e.endpointId === endpointId);
-  return { epoch: engine.epoch, ...(detail ? { detail } : {}), ...(findings ? { findings } : {}) };
+  const grpc = detail ? grpcDetail(detail, engine.grpcSchemas ?? NO_PROTO_INDEX) : undefined;
+  return { epoch: engine.epoch, ...(detail ? { detail } : {}), ...(findings ? { findings } : {}), ...(grpc ? { grpc } : {}) };
 }
 
 export function recentTransactions(engine: EngineState, after: number | undefined): RecentTransactions {
@@ -91,7 +97,7 @@ export function serverUrlOf(endpoints: readonly GenerateEndpoint[], service: str
 export function generateServiceSpec(engine: EngineState, service: string): Outcome<GeneratedSpec> {
   const endpoints: GenerateEndpoint[] = engine.traffic
     .observations()
-    .filter((o) => o.service === service && o.samples.length > 0)
+    .filter((o) => o.service === service && o.samples.length > 0 && o.grpc === undefined) // OpenAPI cannot describe gRPC
     .map((o) => ({ method: o.method, template: o.template, samples: o.samples }));
   if (endpoints.length === 0) return { ok: false, reason: `no sampled traffic of ${service} is kept (cleared or evicted)` };
   const input = { title: service, serverUrl: serverUrlOf(endpoints, service), endpoints };
