@@ -27,6 +27,7 @@ static const char usage[] =
   "  --ringbuf-mb N      ring buffer size in MiB, a power of two (default 16)\n"
   "  --verbose           libbpf and discovery diagnostics on stderr\n"
   "  --go-probes PATH    print where Go crypto/tls probes would go in PATH (JSON), then exit\n"
+  "  --drop-to UID:GID   once attached, become this user (capabilities kept: see docs/sensor.md)\n"
   "exit codes: 2 bad flags, 3 not root / missing capabilities, 4 no BTF, 5 kernel too old,\n"
   "            6 load or attach failed, 1 other runtime failure\n";
 
@@ -75,7 +76,7 @@ static uint64_t cgroup_id(const char *v)
 void tl_parse_args(int argc, char **argv, struct tl_config *cfg)
 {
   enum { O_EXCL = 256, O_PID, O_COMM, O_CGROUP, O_PORT, O_CAP, O_SSL, O_NOSSL, O_NODISC, O_RESCAN,
-         O_STATS, O_POLL, O_WAKE, O_RB, O_VERBOSE, O_HELP, O_GOPROBES };
+         O_STATS, O_POLL, O_WAKE, O_RB, O_VERBOSE, O_HELP, O_GOPROBES, O_DROPTO };
   static const struct option opts[] = {
     { "exclude-pid", required_argument, 0, O_EXCL }, { "pid", required_argument, 0, O_PID },
     { "comm", required_argument, 0, O_COMM }, { "cgroup", required_argument, 0, O_CGROUP },
@@ -85,7 +86,8 @@ void tl_parse_args(int argc, char **argv, struct tl_config *cfg)
     { "stats-ms", required_argument, 0, O_STATS }, { "poll-ms", required_argument, 0, O_POLL },
     { "wakeup-bytes", required_argument, 0, O_WAKE }, { "ringbuf-mb", required_argument, 0, O_RB },
     { "verbose", no_argument, 0, O_VERBOSE }, { "help", no_argument, 0, O_HELP },
-    { "go-probes", required_argument, 0, O_GOPROBES }, { 0, 0, 0, 0 },
+    { "go-probes", required_argument, 0, O_GOPROBES }, { "drop-to", required_argument, 0, O_DROPTO },
+    { 0, 0, 0, 0 },
   };
   memset(cfg, 0, sizeof(*cfg));
   cfg->cap = 65536;
@@ -96,6 +98,7 @@ void tl_parse_args(int argc, char **argv, struct tl_config *cfg)
   cfg->rescan_ms = 2000;
   cfg->stats_ms = 1000;
   cfg->poll_ms = 20;
+  cfg->drop_uid = cfg->drop_gid = -1;
   opterr = 0;
   for (;;) {
     int c = getopt_long(argc, argv, "", opts, NULL);
@@ -146,6 +149,16 @@ void tl_parse_args(int argc, char **argv, struct tl_config *cfg)
       break;
     case O_VERBOSE: cfg->verbose = 1; break;
     case O_GOPROBES: cfg->go_probes = optarg; break;
+    case O_DROPTO: {
+      char *colon = strchr(optarg, ':');
+      if (!colon || colon == optarg || !colon[1])
+        tl_die(TL_EXIT_USAGE, "bad value for --drop-to: '%s' (UID:GID)", optarg);
+      *colon = 0;
+      cfg->drop_uid = (int)num("drop-to", optarg, 0x7ffffffe);
+      cfg->drop_gid = (int)num("drop-to", colon + 1, 0x7ffffffe);
+      *colon = ':';
+      break;
+    }
     case O_HELP: fputs(usage, stdout); exit(0);
     default:
       tl_die(TL_EXIT_USAGE, "unknown or incomplete flag '%s' (see --help)", argv[optind - 1]);

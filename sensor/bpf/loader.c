@@ -171,6 +171,8 @@ int main(int argc, char **argv)
   if (!rb)
     tl_die(TL_EXIT_LOAD, "cannot open the ring buffer: %s", strerror(errno));
 
+  /* Attached and mapped: from here on only the scan for new TLS users needs privileges. */
+  tl_drop_privileges(&cfg);
   struct tl_ready ready = { .type = TL_REC_READY, .loader_pid = getpid(), .ssl_targets = tl_ssl_targets() };
   tl_out_frame(&ready, sizeof(ready));
   tl_out_flush();

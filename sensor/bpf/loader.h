@@ -43,6 +43,7 @@ struct tl_config {
   int poll_ms;
   int verbose;
   const char *go_probes; /* --go-probes: print and exit */
+  int drop_uid, drop_gid; /* --drop-to UID:GID after attach; -1 = stay */
 };
 
 /* Prints a one-line error "tapline-loader: ..." on stderr and exits with `code`. */
@@ -50,6 +51,11 @@ void tl_die(int code, const char *fmt, ...) __attribute__((noreturn, format(prin
 void tl_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 void tl_parse_args(int argc, char **argv, struct tl_config *cfg);
+
+/* Least privilege after attach (loader-privs.c): capabilities reduced to what the scan needs,
+ * no_new_privs, optionally another uid. Dies on failure rather than run with more than it says. */
+void tl_drop_privileges(const struct tl_config *cfg);
+uint64_t tl_kept_capabilities(uint64_t permitted);
 
 /* Output: every record goes out as [u32 magic][u32 length][record]. */
 void tl_out_init(void);

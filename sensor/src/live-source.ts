@@ -11,6 +11,8 @@ export interface LiveCaptureOptions {
   maxBody: number;
   excludePids: number[];
   onProcess?: (p: LoaderProcess) => void;
+  /** The user the loader becomes once attached (the daemon becomes it too: privileges.ts). */
+  dropTo?: { uid: number; gid: number };
 }
 
 /** The loader's failures that mean "this machine cannot capture" rather than "a bug". */
@@ -26,6 +28,7 @@ export function createLiveSource(opts: LiveCaptureOptions): CaptureSource {
     // The kernel copies what the parser may keep, plus room for the head of the message.
     capBytes: Math.min(1 << 20, Math.max(4096, opts.maxBody + 4096)),
     ...(opts.onProcess ? { onProcess: opts.onProcess } : {}),
+    ...(opts.dropTo ? { extraArgs: ['--drop-to', `${opts.dropTo.uid}:${opts.dropTo.gid}`] } : {}),
   });
   return {
     start: async (onEvent, onError) => {

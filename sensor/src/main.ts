@@ -13,6 +13,7 @@ import { CaptureUnavailableError, createLiveSource } from './live-source';
 import { newCounters, type PipelineCounters } from './pipeline/counters';
 import { Pipeline } from './pipeline/pipeline';
 import { PreflightError, preflight } from './preflight';
+import { becomeUser, planUserSwitch } from './privileges';
 import { podAttribution } from './k8s/start';
 import { NatsPublisher, PublishError } from './publish/nats-publisher';
 import { ReplayError, ReplaySource } from './replay/replay-source';
@@ -60,6 +61,14 @@ async function run(args: SensorArgs): Promise<void> {
   // Capture preconditions first: a sensor that cannot capture must not pretend to serve, nor
   // leave a token file behind.
   if (!args.replay) for (const w of preflight()) log(`warning: ${w}`);
+  const switchTo = planUserSwitch(args.user);
+  if (switchTo.warning) log(`warning: ${switchTo.warning}`);
+  // Everything that needs root (files, the port, the loader) is done before this.
+  const dropPrivileges = (): void => {
+    if (!switchTo.user) return;
+    becomeUser(switchTo.user);
+    log(`running as ${switchTo.user.name} (uid ${switchTo.user.uid}), without capabilities`);
+  };
   const redactor = new Redactor(loadRedaction(args.redactionConfig));
   const { token, created } = ensureTokenFile(args.tokenFile);
   if (created) log(`created token file ${args.tokenFile} (mode 0600)`);
@@ -133,6 +142,7 @@ async function run(args: SensorArgs): Promise<void> {
     const n = await replay.start();
     log(`replaying ${n} transactions from ${args.replay}${args.replayLoop ? ' in a loop' : ''}`);
     stops.push(() => replay.stop());
+    dropPrivileges();
     process.stdout.write(`tapline-sensor listening on ${listening.url}\n`);
   } else {
     const pipeline = new Pipeline({
@@ -162,6 +172,7 @@ async function run(args: SensorArgs): Promise<void> {
       maxBody: args.maxBody,
       excludePids: [process.pid],
       onProcess: (p) => report.onProcess(p),
+      ...(switchTo.user ? { dropTo: { uid: switchTo.user.uid, gid: switchTo.user.gid } } : {}),
     });
     await source.start(
       (event) => {
@@ -188,6 +199,7 @@ async function run(args: SensorArgs): Promise<void> {
     }, 1000);
     tell.unref();
     stops.push(() => clearInterval(sweep), () => clearInterval(tell), () => source.stop());
+    dropPrivileges();
     process.stdout.write(`tapline-sensor listening on ${listening.url}\n`);
   }
 

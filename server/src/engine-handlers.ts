@@ -32,7 +32,12 @@ const MAX_WAIT_MS = 60_000;
 function sensorConnection(value: unknown): SensorConnection | undefined {
   if (!isRecord(value) || typeof value.url !== 'string' || typeof value.token !== 'string') return undefined;
   if (!/^wss?:\/\//.test(value.url)) return undefined;
-  return { url: value.url, token: value.token, ...(typeof value.name === 'string' ? { name: value.name } : {}) };
+  return {
+    url: value.url,
+    token: value.token,
+    ...(typeof value.name === 'string' ? { name: value.name } : {}),
+    ...(typeof value.certificateFingerprint === 'string' ? { certificateFingerprint: value.certificateFingerprint } : {}),
+  };
 }
 
 function text(value: unknown, what: string): string {

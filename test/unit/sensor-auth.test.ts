@@ -8,10 +8,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { request as httpsRequest } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { WebSocket } from 'ws';
 import { BadTokenThrottle, bearerMatches } from '../../sensor/src/server/auth';
 import { StreamServer } from '../../sensor/src/server/stream-server';
+import type { VisibilityMessage } from '../../core/src/protocol/visibility';
 import { checkPinnedFingerprint, normalizeFingerprint } from '../../core/src/protocol/fingerprint';
 
 test('bearer tokens: exact match only, whatever the length or case of the scheme', () => {
@@ -105,11 +107,78 @@ test('the real stream server over wss:// with a self-signed certificate: pinned,
 
   for (let i = 0; i < 4; i++) assert.deepEqual(await connect(url, 'wrong-token-guess-0000000000', fingerprint), { status: 401, pin: 'pinned' });
   assert.deepEqual(logs.filter((l) => l.startsWith('bad token')), [
-    'bad token from 127.0.0.1: 1 in a row, answering after 20 ms',
-    'bad token from 127.0.0.1: 2 in a row, answering after 40 ms',
-    'bad token from 127.0.0.1: 4 in a row, answering after 160 ms',
+    'bad token from 127.0.0.1: 1 in a row, answering after 20 ms (/v1/stream)',
+    'bad token from 127.0.0.1: 2 in a row, answering after 40 ms (/v1/stream)',
+    'bad token from 127.0.0.1: 4 in a row, answering after 160 ms (/v1/stream)',
   ]);
   assert.deepEqual(await connect(url, token, fingerprint), { status: 101, pin: 'pinned' });
   const wrongPin = await connect(url, token, 'ab'.repeat(32));
   assert.match(wrongPin.pin, /is not the pinned one/);
+});
+
+/** GET over https trusting only the pinned certificate's fingerprint; resolves with status, body and how long the answer took. */
+function httpsGet(url: string, headers: Record<string, string>, pinned: string): Promise<{ status: number; body: string; pin: string; ms: number }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const req = httpsRequest(url, { headers, rejectUnauthorized: false, agent: false }, (res) => {
+      const check = checkPinnedFingerprint((res.socket as TLSSocket).getPeerCertificate().fingerprint256, pinned);
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, pin: check.ok ? 'pinned' : check.reason, ms: performance.now() - started }));
+    });
+    req.once('error', reject);
+    req.end();
+  });
+}
+
+test('/healthz?detail=1: bad tokens are slowed and logged like the stream, sharing its count; plain /healthz stays open', async (t) => {
+  let haveOpenssl = true;
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'ignore' });
+  } catch {
+    haveOpenssl = false;
+  }
+  if (!haveOpenssl && process.env.CI !== 'true') return t.skip('openssl is not installed (scripts/setup-system.sh installs it)');
+  const dir = mkdtempSync(join(tmpdir(), 'tapline-healthz-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const { cert, key, fingerprint } = selfSigned(dir);
+  const logs: string[] = [];
+  const token = 'h'.repeat(43);
+  const server = new StreamServer({
+    host: '127.0.0.1', port: 0, token, tls: { cert, key },
+    hello: () => ({ type: 'hello', protocol: 'tapline/1', sensor: { id: 's1', name: 'test', version: '0.1.0', hostname: 'h', mode: 'ebpf' }, capabilities: ['redaction'], serverTime: Date.now(), maxBodyBytes: 1024 }),
+    counters: () => ({ transactions: 0, capturedEvents: 0, capturedBytes: 0, droppedEvents: 0, parseErrors: 0, redactions: 0, truncated: 0, deduplicated: 0, activeConnections: 0 }),
+    visibility: (): VisibilityMessage => ({ type: 'visibility', at: Date.now(), processes: [{ pid: 4242, comm: 'secret-service', state: 'plaintext', reason: 'seen in the clear', plaintextCalls: 1, tlsCalls: 0 }] }),
+    log: (m) => logs.push(m),
+    badTokens: { baseMs: 40, maxMs: 400, windowMs: 60_000, maxAddresses: 16 },
+  });
+  const { port } = await server.listen();
+  t.after(() => server.close());
+  const base = `https://127.0.0.1:${port}`;
+
+  const open = await httpsGet(`${base}/healthz`, {}, fingerprint);
+  assert.deepEqual([open.status, open.body], [200, 'ok\n'], 'the plain probe needs no token');
+  const delays = [40, 80, 160];
+  const refused: Array<Record<string, string>> = [{}, { Authorization: 'Bearer wrong-token-guess-0000000000' }, { Authorization: `Basic ${token}` }];
+  for (const [i, header] of refused.entries()) {
+    const r = await httpsGet(`${base}/healthz?detail=1`, header, fingerprint);
+    assert.equal(r.status, 401, `attempt ${i + 1}`);
+    assert.equal(r.body, '', 'a refused detail request reveals nothing');
+    assert.ok(r.ms >= delays[i]! - 5, `attempt ${i + 1} answered after ${r.ms.toFixed(0)} ms, not held for ${delays[i]} ms`);
+  }
+  // The stream door shares the address's count: the 4th failure overall is logged there.
+  assert.equal((await connect(`wss://127.0.0.1:${port}/v1/stream`, 'wrong-token-guess-0000000000', fingerprint)).status, 401);
+  assert.deepEqual(logs.filter((l) => l.startsWith('bad token')), [
+    'bad token from 127.0.0.1: 1 in a row, answering after 40 ms (/healthz?detail=1)',
+    'bad token from 127.0.0.1: 2 in a row, answering after 80 ms (/healthz?detail=1)',
+    'bad token from 127.0.0.1: 4 in a row, answering after 320 ms (/v1/stream)',
+  ]);
+  const good = await httpsGet(`${base}/healthz?detail=1`, { Authorization: `Bearer ${token}` }, fingerprint);
+  assert.equal(good.status, 200);
+  assert.equal(good.pin, 'pinned');
+  assert.equal((JSON.parse(good.body) as { visibility: Array<{ comm: string }> }).visibility[0]?.comm, 'secret-service');
+  const afterReset = await httpsGet(`${base}/healthz?detail=1`, { Authorization: 'Bearer nope-nope-nope-nope' }, fingerprint);
+  assert.equal(afterReset.status, 401);
+  assert.equal(logs.at(-1), 'bad token from 127.0.0.1: 1 in a row, answering after 40 ms (/healthz?detail=1)', 'a right token reset the count');
 });

@@ -81,6 +81,8 @@ export interface SensorConnection {
   url: string;
   name?: string;
   token: string;
+  /** wss:// only: SHA-256 of the sensor's (self-signed) certificate, trusted instead of a CA. */
+  certificateFingerprint?: string;
 }
 
 export type SensorStateKind = 'connecting' | 'live' | 'retrying' | 'failed' | 'stopped';

@@ -6,6 +6,8 @@ export interface SensorSetting {
   name?: string;
   /** A file holding the token (e.g. the sensor's own --token-file on this machine), instead of SecretStorage. */
   tokenFile?: string;
+  /** wss:// with a self-signed certificate: its SHA-256 fingerprint, trusted explicitly. */
+  certificateFingerprint?: string;
 }
 
 export function readSensorSettings(): SensorSetting[] {
@@ -13,9 +15,10 @@ export function readSensorSettings(): SensorSetting[] {
   if (!Array.isArray(raw)) return [];
   return raw.flatMap((entry): SensorSetting[] => {
     if (typeof entry !== 'object' || entry === null) return [];
-    const { url, name, tokenFile } = entry as Record<string, unknown>;
+    const { url, name, tokenFile, certificateFingerprint } = entry as Record<string, unknown>;
     if (typeof url !== 'string' || !/^wss?:\/\//.test(url)) return [];
-    return [{ url, ...(typeof name === 'string' ? { name } : {}), ...(typeof tokenFile === 'string' ? { tokenFile } : {}) }];
+    const pin = typeof certificateFingerprint === 'string' && certificateFingerprint.trim() !== '' ? { certificateFingerprint } : {};
+    return [{ url, ...(typeof name === 'string' ? { name } : {}), ...(typeof tokenFile === 'string' ? { tokenFile } : {}), ...pin }];
   });
 }
 

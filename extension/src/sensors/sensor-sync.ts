@@ -36,7 +36,10 @@ export class SensorSync {
   }
 
   /** Stores the token, connects at once (answering how it went), then remembers the sensor in settings. */
-  async add(setting: SensorSetting, token: string, waitMs: number): Promise<SensorStatus> {
+  async add(entered: SensorSetting, token: string, waitMs: number): Promise<SensorStatus> {
+    // Connecting again to a known URL keeps the certificate pin the user wrote in the settings.
+    const pinned = readSensorSettings().find((s) => s.url === entered.url)?.certificateFingerprint;
+    const setting = !entered.certificateFingerprint && pinned ? { ...entered, certificateFingerprint: pinned } : entered;
     await this.tapline.extension.secrets.store(tokenKey(setting.url), token);
     const status = await this.engine.request(CONNECT_SENSOR, { sensor: { ...setting, token }, waitMs });
     const others = readSensorSettings().filter((s) => s.url !== setting.url);
@@ -53,7 +56,8 @@ export class SensorSync {
     const out: SensorConnection[] = [];
     for (const setting of readSensorSettings()) {
       const token = await this.tokenFor(setting);
-      if (token) out.push({ url: setting.url, token, ...(setting.name ? { name: setting.name } : {}) });
+      const pin = setting.certificateFingerprint ? { certificateFingerprint: setting.certificateFingerprint } : {};
+      if (token) out.push({ url: setting.url, token, ...(setting.name ? { name: setting.name } : {}), ...pin });
     }
     return out;
   }

@@ -34,6 +34,8 @@ to Tapline clients over an authenticated WebSocket (protocol tapline/1, docs/pro
   --stats-interval-ms MS     how often clients get stats (default 5000)
   --heartbeat-ms MS          ping period; a client silent for two periods is closed (default 15000)
   --backlog N                recent transactions sent to clients that connect later (default 1000)
+  --user NAME|UID            once started, a root sensor runs as this user (default nobody; root
+                             = stay root); the loader keeps only the capabilities in docs/sensor.md
   -h, --help                 show this help
   -v, --version              show the version
 
@@ -64,6 +66,8 @@ export interface SensorArgs {
   backlog: number;
   maxRate: number;
   maxRatePerEndpoint: number;
+  /** Whom a root sensor becomes once started (`root`: stay). */
+  user: string;
   help: boolean;
   version: boolean;
 }
@@ -112,6 +116,7 @@ export function parseSensorArgs(argv: string[]): SensorArgs {
         backlog: { type: 'string' },
         'max-rate': { type: 'string' },
         'max-rate-per-endpoint': { type: 'string' },
+        user: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -141,9 +146,11 @@ export function parseSensorArgs(argv: string[]): SensorArgs {
     backlog: o.backlog === undefined ? 1000 : int('backlog', o.backlog, 0, 100_000),
     maxRate: o['max-rate'] === undefined ? 1000 : int('max-rate', o['max-rate'], 0, 10_000_000),
     maxRatePerEndpoint: o['max-rate-per-endpoint'] === undefined ? 100 : int('max-rate-per-endpoint', o['max-rate-per-endpoint'], 0, 10_000_000),
+    user: o.user ?? 'nobody',
     help: o.help ?? false,
     version: o.version ?? false,
   };
+  if (!/^[A-Za-z0-9._-]{1,32}$/.test(args.user)) throw new UsageError(`bad value for --user: '${args.user}' (a user name or uid)`);
   if (o.replay !== undefined) args.replay = o.replay;
   if (o['replay-rate'] !== undefined) args.replayRate = int('replay-rate', o['replay-rate'], 1, 1_000_000);
   if (o['tls-cert'] !== undefined) args.tlsCert = o['tls-cert'];

@@ -116,11 +116,16 @@ export class StreamServer {
       const detail = new URLSearchParams(query).get('detail') === '1';
       if (detail) {
         // The detail needs the token too: process names and libraries describe the node.
+        // Same door as the stream: a guesser must not get a faster oracle here than on /v1/stream.
+        const address = req.socket.remoteAddress ?? '?';
         if (!bearerMatches(req.headers.authorization, this.opts.token)) {
-          res.writeHead(401, { 'WWW-Authenticate': 'Bearer', 'Content-Length': '0' });
-          res.end();
+          this.refuseLater(address, `${HEALTH_PATH}?detail=1`, () => {
+            res.writeHead(401, { 'WWW-Authenticate': 'Bearer', 'Content-Length': '0', Connection: 'close' });
+            res.end();
+          }, (close) => res.once('close', close));
           return;
         }
+        this.throttle.succeed(address);
         const body = JSON.stringify({ status: 'ok', uptimeMs: Date.now() - this.startedAt, visibility: this.opts.visibility?.().processes ?? [] });
         res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
         res.end(req.method === 'HEAD' ? undefined : `${body}\n`);
@@ -134,6 +139,15 @@ export class StreamServer {
     res.end();
   }
 
+  /** A bad token: counted per address (both doors share the count), logged when due, answered late. */
+  private refuseLater(address: string, where: string, answer: () => void, onClose: (cancel: () => void) => void): void {
+    const { delayMs, log } = this.throttle.fail(address, Date.now());
+    if (log) this.opts.log(`${log} (${where})`);
+    const timer = setTimeout(answer, delayMs);
+    timer.unref();
+    onClose(() => clearTimeout(timer));
+  }
+
   private upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
     const path = (req.url ?? '').split('?')[0];
@@ -143,11 +157,7 @@ export class StreamServer {
     }
     const address = req.socket.remoteAddress ?? '?';
     if (!bearerMatches(req.headers.authorization, this.opts.token)) {
-      const { delayMs, log } = this.throttle.fail(address, Date.now());
-      if (log) this.opts.log(log);
-      const timer = setTimeout(() => socket.end(UNAUTHORIZED), delayMs);
-      timer.unref();
-      socket.once('close', () => clearTimeout(timer));
+      this.refuseLater(address, STREAM_PATH, () => socket.end(UNAUTHORIZED), (close) => socket.once('close', close));
       return;
     }
     this.throttle.succeed(address);

@@ -13,6 +13,7 @@ import type { Transaction } from '../../../core/src/protocol/transaction';
 import { MAX_BATCH_ITEMS, parseSensorMessage } from '../../../core/src/protocol/validate-messages';
 import { formatDuration } from '../../../core/src/format/duration';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
+import { trustedTlsConnection } from './sensor-tls';
 
 export type SensorState =
   | { kind: 'connecting'; attempt: number }
@@ -29,6 +30,8 @@ export interface SensorClientOptions {
   backoff?: BackoffOptions;
   /** For wss:// with a self-signed certificate: PEM of the CA to trust. */
   ca?: string | Buffer;
+  /** For wss://: the SHA-256 of the sensor's certificate, trusted instead of a CA (sensor-tls.ts). */
+  certificateFingerprint?: string;
   /** Fail (stop retrying) after this many consecutive failed attempts; default: retry forever. */
   maxAttempts?: number;
   /** The sensor's ping period (its --heartbeat-ms, 15 s by default); silence for twice this is "down". */
@@ -108,6 +111,8 @@ export class SensorClient extends EventEmitter<SensorClientEvents> {
       maxPayload: MAX_MESSAGE_BYTES,
       handshakeTimeout: 10_000,
       ca: this.options.ca,
+      // wss:// is judged (pin or chain) before the upgrade request carries the token.
+      ...(this.url.startsWith('wss:') ? { createConnection: trustedTlsConnection(this.options) } : {}),
     });
     this.socket = socket;
     let failure = '';

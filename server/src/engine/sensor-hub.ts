@@ -37,13 +37,14 @@ export class SensorHub {
     return [...this.entries.values()].map(statusOf);
   }
 
-  /** Makes the connected set equal to `sensors`: a sensor whose URL, name and token are unchanged stays connected. */
+  /** Makes the connected set equal to `sensors`: a sensor whose URL, name, token and pin are unchanged stays connected. */
   set(sensors: readonly SensorConnection[]): SensorStatus[] {
     const wanted = new Map(sensors.map((s) => [s.url, s]));
     for (const url of [...this.entries.keys()]) if (!wanted.has(url)) this.close(url);
     for (const sensor of wanted.values()) {
       const entry = this.entries.get(sensor.url);
-      if (entry && entry.connection.token === sensor.token && entry.connection.name === sensor.name) continue;
+      const same = entry && entry.connection.token === sensor.token && entry.connection.name === sensor.name && entry.connection.certificateFingerprint === sensor.certificateFingerprint;
+      if (same) continue;
       this.open(sensor);
     }
     return this.statuses();
@@ -68,7 +69,8 @@ export class SensorHub {
 
   private open(sensor: SensorConnection): Entry {
     this.close(sensor.url);
-    const client = new SensorClient({ ...this.clientOptions, url: sensor.url, token: sensor.token });
+    const pin = sensor.certificateFingerprint !== undefined ? { certificateFingerprint: sensor.certificateFingerprint } : {};
+    const client = new SensorClient({ ...this.clientOptions, url: sensor.url, token: sensor.token, ...pin });
     const entry: Entry = { connection: sensor, client };
     const label = sensor.name ?? sensor.url;
     client.on('state', (state) => {
