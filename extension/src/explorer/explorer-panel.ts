@@ -172,8 +172,6 @@ export class ExplorerPanels implements vscode.Disposable {
       case 'openInSpec':
         await revealEndpoint(this.engine, message.endpointId);
         return;
-      case 'filterChanged':
-        return; // the page keeps its own filter in its state; nothing to do here
     }
   }
 
