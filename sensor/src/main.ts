@@ -135,6 +135,8 @@ async function run(args: SensorArgs): Promise<void> {
     stops.push(() => replay.stop());
     process.stdout.write(`tapline-sensor listening on ${listening.url}\n`);
   } else {
+    const pods = podAttribution(process.env, log);
+    stops.push(() => pods.stop());
     const pipeline = new Pipeline({
       maxBody: args.maxBody,
       redactor,
@@ -142,7 +144,7 @@ async function run(args: SensorArgs): Promise<void> {
       selfPid: process.pid,
       filters: { pids: args.pids, comms: args.comms, ports: args.ports },
       sampling: { maxPerSecond: args.maxRate, maxPerEndpointPerSecond: args.maxRatePerEndpoint },
-      ...podAttribution(process.env, log),
+      ...(pods.attribute ? { attribute: pods.attribute } : {}),
       onTransaction: deliver,
       onDesync: (e) => {
         log(`desync: ${e.client.address}:${e.client.port} → ${e.server.address}:${e.server.port} ${e.rule}: ${e.reason}; no more transactions from that connection`);
