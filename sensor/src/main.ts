@@ -83,6 +83,7 @@ async function run(args: SensorArgs): Promise<void> {
     maxBodyBytes: args.maxBody,
   });
 
+  const publisher = args.publish ? new NatsPublisher({ url: args.publish, cluster: args.cluster, name, onLog: log }) : undefined;
   const server = new StreamServer({
     host: args.host,
     port: args.port,
@@ -91,16 +92,17 @@ async function run(args: SensorArgs): Promise<void> {
     hello,
     counters: () => counters,
     ...(visibility ? { visibility: () => visibility.snapshot() } : {}),
+    ...(publisher ? { publish: () => publisher.status() } : {}),
     backlog: args.backlog,
     session: { statsMs: args.statsMs, heartbeatMs: args.heartbeatMs },
     log,
   });
 
   const stops: Array<() => Promise<void> | void> = [];
-  const publisher = args.publish ? new NatsPublisher({ url: args.publish, cluster: args.cluster, name, onLog: log }) : undefined;
   if (publisher) {
-    await publisher.start();
-    log(`publishing to ${args.publish} (tapline.${args.cluster}.<namespace>.<service>)`);
+    // Never waits for NATS: the sensor serves at once and publishes once NATS answers.
+    publisher.start();
+    log(`publishing to ${publisher.status().url} (tapline.${args.cluster}.<namespace>.<service>)`);
     stops.push(() => publisher.close());
   }
   const deliver = (t: Transaction): void => {
