@@ -7,8 +7,10 @@
 //   npm run build && node --import tsx bench/engine-ingest.ts [seconds=20]
 // Measured in the same run, against a baseline client (a bare `ws` client in this process that
 // only JSON.parses each message) before and after:
-//   - this process's event-loop delay p99 while the engine ingests: target ≤ 10 ms (ingest no longer
-//     runs where the extension runs);
+//   - this process's event-loop lateness p99 while the engine ingests: target ≤ 10 ms (ingest no
+//     longer runs where the extension runs), and ≤ 10 ms above the idle line of the same run (the
+//     machine's own floor). Lateness is Node's delay histogram minus its sampling period (see
+//     bench/loop-delay.ts): the raw histogram of an idle process reads ~11 ms at resolution 10;
 //   - the engine's throughput (transactions counted by its store per second): target ≥ 0.95× the
 //     baseline's;
 //   - the engine process's resident memory: target within the inventory's documented bound
@@ -17,13 +19,13 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import WebSocket from 'ws';
 import { inventoryMemoryBound } from '../core/src/inventory/traffic-store';
 import { ENGINE_CHANGED, SET_SENSORS, SNAPSHOT, type EngineSnapshot } from '../core/src/messages';
 import { inventoryOptions } from '../server/src/settings';
 import { startSensorProcess, type SensorProcess } from '../test/support/sensor-process';
+import { lateness, loopDelayMonitor, type LoopLateness } from './loop-delay';
 import { reportTarget } from './target';
 
 const SECONDS = Number(process.argv[2] ?? 20);
@@ -73,24 +75,22 @@ async function startSensor(dir: string): Promise<SensorProcess> {
   return startSensorProcess(join(dir, 'token'), ['--listen', '127.0.0.1:0', '--replay', file, '--replay-loop', '--replay-rate', String(RATE), '--backlog', '0']);
 }
 
-interface Result {
+interface Result extends LoopLateness {
   perSecond: number;
-  p99Ms: number;
-  maxMs: number;
 }
 
 /** Counts what `start` reports for `seconds` after a one-second warm-up, with this process's event-loop delay. */
 function measure(seconds: number, start: (count: (n: number) => void) => Promise<() => Promise<void>>): Promise<Result> {
   return new Promise((resolve, reject) => {
     let received = 0;
-    const delay = monitorEventLoopDelay({ resolution: 10 });
+    const delay = loopDelayMonitor();
     start((n) => (received += n)).then((stop) => {
       setTimeout(() => {
         received = 0;
         delay.enable();
         setTimeout(() => {
           delay.disable();
-          stop().then(() => resolve({ perSecond: received / seconds, p99Ms: delay.percentile(99) / 1e6, maxMs: delay.max / 1e6 }), reject);
+          stop().then(() => resolve({ perSecond: received / seconds, ...lateness(delay) }), reject);
         }, seconds * 1000);
       }, 1000);
     }, reject);
@@ -170,15 +170,16 @@ async function main(): Promise<void> {
     const base = (before.perSecond + after.perSecond) / 2;
     const bound = inventoryMemoryBound(inventoryOptions(undefined));
     const mib = (n: number): string => `${(n / 1024 / 1024).toFixed(0)} MiB`;
-    const row = (name: string, r: Result): string => `${name.padEnd(40)} ${r.perSecond.toFixed(0).padStart(7)} tx/s   event-loop p99 ${r.p99Ms.toFixed(1).padStart(6)} ms   max ${r.maxMs.toFixed(1)} ms`;
+    const row = (name: string, r: Result): string => `${name.padEnd(40)} ${r.perSecond.toFixed(0).padStart(7)} tx/s   event-loop lateness p99 ${r.p99Ms.toFixed(1).padStart(6)} ms   max ${r.maxMs.toFixed(1)} ms`;
     console.log(`sensor replaying at ${RATE} tx/s; ${SECONDS} s measured with the engine, ${SECONDS / 2} s for each baseline bracket`);
     console.log(row('idle (nothing connected here)', idle));
     console.log(row('baseline (ws + JSON.parse here), before', before));
     console.log(row('engine (own process) → this "host"', ours));
     console.log(row('baseline (ws + JSON.parse here), after', after));
     console.log(`engine: ${run.endpoints} endpoints, ${run.snapshots} snapshots asked, resident ${mib(run.rss)}`);
-    console.log(`host event-loop p99: ${ours.p99Ms.toFixed(1)} ms with the engine, ${((before.p99Ms + after.p99Ms) / 2).toFixed(1)} ms parsing here, ${idle.p99Ms.toFixed(1)} ms idle (the machine's floor)`);
-    reportTarget('engine ingest: extension-host event-loop delay p99 at 20,000 tx/s', ours.p99Ms, { atMost: 10 }, ' ms', 1);
+    console.log(`host event-loop lateness p99: ${ours.p99Ms.toFixed(1)} ms with the engine, ${((before.p99Ms + after.p99Ms) / 2).toFixed(1)} ms parsing here, ${idle.p99Ms.toFixed(1)} ms idle (the machine's floor)`);
+    reportTarget('engine ingest: extension-host event-loop lateness p99 at 20,000 tx/s', ours.p99Ms, { atMost: 10 }, ' ms', 1);
+    reportTarget('engine ingest: extension-host event-loop lateness p99 above the idle line', ours.p99Ms - idle.p99Ms, { atMost: 10 }, ' ms', 1);
     reportTarget('engine ingest: engine throughput ÷ bare ws + JSON.parse client', ours.perSecond / base, { atLeast: 0.95 }, '×');
     reportTarget(`engine ingest: engine resident memory ÷ documented inventory bound (${mib(bound)})`, run.rss / bound, { atMost: 1 }, '×');
   } finally {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { registerEngineClient } from './client/language-client';
+import { SnapshotFeed } from './client/snapshot-feed';
 import { registerCommands } from './commands';
 import { TaplineContext } from './context';
 import { registerExplorer } from './explorer/explorer-panel';
@@ -20,10 +21,13 @@ export function activate(extensionContext: vscode.ExtensionContext): void {
   tapline.log.info(`Tapline ${String(extensionContext.extension.packageJSON.version)} activating`);
   const engine = registerEngineClient(tapline);
   const sensors = new SensorSync(tapline, engine);
-  const tree = registerEndpointsTree(tapline, engine);
-  const explorer = registerExplorer(tapline, engine);
-  registerStatusBar(engine, tapline.subscriptions);
-  registerSensorsTree(tapline, engine);
+  const log = tapline.log;
+  const feed = new SnapshotFeed(engine, (message) => log.warn(message));
+  tapline.subscriptions.push(feed);
+  const tree = registerEndpointsTree(tapline, feed);
+  const explorer = registerExplorer(tapline, engine, feed);
+  registerStatusBar(feed, tapline.subscriptions);
+  registerSensorsTree(tapline, feed);
   registerCommands(tapline, { explorer, engine, sensors, tree });
 
   // The engine starts with the first OpenAPI document, the first configured sensor, or the first view that asks.

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { SNAPSHOT, type EngineSnapshot } from '../../core/src/messages';
-import type { EngineClient } from './client/language-client';
+import type { EngineSnapshot } from '../../core/src/messages';
+import type { SnapshotFeed } from './client/snapshot-feed';
 
 /** `$(pulse) 1/2 sensors · 120/s · 3 dropped`, from the engine; click opens the Explorer. */
-export function registerStatusBar(engine: EngineClient, subscriptions: vscode.Disposable[]): void {
+export function registerStatusBar(feed: SnapshotFeed, subscriptions: vscode.Disposable[]): void {
   const item = vscode.window.createStatusBarItem('tapline.status', vscode.StatusBarAlignment.Left, 50);
   item.name = 'Tapline';
   item.command = 'tapline.openExplorer';
@@ -21,24 +21,12 @@ export function registerStatusBar(engine: EngineClient, subscriptions: vscode.Di
     item.backgroundColor = live < all.length ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     item.show();
   };
-  let asking = false;
-  const refresh = async (): Promise<void> => {
-    if (asking) return;
-    asking = true;
-    try {
-      const snapshot = await engine.requestIfRunning(SNAPSHOT, {});
-      if (snapshot) engine.observeEpoch(snapshot.epoch);
-      render(snapshot);
-    } finally {
-      asking = false;
-    }
-  };
   // The rate decays without traffic, and a sensor that goes quiet changes state: ask every few seconds too.
-  const timer = setInterval(() => void refresh().catch(() => undefined), 3000);
+  const timer = setInterval(() => feed.queue({ reset: false, inventory: false, findings: false, sensors: true, transactions: true }), 3000);
   subscriptions.push(
     item,
-    engine.onDidChange((e) => {
-      if (e.reset || e.sensors || e.transactions) void refresh().catch(() => undefined);
+    feed.onDidUpdate(({ event, snapshot }) => {
+      if (event.reset || event.sensors || event.transactions) render(snapshot);
     }),
     { dispose: () => clearInterval(timer) },
   );

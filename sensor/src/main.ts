@@ -92,6 +92,7 @@ async function run(args: SensorArgs): Promise<void> {
     maxBodyBytes: args.maxBody,
   });
 
+  const publisher = args.publish ? new NatsPublisher({ url: args.publish, cluster: args.cluster, name, onLog: log }) : undefined;
   const server = new StreamServer({
     host: args.host,
     port: args.port,
@@ -100,16 +101,17 @@ async function run(args: SensorArgs): Promise<void> {
     hello,
     counters: () => counters,
     ...(visibility ? { visibility: () => visibility.snapshot() } : {}),
+    ...(publisher ? { publish: () => publisher.status() } : {}),
     backlog: args.backlog,
     session: { statsMs: args.statsMs, heartbeatMs: args.heartbeatMs },
     log,
   });
 
   const stops: Array<() => Promise<void> | void> = [];
-  const publisher = args.publish ? new NatsPublisher({ url: args.publish, cluster: args.cluster, name, onLog: log }) : undefined;
   if (publisher) {
-    await publisher.start();
-    log(`publishing to ${args.publish} (tapline.${args.cluster}.<namespace>.<service>)`);
+    // Never waits for NATS: the sensor serves at once and publishes once NATS answers.
+    publisher.start();
+    log(`publishing to ${publisher.status().url} (tapline.${args.cluster}.<namespace>.<service>)`);
     stops.push(() => publisher.close());
   }
   const deliver = (t: Transaction): void => {
@@ -145,6 +147,8 @@ async function run(args: SensorArgs): Promise<void> {
     dropPrivileges();
     process.stdout.write(`tapline-sensor listening on ${listening.url}\n`);
   } else {
+    const pods = podAttribution(process.env, log);
+    stops.push(() => pods.stop());
     const pipeline = new Pipeline({
       maxBody: args.maxBody,
       redactor,
@@ -152,7 +156,7 @@ async function run(args: SensorArgs): Promise<void> {
       selfPid: process.pid,
       filters: { pids: args.pids, comms: args.comms, ports: args.ports },
       sampling: { maxPerSecond: args.maxRate, maxPerEndpointPerSecond: args.maxRatePerEndpoint },
-      ...podAttribution(process.env, log),
+      ...(pods.attribute ? { attribute: pods.attribute } : {}),
       onTransaction: deliver,
       onDesync: (e) => {
         log(`desync: ${e.client.address}:${e.client.port} → ${e.server.address}:${e.server.port} ${e.rule}: ${e.reason}; no more transactions from that connection`);

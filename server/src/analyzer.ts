@@ -82,11 +82,17 @@ export class Analyzer {
     return undefined;
   }
 
-  /** Analyses the given specs now (a fix must be planned on the text the editor holds). */
-  runNow(rootUris: readonly string[]): void {
-    for (const uri of rootUris) this.dirty.add(uri);
-    clearTimeout(this.timer);
-    this.run();
+  /**
+   * Analyses one spec now, without publishing anything: a fix must be planned on the text the
+   * editor holds, but diagnostics published in the middle of a code-action request make VS Code
+   * re-ask for code actions and drop the answer it was waiting for. The spec stays scheduled: its
+   * debounced run publishes (and updates the findings per endpoint) as usual.
+   */
+  analyzeNow(rootUri: string): SpecAnalysis | undefined {
+    const observed = this.observations();
+    const analysis = this.analyse(rootUri, observed, observed.flatMap((e) => e.samples));
+    if (analysis) this.analyses.set(rootUri, analysis);
+    return analysis;
   }
 
   /** Re-runs the given specs (all of them when omitted) after a short quiet period. */
@@ -104,26 +110,31 @@ export class Analyzer {
     const byTransaction = new Map(transactions.map((t) => [t.id, t]));
     for (const rootUri of [...this.dirty]) {
       this.dirty.delete(rootUri);
-      const spec = this.specs.get(rootUri);
-      if (!spec) continue;
-      const previous = this.analyses.get(rootUri);
-      const session = previous?.spec === spec ? previous.session : createSession(spec);
-      const enabled = this.host.diagnosticsEnabled(rootUri);
-      const findings = session && enabled ? diffSpec(spec, transactions, { router: session.router, validator: session.validator, severities: this.host.severities() }) : [];
-      const routed = session ? routeEndpoints(session.router, observed) : [];
-      const analysis: SpecAnalysis = {
-        spec,
-        session,
-        findings,
-        byId: new Map(findings.map((f) => [f.id, f])),
-        operations: operationStats(routed),
-        endpoints: endpointFindings(routed, findings),
-      };
+      const analysis = this.analyse(rootUri, observed, transactions);
+      if (!analysis) continue;
       this.analyses.set(rootUri, analysis);
       this.host.publish(rootUri, this.diagnosticsOf(analysis, byTransaction));
     }
     this.byEndpoint = mergeEndpointStates([...this.analyses.values()].flatMap((a) => a.endpoints));
     this.host.findingsChanged();
+  }
+
+  private analyse(rootUri: string, observed: EndpointObservation[], transactions: Transaction[]): SpecAnalysis | undefined {
+    const spec = this.specs.get(rootUri);
+    if (!spec) return undefined;
+    const previous = this.analyses.get(rootUri);
+    const session = previous?.spec === spec ? previous.session : createSession(spec);
+    const enabled = this.host.diagnosticsEnabled(rootUri);
+    const findings = session && enabled ? diffSpec(spec, transactions, { router: session.router, validator: session.validator, severities: this.host.severities() }) : [];
+    const routed = session ? routeEndpoints(session.router, observed) : [];
+    return {
+      spec,
+      session,
+      findings,
+      byId: new Map(findings.map((f) => [f.id, f])),
+      operations: operationStats(routed),
+      endpoints: endpointFindings(routed, findings),
+    };
   }
 
   private diagnosticsOf(analysis: SpecAnalysis, byTransaction: Map<string, Transaction>): Map<string, Diagnostic[]> {

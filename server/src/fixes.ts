@@ -31,15 +31,14 @@ function staleFiles(spec: LoadedSpec, documents: TextDocuments<TextDocument>): S
   return stale;
 }
 
-/** The spec's analysis on the editors' current text (reloaded and re-analysed at once when stale). */
+/** The spec's analysis on the editors' current text (reloaded and re-analysed at once when stale, publishing nothing). */
 export async function freshAnalysis(context: FixContext, rootUri: string): Promise<SpecAnalysis | undefined> {
   const current = context.analyzer.get(rootUri);
   if (!current) return undefined;
   const stale = staleFiles(current.spec, context.documents);
   if (stale.size === 0) return current;
   await context.specs.load(rootUri, stale);
-  context.analyzer.runNow([rootUri]);
-  return context.analyzer.get(rootUri);
+  return context.analyzer.analyzeNow(rootUri);
 }
 
 /** One TextDocumentEdit per file, versioned with the text the edits were computed from (null: a closed file). */

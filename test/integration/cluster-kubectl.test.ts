@@ -243,3 +243,46 @@ test('pods joining and leaving are followed from the watch stream (a child print
     await session.close();
   }
 });
+
+test('a watch that ends is restarted with backoff, and a list catches up what changed while none ran', async () => {
+  const { readFileSync } = await import('node:fs');
+  const fixtures = join(__dirname, '..', 'fixtures', 'k8s');
+  const full = readFileSync(join(fixtures, 'kubectl-get-sensor-pods.json'), 'utf8');
+  const list = JSON.parse(full) as { items: Array<{ metadata: { name: string } }> };
+  // After the first watch ends, node-a's sensor pod is gone (deleted while no watch ran).
+  const later = JSON.stringify({ ...list, items: list.items.filter((p) => p.metadata.name !== 'tapline-sensor-5xk2p') });
+  let podLists = 0;
+  let watches = 0;
+  const dir = mkdtempSync(join(tmpdir(), 'tapline-rewatch-'));
+  const session = new ClusterSession({
+    kubectl: { context: 'kind-dev' },
+    run: (_o, a) => {
+      if (a[1] !== 'pods') return Promise.resolve({ stdout: readFileSync(join(fixtures, 'kubectl-get-secret.json'), 'utf8'), stderr: '' });
+      return Promise.resolve({ stdout: podLists++ === 0 ? full : later, stderr: '' });
+    },
+    // Like kubectl when the API server closes the watch: it exits. The third one stays open.
+    watchCommand: () => ({ bin: process.execPath, args: ['-e', ++watches >= 3 ? 'setInterval(() => {}, 1 << 30)' : ''] }),
+    forwardCommand: (pod, local) => forwardCommand(join(dir, `${pod.node}.sock`), pod.port)(local),
+    backoff: { baseMs: 20, maxMs: 50 },
+    askToken: () => Promise.resolve(undefined),
+    connect: () => ({ close: () => undefined }),
+  });
+  try {
+    assert.deepEqual((await session.open()).map((n) => n.pod), ['tapline-sensor-5xk2p', 'tapline-sensor-q8w7n']);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`waited 15 s for the third watch and node-a's pod to leave (watches ${watches}, lists ${podLists}, nodes ${session.nodes().map((n) => n.pod).join()})`)), 15_000);
+      const check = (): void => {
+        if (watches < 3 || session.nodes().map((n) => n.pod).join() !== 'tapline-sensor-q8w7n') return;
+        clearTimeout(timer);
+        clearInterval(poll);
+        resolve();
+      };
+      // The watch restarts are child processes, not events of the session: look after each one.
+      const poll = setInterval(check, 20);
+      session.on('nodes', check);
+    });
+    assert.ok(podLists >= 2, 'listed again after the watch ended');
+  } finally {
+    await session.close();
+  }
+});

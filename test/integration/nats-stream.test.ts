@@ -12,7 +12,10 @@ import { tmpdir } from 'node:os';
 import { freePort } from '../support/nginx';
 import { join } from 'node:path';
 import { transactionsToHar } from '../../core/src/har/har-export';
+import type { PublishStatus } from '../../core/src/protocol/messages';
 import type { KubernetesRef, Transaction } from '../../core/src/protocol/transaction';
+import { parseSensorMessage } from '../../core/src/protocol/validate-messages';
+import WebSocket from 'ws';
 import { SensorClient } from '../../server/src/engine/sensor-client';
 import { NatsSubscriber } from '../../server/src/cluster/nats-subscriber';
 import { StreamHub } from '../../server/src/cluster/stream-hub';
@@ -157,6 +160,10 @@ test('two sensors publish, two filtered engines each get exactly their share, ac
     await until('the sensors producing while NATS is down', watchers, () => produced.length >= producedAtStop + 40);
     const beforeRestart = { pets: count(pets), accounts: count(accounts) };
     nats = await startNats(port, join(dir, 'store'));
+    const back = Date.now();
+    await until('the first pets transaction after the restart', [pets], () => count(pets) > beforeRestart.pets);
+    // Not asserted (no wall-clock assertions): nats.js's default 5 s idle heartbeat made this ~5 s.
+    t.diagnostic(`the subscription resumed ${Date.now() - back} ms after the server was ready again`);
     await until('the engines receiving after the restart', [pets, accounts], () => count(pets) >= beforeRestart.pets + 20 && count(accounts) >= beforeRestart.accounts + 10);
     // Stop producing (each sensor publishes what it still holds before it exits).
     for (const s of sensors) await s.stop();
@@ -201,5 +208,48 @@ test('two sensors publish, two filtered engines each get exactly their share, ac
     for (const s of sensors) await s.stop();
     nats.kill('SIGTERM');
     if (nats.exitCode === null) await once(nats, 'exit');
+  }
+});
+
+test('a sensor started while NATS is down serves at once, says so in /healthz and its stats, and publishes once NATS is up', { timeout: 60_000 }, async (t) => {
+  if (!gate(t)) return;
+  const dir = mkdtempSync(join(tmpdir(), 'tapline-nats-late-'));
+  const port = await freePort();
+  const url = `nats://127.0.0.1:${port}`;
+  const file = join(dir, 'late.har');
+  writeFileSync(file, JSON.stringify(transactionsToHar([tx(1, 'pets.shop', POD('shop', 'pets'))])));
+  const sensor = await startSensorProcess(join(dir, 'late.token'), ['--listen', '127.0.0.1:0', '--replay', file, '--replay-loop', '--replay-rate', '50', '--publish', url, '--cluster', 'dev', '--name', 'late', '--stats-interval-ms', '100']);
+  let nats: ChildProcess | undefined;
+  let engine: NatsSubscriber | undefined;
+  const ws = new WebSocket(sensor.url, { headers: { authorization: `Bearer ${sensor.token}` } });
+  try {
+    const health = (): Promise<string> => fetch(sensor.url.replace(/^ws/, 'http').replace(/\/v1\/stream$/, '/healthz')).then((r) => r.text());
+    assert.match(await health(), /^ok\npublish: (connecting|disconnected)\n$/, 'serving, and saying that publishing waits');
+    const states: PublishStatus[] = [];
+    const stats = new EventEmitter<{ transactions: [] }>();
+    ws.on('message', (data) => {
+      const parsed = parseSensorMessage(String(data));
+      if (parsed.ok && parsed.value.type === 'stats' && parsed.value.publish) {
+        states.push(parsed.value.publish);
+        stats.emit('transactions');
+      }
+    });
+    await until('a stats message saying NATS cannot be reached', [stats], () => states.some((s) => s.state !== 'connected' && /cannot reach NATS/.test(s.detail)));
+    assert.equal(states.at(-1)?.url, url);
+
+    nats = await startNats(port, join(dir, 'store'));
+    await until('a stats message saying connected with transactions acknowledged', [stats], () => states.at(-1)?.state === 'connected' && states.at(-1)!.published > 0);
+    assert.match(await health(), /^ok\npublish: connected\n$/);
+    engine = new NatsSubscriber({ url, filter: 'tapline.dev.>', deliver: 'all' });
+    const got: Transaction[] = [];
+    engine.on('transactions', (l) => got.push(...l));
+    await engine.start();
+    await until('the late sensor\'s transactions from the stream', [engine], () => got.some((x) => x.id.startsWith('late-')));
+  } finally {
+    ws.terminate();
+    await engine?.stop();
+    await sensor.stop();
+    nats?.kill('SIGTERM');
+    if (nats && nats.exitCode === null) await once(nats, 'exit');
   }
 });

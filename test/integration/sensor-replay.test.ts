@@ -1,9 +1,8 @@
-// The real `tapline-sensor` CLI in replay mode on loopback, spoken to with `ws` like any client.
+// The real `tapline-sensor` (dist/sensor.js) in replay mode on loopback, spoken to with `ws` like any client.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, statSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,54 +13,24 @@ import { chromium } from 'playwright-core';
 import { parseSensorMessage } from '../../core/src/protocol/validate-messages';
 import type { SensorMessage } from '../../core/src/protocol/messages';
 import type { Transaction } from '../../core/src/protocol/transaction';
+import { runSensorToExit, startSensorProcess, type SensorProcess } from '../support/sensor-process';
 
 const ROOT = join(__dirname, '..', '..');
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'har');
 const dir = mkdtempSync(join(tmpdir(), 'tapline-sensor-'));
 
-interface Sensor {
-  proc: ChildProcess;
+interface Sensor extends SensorProcess {
   port: number;
-  url: string;
-  token: string;
   tokenFile: string;
-  stop: () => Promise<void>;
 }
 
-/** Starts the CLI and waits for its documented "listening on" line. */
+/** The real sensor (dist/sensor.js, through the one helper in test/support) on a loopback port of its choosing. */
 async function startSensor(extra: string[], tokenFile = join(dir, `token-${Math.random().toString(36).slice(2)}`)): Promise<Sensor> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'sensor/src/main.ts'), '--listen', '127.0.0.1:0', '--token-file', tokenFile, ...extra], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  proc.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    proc.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /tapline-sensor listening on (wss?:\/\/\S+)/.exec(out);
-      if (m?.[1]) resolve(m[1]);
-    });
-    proc.once('exit', (code) => reject(new Error(`sensor exited ${code}: ${err}`)));
-  });
-  const port = Number(/:(\d+)\//.exec(url)?.[1]);
-  const token = readFileSync(tokenFile, 'utf8').trim();
-  return {
-    proc, port, url, token, tokenFile,
-    stop: async () => {
-      if (proc.exitCode !== null) return;
-      proc.kill('SIGTERM');
-      await once(proc, 'exit');
-    },
-  };
+  const sensor = await startSensorProcess(tokenFile, ['--listen', '127.0.0.1:0', ...extra]);
+  return { ...sensor, port: Number(/:(\d+)\//.exec(sensor.url)?.[1]), tokenFile };
 }
 
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'sensor/src/main.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => proc.once('exit', (code) => resolve({ code, stdout, stderr })));
-}
+const runCli = runSensorToExit;
 
 /** A client that collects validated messages and lets a test wait for one that matches. */
 class Client {

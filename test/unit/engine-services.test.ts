@@ -71,12 +71,22 @@ test('export, generate and clear: the engine answers, the client only writes fil
   assert.equal(exportHar(e, '1').transactions, 0);
 });
 
-test('new inventory bounds apply without a reload: the store is rebuilt from the samples it kept', (t) => {
+test('new inventory bounds apply without a reload, keeping what the store counted', (t) => {
   const e = engine(t);
-  for (let i = 0; i < 30; i++) e.traffic.add([tx({ method: 'GET', path: `/v1/things${i}`, service: `svc-${i % 3}`, resBody: {} })]);
-  assert.equal(snapshot(e).inventory.services.length, 3);
+  for (let i = 0; i < 30; i++) e.traffic.add([tx({ method: 'GET', path: `/v1/things${i % 4}`, service: `svc-${i % 3}`, resBody: { i } })]);
+  const before = snapshot(e).inventory;
+  assert.equal(before.services.length, 3);
+  const counts = (s: typeof before): string[] => s.services.flatMap((x) => x.endpoints.map((ep) => `${x.service} ${ep.method} ${ep.template} ×${ep.count}`)).sort();
+  e.traffic.reconfigure({ maxServices: 3, maxEndpointsPerService: 250, maxRecentSamples: 1, maxStatusSamples: 1, maxBodyBytes: 2048 });
+  const after = snapshot(e).inventory;
+  assert.deepEqual(counts(after), counts(before), 'endpoints and their counters stay (not restarted from samples)');
+  assert.equal(after.stats.transactions, 30, 'the store\'s transaction count stays');
+  assert.ok(e.traffic.observations().every((o) => o.samples.length === 1), 'samples trimmed to the new count');
   e.traffic.reconfigure({ maxServices: 1 });
-  assert.equal(snapshot(e).inventory.services.length, 1, 'the new bound holds at once');
+  const one = snapshot(e).inventory;
+  assert.equal(one.services.length, 1, 'the new bound holds at once');
+  assert.equal(one.stats.evictedServices, 2, 'the services dropped are counted as evicted');
+  assert.equal(one.stats.transactions, 30);
 });
 
 test('change notifications are batched: many marks, one notification per interval, with the epoch', async () => {

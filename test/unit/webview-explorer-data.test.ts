@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { EndpointObservation, EndpointSummary, StoreStats } from '../../core/src/inventory/inventory-types';
 import type { EndpointFindings } from '../../core/src/messages/lsp';
 import type { Transaction } from '../../core/src/protocol/transaction';
-import { endpointFor, findingsView, gatewayLabel, isUnusedId, rowFromSummary, toExplorerFilter } from '../../webview/src/adapt';
+import { endpointFor, findingsView, gatewayLabel, isUnusedId, rowFromSummary } from '../../webview/src/adapt';
 import { ExplorerData } from '../../webview/src/explorer-data';
 import { readInbound } from '../../webview/src/messages';
 
@@ -56,7 +56,7 @@ test('findings give states, flatten with fixes, and unobserved operations become
   assert.deepEqual(view.findings.map((f) => [f.id, f.endpointId === 'e1' || f.endpointId === unused.id, f.fixes.length]), [['f1', true, 1], ['f2', true, 0], ['f3', true, 0]]);
 });
 
-test('snapshot, delta, findings: rows follow; unchanged rows keep their identity', () => {
+test('snapshot, findings: rows follow; unchanged rows keep their identity', () => {
   const data = new ExplorerData();
   const a = summary('/a');
   const b = summary('/b');
@@ -66,7 +66,8 @@ test('snapshot, delta, findings: rows follow; unchanged rows keep their identity
   assert.equal(data.totalCalls, 20);
 
   const b2 = { ...b, count: 99 };
-  data.apply({ type: 'delta', sequence: 2, upserted: [b2, summary('/c')], removed: [{ id: a.id, reason: 'evicted' }], stats });
+  // Every inventory change comes as a whole snapshot (the engine's, at most four a second).
+  data.apply({ type: 'snapshot', snapshot: { sequence: 2, services: [{ service: 'api:80', endpoints: [b2, summary('/c')] }], stats } });
   const second = data.rows();
   assert.deepEqual(second.map((r) => [r.template, r.calls]), [['/b', 99], ['/c', 10]]);
 
@@ -106,14 +107,6 @@ test('a stream transaction finds its endpoint; the most literal template wins', 
   assert.equal(endpointFor(rows, tx('4', '/files/a.jsonx')), undefined, 'literal parts are not patterns');
   assert.equal(endpointFor(rows, tx('5', '/users/42', 1, 1, 'DELETE')), undefined);
   assert.equal(endpointFor(rows, tx('6', '/users/42', 1, 1, 'GET', 'other:80')), undefined);
-});
-
-test('the search box becomes the extension filter', () => {
-  assert.deepEqual(toExplorerFilter('  users  method:get status:5xx service:orders spec:undocumented {id} '), {
-    text: 'users {id}', methods: ['GET'], statusClasses: [5], services: ['orders'],
-  });
-  assert.deepEqual(toExplorerFilter('status:errors'), { text: '', methods: [], statusClasses: [4, 5], services: [] });
-  assert.equal(toExplorerFilter('x'.repeat(2000)).text.length, 512);
 });
 
 test('inbound messages: wrong shapes are dropped', () => {

@@ -1,8 +1,7 @@
 // From the shared messages (core/src/messages/webview.ts) to the panel's view model, and back:
 // inventory summaries become table rows, per-endpoint findings give each row its spec state, an
-// observation becomes the detail, and the search box becomes the ExplorerFilter the extension keeps.
+// observation becomes the detail.
 import type { EndpointFindings, GatewayVerdict } from '../../core/src/messages/lsp';
-import type { ExplorerFilter } from '../../core/src/messages/webview';
 import type { GrpcDetail } from '../../core/src/messages/grpc-detail';
 import type { EndpointObservation, EndpointSummary } from '../../core/src/inventory/inventory-types';
 import type { Transaction } from '../../core/src/protocol/transaction';
@@ -160,26 +159,4 @@ export function endpointFor(rows: Iterable<EndpointRow>, tx: Transaction): strin
 
 function literalLength(template: string): number {
   return template.replace(/\{[^{}/]*\}/g, '').length;
-}
-
-/** The search box as the extension's ExplorerFilter: field terms become lists, the rest is text. */
-export function toExplorerFilter(query: string): ExplorerFilter {
-  const text: string[] = [];
-  const methods: string[] = [];
-  const services: string[] = [];
-  const statusClasses: number[] = [];
-  for (const term of query.trim().split(/\s+/)) {
-    if (term === '') continue;
-    const m = /^(method|service|status|spec):(.+)$/i.exec(term);
-    const key = m?.[1]?.toLowerCase();
-    const value = m?.[2] ?? '';
-    if (key === 'method') methods.push(value.toUpperCase());
-    else if (key === 'service') services.push(value);
-    else if (key === 'status' && /^[1-5]xx$/i.test(value)) statusClasses.push(Number(value[0]));
-    else if (key === 'status' && /^errors?$/i.test(value)) statusClasses.push(4, 5);
-    // The spec state is the panel's own filter (the extension's filter has no such field).
-    else if (key !== 'spec') text.push(term);
-  }
-  const list = (xs: string[]): string[] => xs.slice(0, 64).map((x) => x.slice(0, 256));
-  return { text: text.join(' ').slice(0, 512), methods: list(methods), statusClasses: [...new Set(statusClasses)], services: list(services) };
 }

@@ -6,7 +6,7 @@ import './endpoint-detail';
 import './endpoint-table';
 import './transaction-stream';
 import type { Transaction } from '../../core/src/protocol/transaction';
-import { isUnusedId, toExplorerFilter } from './adapt';
+import { isUnusedId } from './adapt';
 import { ExplorerData } from './explorer-data';
 import { desyncBanner } from './desync-banner';
 import { formatCount } from './format';
@@ -27,7 +27,6 @@ export class ExplorerApp extends LitElement {
   private state: PersistedState = readState(undefined);
   private readonly data = new ExplorerData();
   private pendingFixes = new Set<string>();
-  private filterTimer: ReturnType<typeof setTimeout> | undefined;
   /** The endpoint whose detail was asked for on restore: its answer must not change the restored tab. */
   private restoring: string | undefined;
 
@@ -118,9 +117,6 @@ export class ExplorerApp extends LitElement {
     this.state = { ...this.state, filter: query };
     this.save();
     this.requestUpdate();
-    // The extension mirrors the filter (tree, status); tell it once typing settles.
-    clearTimeout(this.filterTimer);
-    this.filterTimer = setTimeout(() => this.vscode?.post({ type: 'filterChanged', filter: toExplorerFilter(query) }), 250);
   }
 
   private onSort(sort: SortSpec): void {

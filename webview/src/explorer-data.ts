@@ -45,12 +45,6 @@ export class ExplorerData {
         this.stats = message.snapshot.stats;
         this.rowList = undefined;
         return undefined;
-      case 'delta':
-        for (const r of message.removed) this.summaries.delete(r.id);
-        for (const e of message.upserted) this.summaries.set(e.id, e);
-        this.stats = message.stats;
-        this.rowList = undefined;
-        return undefined;
       case 'desyncs':
         this.desyncs = message.services;
         return undefined;

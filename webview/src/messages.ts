@@ -18,8 +18,6 @@ export function readInbound(data: unknown): Inbound | undefined {
       const s = data['snapshot'];
       return isRecord(s) && Array.isArray(s['services']) ? (data as unknown as Inbound) : undefined;
     }
-    case 'delta':
-      return Array.isArray(data['upserted']) && Array.isArray(data['removed']) ? (data as unknown as Inbound) : undefined;
     case 'transactions':
       return Array.isArray(data['transactions']) ? (data as unknown as Inbound) : undefined;
     case 'findings':

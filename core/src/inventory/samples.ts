@@ -186,6 +186,28 @@ export class SampleSet {
     for (const s of [...mine, ...theirs].sort((a, b) => a.startedAt - b.startedAt)) this.add(s);
   }
 
+  /**
+   * The limits changed (the store's options object, shared by reference): keeps the newest
+   * samples that fit, each passed through `copy` (a smaller body limit re-bounds them). What was
+   * unsent and is kept stays unsent.
+   */
+  reshape(copy: (t: Transaction) => Transaction): void {
+    const before = this.list();
+    this.recent = [];
+    this.next = 0;
+    this.byStatus.clear();
+    this.lastRecentAt = -Infinity;
+    const unsent = this.unsent;
+    this.unsent = new Set();
+    const copies = new Map<Transaction, Transaction>();
+    for (const s of before) {
+      const c = copy(s);
+      copies.set(c, s);
+      this.add(c);
+    }
+    this.unsent = new Set(this.list().filter((c) => unsent.has(copies.get(c)!)));
+  }
+
   /** Distinct samples, oldest first. */
   list(): Transaction[] {
     // A handful of items: an array with includes() beats a Set here.

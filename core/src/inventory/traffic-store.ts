@@ -72,6 +72,9 @@ interface ServiceState {
 /** setKnownTemplates() key for templates that apply to every service without its own list. */
 export const ANY_SERVICE = '*';
 
+/** The options that shape the samples an endpoint keeps (a change re-shapes the kept ones). */
+const SAMPLE_KEYS = ['maxRecentSamples', 'maxStatusSamples', 'maxBodyBytes', 'maxHeaderBytes'] as const;
+
 const MAX_SERVICE_CHARS = 255;
 const MAX_PATH_CHARS = 2048;
 const UPPER_TOKEN = /^[A-Z]+$/;
@@ -247,6 +250,28 @@ export class TrafficStore {
     return { ...this.counters, services: this.services.size, endpoints, templaterOverflow: overflow, trieNodes: nodes };
   }
 
+  /**
+   * New bounds, keeping what the store holds: endpoints, counters and sketches stay; services and
+   * endpoints past a lowered cap are evicted (oldest first, counted); samples are trimmed to the
+   * new per-endpoint counts and re-bounded to the new body and header sizes. Sketch accuracy,
+   * content-type and templating limits apply to endpoints and services created afterwards.
+   */
+  reconfigure(options: Partial<TrafficStoreOptions>): void {
+    const next = { ...DEFAULT_STORE_OPTIONS, ...options, templater: { ...DEFAULT_STORE_OPTIONS.templater, ...options.templater } };
+    const samplesChanged = SAMPLE_KEYS.some((key) => next[key] !== this.options[key]);
+    // One options object is shared by every endpoint and sample set: they read the new limits from now on.
+    Object.assign(this.options, next);
+    while (this.services.size > this.options.maxServices) this.evictOldestService();
+    for (const state of this.services.values()) {
+      while (state.endpoints.size > this.options.maxEndpointsPerService) this.evictOldestEndpoint(state);
+      if (!samplesChanged) continue;
+      for (const endpoint of state.endpoints.values()) {
+        endpoint.samples.reshape(this.copySample);
+        this.markDirty(endpoint);
+      }
+    }
+  }
+
   /** Forgets all traffic (declared templates are kept). The next delta is a reset. */
   clear(): void {
     this.services.clear();
@@ -271,14 +296,17 @@ export class TrafficStore {
     state = { name, templater, endpoints: new Map(), templaterVersion: templater.version };
     this.services.set(name, state);
     this.mostRecentService = state;
-    if (this.services.size > this.options.maxServices) {
-      const [oldest] = this.services.values();
-      this.services.delete(oldest!.name);
-      this.counters.evictedServices++;
-      for (const e of oldest!.endpoints.values()) this.remove(e, 'evicted');
-      this.counters.evictedEndpoints += oldest!.endpoints.size;
-    }
+    if (this.services.size > this.options.maxServices) this.evictOldestService();
     return state;
+  }
+
+  private evictOldestService(): void {
+    const [oldest] = this.services.values();
+    this.services.delete(oldest!.name);
+    if (this.mostRecentService === oldest) this.mostRecentService = undefined;
+    this.counters.evictedServices++;
+    for (const e of oldest!.endpoints.values()) this.remove(e, 'evicted');
+    this.counters.evictedEndpoints += oldest!.endpoints.size;
   }
 
   private evictOldestEndpoint(state: ServiceState): void {

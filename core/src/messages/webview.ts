@@ -5,32 +5,17 @@
 
 import { isRecord } from '../json-record';
 import type { Transaction } from '../protocol/transaction';
-import type {
-  EndpointObservation,
-  EndpointRemoval,
-  EndpointSummary,
-  InventorySnapshot,
-  StoreStats,
-} from '../inventory/inventory-types';
+import type { EndpointObservation, InventorySnapshot } from '../inventory/inventory-types';
 import type { EndpointFindings } from './lsp';
 import type { GrpcDetail } from './grpc-detail';
 import type { ServiceDesyncs } from './desync-summary';
 
 // ── extension → webview ─────────────────────────────────────────────────────────────────────
 
-/** The whole inventory (on ready, after a reset, or when the panel is restored). */
+/** The whole inventory (on ready, after a reset, on every inventory change: the engine's snapshot, ≤ 4/s). */
 export interface SnapshotMessage {
   type: 'snapshot';
   snapshot: InventorySnapshot;
-}
-
-/** Changes since the last snapshot/delta: summaries only, samples come with a selection. */
-export interface DeltaMessage {
-  type: 'delta';
-  sequence: number;
-  upserted: EndpointSummary[];
-  removed: EndpointRemoval[];
-  stats: StoreStats;
 }
 
 /** A batch of live transactions for the stream view (bounded copies, newest last). */
@@ -64,7 +49,6 @@ export interface DesyncsMessage {
 export type ExtensionToWebviewMessage =
   | DesyncsMessage
   | SnapshotMessage
-  | DeltaMessage
   | TransactionsMessage
   | FindingsMessage
   | SelectionMessage;
@@ -88,21 +72,6 @@ export interface ApplyFixMessage {
   fixIndex: number;
 }
 
-export interface ExplorerFilter {
-  /** Free text matched against method, template and service. */
-  text: string;
-  methods: string[];
-  /** Status classes shown: 2 for 2xx … 5 for 5xx, 0 for no response. Empty: all. */
-  statusClasses: number[];
-  services: string[];
-}
-
-/** The table's filter changed (the extension remembers it with the panel's state). */
-export interface FilterChangedMessage {
-  type: 'filterChanged';
-  filter: ExplorerFilter;
-}
-
 /** Reveal the endpoint's operation in its spec file. */
 export interface OpenInSpecMessage {
   type: 'openInSpec';
@@ -113,14 +82,12 @@ export type WebviewToExtensionMessage =
   | ReadyMessage
   | SelectEndpointMessage
   | ApplyFixMessage
-  | FilterChangedMessage
   | OpenInSpecMessage;
 
 // ── validation ──────────────────────────────────────────────────────────────────────────────
 
 /** Limits on what the webview may send: ids are ours (service + method + template ≤ ~2.3 KB). */
-export const WEBVIEW_LIMITS = { maxIdChars: 4096, maxFilterTextChars: 512, maxListItems: 64, maxListItemChars: 256 } as const;
-
+export const WEBVIEW_LIMITS = { maxIdChars: 4096 } as const;
 
 function isBoundedString(value: unknown, max: number): value is string {
   return typeof value === 'string' && value.length <= max;
@@ -128,26 +95,6 @@ function isBoundedString(value: unknown, max: number): value is string {
 
 function isId(value: unknown): value is string {
   return isBoundedString(value, WEBVIEW_LIMITS.maxIdChars) && value.length > 0;
-}
-
-function stringList(value: unknown): string[] | undefined {
-  if (!Array.isArray(value) || value.length > WEBVIEW_LIMITS.maxListItems) return undefined;
-  const out: string[] = [];
-  for (const item of value) {
-    if (!isBoundedString(item, WEBVIEW_LIMITS.maxListItemChars)) return undefined;
-    out.push(item);
-  }
-  return out;
-}
-
-function parseFilter(value: unknown): ExplorerFilter | undefined {
-  if (!isRecord(value) || !isBoundedString(value['text'], WEBVIEW_LIMITS.maxFilterTextChars)) return undefined;
-  const methods = stringList(value['methods'] ?? []);
-  const services = stringList(value['services'] ?? []);
-  const classes = value['statusClasses'] ?? [];
-  if (methods === undefined || services === undefined || !Array.isArray(classes)) return undefined;
-  if (!classes.every((c): c is number => Number.isInteger(c) && c >= 0 && c <= 5)) return undefined;
-  return { text: value['text'], methods, statusClasses: [...classes], services };
 }
 
 /**
@@ -170,10 +117,6 @@ export function parseWebviewMessage(value: unknown): WebviewToExtensionMessage |
       }
       return { type: 'applyFix', findingId: value['findingId'], fixIndex: fixIndex as number };
     }
-    case 'filterChanged': {
-      const filter = parseFilter(value['filter']);
-      return filter === undefined ? undefined : { type: 'filterChanged', filter };
-    }
     default:
       return undefined;
   }
@@ -187,5 +130,5 @@ export function isWebviewToExtensionMessage(value: unknown): value is WebviewToE
 /** The inverse direction is trusted (we build it), but the webview can still check the tag. */
 export function isExtensionToWebviewMessage(value: unknown): value is ExtensionToWebviewMessage {
   if (!isRecord(value)) return false;
-  return ['snapshot', 'delta', 'transactions', 'findings', 'selection'].includes(value['type'] as string);
+  return ['snapshot', 'transactions', 'findings', 'selection', 'desyncs'].includes(value['type'] as string);
 }

@@ -100,12 +100,29 @@ export interface SensorCounters {
   desyncs?: number;
 }
 
+/** Where `--publish` stands: 'connecting' until NATS first answers, then 'connected' or 'disconnected' (it reconnects by itself), 'failed' when the server cannot take the stream (no JetStream). */
+export type PublishStateKind = 'connecting' | 'connected' | 'disconnected' | 'failed';
+
+export interface PublishStatus {
+  state: PublishStateKind;
+  /** The NATS URL without credentials. */
+  url: string;
+  /** Why it is not connected, in a sentence (empty when connected). */
+  detail: string;
+  /** Acknowledged by JetStream, waiting for an acknowledgement, dropped (queue full). */
+  published: number;
+  pending: number;
+  dropped: number;
+}
+
 /** sensor → client, periodically. */
 export interface StatsMessage {
   type: 'stats';
   at: number;
   uptimeMs: number;
   counters: SensorCounters;
+  /** Present when the sensor publishes to NATS (added in 0.1; absent from older sensors and without --publish). */
+  publish?: PublishStatus;
 }
 
 export type ErrorCode = 'bad-message' | 'unsupported' | 'internal' | 'capture-failed';

@@ -48,6 +48,17 @@ function checkFilters(c: Checker, value: unknown): void {
   c.boolean(f, 'includeBodies', p, { optional: true });
 }
 
+const PUBLISH_STATES = ['connecting', 'connected', 'disconnected', 'failed'] as const;
+
+function checkPublishStatus(c: Checker, value: unknown): void {
+  const p = c.record(value, '$.publish');
+  if (!p) return;
+  c.oneOf(p, 'state', '$.publish', PUBLISH_STATES);
+  c.string(p, 'url', '$.publish', { max: 1024 });
+  c.string(p, 'detail', '$.publish', { max: 1024 });
+  for (const key of ['published', 'pending', 'dropped']) c.number(p, key, '$.publish', { integer: true, min: 0 });
+}
+
 function checkError(c: Checker, m: JsonRecord): void {
   c.oneOf(m, 'code', '$', ERROR_CODES);
   c.string(m, 'message', '$', { max: 4096 });
@@ -75,6 +86,7 @@ export function validateSensorMessage(value: unknown): Validation<SensorMessage>
         c.number(counters, 'sampledOut', '$.counters', { optional: true, integer: true, min: 0 });
         c.number(counters, 'desyncs', '$.counters', { optional: true, integer: true, min: 0 });
       }
+      if (m.publish !== undefined) checkPublishStatus(c, m.publish);
       break;
     }
     case 'error':

@@ -3,12 +3,13 @@ import type { StoreStats } from '../../../core/src/inventory/inventory-types';
 import {
   ENDPOINT_DETAIL,
   RECENT_TRANSACTIONS,
-  SNAPSHOT,
   parseWebviewMessage,
+  type EngineSnapshot,
   type ExtensionToWebviewMessage,
   type WebviewToExtensionMessage,
 } from '../../../core/src/messages';
 import type { EngineClient, EngineEvent } from '../client/language-client';
+import type { SnapshotFeed } from '../client/snapshot-feed';
 import type { TaplineContext } from '../context';
 import { applyFix, revealEndpoint } from '../endpoint-actions';
 import { explorerHtml } from './explorer-html';
@@ -38,16 +39,20 @@ export class ExplorerPanels implements vscode.Disposable {
   constructor(
     private readonly tapline: TaplineContext,
     private readonly engine: EngineClient,
+    private readonly feed: SnapshotFeed,
   ) {
     tapline.subscriptions.push(
-      engine.onDidChange((event) => {
+      feed.onDidUpdate((update) => {
         if (!this.panel || !this.ready) return;
-        this.queue(event);
+        this.queue(update.event);
       }),
     );
   }
 
-  /** One refresh at a time; changes that arrive meanwhile are merged into the next one. */
+  /**
+   * One refresh at a time; changes that arrive meanwhile are merged into the next one. The
+   * snapshot is the feed's (asked once per change for every view), never one of its own.
+   */
   private queue(event: EngineEvent): void {
     if (this.refreshing) {
       const a = this.again;
@@ -75,8 +80,7 @@ export class ExplorerPanels implements vscode.Disposable {
       return;
     }
     if (event.reset || event.inventory || event.findings) {
-      const snapshot = await this.engine.request(SNAPSHOT, {});
-      this.engine.observeEpoch(snapshot.epoch);
+      const snapshot: EngineSnapshot = await this.feed.current();
       this.post({ type: 'snapshot', snapshot: snapshot.inventory });
       this.post({ type: 'findings', sequence: ++this.findingsSequence, endpoints: snapshot.endpoints });
       this.post({ type: 'desyncs', services: snapshot.desyncs ?? [] });
@@ -168,8 +172,6 @@ export class ExplorerPanels implements vscode.Disposable {
       case 'openInSpec':
         await revealEndpoint(this.engine, message.endpointId);
         return;
-      case 'filterChanged':
-        return; // the page keeps its own filter in its state; nothing to do here
     }
   }
 
@@ -189,8 +191,8 @@ export class ExplorerPanels implements vscode.Disposable {
   }
 }
 
-export function registerExplorer(tapline: TaplineContext, engine: EngineClient): ExplorerPanels {
-  const panels = new ExplorerPanels(tapline, engine);
+export function registerExplorer(tapline: TaplineContext, engine: EngineClient, feed: SnapshotFeed): ExplorerPanels {
+  const panels = new ExplorerPanels(tapline, engine, feed);
   tapline.subscriptions.push(
     panels,
     vscode.window.registerWebviewPanelSerializer(EXPLORER_VIEW_TYPE, {

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import type { EndpointSummary } from '../../../core/src/inventory/inventory-types';
 import { formatDuration } from '../../../core/src/format/duration';
-import { SNAPSHOT, type EndpointFindings, type EndpointSpecState, type EngineSnapshot, type ServiceDesyncs } from '../../../core/src/messages';
+import type { EndpointFindings, EndpointSpecState, EngineSnapshot, ServiceDesyncs } from '../../../core/src/messages';
 import { describeDesyncs } from './desync-format';
-import type { EngineClient } from '../client/language-client';
+import type { SnapshotFeed } from '../client/snapshot-feed';
 import type { TaplineContext } from '../context';
 import { compareEndpoints, describeEndpoint, formatCount, matchesFilter, type EndpointSort } from './endpoint-format';
 import { describeGrpcMethod, groupByGrpcService, grpcMethodState, grpcMethodTooltip, type GrpcEndpoint } from './grpc-format';
@@ -37,17 +37,32 @@ const STATE_TEXT: Record<EndpointSpecState, string> = {
 };
 
 /**
- * The Endpoints view: services → endpoints, from a snapshot the engine answers each time the view
- * is rebuilt (at most once per change notification, ≤ 4/s). It keeps no inventory of its own: the
- * nodes of one rebuild are all it holds. Every label is plain text from traffic.
+ * The Endpoints view: services → endpoints, from the snapshot the feed asked for the latest change
+ * (one per change notification, ≤ 4/s, shared with the other views), rebuilt only while the view
+ * is visible. It keeps no inventory of its own: the nodes of one rebuild are all it holds. Every
+ * label is plain text from traffic.
  */
 export class EndpointsTree implements vscode.TreeDataProvider<EndpointTreeNode> {
   private readonly changed = new vscode.EventEmitter<EndpointTreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private sort: EndpointSort = 'calls';
   private filter = '';
+  /** A change arrived while the view was hidden: rebuild when it shows. */
+  private stale = false;
+  private visible = false;
 
-  constructor(private readonly engine: EngineClient) {}
+  constructor(private readonly feed: SnapshotFeed) {}
+
+  setVisible(visible: boolean): void {
+    this.visible = visible;
+    if (visible && this.stale) this.refresh();
+  }
+
+  /** A change: rebuilt now when visible, else once the view shows. */
+  onEngineChange(): void {
+    if (this.visible) this.refresh();
+    else this.stale = true;
+  }
 
   get currentFilter(): string {
     return this.filter;
@@ -65,14 +80,13 @@ export class EndpointsTree implements vscode.TreeDataProvider<EndpointTreeNode> 
   }
 
   refresh(): void {
+    this.stale = false;
     this.changed.fire(undefined);
   }
 
   async getChildren(node?: EndpointTreeNode): Promise<EndpointTreeNode[]> {
     if (!node) {
-      const snapshot = await this.engine.request(SNAPSHOT, {});
-      this.engine.observeEpoch(snapshot.epoch);
-      return this.services(snapshot);
+      return this.services(await this.feed.current());
     }
     if (node.kind === 'unusedGroup') return node.operations.map((operation): EndpointTreeNode => ({ kind: 'unused', operation }));
     if (node.kind === 'grpcService') return node.methods.map((endpoint): EndpointTreeNode => ({ kind: 'grpcMethod', endpoint }));
@@ -204,17 +218,19 @@ function endpointTooltip(e: EndpointSummary, state: EndpointSpecState | undefine
   return lines.join('\n');
 }
 
-export function registerEndpointsTree(tapline: TaplineContext, engine: EngineClient): EndpointsTree {
-  const tree = new EndpointsTree(engine);
+export function registerEndpointsTree(tapline: TaplineContext, feed: SnapshotFeed): EndpointsTree {
+  const tree = new EndpointsTree(feed);
   const view = vscode.window.createTreeView('tapline.endpoints', { treeDataProvider: tree, showCollapseAll: true });
+  tree.setVisible(view.visible);
   const updateMessage = (): void => {
     view.message = tree.currentFilter ? `Filtered: "${tree.currentFilter}"` : undefined;
   };
   tapline.subscriptions.push(
     tree,
     view,
-    engine.onDidChange((e) => {
-      if (e.reset || e.inventory || e.findings) tree.refresh();
+    view.onDidChangeVisibility(({ visible }) => tree.setVisible(visible)),
+    feed.onDidUpdate(({ event }) => {
+      if (event.reset || event.inventory || event.findings) tree.onEngineChange();
     }),
     tree.onDidChangeTreeData(updateMessage),
   );

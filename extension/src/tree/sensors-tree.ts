@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { SNAPSHOT, type SensorStatus } from '../../../core/src/messages';
-import type { EngineClient } from '../client/language-client';
+import type { EngineSnapshot, SensorStatus } from '../../../core/src/messages';
+import type { SnapshotFeed } from '../client/snapshot-feed';
 import type { TaplineContext } from '../context';
 import { visibilityRows, visibilitySummary, type VisibilityRow } from './visibility-rows';
 
@@ -20,15 +20,25 @@ export class SensorsTree implements vscode.TreeDataProvider<Node> {
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.emitter.event;
   private sensors: SensorStatus[] = [];
+  private hasSensors: boolean | undefined;
+  /** A change arrived while the view was hidden: rebuild when it shows. */
+  private stale = false;
+  visible = false;
 
-  constructor(private readonly engine: EngineClient) {}
-
-  async refresh(): Promise<void> {
-    const snapshot = await this.engine.requestIfRunning(SNAPSHOT, {});
+  show(snapshot: EngineSnapshot | undefined): void {
     this.sensors = snapshot?.sensors ?? [];
     // The view shows once there is a sensor (a cluster's nodes included); the commands are in the palette.
-    await vscode.commands.executeCommand('setContext', 'tapline.hasSensors', this.sensors.length > 0);
-    this.emitter.fire();
+    const has = this.sensors.length > 0;
+    if (has !== this.hasSensors) void vscode.commands.executeCommand('setContext', 'tapline.hasSensors', has);
+    this.hasSensors = has;
+    if (this.visible) this.emitter.fire();
+    else this.stale = true;
+  }
+
+  setVisible(visible: boolean): void {
+    this.visible = visible;
+    if (visible && this.stale) this.emitter.fire();
+    if (visible) this.stale = false;
   }
 
   getChildren(node?: Node): Node[] {
@@ -60,15 +70,17 @@ export class SensorsTree implements vscode.TreeDataProvider<Node> {
   }
 }
 
-export function registerSensorsTree(tapline: TaplineContext, engine: EngineClient): SensorsTree {
-  const tree = new SensorsTree(engine);
-  const refresh = (): void => void tree.refresh().catch(() => undefined);
+export function registerSensorsTree(tapline: TaplineContext, feed: SnapshotFeed): SensorsTree {
+  const tree = new SensorsTree();
+  const view = vscode.window.createTreeView('tapline.sensors', { treeDataProvider: tree });
+  tree.setVisible(view.visible);
   tapline.subscriptions.push(
-    vscode.window.registerTreeDataProvider('tapline.sensors', tree),
-    engine.onDidChange((e) => {
-      if (e.reset || e.sensors) refresh();
+    view,
+    view.onDidChangeVisibility(({ visible }) => tree.setVisible(visible)),
+    feed.onDidUpdate(({ event, snapshot }) => {
+      if (event.reset || event.sensors) tree.show(snapshot);
     }),
   );
-  refresh();
+  tree.show(feed.latest);
   return tree;
 }

@@ -29,15 +29,6 @@ export interface EbpfSourceOptions {
   onProcess?: (p: LoaderProcess) => void;
 }
 
-/** Exit codes of tapline-loader (docs/capture.md). */
-export const LOADER_EXIT = {
-  usage: 2,
-  privilege: 3,
-  noBtf: 4,
-  kernelTooOld: 5,
-  load: 6,
-} as const;
-
 export class LoaderError extends Error {
   constructor(
     message: string,

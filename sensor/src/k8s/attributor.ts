@@ -1,15 +1,16 @@
 // pid → pod: the process's cgroup names the pod UID and container id (cgroup-ids.ts), the
-// node's pods name the rest (pod-index.ts). Synchronous for the pipeline: a pod not yet known
-// starts a refresh of the list (at most one per refreshMs) and its first transactions leave
-// without `k8s`; outside Kubernetes the attributor is never made and nothing changes.
+// node's pods name the rest (pod-index.ts). Synchronous for the pipeline. In the sensor the index
+// is kept current by the pods watch (pod-watch.ts, start.ts); given `listPods` instead, a pod not
+// yet known starts a list (at most one per refreshMs) and its first transactions leave without
+// `k8s`. Outside Kubernetes the attributor is never made and nothing changes.
 import { readFileSync } from 'node:fs';
 import type { KubernetesRef } from '../../../core/src/protocol/transaction';
 import { cgroupIds, type CgroupIds } from './cgroup-ids';
 import { PodIndex, type PodInfo } from './pod-index';
 
 export interface PodAttributorOptions {
-  /** This node's pods; rejects with a sentence to log. */
-  listPods: () => Promise<PodInfo[]>;
+  /** This node's pods, listed when an unknown pod shows (absent: a watch keeps `index` current); rejects with a sentence to log. */
+  listPods?: () => Promise<PodInfo[]>;
   procRoot?: string;
   refreshMs?: number;
   maxCachedPids?: number;
@@ -31,7 +32,7 @@ export class PodAttributor {
     const ids = this.idsOf(pid);
     if (!ids) return undefined;
     const ref = this.index.ref(ids.podUid, ids.containerId);
-    if (!ref) void this.refresh();
+    if (!ref && this.opts.listPods) void this.refresh();
     return ref;
   }
 
@@ -49,11 +50,12 @@ export class PodAttributor {
   /** Lists the pods again unless that was done less than refreshMs ago; resolves when done. */
   refresh(force = false): Promise<void> {
     const now = (this.opts.now ?? Date.now)();
+    const listPods = this.opts.listPods;
+    if (!listPods) return Promise.resolve();
     if (this.refreshing) return this.refreshing;
     if (!force && now - this.lastRefresh < (this.opts.refreshMs ?? 2000)) return Promise.resolve();
     this.lastRefresh = now;
-    this.refreshing = this.opts
-      .listPods()
+    this.refreshing = listPods()
       .then((pods) => {
         this.index.replace(pods);
         this.lastError = '';

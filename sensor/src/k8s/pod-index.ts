@@ -94,6 +94,15 @@ export class PodIndex {
     this.byUid = new Map(pods.map((p) => [p.uid, p]));
   }
 
+  /** A watch event: the pod as it is now (added, or modified: containers started, labels changed). */
+  upsert(pod: PodInfo): void {
+    this.byUid.set(pod.uid, pod);
+  }
+
+  delete(uid: string): void {
+    this.byUid.delete(uid);
+  }
+
   get size(): number {
     return this.byUid.size;
   }

@@ -2,8 +2,11 @@
 // tapline.<cluster>.<namespace>.<service>. Each is published with its id as the message id (the
 // server drops a retry it already stored) and kept until JetStream acknowledges it: while the
 // server is away the queue waits and is retried in order; past maxPending the oldest are dropped
-// and counted. The stream is made with bounded retention when it does not exist yet.
+// and counted. The stream is made with bounded retention when it does not exist yet. NATS being
+// unreachable never stops the sensor: it starts, says where publishing stands (`status()`, in
+// /healthz and every stats message), and connects when NATS comes up.
 import { DiscardPolicy, RetentionPolicy, StorageType, connect, nanos, type JetStreamClient, type NatsConnection } from 'nats';
+import type { PublishStatus } from '../../../core/src/protocol/messages';
 import { STREAM_NAME, SUBJECT_ROOT, transactionSubject } from '../../../core/src/protocol/nats-subject';
 import type { Transaction } from '../../../core/src/protocol/transaction';
 
@@ -36,20 +39,66 @@ export class NatsPublisher {
   private pumping = false;
   private closed = false;
   private wake: (() => void) | undefined;
+  private endSleep: (() => void) | undefined;
 
   constructor(private readonly opts: PublisherOptions) {}
 
-  /** Connects and makes sure the stream exists; rejects with a PublishError when it cannot. */
-  async start(): Promise<void> {
+  private state: Pick<PublishStatus, 'state' | 'detail'> = { state: 'connecting', detail: 'not connected yet' };
+
+  /** Where publishing stands, for /healthz and the stats message. */
+  status(): PublishStatus {
+    return { ...this.state, url: redactedUrl(this.opts.url), published: this.counters.published, pending: this.queue.length, dropped: this.counters.dropped };
+  }
+
+  /**
+   * Checks the URL (a PublishError when it is not nats:// or tls://) and starts connecting in the
+   * background: the sensor does not wait for NATS, and publishes once it answers.
+   */
+  start(): void {
     const url = new URL(this.opts.url);
     if (url.protocol !== 'nats:' && url.protocol !== 'tls:') throw new PublishError(`--publish needs a nats:// URL, got ${this.opts.url}`);
-    try {
-      this.nc = await connect({ servers: this.opts.url, name: `tapline-sensor ${this.opts.name}`, maxReconnectAttempts: -1, reconnectTimeWait: 250, waitOnFirstConnect: false });
-    } catch (e) {
-      throw new PublishError(`cannot reach NATS at ${this.opts.url}: ${(e as Error).message}`);
+    void this.connectLoop();
+  }
+
+  private async connectLoop(): Promise<void> {
+    let attempts = 0;
+    while (!this.closed && !this.nc) {
+      try {
+        // Without waitOnFirstConnect a server that is down at start is an error we retry here, saying why each time it changes.
+        this.nc = await connect({ servers: this.opts.url, name: `tapline-sensor ${this.opts.name}`, maxReconnectAttempts: -1, reconnectTimeWait: 250, waitOnFirstConnect: false });
+      } catch (e) {
+        const detail = `cannot reach NATS: ${(e as Error).message}; retrying`;
+        if (detail !== this.state.detail) this.opts.onLog?.(`publish: ${detail}`);
+        this.setState(attempts === 0 ? 'connecting' : 'disconnected', detail);
+        attempts++;
+        await this.sleep(Math.min(5000, 250 * 2 ** Math.min(attempts, 5)));
+      }
     }
-    const jsm = await this.nc.jetstreamManager().catch((e: unknown) => {
-      throw new PublishError(`NATS at ${this.opts.url} has no JetStream (start nats-server with -js): ${(e as Error).message}`);
+    const nc = this.nc;
+    if (!nc || this.closed) return;
+    try {
+      await this.ensureStream(nc);
+    } catch (e) {
+      this.setState('failed', (e as Error).message);
+      this.opts.onLog?.(`publish: ${(e as Error).message}`);
+      return;
+    }
+    this.js = nc.jetstream();
+    this.setState('connected', '');
+    this.opts.onLog?.(`publish: connected to ${redactedUrl(this.opts.url)}`);
+    void (async () => {
+      for await (const s of nc.status()) {
+        if (s.type === 'disconnect') this.setState('disconnected', `NATS went away (${String(s.data)}); reconnecting`);
+        if (s.type === 'reconnect') this.setState('connected', '');
+        if (s.type === 'disconnect' || s.type === 'reconnect') this.opts.onLog?.(`NATS ${s.type} (${String(s.data)})`);
+      }
+    })();
+    void this.pump();
+  }
+
+  private async ensureStream(nc: NatsConnection): Promise<void> {
+    const jsm = await nc.jetstreamManager().catch((e: unknown) => {
+      throw new PublishError(`NATS at ${redactedUrl(this.opts.url)} has no JetStream (start nats-server with -js): ${(e as Error).message}`);
     });
     const retention = this.opts.retention ?? DEFAULT_RETENTION;
     try {
@@ -67,11 +116,23 @@ export class NatsPublisher {
       });
       this.opts.onLog?.(`created JetStream stream ${STREAM_NAME} (${SUBJECT_ROOT}.>, ${retention.maxAgeMs / 60000} min, ${retention.maxBytes} bytes)`);
     }
-    this.js = this.nc.jetstream();
-    void (async () => {
-      for await (const s of this.nc!.status()) if (s.type === 'disconnect' || s.type === 'reconnect') this.opts.onLog?.(`NATS ${s.type} (${String(s.data)})`);
-    })();
-    void this.pump();
+  }
+
+  private setState(state: PublishStatus['state'], detail: string): void {
+    this.state = { state, detail };
+  }
+
+  /** A pause that close() cuts short. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.endSleep = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.endSleep = done;
+    });
   }
 
   publish(tx: Transaction): void {
@@ -91,6 +152,7 @@ export class NatsPublisher {
     while (this.queue.length > 0 && Date.now() < deadline && this.nc && !this.nc.isClosed()) await new Promise((r) => setTimeout(r, 20));
     this.closed = true;
     this.wake?.();
+    this.endSleep?.();
     await this.nc?.close();
   }
 
@@ -118,5 +180,17 @@ export class NatsPublisher {
       }
     }
     this.pumping = false;
+  }
+}
+
+/** The URL as it may be shown: without user and password. */
+function redactedUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    url.username = '';
+    url.password = '';
+    return url.toString().replace(/\/$/, '');
+  } catch {
+    return '(not a URL)';
   }
 }

@@ -2,7 +2,7 @@
 // every flush interval), periodic stats, heartbeats. Its queue is bounded: when the client reads
 // too slowly the oldest transactions are dropped and counted, never memory.
 import type { WebSocket } from 'ws';
-import type { ErrorCode, HelloMessage, SensorCounters, SensorMessage, SubscribeFilters } from '../../../core/src/protocol/messages';
+import type { ErrorCode, HelloMessage, PublishStatus, SensorCounters, SensorMessage, SubscribeFilters } from '../../../core/src/protocol/messages';
 import { parseClientMessage } from '../../../core/src/protocol/validate-messages';
 import { formatProblems } from '../../../core/src/protocol/check';
 import type { DesyncEvent } from '../../../core/src/protocol/desync';
@@ -13,6 +13,8 @@ import { matchesFilters, shapeFor } from './filters';
 export interface SessionOptions {
   hello: () => HelloMessage;
   counters: () => Omit<SensorCounters, 'queueDropped'>;
+  /** Where `--publish` stands, sent with every stats message (absent without it). */
+  publish?: () => PublishStatus;
   startedAt: number;
   maxQueue: number;
   batchSize: number;
@@ -102,7 +104,8 @@ export class ClientSession {
   }
 
   private sendStats(): void {
-    this.send({ type: 'stats', at: Date.now(), uptimeMs: Date.now() - this.opts.startedAt, counters: { ...this.opts.counters(), queueDropped: this.queueDropped } });
+    const publish = this.opts.publish?.();
+    this.send({ type: 'stats', at: Date.now(), uptimeMs: Date.now() - this.opts.startedAt, counters: { ...this.opts.counters(), queueDropped: this.queueDropped }, ...(publish ? { publish } : {}) });
   }
 
   private heartbeat(): void {

@@ -5,7 +5,7 @@ import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { HEALTH_PATH, STREAM_PATH, type HelloMessage, type SensorCounters } from '../../../core/src/protocol/messages';
+import { HEALTH_PATH, STREAM_PATH, type HelloMessage, type PublishStatus, type SensorCounters } from '../../../core/src/protocol/messages';
 import type { DesyncEvent } from '../../../core/src/protocol/desync';
 import type { Transaction } from '../../../core/src/protocol/transaction';
 import type { VisibilityMessage } from '../../../core/src/protocol/visibility';
@@ -21,6 +21,8 @@ export interface StreamServerOptions {
   counters: () => Omit<SensorCounters, 'queueDropped'>;
   /** The visibility report (live capture): sent after hello, and in /healthz as JSON. */
   visibility?: () => VisibilityMessage;
+  /** Where `--publish` stands (absent without it): in /healthz and every stats message. */
+  publish?: () => PublishStatus;
   /** Recent transactions kept for clients that connect later (replayed after hello). */
   backlog?: number;
   session?: Partial<Pick<SessionOptions, 'maxQueue' | 'batchSize' | 'flushMs' | 'statsMs' | 'heartbeatMs' | 'highWaterBytes'>>;
@@ -126,13 +128,17 @@ export class StreamServer {
           return;
         }
         this.throttle.succeed(address);
-        const body = JSON.stringify({ status: 'ok', uptimeMs: Date.now() - this.startedAt, visibility: this.opts.visibility?.().processes ?? [] });
+        const publish = this.opts.publish?.();
+        const body = JSON.stringify({ status: 'ok', uptimeMs: Date.now() - this.startedAt, visibility: this.opts.visibility?.().processes ?? [], ...(publish ? { publish } : {}) });
         res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
         res.end(req.method === 'HEAD' ? undefined : `${body}\n`);
         return;
       }
+      // Serving is what liveness means: a NATS that is away is reported, not a failure. Only the state
+      // goes out without the token; the URL and counters are in the detail.
+      const publish = this.opts.publish?.();
       res.writeHead(200, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-store' });
-      res.end(req.method === 'HEAD' ? undefined : 'ok\n');
+      res.end(req.method === 'HEAD' ? undefined : `ok\n${publish ? `publish: ${publish.state}\n` : ''}`);
       return;
     }
     res.writeHead(404, { 'Content-Length': '0' });
@@ -167,6 +173,7 @@ export class StreamServer {
       const session = new ClientSession(ws, remote, {
         hello: this.opts.hello,
         counters: this.opts.counters,
+        ...(this.opts.publish ? { publish: this.opts.publish } : {}),
         startedAt: this.startedAt,
         maxQueue: s.maxQueue ?? 10_000,
         batchSize: s.batchSize ?? 200,

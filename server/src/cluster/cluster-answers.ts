@@ -1,6 +1,7 @@
 // kubectl's `-o json` answers, read for what Connect to Dev Cluster needs: the contexts, the
 // sensor pods (name, node, phase, readiness), the token Secret, and the watch stream.
 import { isRecord } from '../../../core/src/json-record';
+import { JsonObjectStream } from '../../../core/src/json-object-stream';
 import { ClusterError, DEPLOY_COMMAND } from './kubectl-errors';
 
 export interface SensorPod {
@@ -85,22 +86,11 @@ export type PodEvent = { type: 'ADDED' | 'MODIFIED' | 'DELETED'; pod: SensorPod 
  * event, back to back. Feed it chunks; it returns the events completed so far.
  */
 export class WatchStreamParser {
-  private buffer = '';
+  private readonly objects = new JsonObjectStream();
 
   push(chunk: string): PodEvent[] {
-    this.buffer += chunk;
     const events: PodEvent[] = [];
-    for (;;) {
-      const end = objectEnd(this.buffer);
-      if (end < 0) break;
-      const text = this.buffer.slice(0, end);
-      this.buffer = this.buffer.slice(end);
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch {
-        continue; // not an event: skip it, the next object starts after it
-      }
+    for (const value of this.objects.push(chunk)) {
       if (!isRecord(value)) continue;
       const type = value.type;
       const pod = sensorPodOf(value.object);
@@ -108,28 +98,4 @@ export class WatchStreamParser {
     }
     return events;
   }
-}
-
-/** Index just past the first complete top-level JSON object, or -1. Strings may hold braces. */
-function objectEnd(s: string): number {
-  let depth = 0;
-  let inString = false;
-  let started = false;
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i];
-    if (inString) {
-      if (ch === '\\') i++;
-      else if (ch === '"') inString = false;
-      continue;
-    }
-    if (ch === '"') inString = true;
-    else if (ch === '{') {
-      depth++;
-      started = true;
-    } else if (ch === '}') {
-      depth--;
-      if (started && depth === 0) return i + 1;
-    }
-  }
-  return -1;
 }

@@ -8,6 +8,7 @@ import { DEFAULT_STREAM_PORT, WatchStreamParser, parseSensorPods, parseTokenSecr
 import { ClusterError } from './kubectl-errors';
 import { args, globalArgs, kubectl, type KubectlOptions, type KubectlResult } from './kubectl';
 import { PortForward, type ForwardState } from './port-forward';
+import { backoffDelay, DEFAULT_BACKOFF } from '../engine/backoff';
 
 export interface NodeConnection {
   close(): void;
@@ -51,6 +52,7 @@ interface Member {
 export class ClusterSession extends EventEmitter<{ nodes: [ClusterNode[]]; problem: [string] }> {
   private readonly members = new Map<string, Member>();
   private watcher: ChildProcess | undefined;
+  private watchFailures = 0;
   private closed = false;
   private token = '';
   context = '';
@@ -160,6 +162,8 @@ export class ClusterSession extends EventEmitter<{ nodes: [ClusterNode[]]; probl
     const parser = new WatchStreamParser();
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       for (const e of parser.push(chunk)) {
+        // The watch works: the next restart starts from the shortest pause again.
+        this.watchFailures = 0;
         if (e.type === 'DELETED') this.remove(e.pod.name);
         else if (e.pod.phase === 'Running') this.add(e.pod);
       }
@@ -168,8 +172,25 @@ export class ClusterSession extends EventEmitter<{ nodes: [ClusterNode[]]; probl
     child.once('error', () => undefined); // reported through 'close'
     child.once('close', () => {
       if (this.watcher !== child || this.closed) return;
-      // The API server closes watches now and then: start again, after a pause.
-      setTimeout(() => this.startWatch(), this.opts.backoff?.maxMs ?? 5000).unref();
+      // The API server ends watches now and then, and kubectl with them: supervised like the
+      // forwards (capped backoff), and what changed while no watch ran is caught up by a list.
+      const delay = backoffDelay(this.watchFailures++, this.opts.backoff ?? DEFAULT_BACKOFF);
+      setTimeout(() => void this.resync().finally(() => this.startWatch()), delay).unref();
     });
+  }
+
+  /** Lists the sensor pods again: members that are gone leave, running ones that are new join. */
+  private async resync(): Promise<void> {
+    if (this.closed) return;
+    try {
+      const pods = parseSensorPods((await this.run(args.sensorPods(this.namespace, this.selector))).stdout, { context: this.context, namespace: this.namespace, selector: this.selector });
+      const names = new Set(pods.map((p) => p.name));
+      for (const name of [...this.members.keys()]) if (!names.has(name)) this.remove(name);
+      for (const pod of pods) if (pod.phase === 'Running') this.add(pod);
+    } catch (e) {
+      // No sensor pods left is an answer too; anything else waits for the next watch.
+      if (e instanceof ClusterError && e.kind === 'no-sensors') for (const name of [...this.members.keys()]) this.remove(name);
+      else this.emit('problem', `listing the sensor pods again failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 }

@@ -19,8 +19,8 @@ export interface TrafficChange {
 }
 
 export class Traffic {
-  private storeNow: TrafficStore;
-  private knownTemplates: readonly string[] = [];
+  /** One store for the engine's lifetime: settings reconfigure it in place. */
+  readonly store: TrafficStore;
   readonly rate = new RateMeter();
   private readonly recentItems: Transaction[] = [];
   /** Number of the newest transaction in `recentItems` (counts every transaction ever added). */
@@ -30,11 +30,7 @@ export class Traffic {
   private readonly listeners = new Set<(change: TrafficChange) => void>();
 
   constructor(private options: Partial<TrafficStoreOptions> = {}) {
-    this.storeNow = this.createStore();
-  }
-
-  get store(): TrafficStore {
-    return this.storeNow;
+    this.store = new TrafficStore(options);
   }
 
   onDidFlush(listener: (change: TrafficChange) => void): () => void {
@@ -43,7 +39,7 @@ export class Traffic {
   }
 
   add(items: readonly Transaction[]): void {
-    for (const item of items) this.storeNow.add(item);
+    for (const item of items) this.store.add(item);
     this.recentItems.push(...items);
     if (this.recentItems.length > RECENT_LIMIT) this.recentItems.splice(0, this.recentItems.length - RECENT_LIMIT);
     this.added += items.length;
@@ -59,40 +55,30 @@ export class Traffic {
   }
 
   observations(): EndpointObservation[] {
-    return this.storeNow.observations();
+    return this.store.observations();
   }
 
   /** Name endpoints as the workspace's specs do, for every service without a list of its own. */
   setKnownTemplates(templates: readonly string[]): void {
-    this.knownTemplates = templates;
-    this.storeNow.setKnownTemplates(ANY_SERVICE, templates);
+    this.store.setKnownTemplates(ANY_SERVICE, templates);
     this.schedule({ inventory: true, transactions: false });
   }
 
   /**
-   * New `tapline.inventory.*` bounds. The store's bounds are fixed at construction, so a new store
-   * takes over, refilled from the samples the old one kept: endpoints stay, their counters restart
-   * from those samples (documented in docs/engine.md).
+   * New `tapline.inventory.*` bounds, applied to the store in place: endpoints, their counters and
+   * samples stay (trimmed to lowered caps); see TrafficStore.reconfigure.
    */
   reconfigure(options: Partial<TrafficStoreOptions>): void {
     if (JSON.stringify(options) === JSON.stringify(this.options)) return;
     this.options = options;
-    const kept = this.storeNow.observations().flatMap((o) => o.samples).sort((a, b) => a.startedAt - b.startedAt);
-    this.storeNow = this.createStore();
-    for (const t of kept) this.storeNow.add(t);
+    this.store.reconfigure(options);
     this.schedule({ inventory: true, transactions: false });
   }
 
   clear(): void {
     this.recentItems.length = 0;
-    this.storeNow.clear();
+    this.store.clear();
     this.schedule({ inventory: true, transactions: true });
-  }
-
-  private createStore(): TrafficStore {
-    const store = new TrafficStore(this.options);
-    if (this.knownTemplates.length) store.setKnownTemplates(ANY_SERVICE, this.knownTemplates);
-    return store;
   }
 
   private schedule(change: TrafficChange): void {

@@ -58,7 +58,14 @@ export class Workbench {
     const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
     await row.waitFor();
     await row.click();
-    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    // The palette is gone once the widget hides, or once it is reused by the command's own prompt
+    // (its input no longer holds the `>` query): on a loaded machine the widget may hide and show
+    // again between two polls, so waiting for "hidden" alone can miss it.
+    await this.page.waitForFunction(() => {
+      const widget = document.querySelector<HTMLElement>('.quick-input-widget');
+      const input = widget?.querySelector<HTMLInputElement>('input.input');
+      return !widget || widget.offsetParent === null || getComputedStyle(widget).display === 'none' || !input?.value.startsWith('>');
+    });
   }
 
   /** Types into the open quick input (an input box such as a URL or token prompt) and accepts it. */

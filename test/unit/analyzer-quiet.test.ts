@@ -1,0 +1,62 @@
+// The analysis a code action needs right after an edit publishes nothing: diagnostics published in
+// the middle of a code-action request make VS Code re-ask and drop the answer it waited for (the
+// e2e "quick fix right after an edit" was flaky under load for that reason). The spec stays
+// scheduled, and its debounced run publishes the edited text's diagnostics as usual.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Diagnostic } from 'vscode-languageserver/node';
+import { TrafficStore } from '../../core/src/inventory/traffic-store';
+import { Analyzer } from '../../server/src/analyzer';
+import { SpecIndex } from '../../server/src/spec-index';
+import { tx } from './diff-helpers';
+
+const ROOT = 'file:///ws/openapi.yaml';
+const ORIGINAL = readFileSync(join(__dirname, '..', 'fixtures', 'workspaces', 'petstore', 'openapi.yaml'), 'utf8');
+
+test('analyzeNow answers the edited text at once and leaves publishing to the scheduled run', async (t) => {
+  const texts = new Map([[ROOT, ORIGINAL]]);
+  const specs = new SpecIndex(async (uri) => texts.get(uri), 0);
+  const published: Array<Map<string, Diagnostic[]> | undefined> = [];
+  let onPublish = (): void => undefined;
+  const store = new TrafficStore();
+  store.add(tx({ method: 'GET', path: '/v1/orders/7f3c9a12-4b5e-4c6d-8e9f-0a1b2c3d4e5f', service: '127.0.0.1:8080', resBody: { orderId: '7f3c' } }));
+  const analyzer = new Analyzer(specs, () => store.observations(), {
+    publish: (_root, files) => {
+      published.push(files);
+      onPublish();
+    },
+    findingsChanged: () => undefined,
+    severities: () => ({}),
+    diagnosticsEnabled: () => true,
+  });
+  t.after(() => analyzer.dispose());
+  const nextPublish = (what: string): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`waited 10 s for ${what}`)), 10_000);
+      onPublish = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+
+  const first = nextPublish('the first analysis to publish');
+  await specs.load(ROOT);
+  await first;
+  assert.equal(published.length, 1);
+
+  // An edit, reloaded at once as the code-action handler does: nothing is published by the analysis it asks.
+  texts.set(ROOT, ORIGINAL.replace('paths:\n', 'paths:\n  # owned by the pets team\n'));
+  const scheduled = nextPublish('the scheduled run after the edit');
+  const reloaded = await specs.load(ROOT, new Set([ROOT]));
+  const now = analyzer.analyzeNow(ROOT);
+  assert.equal(now?.spec, reloaded, 'analysed on the reloaded text');
+  assert.ok(now.findings.some((f) => f.code === 'undocumented-endpoint'), now.findings.map((f) => f.code).join(', '));
+  assert.equal(analyzer.get(ROOT), now, 'later requests reuse it');
+  assert.equal(published.length, 1, 'nothing published in the middle of the request');
+
+  await scheduled;
+  assert.equal(published.length, 2, 'the debounced run published the edited text\'s diagnostics');
+  assert.ok([...(published[1]?.values() ?? [])].flat().some((d) => d.code === 'undocumented-endpoint'));
+});
