@@ -63,27 +63,28 @@ function rulesAbove(resolver: RefResolver, uri: string, pointer: string): readon
   const key = uri + '#' + pointer;
   const known = index.get(key);
   if (known !== undefined) return known;
-  let rules: RuleAt[] | undefined;
-  const add = (node: unknown, at: string): void => {
-    if (!isRecord(node) || !(IGNORE_KEY in node)) return;
-    const rule = readIgnore(node[IGNORE_KEY]);
-    if (rule !== undefined) (rules ??= []).push({ pointer: at, rule });
-  };
+  const rules: RuleAt[] = [];
   // One walk down from the root along the pointer, checking each node on the way.
   let node = resolver.valueAt(uri, '');
   let at = pointer.startsWith('#') ? '#' : '';
-  add(node, at);
+  addRule(rules, node, at);
   const segments = decodePointer(pointer);
   const raw = rawSegments(pointer);
   for (let i = 0; i < segments.length; i++) {
     node = childOf(node, segments[i]!);
     if (node === undefined) break;
     at += '/' + raw[i]!;
-    add(node, at);
+    addRule(rules, node, at);
   }
-  const result = rules ?? NONE;
+  const result = rules.length === 0 ? NONE : rules;
   index.set(key, result);
   return result;
+}
+
+function addRule(rules: RuleAt[], node: unknown, pointer: string): void {
+  if (!isRecord(node) || !(IGNORE_KEY in node)) return;
+  const rule = readIgnore(node[IGNORE_KEY]);
+  if (rule !== undefined) rules.push({ pointer, rule });
 }
 
 // The pointer's segments as written (still escaped): a suppression names its pointer the way the
