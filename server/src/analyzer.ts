@@ -123,7 +123,7 @@ export class Analyzer {
     const spec = this.specs.get(rootUri);
     if (!spec) return undefined;
     const previous = this.analyses.get(rootUri);
-    const session = previous?.spec === spec ? previous.session : createSession(spec);
+    const session = previous?.spec === spec ? previous.session : createSession(spec, previous?.session);
     const enabled = this.host.diagnosticsEnabled(rootUri);
     const findings = session && enabled ? diffSpec(spec, transactions, { router: session.router, validator: session.validator, severities: this.host.severities() }) : [];
     const routed = session ? routeEndpoints(session.router, observed) : [];

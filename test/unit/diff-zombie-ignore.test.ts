@@ -157,3 +157,21 @@ test('"Ignore this finding here" plans a format-preserving edit; the finding is 
   assert.match(applyTextEdits(edited, more.edits), /x-tapline-ignore:\n {8}- undocumented-status\n {8}- response-body-mismatch\n/);
   assert.equal(ignoreFix({ code: 'undocumented-endpoint', operation: undefined }, s.model!.operations), undefined);
 });
+
+test('x-tapline-ignore nested: the innermost rule that covers the code wins; diffing the same loaded spec again gives the same findings', async () => {
+  const nested = SPEC.replace('  /quiet:\n    get:\n', '  /quiet:\n    x-tapline-ignore: { codes: [undocumented-status, deprecated-operation-called], reason: path item }\n    get:\n      deprecated: true\n')
+    .replace('x-tapline-ignore: [undocumented-status]', 'x-tapline-ignore: [deprecated-operation-called]');
+  const s = await spec(nested);
+  const traffic = [tx({ path: '/quiet', status: 503 }), tx({ path: '/old' })];
+  const options = { severities: { 'unused-operation': 'off' }, includeSuppressed: true } as const;
+  const first = diffSpec(s, traffic, options);
+  const where = first.map((f) => `${f.code} ${f.path} ${f.suppressed?.pointer ?? '-'} ${f.suppressed?.justification ?? ''}`.trim()).sort();
+  assert.deepEqual(where, [
+    'deprecated-operation-called /old -',
+    'deprecated-operation-called /quiet /paths/~1quiet/get',
+    'undocumented-status /quiet /paths/~1quiet path item',
+  ]);
+  // Suppressions, locations and operation objects are remembered per loaded spec: a second diff must not differ.
+  assert.deepEqual(diffSpec(s, traffic, options), first);
+  assert.deepEqual(diffSpec(s, traffic.slice(0, 1), options), first.filter((f) => f.path === '/quiet'));
+});

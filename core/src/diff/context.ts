@@ -2,7 +2,8 @@
 // and a sink that merges repeated findings (same id) into one with a count and sample ids.
 
 import type { LoadedSpec, NodeRef, OperationModel, SourceLocation, SpecModel } from '../openapi/model';
-import { RefResolver } from '../openapi/refs';
+import type { RefResolver } from '../openapi/refs';
+import { resolverFor } from '../openapi/refs';
 import type { Transaction } from '../protocol/transaction';
 import type { SchemaValidator } from '../schema/validator';
 import type { DiffFinding, FindingCode, FindingSeverity, FixData } from './finding';
@@ -10,6 +11,13 @@ import { DEFAULT_SEVERITIES } from './finding';
 import { suppressionFor } from './suppression';
 
 export const MAX_SAMPLE_IDS = 5;
+
+// Per operation of a loaded spec (which never changes): several rules read the operation's raw
+// object for every diff, and the pointer lookup behind it was a measurable share of a warm diff.
+const operationValues = new WeakMap<OperationModel, unknown>();
+// Per loaded spec (its shared resolver): every diff locates its findings again, mostly the same
+// few hundred nodes, and each took a walk of the document's position tree.
+const locations = new WeakMap<RefResolver, Map<string, SourceLocation | undefined>>();
 
 export interface DraftFinding {
   code: FindingCode;
@@ -35,20 +43,33 @@ export class DiffContext {
     readonly validator: SchemaValidator,
     private readonly severities: Partial<Record<FindingCode, FindingSeverity | 'off'>>,
   ) {
-    this.resolver = new RefResolver(spec.documents);
+    this.resolver = resolverFor(spec.documents);
+    let located = locations.get(this.resolver);
+    if (located === undefined) {
+      located = new Map();
+      locations.set(this.resolver, located);
+    }
+    this.located = located;
     this.rootValue = spec.documents.get(model.rootUri)?.value;
   }
 
   readonly rootValue: unknown;
+  private readonly located: Map<string, SourceLocation | undefined>;
 
   locate(at: { uri: string; pointer: string; location?: SourceLocation } | undefined): SourceLocation | undefined {
     if (!at) return undefined;
     // Findings point at the key (`get:`, `'200':`, `name:`) rather than a whole multi-line value.
     // The node may not exist yet (e.g. `responses` missing): fall back to the nearest ancestor.
+    const located = this.located;
+    const key = at.uri + '#' + at.pointer;
+    if (located.has(key)) return located.get(key);
     let pointer = at.pointer;
     for (;;) {
       const loc = this.resolver.node(at.uri, pointer, true).location;
-      if (loc || pointer === '') return loc;
+      if (loc || pointer === '') {
+        located.set(key, loc);
+        return loc;
+      }
       pointer = pointer.slice(0, pointer.lastIndexOf('/'));
     }
   }
@@ -90,6 +111,14 @@ export class DiffContext {
     const operation = f.operation === undefined ? undefined : this.operationByKey(f.operation);
     const suppressed = suppressionFor(this.resolver, f.code, f.location ?? operation?.ref, operation);
     this.findings.set(id, { ...rest, id, severity, ...(suppressed === undefined ? {} : { suppressed }) });
+  }
+
+  /** The operation's object as written (its extensions, its own `security`). */
+  operationValue(op: OperationModel): unknown {
+    if (operationValues.has(op)) return operationValues.get(op);
+    const value = this.resolver.valueAt(op.ref.uri, op.ref.pointer);
+    operationValues.set(op, value);
+    return value;
   }
 
   private byKey: Map<string, OperationModel> | undefined;

@@ -31,9 +31,13 @@ export interface SpecSession {
   validator: SchemaValidator;
 }
 
-export function createSession(spec: LoadedSpec): SpecSession | undefined {
+/**
+ * `previous`: the session of this spec's version before an edit; the compiled schemas the edit
+ * did not touch are kept (an edit then costs the parse and the changed schemas, not every one).
+ */
+export function createSession(spec: LoadedSpec, previous?: SpecSession): SpecSession | undefined {
   if (!spec.model) return undefined;
-  return { spec, router: new Router(spec.model), validator: new SchemaValidator(spec.documents) };
+  return { spec, router: new Router(spec.model), validator: new SchemaValidator(spec.documents, undefined, previous?.validator) };
 }
 
 export function diffSpec(spec: LoadedSpec, transactions: readonly Transaction[], options: DiffOptions = {}): DiffFinding[] {

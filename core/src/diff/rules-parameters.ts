@@ -13,8 +13,6 @@ const NOT_PARAMETERS = new Set(['accept', 'content-type', 'authorization']);
 
 export function parameterRules(ctx: DiffContext, op: OperationModel, matched: readonly MatchedTx[]): void {
   const method = op.method.toUpperCase();
-  const declared = (where: ParameterModel['in'], name: string): boolean =>
-    op.parameters.some((p) => p.in === where && (where === 'header' ? p.name.toLowerCase() === name.toLowerCase() : p.name === name));
   // Parameters that security schemes already describe.
   const schemeParams = new Set<string>();
   for (const s of ctx.model.securitySchemes.values()) if (s.type === 'apiKey' && s.paramName) schemeParams.add(`${s.in}:${s.in === 'header' ? s.paramName.toLowerCase() : s.paramName}`);
@@ -24,7 +22,7 @@ export function parameterRules(ctx: DiffContext, op: OperationModel, matched: re
   for (const { tx } of matched) {
     const cookies = cookieNames(header(tx.request.headers, 'cookie'));
     for (const q of tx.request.queryParams) {
-      if (declared('query', q.name) || schemeParams.has(`query:${q.name}`)) continue;
+      if (declared(op, 'query', q.name) || schemeParams.has(`query:${q.name}`)) continue;
       ctx.emit({
         code: 'undocumented-parameter',
         detail: `query|${q.name}`,
@@ -40,7 +38,7 @@ export function parameterRules(ctx: DiffContext, op: OperationModel, matched: re
     }
     for (const h of tx.request.headers) {
       const name = h.name.toLowerCase();
-      if (!name.startsWith('x-') || IGNORED_HEADERS.test(name) || declared('header', name) || schemeParams.has(`header:${name}`)) continue;
+      if (!name.startsWith('x-') || IGNORED_HEADERS.test(name) || declared(op, 'header', name) || schemeParams.has(`header:${name}`)) continue;
       ctx.emit({
         code: 'undocumented-parameter',
         detail: `header|${name}`,
@@ -76,6 +74,12 @@ export function parameterRules(ctx: DiffContext, op: OperationModel, matched: re
       });
     }
   }
+}
+
+// A module function, not a closure per call: the diff runs this rule for every observed operation.
+function declared(op: OperationModel, where: ParameterModel['in'], name: string): boolean {
+  for (const p of op.parameters) if (p.in === where && (where === 'header' ? p.name.toLowerCase() === name.toLowerCase() : p.name === name)) return true;
+  return false;
 }
 
 /** Cookie names, or undefined when the header was redacted (names unknown). */

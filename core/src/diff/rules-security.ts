@@ -53,7 +53,7 @@ export function securityRules(ctx: DiffContext, op: OperationModel | undefined, 
   const schemes = [...ctx.model.securitySchemes.values()];
   const method = op ? op.method.toUpperCase() : undefined;
   const opAt = op ? { uri: op.ref.uri, pointer: op.ref.pointer } : { uri: ctx.model.rootUri, pointer: '/paths' };
-  const raw = op ? ctx.resolver.valueAt(op.ref.uri, op.ref.pointer) : undefined;
+  const raw = op ? ctx.operationValue(op) : undefined;
   // Point at the `security` that applies: the operation's own, else the document's.
   const rootRaw = ctx.rootValue;
   const securityAt =

@@ -40,7 +40,7 @@ function tally(values: Iterable<string>): Caller[] {
 }
 
 export function zombieRules(ctx: DiffContext, op: OperationModel, matched: readonly MatchedTx[]): void {
-  const raw = ctx.resolver.valueAt(op.ref.uri, op.ref.pointer);
+  const raw = ctx.operationValue(op);
   const sunset = sunsetOf(raw);
   // Past its sunset only counts calls made after it; `deprecated` counts every call.
   const late = op.deprecated ? matched : sunset === undefined ? [] : matched.filter((m) => m.tx.startedAt >= sunset);

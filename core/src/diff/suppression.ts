@@ -8,6 +8,7 @@
 
 import { isRecord } from '../json-record';
 import type { OperationModel } from '../openapi/model';
+import { childOf, decodePointer } from '../openapi/json-pointer';
 import type { RefResolver } from '../openapi/refs';
 import type { DiffFinding, FindingCode, FixData, Suppressed } from './finding';
 
@@ -41,22 +42,64 @@ function covers(rule: IgnoreRule, code: FindingCode): boolean {
   return rule.codes === undefined || rule.codes.has(code);
 }
 
-function ancestors(pointer: string): string[] {
-  const out = [pointer];
-  for (let p = pointer; p !== ''; ) {
-    p = p.slice(0, p.lastIndexOf('/'));
-    out.push(p);
+interface RuleAt {
+  pointer: string;
+  rule: IgnoreRule;
+}
+
+// The rules on the way from the root to each pointer asked about, outermost first, per loaded
+// spec (its resolver is shared by every diff of it). The diff asks for every finding, twice (its
+// node and its operation): resolving each ancestor pointer from the root cost depth² steps each
+// time, and findings of one operation share their ancestors.
+const rulesOnPath = new WeakMap<RefResolver, Map<string, readonly RuleAt[]>>();
+const NONE: readonly RuleAt[] = [];
+
+function rulesAbove(resolver: RefResolver, uri: string, pointer: string): readonly RuleAt[] {
+  let index = rulesOnPath.get(resolver);
+  if (index === undefined) {
+    index = new Map();
+    rulesOnPath.set(resolver, index);
   }
-  return out;
+  const key = uri + '#' + pointer;
+  const known = index.get(key);
+  if (known !== undefined) return known;
+  const rules: RuleAt[] = [];
+  // One walk down from the root along the pointer, checking each node on the way.
+  let node = resolver.valueAt(uri, '');
+  let at = pointer.startsWith('#') ? '#' : '';
+  addRule(rules, node, at);
+  const segments = decodePointer(pointer);
+  const raw = rawSegments(pointer);
+  for (let i = 0; i < segments.length; i++) {
+    node = childOf(node, segments[i]!);
+    if (node === undefined) break;
+    at += '/' + raw[i]!;
+    addRule(rules, node, at);
+  }
+  const result = rules.length === 0 ? NONE : rules;
+  index.set(key, result);
+  return result;
+}
+
+function addRule(rules: RuleAt[], node: unknown, pointer: string): void {
+  if (!isRecord(node) || !(IGNORE_KEY in node)) return;
+  const rule = readIgnore(node[IGNORE_KEY]);
+  if (rule !== undefined) rules.push({ pointer, rule });
+}
+
+// The pointer's segments as written (still escaped): a suppression names its pointer the way the
+// finding's pointer spells it.
+function rawSegments(pointer: string): string[] {
+  const body = pointer.startsWith('#') ? pointer.slice(1) : pointer;
+  return body.startsWith('/') ? body.slice(1).split('/') : [];
 }
 
 /** The innermost `x-tapline-ignore` covering `code` at uri#pointer or above it, if any. */
 export function findIgnore(resolver: RefResolver, uri: string, pointer: string, code: FindingCode): Suppressed | undefined {
-  for (const p of ancestors(pointer)) {
-    const node = resolver.valueAt(uri, p);
-    if (!isRecord(node) || !(IGNORE_KEY in node)) continue;
-    const rule = readIgnore(node[IGNORE_KEY]);
-    if (rule !== undefined && covers(rule, code)) return { uri, pointer: p, justification: rule.reason };
+  const rules = rulesAbove(resolver, uri, pointer);
+  for (let i = rules.length - 1; i >= 0; i--) {
+    const { pointer: p, rule } = rules[i]!;
+    if (covers(rule, code)) return { uri, pointer: p, justification: rule.reason };
   }
   return undefined;
 }

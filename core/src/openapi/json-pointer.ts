@@ -33,11 +33,15 @@ function safeDecodeURIComponent(s: string): string {
 export function getAtPointer(root: unknown, segments: readonly string[]): unknown {
   let node: unknown = root;
   for (const seg of segments) {
-    if (Array.isArray(node)) node = node[Number(seg)];
-    else if (node !== null && typeof node === 'object') {
-      node = Object.prototype.hasOwnProperty.call(node, seg) ? (node as Record<string, unknown>)[seg] : undefined;
-    } else return undefined;
+    node = childOf(node, seg);
     if (node === undefined) return undefined;
   }
   return node;
+}
+
+/** One step of a pointer: an array's element or an object's own property; undefined otherwise. */
+export function childOf(node: unknown, seg: string): unknown {
+  if (Array.isArray(node)) return node[Number(seg)];
+  if (node !== null && typeof node === 'object') return Object.prototype.hasOwnProperty.call(node, seg) ? (node as Record<string, unknown>)[seg] : undefined;
+  return undefined;
 }

@@ -94,6 +94,21 @@ class LazyNodeRef implements NodeRef {
   }
 }
 
+// Documents are never changed once loaded (an edit loads new ones), so every diff of one loaded
+// spec can share one resolver and its memo: the engine re-diffs the same spec on every batch of
+// traffic, and each diff looked up every operation's node again from the root.
+const shared = new WeakMap<ReadonlyMap<string, ParsedDocument>, RefResolver>();
+
+/** The resolver for these documents, shared by everyone who holds the same loaded spec. */
+export function resolverFor(documents: ReadonlyMap<string, ParsedDocument>): RefResolver {
+  let resolver = shared.get(documents);
+  if (resolver === undefined) {
+    resolver = new RefResolver(documents);
+    shared.set(documents, resolver);
+  }
+  return resolver;
+}
+
 export function isRefObject(v: unknown): v is { $ref: string } {
   return v !== null && typeof v === 'object' && typeof (v as { $ref?: unknown }).$ref === 'string';
 }

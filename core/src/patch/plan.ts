@@ -69,7 +69,10 @@ class EditSession {
         if (e) out.push(e);
         continue;
       }
-      const lines = new LineIndex(state.original);
+      // The loaded document's line index is of this same text; building another one walked all
+      // of a large file's lines (≈20 ms of a 22 ms quick fix on GitHub's description, profiled).
+      const doc = this.spec.documents.get(uri);
+      const lines = doc !== undefined && doc.text === state.original ? doc.lines : new LineIndex(state.original);
       for (const sp of state.edits) {
         if (sp.start === sp.end && sp.text === '') continue;
         out.push({ uri, start: sp.start, end: sp.end, newText: sp.text, range: lines.rangeOf(sp) });

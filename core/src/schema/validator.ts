@@ -1,15 +1,16 @@
 // Validates observed bodies against the spec's schemas with ajv. Schemas are translated and
 // compiled lazily, once per distinct (schema location, direction), and cached for the lifetime
-// of the loaded spec; errors carry the source location of the schema node that failed.
+// of the loaded spec (and kept across edits that leave them unchanged: ./compiled.ts); errors
+// carry the source location of the schema node that failed.
 
-import Ajv2020 from 'ajv/dist/2020';
-import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
+import type Ajv2020 from 'ajv/dist/2020';
+import type { ErrorObject } from 'ajv/dist/2020';
 import { decodePointer } from '../openapi/json-pointer';
 import type { SchemaRef, SpecVersion } from '../openapi/model';
 import type { ParsedDocument } from '../openapi/parsed-document';
 import { RefResolver, isRecord, isRefObject } from '../openapi/refs';
-import { addOpenApiFormats } from './formats';
+import type { CompiledEntry, CompiledSchemas, TargetEntry } from './compiled';
+import { carryOver, freshSchemas } from './compiled';
 import type { Direction, RefRegistry, SchemaOrigin } from './translate';
 import { translateSchema } from './translate';
 
@@ -26,32 +27,34 @@ export interface SchemaViolation {
   schema: SchemaOrigin;
 }
 
-interface Compiled {
-  validate: ValidateFunction | undefined;
-  error?: string;
-}
-
 const MAX_VIOLATIONS = 20;
 // Ids only name schemas inside this ajv instance; nothing is fetched.
 const ID_BASE = 'https://tapline.invalid/schema/';
 
 export class SchemaValidator {
-  private readonly ajv: Ajv2020;
   private readonly resolver: RefResolver;
-  private readonly cache = new Map<string, Compiled>();
-  private readonly ids = new Map<string, string>();
-  private readonly origins = new WeakMap<object, SchemaOrigin>();
+  private readonly schemas: CompiledSchemas;
 
+  /**
+   * `previous`: the validator of this spec's last version (before an edit); what it compiled
+   * from values the edit left unchanged is kept instead of compiled again.
+   */
   constructor(
     documents: ReadonlyMap<string, ParsedDocument>,
     private readonly dialect: SpecVersion = '3.0',
+    previous?: SchemaValidator,
   ) {
     this.resolver = new RefResolver(documents);
-    // verbose: errors carry `parentSchema`, the translated node, which maps back to the source.
-    // inlineRefs: false keeps shared components compiled once instead of copied into each user.
-    this.ajv = new Ajv2020({ strict: false, allErrors: true, verbose: true, inlineRefs: false, logger: false, validateFormats: true, unicodeRegExp: false });
-    addFormats(this.ajv);
-    addOpenApiFormats(this.ajv);
+    this.schemas = previous === undefined ? freshSchemas() : carryOver(previous.schemas, this.resolver);
+    this.kept = { compiled: this.schemas.compiled.size, targets: this.schemas.targets.size };
+  }
+
+  private get ajv(): Ajv2020 {
+    return this.schemas.shared.ajv;
+  }
+
+  private get origins(): WeakMap<object, SchemaOrigin> {
+    return this.schemas.shared.origins;
   }
 
   /** Violations of `value` against `schema`; [] when valid or when the schema cannot be compiled. */
@@ -67,13 +70,16 @@ export class SchemaValidator {
   }
 
   get compiledCount(): number {
-    return this.cache.size;
+    return this.schemas.compiled.size;
   }
 
-  // Per model object: skips computing the cache key (pointer walks) on the hot path.
-  private readonly byRef = new WeakMap<SchemaRef, Partial<Record<Direction, Compiled>>>();
+  /** Compiled schemas and `$ref` targets this validator took over from `previous` (0 without one). */
+  readonly kept: { compiled: number; targets: number };
 
-  private compile(schema: SchemaRef, direction: Direction): Compiled {
+  // Per model object: skips computing the cache key (pointer walks) on the hot path.
+  private readonly byRef = new WeakMap<SchemaRef, Partial<Record<Direction, CompiledEntry>>>();
+
+  private compile(schema: SchemaRef, direction: Direction): CompiledEntry {
     const known = this.byRef.get(schema)?.[direction];
     if (known) return known;
     const c = this.compileKeyed(schema, direction);
@@ -83,48 +89,56 @@ export class SchemaValidator {
     return c;
   }
 
-  private compileKeyed(schema: SchemaRef, direction: Direction): Compiled {
+  private compileKeyed(schema: SchemaRef, direction: Direction): CompiledEntry {
     const raw = schema.value;
+    const dialect = schema.dialect ?? this.dialect;
     // A bare $ref shares the compiled target with every other use of it.
     const target = isRefObject(raw) && Object.keys(raw).length === 1 ? this.resolver.target(schema.ref.uri, raw.$ref) : undefined;
-    const synthetic = target === undefined && this.resolver.valueAt(schema.ref.uri, schema.ref.pointer) !== raw;
-    const key = target
-      ? `${direction}|ref|${target.uri}#${target.pointer}`
-      : `${direction}|${synthetic ? 'synthetic' : 'at'}|${schema.ref.uri}#${schema.ref.pointer}`;
-    let c = this.cache.get(key);
-    if (c) return c;
+    const kind = target ? 'ref' : this.resolver.valueAt(schema.ref.uri, schema.ref.pointer) !== raw ? 'synthetic' : 'at';
+    const at = target ?? schema.ref;
+    const key = `${direction}|${dialect}|${kind}|${at.uri}#${at.pointer}`;
+    const known = this.schemas.compiled.get(key);
+    if (known) return known;
+    const refs: string[] = [];
+    const registry = this.registry(dialect, direction, refs);
+    let c: CompiledEntry;
     try {
-      const registry = this.registry(schema.dialect, direction);
       if (target) {
         const id = registry(target);
-        c = { validate: this.ajv.getSchema(id) };
+        c = { kind, uri: at.uri, pointer: at.pointer, value: undefined, refs, validate: this.ajv.getSchema(id) };
       } else {
         const source = { uri: schema.ref.uri, pointer: schema.ref.pointer, value: raw };
-        c = { validate: this.ajv.compile(translateSchema(this.resolver, source, schema.dialect, direction, registry, this.origins)) };
+        const translated = translateSchema(this.resolver, source, dialect, direction, registry, this.origins);
+        this.schemas.shared.added++;
+        c = { kind, uri: at.uri, pointer: at.pointer, value: raw, refs, validate: this.ajv.compile(translated) };
       }
     } catch (e) {
-      c = { validate: undefined, error: e instanceof Error ? e.message : String(e) };
+      c = { kind, uri: at.uri, pointer: at.pointer, value: raw, refs, validate: undefined, error: e instanceof Error ? e.message : String(e) };
     }
-    this.cache.set(key, c);
+    this.schemas.compiled.set(key, c);
     return c;
   }
 
-  private registry(dialect: SpecVersion, direction: Direction): RefRegistry {
-    const register: RefRegistry = (target) => {
-      const key = `${direction}|${target.uri}#${target.pointer}`;
-      let id = this.ids.get(key);
-      if (id) return id;
-      id = `${ID_BASE}${direction}/${this.ids.size}`;
-      this.ids.set(key, id);
+  /** Hands out ids for `$ref` targets (translating and adding each once); records them in `direct`. */
+  private registry(dialect: SpecVersion, direction: Direction, direct: string[]): RefRegistry {
+    const { targets, shared } = this.schemas;
+    return (target) => {
+      const key = `${direction}|${dialect}|${target.uri}#${target.pointer}`;
+      direct.push(key);
+      const known = targets.get(key);
+      if (known) return known.id;
       const value = this.resolver.valueAt(target.uri, target.pointer);
+      const entry: TargetEntry = { id: `${ID_BASE}${direction}/${shared.nextId++}`, uri: target.uri, pointer: target.pointer, value, refs: [], added: false };
+      targets.set(key, entry);
       // Unresolvable refs accept anything: the loader already reported them.
-      const translated = value === undefined ? {} : translateSchema(this.resolver, { ...target, value }, dialect ?? this.dialect, direction, register, this.origins);
-      const withId = { ...translated, $id: id };
+      const translated = value === undefined ? {} : translateSchema(this.resolver, { ...target, value }, dialect, direction, this.registry(dialect, direction, entry.refs), this.origins);
+      const withId = { ...translated, $id: entry.id };
       this.origins.set(withId, this.origins.get(translated) ?? target);
       this.ajv.addSchema(withId);
-      return id;
+      shared.added++;
+      entry.added = true;
+      return entry.id;
     };
-    return register;
   }
 
   private toViolation(e: ErrorObject, value: unknown, schema: SchemaRef): SchemaViolation {
