@@ -38,6 +38,7 @@ import { readServerSettings, type ServerSettings } from './settings';
 import { SpecIndex } from './spec-index';
 import { specTemplates } from './spec-templates';
 import { WorkspaceFollower, type FileEvent } from './workspace-follow';
+import { isUserTemplatesUri, UserTemplatesFollower } from './user-templates-follow';
 
 const connection = createConnection(ProposedFeatures.all);
 // stdout may carry LSP frames: a stray console.log would corrupt them, so console goes to the client.
@@ -91,6 +92,12 @@ function sampleTargets(): (endpointId: string) => string | undefined {
   return (id) => targets.get(id);
 }
 const follower = new WorkspaceFollower(specs, { specGlob: '', specExclude: '' }, (uri) => documents.get(uri) !== undefined, (m) => connection.console.info(m));
+const userTemplates = new UserTemplatesFollower({
+  folders: () => follower.workspaceFolders,
+  openText: (uri) => documents.get(uri)?.getText(),
+  apply: (templates) => traffic.setUserTemplates(templates),
+  log: (m) => connection.console.info(m),
+});
 let initialFolders: string[] = [];
 let canWatchFiles = false;
 let canFollowFolders = false;
@@ -161,17 +168,19 @@ connection.onInitialize((params): InitializeResult => {
 connection.onInitialized(() => {
   connection.console.info(`Tapline language server ready (engine ${epoch})`);
   if (canWatchFiles) {
-    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml,json}' }] });
+    // `.tapline` itself too: a file created with its folder can be missed by the watcher (inotify).
+    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml,json}' }, { globPattern: '**/.tapline' }] });
   }
   if (canFollowFolders) {
     connection.workspace.onDidChangeWorkspaceFolders(({ added, removed }) => {
       follower.removeFolders(removed.map((f) => f.uri));
-      void follower.addFolders(added.map((f) => f.uri));
+      void follower.addFolders(added.map((f) => f.uri)).then(() => userTemplates.refresh());
     });
   }
   void readServerSettings(connection).then(async (fresh) => {
     await applySettings(fresh);
     await follower.addFolders(initialFolders);
+    await userTemplates.refresh();
   });
 });
 
@@ -181,11 +190,15 @@ documents.onDidOpen(({ document }) => {
   connection.console.info(`OpenAPI document: ${document.uri} (${spec.kind} ${spec.version})`);
   if (!specs.has(document.uri)) void specs.load(document.uri);
 });
-documents.onDidChangeContent(({ document }) => (isPolicyUri(document.uri) ? void verdicts.refresh() : specs.changed(document.uri)));
+documents.onDidChangeContent(({ document }) => {
+  if (isUserTemplatesUri(document.uri)) return void userTemplates.refresh();
+  return isPolicyUri(document.uri) ? void verdicts.refresh() : specs.changed(document.uri);
+});
 documents.onDidClose(({ document }) => (isPolicyUri(document.uri) ? void verdicts.refresh() : specs.changed(document.uri)));
 const EVENT_KINDS: Record<number, FileEvent['kind']> = { [FileChangeType.Created]: 'created', [FileChangeType.Changed]: 'changed', [FileChangeType.Deleted]: 'deleted' };
 connection.onDidChangeWatchedFiles(({ changes: events }) => {
   if (events.some((e) => isPolicyUri(e.uri))) void verdicts.refresh();
+  if (events.some((e) => isUserTemplatesUri(e.uri) || e.uri.endsWith('/.tapline'))) void userTemplates.refresh();
   void follower.onFileEvents(events.map((e) => ({ uri: e.uri, kind: EVENT_KINDS[e.type] ?? 'changed' })));
 });
 connection.onShutdown(async () => {

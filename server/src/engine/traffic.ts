@@ -4,6 +4,7 @@
 import { TrafficStore, ANY_SERVICE, type TrafficStoreOptions } from '../../../core/src/inventory/traffic-store';
 import type { EndpointObservation } from '../../../core/src/inventory/inventory-types';
 import type { Transaction } from '../../../core/src/protocol/transaction';
+import type { UserTemplate } from '../../../core/src/inventory/user-templates';
 import { RateMeter } from './rate-meter';
 
 /** How often changes are announced (the analyzer reruns, the views are told). */
@@ -21,6 +22,7 @@ export interface TrafficChange {
 export class Traffic {
   private storeNow: TrafficStore;
   private knownTemplates: readonly string[] = [];
+  private userTemplates: readonly UserTemplate[] = [];
   readonly rate = new RateMeter();
   private readonly recentItems: Transaction[] = [];
   /** Number of the newest transaction in `recentItems` (counts every transaction ever added). */
@@ -69,6 +71,14 @@ export class Traffic {
     this.schedule({ inventory: true, transactions: false });
   }
 
+  /** The user's templates (`.tapline/templates.json`): the inventory regroups at the next flush. */
+  setUserTemplates(templates: readonly UserTemplate[]): void {
+    if (JSON.stringify(templates) === JSON.stringify(this.userTemplates)) return;
+    this.userTemplates = templates;
+    this.storeNow.setUserTemplates(templates);
+    this.schedule({ inventory: true, transactions: false });
+  }
+
   /**
    * New `tapline.inventory.*` bounds. The store's bounds are fixed at construction, so a new store
    * takes over, refilled from the samples the old one kept: endpoints stay, their counters restart
@@ -92,6 +102,7 @@ export class Traffic {
   private createStore(): TrafficStore {
     const store = new TrafficStore(this.options);
     if (this.knownTemplates.length) store.setKnownTemplates(ANY_SERVICE, this.knownTemplates);
+    if (this.userTemplates.length) store.setUserTemplates(this.userTemplates);
     return store;
   }
 
