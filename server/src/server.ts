@@ -33,6 +33,7 @@ import { registerEngineHandlers } from './engine-handlers';
 import { GatewayVerdicts, isPolicyUri } from './gateway-verdicts';
 import type { FixContext } from './fixes';
 import { codeLenses, hover } from './lenses';
+import { allCoverage, coverageLenses } from './coverage-view';
 import { notify } from './rpc';
 import { readServerSettings, type ServerSettings } from './settings';
 import { SpecIndex } from './spec-index';
@@ -78,7 +79,16 @@ const analyzer = new Analyzer(specs, () => traffic.observations(), {
   severities: () => settings?.severities ?? {},
   diagnosticsEnabled: (rootUri) => (settings?.diagnosticsEnabled ?? true) && !isIgnored(rootUri),
 });
-const engine: EngineState = { epoch, traffic, sensors, cluster, streams, desyncs, endpointFindings: () => verdicts.annotate(analyzer.endpointFindings(), sampleTargets()) };
+const engine: EngineState = {
+  epoch,
+  traffic,
+  sensors,
+  cluster,
+  streams,
+  desyncs,
+  endpointFindings: () => verdicts.annotate(analyzer.endpointFindings(), sampleTargets()),
+  coverage: () => allCoverage(analyzer),
+};
 const fixes: FixContext = { analyzer, specs, documents, workspaceFolders: () => follower.workspaceFolders };
 const verdicts = new GatewayVerdicts(fixes, () => changes.mark('findings'), (m) => connection.console.info(m));
 
@@ -138,7 +148,10 @@ specs.onDidChange((rootUri, spec) => {
 registerEngineHandlers(connection, engine, fixes);
 connection.onCodeAction((params) => codeActions(fixes, params));
 connection.onCodeActionResolve((action) => resolveCodeAction(fixes, action));
-connection.onCodeLens(({ textDocument }) => codeLenses(analyzer, textDocument.uri, traffic.store.stats().transactions > 0));
+connection.onCodeLens(({ textDocument }) => {
+  const hasTraffic = traffic.store.stats().transactions > 0;
+  return [...coverageLenses(analyzer, textDocument.uri, hasTraffic), ...codeLenses(analyzer, textDocument.uri, hasTraffic)];
+});
 connection.onHover(({ textDocument, position }) => hover(analyzer, textDocument.uri, position));
 
 async function applySettings(fresh: ServerSettings): Promise<void> {

@@ -253,4 +253,8 @@ test('"Edit Path Template…" on a tree endpoint merges endpoints: the inventory
   const text = await fileContent(join(server.workspace, '.tapline', 'templates.json'), (x) => x.includes('{resource}'), 'the saved template');
   assert.deepEqual((JSON.parse(text) as { templates: unknown[] }).templates, [{ template: '/v1/{resource}/{orderId}' }]);
   t.diagnostic(`screenshot: ${await workbench.screenshot('template-merged')}`);
+  // The spec's coverage row, below the services.
+  const coverage = treeRow('Coverage · Swagger Petstore');
+  await coverage.waitFor();
+  assert.match((await coverage.locator('.label-description').textContent()) ?? '', /^\d+ % of operations$/);
 }));

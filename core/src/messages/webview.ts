@@ -12,7 +12,7 @@ import type {
   InventorySnapshot,
   StoreStats,
 } from '../inventory/inventory-types';
-import type { EndpointFindings } from './lsp';
+import type { EndpointFindings, SpecCoverage } from './lsp';
 import type { ServiceDesyncs } from './desync-summary';
 
 // ── extension → webview ─────────────────────────────────────────────────────────────────────
@@ -58,7 +58,14 @@ export interface DesyncsMessage {
   services: ServiceDesyncs[];
 }
 
+/** Coverage of each workspace spec by the traffic (replaces the previous list). */
+export interface CoverageMessage {
+  type: 'coverage';
+  specs: SpecCoverage[];
+}
+
 export type ExtensionToWebviewMessage =
+  | CoverageMessage
   | DesyncsMessage
   | SnapshotMessage
   | DeltaMessage

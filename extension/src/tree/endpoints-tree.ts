@@ -6,13 +6,15 @@ import { describeDesyncs } from './desync-format';
 import type { EngineClient } from '../client/language-client';
 import type { TaplineContext } from '../context';
 import { compareEndpoints, describeEndpoint, formatCount, matchesFilter, type EndpointSort } from './endpoint-format';
+import { coverageChildren, coverageItem, coverageNodes, type CoverageNode } from './coverage-rows';
 
 export type EndpointTreeNode =
   | { kind: 'service'; service: string; endpoints: EndpointSummary[]; unused: EndpointFindings[]; states: ReadonlyMap<string, EndpointSpecState>; desyncs?: ServiceDesyncs }
   | { kind: 'endpoint'; endpoint: EndpointSummary; state: EndpointSpecState | undefined }
   | { kind: 'unused'; operation: EndpointFindings }
   /** Operations of the specs that no traffic reached, when they belong to no observed service. */
-  | { kind: 'unusedGroup'; operations: EndpointFindings[] };
+  | { kind: 'unusedGroup'; operations: EndpointFindings[] }
+  | CoverageNode;
 
 const STATE_ICONS: Record<EndpointSpecState, [string, string]> = {
   documented: ['pass', 'testing.iconPassed'],
@@ -66,6 +68,7 @@ export class EndpointsTree implements vscode.TreeDataProvider<EndpointTreeNode> 
       return this.services(snapshot);
     }
     if (node.kind === 'unusedGroup') return node.operations.map((operation): EndpointTreeNode => ({ kind: 'unused', operation }));
+    if (node.kind === 'coverage' || node.kind === 'coverageTag' || node.kind === 'coverageOperation') return coverageChildren(node);
     if (node.kind !== 'service') return [];
     const endpoints = node.endpoints
       .filter((e) => matchesFilter(e, this.filter))
@@ -123,10 +126,12 @@ export class EndpointsTree implements vscode.TreeDataProvider<EndpointTreeNode> 
         item.contextValue = 'operation documented unused';
         return item;
       }
+      default:
+        return coverageItem(node);
     }
   }
 
-  private services({ inventory: snapshot, endpoints: findings, desyncs = [] }: EngineSnapshot): EndpointTreeNode[] {
+  private services({ inventory: snapshot, endpoints: findings, desyncs = [], coverage }: EngineSnapshot): EndpointTreeNode[] {
     const states = new Map(findings.flatMap((e) => (e.endpointId ? [[e.endpointId, e.state] as const] : [])));
     const unusedByService = new Map<string, EndpointFindings[]>();
     for (const op of findings.filter((e) => e.state === 'unused')) {
@@ -147,6 +152,8 @@ export class EndpointsTree implements vscode.TreeDataProvider<EndpointTreeNode> 
     // Unused operations name no service (a spec is not tied to one); with traffic seen, list them apart.
     const orphans = [...unusedByService.entries()].filter(([service]) => !snapshot.services.some((s) => s.service === service)).flatMap(([, ops]) => ops);
     if (nodes.length > 0 && orphans.length > 0) nodes.push({ kind: 'unusedGroup', operations: orphans });
+    // Coverage once traffic was seen (before, every spec would read 0 %, which says nothing).
+    if (snapshot.services.length > 0) nodes.push(...coverageNodes(coverage));
     return nodes;
   }
 

@@ -12,6 +12,7 @@ import type {
   GeneratedSpec,
   Outcome,
   RecentTransactions,
+  SpecCoverage,
 } from '../../../core/src/messages';
 import { formatProblems } from '../../../core/src/protocol/check';
 import type { Transaction } from '../../../core/src/protocol/transaction';
@@ -34,6 +35,8 @@ export interface EngineState {
   readonly streams?: StreamHub;
   /** The latest findings per endpoint (from the analyzer). */
   endpointFindings(): EndpointFindings[];
+  /** Coverage of each workspace spec by the traffic (absent in hosts without specs). */
+  coverage?(): SpecCoverage[];
 }
 
 export function newEpoch(): string {
@@ -48,6 +51,7 @@ export function snapshot(engine: EngineState): EngineSnapshot {
     sensors: [...engine.sensors.statuses(), ...(engine.cluster?.statuses() ?? []), ...(engine.streams?.statuses() ?? [])],
     ratePerSecond: engine.traffic.rate.perSecond(),
     ...(engine.desyncs ? { desyncs: engine.desyncs.summaries() } : {}),
+    ...(engine.coverage ? { coverage: engine.coverage() } : {}),
   };
 }
 
