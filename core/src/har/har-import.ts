@@ -113,7 +113,7 @@ function redactionsFrom(value: unknown): Redaction[] {
   return Array.isArray(value) ? (value.filter((r) => isRecord(r)) as unknown as Redaction[]) : [];
 }
 
-function entryToTransaction(entry: unknown, path: string, fallbackId: string, origin: 'replay' | 'import'): { tx: Transaction } | { problem: Problem } {
+export function entryToTransaction(entry: unknown, path: string, fallbackId: string, origin: 'replay' | 'import'): { tx: Transaction } | { problem: Problem } {
   const c = new Checker();
   const e = c.record(entry, path);
   const req = e ? c.record(e.request, `${path}.request`) : undefined;
