@@ -261,3 +261,9 @@ export const ENGINE_CHANGED = notification<EngineChangedParams>('tapline/changed
 
 /** client → engine: the first fix of every finding of one spec as an OpenAPI Overlay 1.0 document (YAML). */
 export const EXPORT_OVERLAY = request<{ rootUri: string }, Outcome<{ yaml: string; actions: number; skipped: string[] }>>('tapline/exportOverlay', 'client→engine');
+
+/**
+ * client → engine: a traffic file on the engine's disk (HAR, NDJSON transactions, nginx or Envoy
+ * JSON access log) read by the engine as a stream, with work-done progress; never sent whole.
+ */
+export const IMPORT_FILE = request<{ path: string }, Outcome<{ imported: number; skipped: string[]; format: 'har' | 'lines' }>>('tapline/importFile', 'client→engine');
