@@ -5,7 +5,8 @@ declare class TextEncoder {
 }
 declare class TextDecoder {
   constructor(label?: string, options?: { fatal?: boolean });
-  decode(input?: Uint8Array): string;
+  /** `stream: true` keeps a multi-byte character split across chunks for the next call. */
+  decode(input?: Uint8Array, options?: { stream?: boolean }): string;
 }
 declare function atob(data: string): string;
 declare function btoa(data: string): string;

@@ -7,6 +7,8 @@ import { generateSpecFromTraffic } from './generate/generate-command';
 import { regenerateGatewayConfig, testGatewayPolicy } from './gateway/gateway-commands';
 import type { ExplorerPanels } from './explorer/explorer-panel';
 import { exportHar, importHar } from './har-commands';
+import { editPathTemplate } from './templates/edit-template-command';
+import { exportOverlay } from './coverage/overlay-command';
 import { connectToSensor, type ConnectArguments } from './sensors/connect-command';
 import { connectToCluster, disconnectCluster } from './sensors/cluster-command';
 import { subscribeToStream, unsubscribeStreams, type StreamArguments } from './sensors/stream-command';
@@ -91,6 +93,11 @@ export function registerCommands(tapline: TaplineContext, f: Features): void {
     const id = endpointIdOf(arg);
     if (id) await copyAsCurl(f.engine, id);
   });
+  register('tapline.endpoint.editTemplate', (arg?: unknown) => {
+    const node = arg as EndpointTreeNode | undefined;
+    return editPathTemplate(node?.kind === 'endpoint' ? node : undefined, tapline.log);
+  });
+  register('tapline.exportOverlay', (file?: unknown) => exportOverlay(f.engine, tapline.log, file instanceof vscode.Uri ? file : undefined));
   register('tapline.generateSpec', () => generateSpecFromTraffic(f.engine, tapline.log));
   register('tapline.gateway.regenerate', () => regenerateGatewayConfig(f.engine, tapline.log));
   register('tapline.gateway.testPolicy', () => testGatewayPolicy(f.engine));

@@ -1,16 +1,19 @@
 import * as vscode from 'vscode';
-import { EXPORT_HAR, IMPORT_HAR } from '../../core/src/messages';
+import { EXPORT_HAR, IMPORT_FILE, IMPORT_HAR, type Outcome } from '../../core/src/messages';
 import type { EngineClient } from './client/language-client';
 import type { TaplineContext } from './context';
 
-/** "Tapline: Import HAR…": HAR 1.2 (from browsers' DevTools, Playwright, or our own export) into the engine's inventory. */
+/**
+ * "Tapline: Import HAR…": HAR 1.2 (from browsers' DevTools, Playwright, or our own export) — or one
+ * JSON per line: NDJSON transactions, nginx/Envoy JSON access logs — into the engine's inventory.
+ * A local file is read by the engine as a stream (with progress), never loaded here.
+ */
 export async function importHar(tapline: TaplineContext, engine: EngineClient, file?: vscode.Uri): Promise<number> {
   const uri =
     file ??
-    (await vscode.window.showOpenDialog({ title: 'Import HAR', canSelectMany: false, filters: { 'HAR files': ['har', 'json'] } }))?.[0];
+    (await vscode.window.showOpenDialog({ title: 'Import HAR', canSelectMany: false, filters: { 'HAR files': ['har', 'json'], 'Access logs and NDJSON': ['log', 'ndjson', 'jsonl', 'json'] } }))?.[0];
   if (!uri) return 0;
-  const bytes = await vscode.workspace.fs.readFile(uri);
-  const result = await engine.request(IMPORT_HAR, { text: new TextDecoder().decode(bytes), name: uri.fsPath });
+  const result = uri.scheme === 'file' ? await engine.request(IMPORT_FILE, { path: uri.fsPath }) : await importText(engine, uri);
   if (!result.ok) {
     tapline.log.error(`Import HAR: ${result.reason}`);
     void vscode.window.showErrorMessage(`Tapline: ${result.reason.slice(0, 300)}`);
@@ -20,6 +23,12 @@ export async function importHar(tapline: TaplineContext, engine: EngineClient, f
   const note = result.skipped.length ? ` (${result.skipped.length} entries skipped, see the Tapline log)` : '';
   void vscode.window.showInformationMessage(`Tapline: imported ${result.imported} transactions from ${uri.fsPath}${note}.`);
   return result.imported;
+}
+
+/** A file the engine cannot open itself (another file system): sent as text, HAR only. */
+async function importText(engine: EngineClient, uri: vscode.Uri): Promise<Outcome<{ imported: number; skipped: string[] }>> {
+  const bytes = await vscode.workspace.fs.readFile(uri);
+  return engine.request(IMPORT_HAR, { text: new TextDecoder().decode(bytes), name: uri.fsPath });
 }
 
 /** "Tapline: Export HAR…": the engine's recent live transactions plus every endpoint's samples. */

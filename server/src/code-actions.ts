@@ -13,6 +13,7 @@ import type { SpecAnalysis } from './analyzer';
 import { freshAnalysis, versionedEdit, type FixContext } from './fixes';
 import { isDiagnosticData } from './findings-convert';
 import { gatewayActions } from './gateway-actions';
+import { ignoreActions } from './ignore-actions';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.tapline`;
 
@@ -51,7 +52,9 @@ export async function codeActions(context: FixContext, params: CodeActionParams)
       if (!isDiagnosticData(diagnostic.data)) continue;
       const analysis = await freshAnalysis(context, diagnostic.data.rootUri);
       const finding = analysis?.byId.get(diagnostic.data.findingId);
-      if (analysis && finding) actions.push(...fixesOf(context, analysis, finding, [diagnostic]), ...(await gatewayActions(context, finding, analysis.spec.rootUri, diagnostic)));
+      if (!analysis || !finding) continue;
+      actions.push(...fixesOf(context, analysis, finding, [diagnostic]), ...(await gatewayActions(context, finding, analysis.spec.rootUri, diagnostic)));
+      actions.push(...ignoreActions(context, analysis, finding, diagnostic));
     }
   }
   const wantsFixAll = only?.some((k) => FIX_ALL_KIND.startsWith(k)) ?? false;

@@ -16,6 +16,8 @@ import {
   GATEWAY_REPORT,
   GENERATE_SPEC,
   IMPORT_HAR,
+  EXPORT_OVERLAY,
+  IMPORT_FILE,
   RECENT_TRANSACTIONS,
   SET_SENSORS,
   SNAPSHOT,
@@ -26,6 +28,8 @@ import { endpointDetail, exportHar, generateServiceSpec, heldTransactions, impor
 import { applyFixById, type FixContext } from './fixes';
 import { gatewayConfigs, gatewayReports } from './gateway-config';
 import { handle } from './rpc';
+import { exportOverlay } from './overlay-text';
+import { importFile } from './engine/file-import';
 
 const MAX_WAIT_MS = 60_000;
 
@@ -85,6 +89,15 @@ export function registerEngineHandlers(connection: Connection, engine: EngineSta
   handle(connection, RECENT_TRANSACTIONS, ({ after }) => recentTransactions(engine, typeof after === 'number' ? after : undefined));
   handle(connection, IMPORT_HAR, ({ text: har, name }) => importHar(engine, text(har, 'text'), text(name, 'name')));
   handle(connection, EXPORT_HAR, ({ version }) => exportHar(engine, text(version, 'version')));
+  handle(connection, IMPORT_FILE, async ({ path }) => {
+    const work = await connection.window.createWorkDoneProgress();
+    return importFile(engine.traffic, text(path, 'path'), {
+      begin: (title) => work.begin(title, 0, undefined, false),
+      report: (percentage, message) => work.report(percentage, message),
+      done: () => work.done(),
+    });
+  });
+  handle(connection, EXPORT_OVERLAY, ({ rootUri }) => exportOverlay(fixes, text(rootUri, 'rootUri')));
   handle(connection, GENERATE_SPEC, ({ service }) => generateServiceSpec(engine, text(service, 'service')));
   handle(connection, CLEAR_TRAFFIC, () => {
     engine.traffic.clear();

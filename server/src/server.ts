@@ -33,12 +33,14 @@ import { registerEngineHandlers } from './engine-handlers';
 import { GatewayVerdicts, isPolicyUri } from './gateway-verdicts';
 import type { FixContext } from './fixes';
 import { codeLenses, hover } from './lenses';
+import { allCoverage, coverageLenses } from './coverage-view';
 import { notify } from './rpc';
 import { readServerSettings, type ServerSettings } from './settings';
 import { SpecIndex } from './spec-index';
 import { specTemplates } from './spec-templates';
 import { WorkspaceFollower, type FileEvent } from './workspace-follow';
 import { ProtoIndex } from './grpc/proto-index';
+import { isUserTemplatesUri, UserTemplatesFollower } from './user-templates-follow';
 
 const connection = createConnection(ProposedFeatures.all);
 // stdout may carry LSP frames: a stray console.log would corrupt them, so console goes to the client.
@@ -79,7 +81,17 @@ const analyzer = new Analyzer(specs, () => traffic.observations(), {
   diagnosticsEnabled: (rootUri) => (settings?.diagnosticsEnabled ?? true) && !isIgnored(rootUri),
 });
 const protos = new ProtoIndex((m) => connection.console.info(m), () => changes.mark('inventory'));
-const engine: EngineState = { epoch, traffic, sensors, cluster, streams, desyncs, grpcSchemas: protos.lookup, endpointFindings: () => verdicts.annotate(analyzer.endpointFindings(), sampleTargets()) };
+const engine: EngineState = {
+  epoch,
+  traffic,
+  sensors,
+  cluster,
+  streams,
+  desyncs,
+  grpcSchemas: protos.lookup,
+  endpointFindings: () => verdicts.annotate(analyzer.endpointFindings(), sampleTargets()),
+  coverage: () => allCoverage(analyzer),
+};
 const fixes: FixContext = { analyzer, specs, documents, workspaceFolders: () => follower.workspaceFolders };
 const verdicts = new GatewayVerdicts(fixes, () => changes.mark('findings'), (m) => connection.console.info(m));
 
@@ -93,6 +105,12 @@ function sampleTargets(): (endpointId: string) => string | undefined {
   return (id) => targets.get(id);
 }
 const follower = new WorkspaceFollower(specs, { specGlob: '', specExclude: '' }, (uri) => documents.get(uri) !== undefined, (m) => connection.console.info(m));
+const userTemplates = new UserTemplatesFollower({
+  folders: () => follower.workspaceFolders,
+  openText: (uri) => documents.get(uri)?.getText(),
+  apply: (templates) => traffic.setUserTemplates(templates),
+  log: (m) => connection.console.info(m),
+});
 let initialFolders: string[] = [];
 let canWatchFiles = false;
 let canFollowFolders = false;
@@ -133,7 +151,10 @@ specs.onDidChange((rootUri, spec) => {
 registerEngineHandlers(connection, engine, fixes);
 connection.onCodeAction((params) => codeActions(fixes, params));
 connection.onCodeActionResolve((action) => resolveCodeAction(fixes, action));
-connection.onCodeLens(({ textDocument }) => codeLenses(analyzer, textDocument.uri, traffic.store.stats().transactions > 0));
+connection.onCodeLens(({ textDocument }) => {
+  const hasTraffic = traffic.store.stats().transactions > 0;
+  return [...coverageLenses(analyzer, textDocument.uri, hasTraffic), ...codeLenses(analyzer, textDocument.uri, hasTraffic)];
+});
 connection.onHover(({ textDocument, position }) => hover(analyzer, textDocument.uri, position));
 
 async function applySettings(fresh: ServerSettings): Promise<void> {
@@ -163,12 +184,13 @@ connection.onInitialize((params): InitializeResult => {
 connection.onInitialized(() => {
   connection.console.info(`Tapline language server ready (engine ${epoch})`);
   if (canWatchFiles) {
-    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml,json}' }, { globPattern: '**/*.proto' }] });
+    // `.tapline` itself too: a file created with its folder can be missed by the watcher (inotify).
+    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml,json}' }, { globPattern: '**/*.proto' }, { globPattern: '**/.tapline' }] });
   }
   if (canFollowFolders) {
     connection.workspace.onDidChangeWorkspaceFolders(({ added, removed }) => {
       follower.removeFolders(removed.map((f) => f.uri));
-      void follower.addFolders(added.map((f) => f.uri));
+      void follower.addFolders(added.map((f) => f.uri)).then(() => userTemplates.refresh());
       void protos.setFolders(follower.workspaceFolders);
     });
   }
@@ -176,6 +198,7 @@ connection.onInitialized(() => {
     await applySettings(fresh);
     await follower.addFolders(initialFolders);
     await protos.setFolders(follower.workspaceFolders);
+    await userTemplates.refresh();
   });
 });
 
@@ -185,12 +208,16 @@ documents.onDidOpen(({ document }) => {
   connection.console.info(`OpenAPI document: ${document.uri} (${spec.kind} ${spec.version})`);
   if (!specs.has(document.uri)) void specs.load(document.uri);
 });
-documents.onDidChangeContent(({ document }) => (isPolicyUri(document.uri) ? void verdicts.refresh() : specs.changed(document.uri)));
+documents.onDidChangeContent(({ document }) => {
+  if (isUserTemplatesUri(document.uri)) return void userTemplates.refresh();
+  return isPolicyUri(document.uri) ? void verdicts.refresh() : specs.changed(document.uri);
+});
 documents.onDidClose(({ document }) => (isPolicyUri(document.uri) ? void verdicts.refresh() : specs.changed(document.uri)));
 const EVENT_KINDS: Record<number, FileEvent['kind']> = { [FileChangeType.Created]: 'created', [FileChangeType.Changed]: 'changed', [FileChangeType.Deleted]: 'deleted' };
 connection.onDidChangeWatchedFiles(({ changes: events }) => {
   if (events.some((e) => isPolicyUri(e.uri))) void verdicts.refresh();
   if (events.some((e) => ProtoIndex.concerns(e.uri))) void protos.reload();
+  if (events.some((e) => isUserTemplatesUri(e.uri) || e.uri.endsWith('/.tapline'))) void userTemplates.refresh();
   void follower.onFileEvents(events.map((e) => ({ uri: e.uri, kind: EVENT_KINDS[e.type] ?? 'changed' })));
 });
 connection.onShutdown(async () => {

@@ -3,7 +3,8 @@
 // API Explorer; another process writes an OpenAPI document to disk and deletes it again (Tapline
 // follows); the spec is fixed from the Problems panel with a quick fix chosen right after an edit;
 // a second sensor is connected by editing `tapline.sensors`; after "Restart Language Server" the
-// views show the new engine's state only.
+// views show the new engine's state only; a path template edited from the tree regroups the
+// inventory (kept in .tapline/templates.json).
 // Real VS Code (code-server), real Chromium, the packaged VSIX, the real sensors and the engine.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -271,4 +272,32 @@ test('after "Restart Language Server" the tree and the Explorer show the new eng
   // The first sensor's five pet endpoints and its two gRPC methods; nothing of the second sensor.
   await view.locator('[role="status"]', { hasText: /^7 endpoints · / }).waitFor();
   t.diagnostic(`screenshot: ${await workbench.screenshot('after-restart')}`);
+}));
+
+test('"Edit Path Template…" on a tree endpoint merges endpoints: the inventory regroups at once', (t) => workbench.step('edit-template', async () => {
+  await workbench.openContainer('Tapline');
+  const orders = treeRow('GET /v1/orders/{orderId}');
+  const pets = treeRow('GET /v1/pets/{petId}');
+  await orders.waitFor();
+  await pets.waitFor();
+  await orders.click({ button: 'right' });
+  // The menu ignores synthetic clicks while it opens: point at the entry, then choose it with Enter.
+  const entry = workbench.page.locator('.context-view .action-label', { hasText: 'Edit Path Template…' });
+  await entry.hover();
+  await workbench.page.locator('.context-view .action-item.focused', { hasText: 'Edit Path Template…' }).waitFor();
+  await workbench.page.keyboard.press('Enter');
+  // `orders` becomes a parameter: orders, pets and notes below /v1 are one endpoint now.
+  await workbench.answerInput('Edit Path Template', '/v1/{resource}/{orderId}');
+  const merged = treeRow('GET /v1/{resource}/{orderId}');
+  await merged.waitFor();
+  await orders.waitFor({ state: 'detached' });
+  await pets.waitFor({ state: 'detached' });
+  assert.match((await merged.locator('.label-description').textContent()) ?? '', /^8 · /, 'orders (3), pets by id (4) and the note (1)');
+  const text = await fileContent(join(server.workspace, '.tapline', 'templates.json'), (x) => x.includes('{resource}'), 'the saved template');
+  assert.deepEqual((JSON.parse(text) as { templates: unknown[] }).templates, [{ template: '/v1/{resource}/{orderId}' }]);
+  t.diagnostic(`screenshot: ${await workbench.screenshot('template-merged')}`);
+  // The spec's coverage row, below the services.
+  const coverage = treeRow('Coverage · Swagger Petstore');
+  await coverage.waitFor();
+  assert.match((await coverage.locator('.label-description').textContent()) ?? '', /^\d+ % of operations$/);
 }));

@@ -1,6 +1,6 @@
 // The `tapline` CLI in-process (server/src/cli/run.ts with its I/O injected): files are read
 // relative to `cwd`, or from `files` (relative paths) first; output is collected.
-import { readFileSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../../server/src/cli/run';
 
@@ -18,6 +18,17 @@ export async function runTapline(argv: readonly string[], opts: { cwd?: string; 
       if (given !== undefined) return given;
       try {
         return readFileSync(path.resolve(cwd, p), 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+    // Files not given inline are streamed, as the real entry point does.
+    readChunks: (p) => {
+      const rel = path.isAbsolute(p) ? path.relative(cwd, p) : p;
+      if (opts.files?.[rel] !== undefined) return undefined;
+      try {
+        const full = path.resolve(cwd, p);
+        return statSync(full).isFile() ? { size: statSync(full).size, chunks: createReadStream(full, { highWaterMark: 256 * 1024 }) } : undefined;
       } catch {
         return undefined;
       }

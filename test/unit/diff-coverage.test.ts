@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { computeCoverage } from '../../core/src/diff/coverage';
+import { computeCoverage, coverageFromCounts, coverageLine } from '../../core/src/diff/coverage';
+import { coverageText } from '../../webview/src/format';
+import { readInbound } from '../../webview/src/messages';
 import { loadSpec } from '../../core/src/openapi/load';
 import { runTapline } from '../support/cli';
 import { tx } from './diff-helpers';
@@ -51,6 +53,21 @@ test('coverage per spec, tag and operation; ranges, default and undocumented sta
   assert.deepEqual(one.responses, [{ status: '200', exercised: false }, { status: 'default', exercised: true }]);
   assert.equal(report.operations.find((o) => o.key === 'GET /health')!.calls, 0);
   assert.deepEqual(computeCoverage(spec, [])!.total, { operations: 3, exercised: 0, responses: 5, responsesExercised: 0 });
+});
+
+test('coverage from the engine\'s per-operation counters is the same as from the transactions; one line reads it', async () => {
+  const spec = await loadSpec('mem:/shop.yaml', memoryFs({ 'mem:/shop.yaml': SPEC }));
+  const counts = new Map<string, { count: number; statuses: Record<string, number> }>([
+    ['GET /items', { count: 3, statuses: { '200': 1, '404': 1, '503': 1 } }],
+    ['GET /items/{id}', { count: 2, statuses: { '500': 1, '0': 1 } }],
+  ]);
+  const report = coverageFromCounts(spec, counts)!;
+  assert.deepEqual(report.total, { operations: 3, exercised: 2, responses: 5, responsesExercised: 3 }, 'no response (0) exercises no response');
+  assert.equal(coverageLine(report.total), '2/3 operations (66 %) · 3/5 responses (60 %)');
+  assert.equal(coverageText([{ title: 'shop', total: report.total }]), ' · coverage 66 % of shop');
+  assert.equal(coverageText([]), '');
+  assert.ok(readInbound({ type: 'coverage', specs: [{ title: 'shop', total: report.total }] }));
+  assert.equal(readInbound({ type: 'coverage', specs: [1] }), undefined, 'a malformed coverage message is dropped');
 });
 
 const PETSTORE = 'test/fixtures/openapi/oai/v3.0/petstore.yaml';

@@ -9,7 +9,7 @@ import type { Transaction } from '../../core/src/protocol/transaction';
 import { isUnusedId } from './adapt';
 import { ExplorerData } from './explorer-data';
 import { desyncBanner } from './desync-banner';
-import { formatCount } from './format';
+import { coverageText, formatCount } from './format';
 import { readInbound, type Inbound } from './messages';
 import type { PersistedState, SortSpec, StreamFilter, Tab } from './model';
 import { readState } from './state';
@@ -181,7 +181,7 @@ export class ExplorerApp extends LitElement {
     return html`
       <header>
         <h1>API Explorer</h1>
-        <span class="muted" role="status">${formatCount(rows.length)} endpoints · ${formatCount(this.data.totalCalls)} calls · ${formatCount(this.data.findings.length)} findings</span>
+        <span class="muted" role="status">${formatCount(rows.length)} endpoints · ${formatCount(this.data.totalCalls)} calls · ${formatCount(this.data.findings.length)} findings${coverageText(this.data.coverage)}</span>
       </header>
       ${desyncBanner(this.data.desyncs)}
       <nav role="tablist" aria-label="Explorer views" @keydown=${this.onTabKey}>

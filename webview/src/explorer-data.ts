@@ -2,7 +2,7 @@
 // summaries and spec states), findings, the live stream, and the selected endpoint's detail.
 // No DOM here, so it is tested directly; the Lit elements only render it.
 import type { EndpointObservation, EndpointSummary, StoreStats } from '../../core/src/inventory/inventory-types';
-import type { GatewayVerdict } from '../../core/src/messages/lsp';
+import type { GatewayVerdict, SpecCoverage } from '../../core/src/messages/lsp';
 import type { GrpcDetail } from '../../core/src/messages/grpc-detail';
 import type { Transaction } from '../../core/src/protocol/transaction';
 import type { ServiceDesyncs } from '../../core/src/messages/desync-summary';
@@ -33,6 +33,8 @@ export class ExplorerData {
   findings: FindingView[] = [];
   /** Request-smuggling attempts per service, as the engine last reported them. */
   desyncs: ServiceDesyncs[] = [];
+  /** Coverage of each workspace spec, as the engine last computed it. */
+  coverage: SpecCoverage[] = [];
   stats: StoreStats | undefined;
   readonly stream = new TransactionStream();
 
@@ -47,6 +49,9 @@ export class ExplorerData {
         return undefined;
       case 'desyncs':
         this.desyncs = message.services;
+        return undefined;
+      case 'coverage':
+        this.coverage = message.specs;
         return undefined;
       case 'transactions':
         this.stream.push(message.transactions.map((transaction) => ({ transaction })));

@@ -38,3 +38,9 @@ export const SPEC_LABEL: Record<SpecState, string> = {
   unknown: '—',
   grpc: 'gRPC',
 };
+
+/** ` · coverage 66 % (Swagger Petstore)` for the header, or '' without specs; one spec per part. */
+export function coverageText(specs: readonly { title: string; total: { operations: number; exercised: number } }[]): string {
+  const parts = specs.map((s) => `${s.total.operations === 0 ? 100 : Math.floor((s.total.exercised / s.total.operations) * 100)} % of ${s.title}`);
+  return parts.length === 0 ? '' : ` · coverage ${parts.join(', ')}`;
+}

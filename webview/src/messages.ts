@@ -24,6 +24,8 @@ export function readInbound(data: unknown): Inbound | undefined {
       return Array.isArray(data['endpoints']) ? (data as unknown as Inbound) : undefined;
     case 'desyncs':
       return Array.isArray(data['services']) ? (data as unknown as Inbound) : undefined;
+    case 'coverage':
+      return Array.isArray(data['specs']) && data['specs'].every((s) => isRecord(s) && isRecord(s['total'])) ? (data as unknown as Inbound) : undefined;
     case 'selection': {
       const id = data['endpointId'];
       const detail = data['detail'];

@@ -11,13 +11,9 @@ import type { LoadedSpec, OperationModel } from '../openapi/model';
 import { RefResolver } from '../openapi/refs';
 import type { Transaction } from '../protocol/transaction';
 import { groupTransactions } from './group';
+import type { CoverageTotals } from './coverage-totals';
 
-export interface CoverageTotals {
-  operations: number;
-  exercised: number;
-  responses: number;
-  responsesExercised: number;
-}
+export { coverageLine, ratio, type CoverageTotals } from './coverage-totals';
 
 export interface OperationCoverage {
   /** `GET /pets/{petId}`. */
@@ -38,11 +34,6 @@ export interface CoverageReport {
   /** Per tag, sorted by tag; operations without tags are under '' (untagged). */
   byTag: { tag: string; totals: CoverageTotals }[];
   operations: OperationCoverage[];
-}
-
-/** 0..1; 1 when there is nothing to cover. */
-export function ratio(covered: number, of: number): number {
-  return of === 0 ? 1 : covered / of;
 }
 
 function covers(key: string, status: number): boolean {
@@ -92,11 +83,32 @@ export function computeCoverage(spec: LoadedSpec, transactions: readonly Transac
   const model = spec.model;
   if (!model) return undefined;
   const grouped = groupTransactions(router ?? new Router(model), model, transactions);
-  const resolver = new RefResolver(spec.documents);
-  const operations = model.operations.map((op) => {
+  return coverageFrom(spec, (op) => {
     const matched = grouped.byOperation.get(op) ?? [];
     // A request without a response (timed out, reset) exercised the operation but no response.
-    return operationCoverage(resolver, op, matched.length, matched.flatMap((m) => (m.tx.response === undefined ? [] : [m.tx.response.status])));
+    return { calls: matched.length, statuses: matched.flatMap((m) => (m.tx.response === undefined ? [] : [m.tx.response.status])) };
+  });
+}
+
+/**
+ * Coverage from traffic already counted per operation (the engine's inventory: calls and the
+ * statuses seen, `0` for no response), keyed by operation key (`GET /pets/{petId}`).
+ */
+export function coverageFromCounts(spec: LoadedSpec, counts: ReadonlyMap<string, { count: number; statuses: Readonly<Record<string, number>> }>): CoverageReport | undefined {
+  return coverageFrom(spec, (op) => {
+    const c = counts.get(op.key);
+    const statuses = Object.keys(c?.statuses ?? {}).map(Number).filter((s) => s > 0);
+    return { calls: c?.count ?? 0, statuses };
+  });
+}
+
+function coverageFrom(spec: LoadedSpec, traffic: (op: OperationModel) => { calls: number; statuses: readonly number[] }): CoverageReport | undefined {
+  const model = spec.model;
+  if (!model) return undefined;
+  const resolver = new RefResolver(spec.documents);
+  const operations = model.operations.map((op) => {
+    const { calls, statuses } = traffic(op);
+    return operationCoverage(resolver, op, calls, statuses);
   });
   const total = empty();
   const tags = new Map<string, CoverageTotals>();

@@ -120,7 +120,7 @@ function httpVersionOf(value: unknown): Transaction['httpVersion'] {
   return /1\.0$/.test(value) ? '1.0' : '1.1';
 }
 
-function entryToTransaction(entry: unknown, path: string, fallbackId: string, origin: 'replay' | 'import'): { tx: Transaction } | { problem: Problem } {
+export function entryToTransaction(entry: unknown, path: string, fallbackId: string, origin: 'replay' | 'import'): { tx: Transaction } | { problem: Problem } {
   const c = new Checker();
   const e = c.record(entry, path);
   const req = e ? c.record(e.request, `${path}.request`) : undefined;

@@ -56,6 +56,8 @@ export function templateShape(template: string): string {
 export class PathTemplater {
   private readonly trie: PathTrie;
   private known: KnownTemplates;
+  /** The user's own templates (`.tapline/templates.json`): trusted above the spec's. */
+  private user = new KnownTemplates();
 
   constructor(options: Partial<TrieOptions> = {}, knownTemplates: Iterable<string> = []) {
     this.trie = new PathTrie(options);
@@ -65,6 +67,11 @@ export class PathTemplater {
   /** Replaces the templates declared by the workspace's OpenAPI documents for this service. */
   setKnownTemplates(templates: Iterable<string>): void {
     this.known = new KnownTemplates(templates);
+  }
+
+  /** Replaces the templates the user set for this service ("Edit Path Template…"). */
+  setUserTemplates(templates: Iterable<string>): void {
+    this.user = new KnownTemplates(templates);
   }
 
   /** Changes whenever a learned position became a parameter; cached templates may be stale. */
@@ -82,6 +89,7 @@ export class PathTemplater {
 
   /** Learns from one observed path. Paths a declared template covers teach nothing. */
   observe(path: string): boolean {
+    if (this.userTemplate(path) !== undefined) return false;
     if (this.known.count > 0 && this.known.match(path) !== undefined) return false;
     return this.trie.observe(splitPath(path));
   }
@@ -93,6 +101,8 @@ export class PathTemplater {
 
   /** The template and whether it came from a declared (OpenAPI) template. */
   resolve(path: string): { template: string; declared: boolean } {
+    const mine = this.userTemplate(path);
+    if (mine !== undefined) return { template: mine, declared: this.known.count > 0 && this.known.match(path) === mine };
     const declared = this.known.count > 0 ? this.known.match(path) : undefined;
     if (declared !== undefined) return { template: declared, declared: true };
     const segments = splitPath(path);
@@ -106,6 +116,8 @@ export class PathTemplater {
 
   /** observe() then resolve() with one split and one walk of the trie. */
   learnResolve(path: string): { template: string; declared: boolean } {
+    const mine = this.userTemplate(path);
+    if (mine !== undefined) return { template: mine, declared: this.known.count > 0 && this.known.match(path) === mine };
     if (this.known.count > 0) {
       const declared = this.known.match(path);
       if (declared !== undefined) return { template: declared, declared: true };
@@ -114,5 +126,10 @@ export class PathTemplater {
     const mask: boolean[] = [];
     const generalised = this.trie.observe(segments, mask);
     return { template: renderTemplate(segments, generalised ? this.trie.paramMask(segments) : mask), declared: false };
+  }
+
+  /** The user's template for `path`, if one covers it (declared only if a spec has it too). */
+  private userTemplate(path: string): string | undefined {
+    return this.user.count > 0 ? this.user.match(path) : undefined;
   }
 }

@@ -26,6 +26,7 @@ import type {
 import type { TrieOptions } from './path-trie';
 import { boundedCopy, sampleBytesBound } from './samples';
 import { PathTemplater } from './template';
+import type { UserTemplate } from './user-templates';
 
 export interface TrafficStoreOptions extends EndpointLimits {
   maxServices: number;
@@ -83,6 +84,7 @@ export class TrafficStore {
   private readonly options: TrafficStoreOptions;
   private readonly services = new Map<string, ServiceState>();
   private readonly known = new Map<string, readonly string[]>();
+  private userTemplates: readonly UserTemplate[] = [];
   private readonly dirty = new Set<EndpointStats>();
   private removals: EndpointRemoval[] = [];
   private resetPending = false;
@@ -164,6 +166,23 @@ export class TrafficStore {
       state.templater.setKnownTemplates(this.knownFor(state.name));
       this.retemplate(state);
     }
+  }
+
+  /**
+   * The user's own templates (`.tapline/templates.json`), above the declared ones; an entry without
+   * a service applies to every service. Existing endpoints are re-keyed (a merge or a rename
+   * regroups them at once; a split applies to the traffic that follows, as counters cannot be split).
+   */
+  setUserTemplates(templates: readonly UserTemplate[]): void {
+    this.userTemplates = [...templates];
+    for (const state of this.services.values()) {
+      state.templater.setUserTemplates(this.userTemplatesFor(state.name));
+      this.retemplate(state);
+    }
+  }
+
+  private userTemplatesFor(service: string): string[] {
+    return this.userTemplates.filter((t) => t.service === undefined || t.service === service).map((t) => t.template);
   }
 
   private knownFor(service: string): readonly string[] {
@@ -293,6 +312,7 @@ export class TrafficStore {
       return state;
     }
     const templater = new PathTemplater(this.options.templater, this.knownFor(name));
+    if (this.userTemplates.length > 0) templater.setUserTemplates(this.userTemplatesFor(name));
     state = { name, templater, endpoints: new Map(), templaterVersion: templater.version };
     this.services.set(name, state);
     this.mostRecentService = state;

@@ -12,6 +12,7 @@ import type { Transaction } from '../protocol/transaction';
 import type { EndpointSpecState, Finding, FindingLocation } from './finding';
 import type { GrpcDetail } from './grpc-detail';
 import type { ServiceDesyncs } from './desync-summary';
+import type { CoverageTotals } from '../diff/coverage-totals';
 
 export type Direction = 'client→engine' | 'engine→client';
 
@@ -112,6 +113,18 @@ export interface EngineSnapshot {
   ratePerSecond: number;
   /** Request-smuggling attempts (desync events from the sensors) per service; absent from engines before them. */
   desyncs?: ServiceDesyncs[];
+  /** Per workspace spec: the share of its operations (and responses) the traffic exercised. */
+  coverage?: SpecCoverage[];
+}
+
+/** Coverage of one workspace spec by the engine's traffic (core/src/diff/coverage.ts). */
+export interface SpecCoverage {
+  rootUri: string;
+  /** The spec's `info.title`, or its file name. */
+  title: string;
+  total: CoverageTotals;
+  byTag: { tag: string; totals: CoverageTotals }[];
+  operations: { key: string; tags: string[]; deprecated: boolean; calls: number; responses: number; responsesExercised: number }[];
 }
 
 export interface EndpointDetail {
@@ -250,3 +263,12 @@ export const UNSUBSCRIBE_STREAMS = request<Record<string, never>, null>('tapline
 
 /** engine → client: something the views show changed (batched, at most four per second). */
 export const ENGINE_CHANGED = notification<EngineChangedParams>('tapline/changed', 'engine→client');
+
+/** client → engine: the first fix of every finding of one spec as an OpenAPI Overlay 1.0 document (YAML). */
+export const EXPORT_OVERLAY = request<{ rootUri: string }, Outcome<{ yaml: string; actions: number; skipped: string[] }>>('tapline/exportOverlay', 'client→engine');
+
+/**
+ * client → engine: a traffic file on the engine's disk (HAR, NDJSON transactions, nginx or Envoy
+ * JSON access log) read by the engine as a stream, with work-done progress; never sent whole.
+ */
+export const IMPORT_FILE = request<{ path: string }, Outcome<{ imported: number; skipped: string[]; format: 'har' | 'lines' }>>('tapline/importFile', 'client→engine');

@@ -6,7 +6,7 @@
 import { isRecord } from '../json-record';
 import type { Transaction } from '../protocol/transaction';
 import type { EndpointObservation, InventorySnapshot } from '../inventory/inventory-types';
-import type { EndpointFindings } from './lsp';
+import type { EndpointFindings, SpecCoverage } from './lsp';
 import type { GrpcDetail } from './grpc-detail';
 import type { ServiceDesyncs } from './desync-summary';
 
@@ -46,7 +46,14 @@ export interface DesyncsMessage {
   services: ServiceDesyncs[];
 }
 
+/** Coverage of each workspace spec by the traffic (replaces the previous list). */
+export interface CoverageMessage {
+  type: 'coverage';
+  specs: SpecCoverage[];
+}
+
 export type ExtensionToWebviewMessage =
+  | CoverageMessage
   | DesyncsMessage
   | SnapshotMessage
   | TransactionsMessage

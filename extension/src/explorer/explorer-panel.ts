@@ -84,6 +84,7 @@ export class ExplorerPanels implements vscode.Disposable {
       this.post({ type: 'snapshot', snapshot: snapshot.inventory });
       this.post({ type: 'findings', sequence: ++this.findingsSequence, endpoints: snapshot.endpoints });
       this.post({ type: 'desyncs', services: snapshot.desyncs ?? [] });
+      this.post({ type: 'coverage', specs: snapshot.coverage ?? [] });
       if (this.selected && (event.reset || event.inventory)) await this.sendSelection(this.selected);
     }
     if (event.reset || event.transactions) {

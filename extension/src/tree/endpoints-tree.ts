@@ -7,6 +7,7 @@ import type { SnapshotFeed } from '../client/snapshot-feed';
 import type { TaplineContext } from '../context';
 import { compareEndpoints, describeEndpoint, formatCount, matchesFilter, type EndpointSort } from './endpoint-format';
 import { describeGrpcMethod, groupByGrpcService, grpcMethodState, grpcMethodTooltip, type GrpcEndpoint } from './grpc-format';
+import { coverageChildren, coverageItem, coverageNodes, type CoverageNode } from './coverage-rows';
 
 export type EndpointTreeNode =
   | { kind: 'service'; service: string; endpoints: EndpointSummary[]; unused: EndpointFindings[]; states: ReadonlyMap<string, EndpointSpecState>; desyncs?: ServiceDesyncs }
@@ -16,7 +17,8 @@ export type EndpointTreeNode =
   | { kind: 'grpcMethod'; endpoint: GrpcEndpoint }
   | { kind: 'unused'; operation: EndpointFindings }
   /** Operations of the specs that no traffic reached, when they belong to no observed service. */
-  | { kind: 'unusedGroup'; operations: EndpointFindings[] };
+  | { kind: 'unusedGroup'; operations: EndpointFindings[] }
+  | CoverageNode;
 
 const STATE_ICONS: Record<EndpointSpecState, [string, string]> = {
   documented: ['pass', 'testing.iconPassed'],
@@ -90,6 +92,7 @@ export class EndpointsTree implements vscode.TreeDataProvider<EndpointTreeNode> 
     }
     if (node.kind === 'unusedGroup') return node.operations.map((operation): EndpointTreeNode => ({ kind: 'unused', operation }));
     if (node.kind === 'grpcService') return node.methods.map((endpoint): EndpointTreeNode => ({ kind: 'grpcMethod', endpoint }));
+    if (node.kind === 'coverage' || node.kind === 'coverageTag' || node.kind === 'coverageOperation') return coverageChildren(node);
     if (node.kind !== 'service') return [];
     const shown = node.endpoints.filter((e) => matchesFilter(e, this.filter));
     const grpc = groupByGrpcService(shown).map(({ service, methods }): EndpointTreeNode => ({
@@ -176,10 +179,12 @@ export class EndpointsTree implements vscode.TreeDataProvider<EndpointTreeNode> 
         item.contextValue = 'operation documented unused';
         return item;
       }
+      default:
+        return coverageItem(node);
     }
   }
 
-  private services({ inventory: snapshot, endpoints: findings, desyncs = [] }: EngineSnapshot): EndpointTreeNode[] {
+  private services({ inventory: snapshot, endpoints: findings, desyncs = [], coverage }: EngineSnapshot): EndpointTreeNode[] {
     const states = new Map(findings.flatMap((e) => (e.endpointId ? [[e.endpointId, e.state] as const] : [])));
     const unusedByService = new Map<string, EndpointFindings[]>();
     for (const op of findings.filter((e) => e.state === 'unused')) {
@@ -200,6 +205,8 @@ export class EndpointsTree implements vscode.TreeDataProvider<EndpointTreeNode> 
     // Unused operations name no service (a spec is not tied to one); with traffic seen, list them apart.
     const orphans = [...unusedByService.entries()].filter(([service]) => !snapshot.services.some((s) => s.service === service)).flatMap(([, ops]) => ops);
     if (nodes.length > 0 && orphans.length > 0) nodes.push({ kind: 'unusedGroup', operations: orphans });
+    // Coverage once traffic was seen (before, every spec would read 0 %, which says nothing).
+    if (snapshot.services.length > 0) nodes.push(...coverageNodes(coverage));
     return nodes;
   }
 

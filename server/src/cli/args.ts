@@ -12,6 +12,8 @@ export interface DiffCommand {
   spec: string;
   /** The traffic: a HAR file, or (when empty) transactions collected from `sensor`. */
   har: string;
+  /** Or: one JSON per line — Tapline transactions (NDJSON), nginx or Envoy JSON access log records. */
+  log?: string;
   /** An NDJSON capture of tapline/1 messages whose desync events become findings (desync-capture.ts). */
   desync?: string;
   sensor?: SensorSource;
@@ -39,7 +41,7 @@ export interface SensorSource {
 
 export type ParsedArgs = DiffCommand | GatewayCommand | { command: 'help' } | { command: 'version' } | { command: 'error'; message: string };
 
-export const USAGE = `Usage: tapline diff --spec <openapi.yaml|json> (--har <traffic.har> | --sensor <ws-url> --token-file <file>) [--desync <capture.ndjson>] [options]
+export const USAGE = `Usage: tapline diff --spec <openapi.yaml|json> (--har <traffic.har> | --log <access.log> | --sensor <ws-url> --token-file <file>) [--desync <capture.ndjson>] [options]
 
 Compares HTTP traffic (recorded as HAR 1.2, or live from a Tapline sensor) with an OpenAPI
 2.0/3.0/3.1 description.
@@ -47,6 +49,9 @@ Compares HTTP traffic (recorded as HAR 1.2, or live from a Tapline sensor) with 
 Options:
   --spec <file>            the OpenAPI/Swagger document (multi-file $refs are followed)
   --har <file>             the traffic, as exported by browser dev tools, Playwright or Tapline
+                           (read as a stream: files of hundreds of MB are fine; progress on stderr)
+  --log <file>             or: one JSON object per line — nginx (log_format … escape=json) or Envoy
+                           JSON access log records, or Tapline transactions (NDJSON)
   --sensor <ws-url>        or: the traffic a running tapline-sensor streams (e.g. ws://127.0.0.1:7300)
   --token-file <file>      the sensor's token (its --token-file)
   --count <n>              with --sensor: stop after n transactions (default 100)
@@ -93,6 +98,9 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     switch (flag) {
       case '--spec':
         out.spec = value() ?? '';
+        break;
+      case '--log':
+        out.log = value() ?? '';
         break;
       case '--har':
         out.har = value() ?? '';
@@ -157,12 +165,12 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (!out.spec) return { command: 'error', message: '--spec <file> is required' };
   if (out.format === 'junit' && !out.coverage) return { command: 'error', message: '--format junit needs --coverage' };
   if (out.minCoverage !== undefined && !out.coverage) return { command: 'error', message: '--min-coverage needs --coverage' };
-  if (out.har && sensor.url) return { command: 'error', message: '--har and --sensor are alternatives: give one' };
+  if ([out.har, out.log, sensor.url].filter(Boolean).length > 1) return { command: 'error', message: '--har, --log and --sensor are alternatives: give one' };
   if (sensor.url) {
     if (!/^wss?:\/\//.test(sensor.url)) return { command: 'error', message: `--sensor must be a ws:// or wss:// URL (got '${sensor.url}')` };
     if (!sensor.tokenFile) return { command: 'error', message: '--sensor needs --token-file <file>' };
     return { ...out, sensor };
   }
-  if (!out.har && !out.desync) return { command: 'error', message: '--har <file> or --sensor <ws-url> is required (or --desync <file>)' };
+  if (!out.har && !out.log && !out.desync) return { command: 'error', message: '--har <file> or --sensor <ws-url> is required (or --log <file>, or --desync <file>)' };
   return out;
 }

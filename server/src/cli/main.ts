@@ -1,6 +1,6 @@
 // Entry point of the `tapline` bin (bundled to dist/cli.js with a shebang).
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { runCli } from './run';
 
 declare const TAPLINE_VERSION: string | undefined;
@@ -8,6 +8,16 @@ declare const TAPLINE_VERSION: string | undefined;
 function readFile(path: string): string | undefined {
   try {
     return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** A traffic file in 1 MiB chunks (never read whole). */
+function readChunks(path: string): { size: number; chunks: AsyncIterable<Uint8Array> } | undefined {
+  try {
+    const stat = statSync(path);
+    return stat.isFile() ? { size: stat.size, chunks: createReadStream(path, { highWaterMark: 1024 * 1024 }) } : undefined;
   } catch {
     return undefined;
   }
@@ -27,6 +37,7 @@ const version = typeof TAPLINE_VERSION === 'string' ? TAPLINE_VERSION : '0.1.0';
 runCli(process.argv.slice(2), {
   cwd: process.cwd(),
   readFile,
+  readChunks,
   writeFile,
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),

@@ -3,7 +3,6 @@
 
 import { diffSpec } from '../../../core/src/diff/diff';
 import { SEVERITY_RANK } from '../../../core/src/diff/finding';
-import { parseHar } from '../../../core/src/har/har-import';
 import { loadSpec } from '../../../core/src/openapi/load';
 import type { DiffCommand, SensorSource } from './args';
 import { collectFromSensor } from './sensor-traffic';
@@ -15,9 +14,10 @@ import { formatSarif } from './format-sarif';
 import { formatText } from './format-text';
 import { runGateway } from './gateway-run';
 import { addDesyncFindings } from './desync-capture';
+import { readTraffic, type TrafficIo } from './traffic-input';
 import type { Transaction } from '../../../core/src/protocol/transaction';
 
-export interface CliIo {
+export interface CliIo extends TrafficIo {
   cwd: string;
   /** Reads a file by path; undefined when missing/unreadable. */
   readFile(path: string): string | undefined;
@@ -73,7 +73,7 @@ async function runDiff(cmd: DiffCommand, io: CliIo): Promise<number> {
     io.stderr(`tapline: ${cmd.spec} is not an OpenAPI 3.x or Swagger 2.0 document\n`);
     return 2;
   }
-  const traffic = cmd.sensor ? await sensorTraffic(cmd.sensor, io) : cmd.har ? harTraffic(cmd.har, io) : [];
+  const traffic = cmd.sensor ? await sensorTraffic(cmd.sensor, io) : cmd.har ? await readTraffic(cmd.har, 'har', io) : cmd.log ? await readTraffic(cmd.log, 'lines', io) : [];
   if (!traffic) return 2;
   if (cmd.coverage) return runCoverage(cmd, spec, traffic, display, io);
   // SARIF reports what x-tapline-ignore covers as suppressed results; the rest leave them out.
@@ -91,21 +91,6 @@ async function runDiff(cmd: DiffCommand, io: CliIo): Promise<number> {
   const threshold = SEVERITY_RANK[cmd.failOn];
   const specErrors = diagnostics.some((d) => d.severity === 'error');
   return findings.some((f) => SEVERITY_RANK[f.severity] >= threshold) || specErrors ? 1 : 0;
-}
-
-function harTraffic(file: string, io: CliIo): Transaction[] | undefined {
-  const harText = io.readFile(file);
-  if (harText === undefined) {
-    io.stderr(`tapline: cannot read the HAR file ${file}\n`);
-    return undefined;
-  }
-  const har = parseHar(harText, { origin: 'import', idPrefix: 'har' });
-  if (!har.ok) {
-    io.stderr(`tapline: ${file} is not a usable HAR file:\n${har.problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}\n`);
-    return undefined;
-  }
-  if (har.value.skipped.length > 0) io.stderr(`tapline: skipped ${har.value.skipped.length} HAR entr${har.value.skipped.length === 1 ? 'y' : 'ies'} (first: ${har.value.skipped[0]?.path}: ${har.value.skipped[0]?.message})\n`);
-  return har.value.transactions;
 }
 
 /** Live traffic from a sensor; undefined (exit 2) when it never answered. The token is never printed. */

@@ -12,6 +12,7 @@ import type {
   GeneratedSpec,
   Outcome,
   RecentTransactions,
+  SpecCoverage,
 } from '../../../core/src/messages';
 import { grpcDetail, type GrpcSchemaLookup } from '../../../core/src/grpc/grpc-detail';
 import { formatProblems } from '../../../core/src/protocol/check';
@@ -37,6 +38,8 @@ export interface EngineState {
   endpointFindings(): EndpointFindings[];
   /** The workspace's .proto files (server/src/grpc/proto-index.ts); without it gRPC messages show as hex. */
   readonly grpcSchemas?: GrpcSchemaLookup;
+  /** Coverage of each workspace spec by the traffic (absent in hosts without specs). */
+  coverage?(): SpecCoverage[];
 }
 
 const NO_PROTO_INDEX: GrpcSchemaLookup = () => ({ unavailable: 'this engine reads no .proto files' });
@@ -53,6 +56,7 @@ export function snapshot(engine: EngineState): EngineSnapshot {
     sensors: [...engine.sensors.statuses(), ...(engine.cluster?.statuses() ?? []), ...(engine.streams?.statuses() ?? [])],
     ratePerSecond: engine.traffic.rate.perSecond(),
     ...(engine.desyncs ? { desyncs: engine.desyncs.summaries() } : {}),
+    ...(engine.coverage ? { coverage: engine.coverage() } : {}),
   };
 }
 

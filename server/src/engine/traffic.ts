@@ -4,6 +4,7 @@
 import { TrafficStore, ANY_SERVICE, type TrafficStoreOptions } from '../../../core/src/inventory/traffic-store';
 import type { EndpointObservation } from '../../../core/src/inventory/inventory-types';
 import type { Transaction } from '../../../core/src/protocol/transaction';
+import type { UserTemplate } from '../../../core/src/inventory/user-templates';
 import { RateMeter } from './rate-meter';
 
 /** How often changes are announced (the analyzer reruns, the views are told). */
@@ -21,6 +22,7 @@ export interface TrafficChange {
 export class Traffic {
   /** One store for the engine's lifetime: settings reconfigure it in place. */
   readonly store: TrafficStore;
+  private userTemplates: readonly UserTemplate[] = [];
   readonly rate = new RateMeter();
   private readonly recentItems: Transaction[] = [];
   /** Number of the newest transaction in `recentItems` (counts every transaction ever added). */
@@ -61,6 +63,14 @@ export class Traffic {
   /** Name endpoints as the workspace's specs do, for every service without a list of its own. */
   setKnownTemplates(templates: readonly string[]): void {
     this.store.setKnownTemplates(ANY_SERVICE, templates);
+    this.schedule({ inventory: true, transactions: false });
+  }
+
+  /** The user's templates (`.tapline/templates.json`): the inventory regroups at the next flush. */
+  setUserTemplates(templates: readonly UserTemplate[]): void {
+    if (JSON.stringify(templates) === JSON.stringify(this.userTemplates)) return;
+    this.userTemplates = templates;
+    this.store.setUserTemplates(templates);
     this.schedule({ inventory: true, transactions: false });
   }
 

@@ -1,10 +1,11 @@
 // Starts the real sensor on loopback, replaying a HAR file, for e2e journeys.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSensorProcess, type SensorProcess } from '../../support/sensor-process';
 import { ARTIFACTS } from './paths';
 
 export async function startReplaySensor(har: unknown): Promise<SensorProcess> {
+  mkdirSync(ARTIFACTS, { recursive: true }); // a first run of this file alone has no artifacts folder yet
   const dir = mkdtempSync(join(ARTIFACTS, 'sensor-'));
   const harFile = join(dir, 'traffic.har');
   writeFileSync(harFile, JSON.stringify(har, null, 2));
