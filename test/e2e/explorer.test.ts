@@ -80,6 +80,8 @@ test('the sample-traffic step fills the tree and the Explorer, and marks itself 
   // The bundled recording: templated endpoints in the tree, their rows in the Explorer.
   const name = workbench.page.locator('.label-name', { hasText: /^GET \/v1\/orders\/\{orderId\}$/ });
   await workbench.page.locator('.pane-body .monaco-list-row').filter({ has: name }).waitFor();
+  // Every recorded call counted (not only the samples each endpoint keeps).
+  await workbench.page.locator('.pane-body .monaco-list-row', { hasText: '7 endpoints · 320 calls' }).waitFor();
   await workbench.editorTab('API Explorer').waitFor();
   await workbench.activeWebview().locator('.viewport [role="row"]', { hasText: '/v1/pets/{petId}/photos' }).waitFor();
   t.diagnostic(`screenshot: ${await workbench.screenshot('walkthrough-sample')}`);

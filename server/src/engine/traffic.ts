@@ -1,7 +1,7 @@
 // The engine's traffic: every sensor's (and every imported HAR's) transactions go into one
 // TrafficStore; the views hear about changes in batches, at most four times a second however fast
 // traffic arrives. A short window of recent transactions feeds the Explorer's stream and HAR export.
-import { TrafficStore, ANY_SERVICE, type TrafficStoreOptions } from '../../../core/src/inventory/traffic-store';
+import { TrafficStore, ANY_SERVICE, DEFAULT_STORE_OPTIONS, type TrafficStoreOptions } from '../../../core/src/inventory/traffic-store';
 import type { EndpointObservation } from '../../../core/src/inventory/inventory-types';
 import type { Transaction } from '../../../core/src/protocol/transaction';
 import { RateMeter } from './rate-meter';
@@ -16,6 +16,10 @@ export interface TrafficChange {
   inventory: boolean;
   /** New transactions arrived since the previous flush. */
   transactions: boolean;
+}
+
+function effective(options: Partial<TrafficStoreOptions>): TrafficStoreOptions {
+  return { ...DEFAULT_STORE_OPTIONS, ...options, templater: { ...DEFAULT_STORE_OPTIONS.templater, ...options.templater } };
 }
 
 export class Traffic {
@@ -75,7 +79,10 @@ export class Traffic {
    * from those samples (documented in docs/engine.md).
    */
   reconfigure(options: Partial<TrafficStoreOptions>): void {
-    if (JSON.stringify(options) === JSON.stringify(this.options)) return;
+    // Compared as the store applies them (defaults filled in): the first settings an engine reads
+    // name the default values explicitly, and rebuilding then would cut what arrived before them
+    // (an import on the click that started the engine) down to its samples.
+    if (JSON.stringify(effective(options)) === JSON.stringify(effective(this.options))) return;
     this.options = options;
     const kept = this.storeNow.observations().flatMap((o) => o.samples).sort((a, b) => a.startedAt - b.startedAt);
     this.storeNow = this.createStore();
