@@ -37,7 +37,16 @@ test('the walkthrough: four steps, each with its page, real commands, and a key 
     assert.equal(step.completionEvents.length, 1);
     assert.ok(keys.includes(step.completionEvents[0]!.replace(/^onContext:/, '')), `${step.id} completes on a key the extension sets`);
   }
-  assert.ok(existsSync(join(REPO, 'media', 'sample', 'petstore.har')), 'the sample HAR is bundled');
+});
+
+test('the bundled sample: as many entries as its page says, recorded by the sensor, nothing it sent left unredacted', () => {
+  const text = readFileSync(join(REPO, 'media', 'sample', 'petstore.har'), 'utf8');
+  const entries = (JSON.parse(text) as { log: { entries: Array<{ _tapline?: { origin?: string } }> } }).log.entries;
+  const page = readFileSync(join(REPO, 'media', 'walkthrough', 'sample-traffic.md'), 'utf8');
+  assert.match(page, new RegExp(`\\b${entries.length}\\s+real\\s+exchanges\\b`));
+  assert.ok(entries.every((e) => e._tapline?.origin === 'ebpf'), 'every entry was captured live');
+  for (const secret of ['ana@example.com', 'bo@example.org', 'eyJhbGciOiJIUzI1NiJ9', 'sk_test_', 'tapline-demo-key-']) assert.ok(!text.includes(secret), `${secret} is redacted`);
+  assert.match(text, /\[REDACTED:authorization\]/);
 });
 
 const facts: MachineFacts = { platform: 'linux', uid: 1000, hasSudo: true, sensor: "node '/home/ana/tapline/dist/sensor.js'", loader: '/home/ana/tapline/sensor/bpf/build/tapline-loader' };

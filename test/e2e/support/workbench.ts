@@ -51,6 +51,10 @@ export class Workbench {
   }
 
   async runCommand(title: string): Promise<void> {
+    // A webview that has the focus (a walkthrough page) may keep F1 to itself: give it back to the workbench.
+    await this.page.evaluate(() => {
+      if (document.activeElement instanceof HTMLIFrameElement) document.activeElement.blur();
+    });
     await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input.input');
     await input.waitFor();
@@ -58,7 +62,15 @@ export class Workbench {
     const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
     await row.waitFor();
     await row.click();
-    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    // The palette is gone: hidden, or already replaced by the command's own prompt (the widget is
+    // reused, and a prompt that opens at once may leave no moment in which it is hidden).
+    await this.page.waitForFunction(() => {
+      const widget = document.querySelector<HTMLElement>('.quick-input-widget');
+      const field = widget?.querySelector<HTMLInputElement>('input.input');
+      return !widget || widget.style.display === 'none' || !widget.offsetParent || !field?.value.startsWith('>');
+    }).catch((error: unknown) => {
+      throw new Error(`the command palette did not close after choosing "${title}"`, { cause: error });
+    });
   }
 
   /** Types into the open quick input (an input box such as a URL or token prompt) and accepts it. */
