@@ -22,6 +22,8 @@ export interface Features {
   engine: EngineClient;
   sensors: SensorSync;
   tree: EndpointsTree;
+  /** The walkthrough's last step is done when a cluster connects. */
+  onClusterConnected?: () => void;
 }
 
 const SORTS: Array<{ label: string; sort: EndpointSort }> = [
@@ -52,7 +54,11 @@ export function registerCommands(tapline: TaplineContext, f: Features): void {
     );
     if (picked) await f.sensors.remove(picked.url);
   });
-  register('tapline.connectCluster', (args?: unknown) => connectToCluster(f.engine, (args ?? {}) as ClusterConnectParams));
+  register('tapline.connectCluster', async (args?: unknown) => {
+    const result = await connectToCluster(f.engine, (args ?? {}) as ClusterConnectParams);
+    if (result?.ok) f.onClusterConnected?.();
+    return result;
+  });
   register('tapline.disconnectCluster', () => disconnectCluster(f.engine));
   register('tapline.subscribeStream', (args?: unknown) => subscribeToStream(f.engine, (args ?? {}) as StreamArguments));
   register('tapline.unsubscribeStreams', () => unsubscribeStreams(f.engine));

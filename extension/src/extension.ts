@@ -9,6 +9,7 @@ import { SensorSync } from './sensors/sensor-sync';
 import { registerStatusBar } from './status-bar';
 import { registerEndpointsTree } from './tree/endpoints-tree';
 import { registerSensorsTree } from './tree/sensors-tree';
+import { registerWalkthrough } from './walkthrough/walkthrough-commands';
 
 let tapline: TaplineContext | undefined;
 
@@ -28,7 +29,8 @@ export function activate(extensionContext: vscode.ExtensionContext): void {
   const explorer = registerExplorer(tapline, engine, feed);
   registerStatusBar(feed, tapline.subscriptions);
   registerSensorsTree(tapline, feed);
-  registerCommands(tapline, { explorer, engine, sensors, tree });
+  const walkthrough = registerWalkthrough(tapline, { engine, sensors, explorer, feed });
+  registerCommands(tapline, { explorer, engine, sensors, tree, onClusterConnected: () => walkthrough.mark('cluster') });
 
   // The engine starts with the first OpenAPI document, the first configured sensor, or the first view that asks.
   const consider = (document: vscode.TextDocument): void => {

@@ -46,12 +46,12 @@ test('every command has a title and the Tapline category and is registered by th
   }
 });
 
-test('the welcome view offers Connect to Sensor, Import HAR and Open API Explorer, each a real command', () => {
+test('the welcome view offers sample traffic, Connect to Sensor, Import HAR, Open API Explorer and Get Started, each a real command', () => {
   const welcome = manifest.contributes.viewsWelcome.find((w) => w.view === 'tapline.endpoints');
   assert.ok(welcome);
   const ids = new Set(manifest.contributes.commands.map((c) => c.command));
   const links = [...welcome.contents.matchAll(/\[([^\]]+)\]\(command:([\w.]+)\)/g)].map((m) => [m[1], m[2]] as const);
-  assert.deepEqual(links.map(([label]) => label), ['Connect to Sensor…', 'Import HAR…', 'Open API Explorer']);
+  assert.deepEqual(links.map(([label]) => label), ['Try with Sample Traffic', 'Connect to Sensor…', 'Import HAR…', 'Open API Explorer', 'Get Started']);
   for (const [, id] of links) assert.ok(ids.has(id), `${id} is a contributed command`);
 });
 

@@ -1,7 +1,7 @@
 // The engine's traffic: every sensor's (and every imported HAR's) transactions go into one
 // TrafficStore; the views hear about changes in batches, at most four times a second however fast
 // traffic arrives. A short window of recent transactions feeds the Explorer's stream and HAR export.
-import { TrafficStore, ANY_SERVICE, type TrafficStoreOptions } from '../../../core/src/inventory/traffic-store';
+import { TrafficStore, ANY_SERVICE, DEFAULT_STORE_OPTIONS, type TrafficStoreOptions } from '../../../core/src/inventory/traffic-store';
 import type { EndpointObservation } from '../../../core/src/inventory/inventory-types';
 import type { Transaction } from '../../../core/src/protocol/transaction';
 import type { UserTemplate } from '../../../core/src/inventory/user-templates';
@@ -17,6 +17,10 @@ export interface TrafficChange {
   inventory: boolean;
   /** New transactions arrived since the previous flush. */
   transactions: boolean;
+}
+
+function effective(options: Partial<TrafficStoreOptions>): TrafficStoreOptions {
+  return { ...DEFAULT_STORE_OPTIONS, ...options, templater: { ...DEFAULT_STORE_OPTIONS.templater, ...options.templater } };
 }
 
 export class Traffic {
@@ -79,7 +83,10 @@ export class Traffic {
    * samples stay (trimmed to lowered caps); see TrafficStore.reconfigure.
    */
   reconfigure(options: Partial<TrafficStoreOptions>): void {
-    if (JSON.stringify(options) === JSON.stringify(this.options)) return;
+    // Compared as the store applies them (defaults filled in): the first settings an engine reads
+    // name the default values explicitly, and rebuilding then would cut what arrived before them
+    // (an import on the click that started the engine) down to its samples.
+    if (JSON.stringify(effective(options)) === JSON.stringify(effective(this.options))) return;
     this.options = options;
     this.store.reconfigure(options);
     this.schedule({ inventory: true, transactions: false });

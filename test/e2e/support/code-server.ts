@@ -38,6 +38,8 @@ export interface CodeServerOptions {
   port?: number;
   /** User settings added to the defaults (e.g. `tapline.sensors`). */
   settings?: Record<string, unknown>;
+  /** Environment added to code-server's (e.g. HOME, where the extension looks for a local sensor's token). */
+  env?: Record<string, string>;
 }
 
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
@@ -60,7 +62,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const child = spawn(
     process.execPath,
     [entry, ...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${options.port ?? 0}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', workspace],
-    { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+    { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, ...options.env } },
   );
   const url = await listeningUrl(child);
   return {

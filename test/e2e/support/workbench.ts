@@ -51,6 +51,10 @@ export class Workbench {
   }
 
   async runCommand(title: string): Promise<void> {
+    // A webview that has the focus (a walkthrough page) may keep F1 to itself: give it back to the workbench.
+    await this.page.evaluate(() => {
+      if (document.activeElement instanceof HTMLIFrameElement) document.activeElement.blur();
+    });
     await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input.input');
     await input.waitFor();
@@ -58,13 +62,14 @@ export class Workbench {
     const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
     await row.waitFor();
     await row.click();
-    // The palette is gone once the widget hides, or once it is reused by the command's own prompt
-    // (its input no longer holds the `>` query): on a loaded machine the widget may hide and show
-    // again between two polls, so waiting for "hidden" alone can miss it.
+    // The palette is gone: hidden, or already replaced by the command's own prompt (the widget is
+    // reused, and a prompt that opens at once may leave no moment in which it is hidden).
     await this.page.waitForFunction(() => {
       const widget = document.querySelector<HTMLElement>('.quick-input-widget');
-      const input = widget?.querySelector<HTMLInputElement>('input.input');
-      return !widget || widget.offsetParent === null || getComputedStyle(widget).display === 'none' || !input?.value.startsWith('>');
+      const field = widget?.querySelector<HTMLInputElement>('input.input');
+      return !widget || widget.style.display === 'none' || !widget.offsetParent || !field?.value.startsWith('>');
+    }).catch((error: unknown) => {
+      throw new Error(`the command palette did not close after choosing "${title}"`, { cause: error });
     });
   }
 
