@@ -21,6 +21,7 @@ import {
   RECENT_TRANSACTIONS,
   SET_SENSORS,
   SNAPSHOT,
+  type KubectlChoice,
   type SensorConnection,
 } from '../../core/src/messages';
 import { isRecord } from '../../core/src/json-record';
@@ -60,12 +61,18 @@ export function registerEngineHandlers(connection: Connection, engine: EngineSta
     return engine.sensors.connect(valid, Math.min(MAX_WAIT_MS, Math.max(0, Number(waitMs) || 0)));
   });
   handle(connection, SNAPSHOT, () => snapshot(engine));
-  handle(connection, CLUSTER_CONTEXTS, () => engine.cluster?.contexts() ?? { ok: false as const, reason: 'this engine has no cluster support' });
-  handle(connection, CONNECT_CLUSTER, ({ context, namespace, token }) => {
-    const optional = (v: unknown, what: string): string | undefined => (v === undefined || v === '' ? undefined : text(v, what));
-    const params = { context: optional(context, 'context'), namespace: optional(namespace, 'namespace'), token: optional(token, 'token') };
+  const optional = (v: unknown, what: string): string | undefined => (v === undefined || v === '' ? undefined : text(v, what));
+  const defined = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+  const kubectlChoice = (v: unknown): { kubectl?: KubectlChoice } => {
+    const o = isRecord(v) ? v : {};
+    const choice = defined({ path: optional(o.path, 'kubectl.path'), kubeconfig: optional(o.kubeconfig, 'kubectl.kubeconfig') });
+    return Object.keys(choice).length ? { kubectl: choice } : {};
+  };
+  handle(connection, CLUSTER_CONTEXTS, (p) => engine.cluster?.contexts(kubectlChoice(p?.kubectl).kubectl) ?? { ok: false as const, reason: 'this engine has no cluster support' });
+  handle(connection, CONNECT_CLUSTER, ({ context, namespace, token, kubectl }) => {
+    const params = { ...defined({ context: optional(context, 'context'), namespace: optional(namespace, 'namespace'), token: optional(token, 'token') }), ...kubectlChoice(kubectl) };
     if (!engine.cluster) return { ok: false as const, kind: 'unsupported', reason: 'this engine has no cluster support' };
-    return engine.cluster.connect(Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined)));
+    return engine.cluster.connect(params);
   });
   handle(connection, SUBSCRIBE_STREAM, async ({ url, filter, deliver }) => {
     if (!engine.streams) return { ok: false as const, reason: 'this engine has no stream support' };

@@ -4,18 +4,20 @@
 // follows); the spec is fixed from the Problems panel with a quick fix chosen right after an edit;
 // a second sensor is connected by editing `tapline.sensors`; after "Restart Language Server" the
 // views show the new engine's state only; a path template edited from the tree regroups the
-// inventory (kept in .tapline/templates.json).
+// inventory (kept in .tapline/templates.json); "Connect to Dev Cluster…" with the real kubectl and
+// an unreachable server, then with a kubectl that is not on the PATH, says what is missing.
 // Real VS Code (code-server), real Chromium, the packaged VSIX, the real sensors and the engine.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { Browser } from 'playwright-core';
 import { startCodeServer, type CodeServer } from './support/code-server';
 import { fileContent } from './support/files';
 import { FIXTURES, VSIX } from './support/paths';
+import { unreachableKubeconfig } from '../support/kubeconfig';
 import type { SensorProcess } from '../support/sensor-process';
 import { startReplaySensor } from './support/sensor';
 import { HOSTILE, petTrafficHar } from './support/traffic-har';
@@ -55,14 +57,21 @@ function treeRow(label: string): ReturnType<Workbench['page']['locator']> {
   return workbench.page.locator('.pane-body .monaco-list-row').filter({ has: name });
 }
 
-/** Edits `tapline.sensors` the way a user does: in the user settings.json editor, then saved. */
-async function editSensors(edit: (sensors: Array<Record<string, unknown>>) => Array<Record<string, unknown>>): Promise<void> {
+/** Edits the user settings the way a user does: in the settings.json editor, then saved. */
+async function editSettings(edit: (settings: Record<string, unknown>) => Record<string, unknown>): Promise<void> {
   const settings = JSON.parse(readFileSync(server.userSettings, 'utf8')) as Record<string, unknown>;
-  const sensors = Array.isArray(settings['tapline.sensors']) ? (settings['tapline.sensors'] as Array<Record<string, unknown>>) : [];
   await workbench.runCommand('Preferences: Open User Settings (JSON)');
   await workbench.editorTab('settings.json').waitFor();
-  await workbench.replaceEditorText(JSON.stringify({ ...settings, 'tapline.sensors': edit(sensors) }, null, 2));
+  await workbench.replaceEditorText(JSON.stringify(edit(settings), null, 2));
   await workbench.save();
+}
+
+/** Edits `tapline.sensors` in the user settings. */
+async function editSensors(edit: (sensors: Array<Record<string, unknown>>) => Array<Record<string, unknown>>): Promise<void> {
+  await editSettings((settings) => {
+    const sensors = Array.isArray(settings['tapline.sensors']) ? (settings['tapline.sensors'] as Array<Record<string, unknown>>) : [];
+    return { ...settings, 'tapline.sensors': edit(sensors) };
+  });
 }
 
 const ORDERS_SPEC = `openapi: "3.0.3"
@@ -300,4 +309,50 @@ test('"Edit Path Template…" on a tree endpoint merges endpoints: the inventory
   const coverage = treeRow('Coverage · Swagger Petstore');
   await coverage.waitFor();
   assert.match((await coverage.locator('.label-description').textContent()) ?? '', /^\d+ % of operations$/);
+}));
+
+test('Connect to Dev Cluster: the real kubectl with an unreachable server names the context; a kubectl not on the PATH is named', (t) => workbench.step('cluster', async () => {
+  if (!existsSync('/usr/bin/kubectl')) {
+    if (process.env.CI === 'true') throw new Error('/usr/bin/kubectl is missing');
+    t.skip('needs /usr/bin/kubectl');
+    return;
+  }
+  // A kubeconfig whose API server does not answer (nothing listens on that port): no API server can run here.
+  const kubeconfig = await unreachableKubeconfig([{ name: 'e2e-dev' }], 'e2e-dev');
+  const toast = (text: RegExp): ReturnType<Workbench['page']['locator']> => workbench.page.locator('.notifications-toasts .notification-list-item-message', { hasText: text }).first();
+  const contextPick = workbench.page.locator('.quick-input-widget .quick-input-title', { hasText: 'Connect to Dev Cluster (1/2)' });
+  /**
+   * Runs the command until it answers as `applied` says (a saved setting reaches the extension
+   * host a moment after the save, and nothing on screen says when): the command's first screen
+   * tells which settings it ran with. Each try waits for one of the two screens, with a deadline.
+   */
+  const runClusterCommand = async (applied: 'pick' | 'toast', expected: RegExp): Promise<void> => {
+    const deadline = Date.now() + 30_000;
+    for (let attempt = 1; ; attempt++) {
+      await workbench.runCommand('Tapline: Connect to Dev Cluster…');
+      const seen = await Promise.race([
+        contextPick.waitFor().then(() => 'pick' as const),
+        toast(expected).waitFor().then(() => 'toast' as const),
+        toast(/your kubeconfig has no contexts/).waitFor().then(() => 'stale' as const),
+      ]);
+      if (seen === applied) return;
+      if (seen === 'pick') await workbench.page.keyboard.press('Escape');
+      else await workbench.runCommand('Notifications: Clear All Notifications');
+      if (Date.now() > deadline) throw new Error(`the setting did not apply after ${attempt} tries (last screen: ${seen})`);
+    }
+  };
+  await editSettings((settings) => ({ ...settings, 'tapline.cluster.kubeconfig': kubeconfig }));
+  await runClusterCommand('pick', /kubectl not found/);
+  await workbench.page.locator('.quick-input-list .monaco-list-row', { hasText: 'e2e-dev' }).first().click();
+  await workbench.answerInput('Connect to Dev Cluster (2/2)', 'tapline');
+  await toast(/context "e2e-dev" is unreachable: The connection to the server 127\.0\.0\.1:\d+ was refused/).waitFor();
+  t.diagnostic(`screenshot: ${await workbench.screenshot('cluster-unreachable')}`);
+
+  await editSettings((settings) => ({ ...settings, 'tapline.cluster.kubectlPath': 'kubectl-not-on-this-path' }));
+  await runClusterCommand('toast', /kubectl not found \(kubectl-not-on-this-path\): install it, or set tapline\.cluster\.kubectlPath/);
+  t.diagnostic(`screenshot: ${await workbench.screenshot('cluster-no-kubectl')}`);
+  await editSettings((settings) => {
+    const { 'tapline.cluster.kubectlPath': _path, 'tapline.cluster.kubeconfig': _config, ...rest } = settings;
+    return rest;
+  });
 }));

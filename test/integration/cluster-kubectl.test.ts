@@ -6,10 +6,9 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { freePort } from '../support/nginx';
 import { join } from 'node:path';
 import { ClusterSession } from '../../server/src/cluster/cluster-session';
 import { ClusterError } from '../../server/src/cluster/kubectl-errors';
@@ -17,6 +16,7 @@ import { args, kubectl } from '../../server/src/cluster/kubectl';
 import { parseContexts } from '../../server/src/cluster/cluster-answers';
 import { PortForward, type ForwardState } from '../../server/src/cluster/port-forward';
 import { forwardCommand } from '../support/port-forward-standin';
+import { unreachableKubeconfig } from '../support/kubeconfig';
 
 const KUBECTL = '/usr/bin/kubectl';
 
@@ -28,27 +28,8 @@ function gate(t: TestContext): boolean {
 }
 
 
-async function kubeconfig(currentContext: boolean): Promise<string> {
-  const port = await freePort();
-  const file = join(mkdtempSync(join(tmpdir(), 'tapline-kube-')), 'config');
-  writeFileSync(
-    file,
-    `apiVersion: v1
-kind: Config
-clusters:
-- name: dev
-  cluster: { server: "https://127.0.0.1:${port}", insecure-skip-tls-verify: true }
-users:
-- name: alice
-  user: { token: test-only }
-contexts:
-- name: kind-dev
-  context: { cluster: dev, user: alice, namespace: tapline }
-- name: staging
-  context: { cluster: dev, user: alice }
-${currentContext ? 'current-context: kind-dev\n' : ''}`,
-  );
-  return file;
+function kubeconfig(currentContext: boolean): Promise<string> {
+  return unreachableKubeconfig([{ name: 'kind-dev', namespace: 'tapline' }, { name: 'staging' }], currentContext ? 'kind-dev' : undefined);
 }
 
 async function rejectsWith(p: Promise<unknown>, kind: string, message: RegExp): Promise<void> {

@@ -17,6 +17,16 @@ const CART = '9c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f';
 const CART_CONTAINER = '4'.repeat(8) + 'd'.repeat(56);
 const DEBUG = '8b3c4d5e-6f7a-4b2c-8d3e-4f5a6b7c8d9e';
 
+/** A promise that `fire` resolves, or that fails after 10 s saying what it waited for. */
+function awaited(what: string): { done: Promise<void>; fire: () => void } {
+  let fire: () => void = () => undefined;
+  const done = new Promise<void>((resolve, reject) => {
+    fire = resolve;
+    setTimeout(() => reject(new Error(`waited 10 s for ${what}`)), 10_000).unref();
+  });
+  return { done, fire };
+}
+
 /** Plays a recorded stream the way the HTTPS transport does: chunks through JsonObjectStream. */
 function play(text: string, chunk: number, onEvent: (e: unknown) => void, signal: AbortSignal): void {
   const objects = new JsonObjectStream();
@@ -50,11 +60,7 @@ test('list, watch, resume from the last resourceVersion, list again on 410 Gone 
   const index = new PodIndex();
   const watchedFrom: string[] = [];
   let lists = 0;
-  let fourth: () => void = () => undefined;
-  const reachedFourth = new Promise<void>((resolve, reject) => {
-    fourth = resolve;
-    setTimeout(() => reject(new Error('waited 10 s for the fourth watch')), 10_000).unref();
-  });
+  const fourth = awaited('the fourth watch');
   const logs: string[] = [];
   const transport: PodWatchTransport = {
     list: async () => {
@@ -73,14 +79,14 @@ test('list, watch, resume from the last resourceVersion, list again on 410 Gone 
         case 3:
           return Promise.reject(new WatchGone('the watch\'s resourceVersion 48300 is too old (410 Gone)'));
         default:
-          fourth();
+          fourth.fire();
           return new Promise((resolve) => signal.addEventListener('abort', () => resolve()));
       }
     },
   };
   const watch = new PodWatch(index, transport, { backoff: { baseMs: 1, maxMs: 1 }, minHealthyMs: 0, log: (m) => logs.push(m) });
   watch.start();
-  await reachedFourth;
+  await fourth.done;
   assert.deepEqual(watchedFrom, ['48300', '48330', '48300', '48300'], 'resumed from the last event, then from fresh lists');
   assert.equal(lists, 3, 'one list at start, one per 410');
   assert.ok(index.pod(DEBUG), 'the re-list restored the recorded list');
@@ -91,21 +97,17 @@ test('list, watch, resume from the last resourceVersion, list again on 410 Gone 
 
 test('an unreachable API server backs off and logs each distinct failure once', async () => {
   let tries = 0;
-  let enough: () => void = () => undefined;
-  const reached = new Promise<void>((resolve, reject) => {
-    enough = resolve;
-    setTimeout(() => reject(new Error('waited 10 s for the third list attempt')), 10_000).unref();
-  });
+  const third = awaited('the third list attempt');
   const logs: string[] = [];
   const watch = new PodWatch(new PodIndex(), {
     list: () => {
-      if (++tries === 3) enough();
+      if (++tries === 3) third.fire();
       return Promise.reject(new Error('connect ECONNREFUSED 10.96.0.1:443'));
     },
     watch: () => Promise.resolve(),
   }, { backoff: { baseMs: 1, maxMs: 2 }, log: (m) => logs.push(m) });
   watch.start();
-  await reached;
+  await third.done;
   await watch.stop();
   assert.deepEqual(logs, ['pod attribution: connect ECONNREFUSED 10.96.0.1:443']);
 });

@@ -167,9 +167,16 @@ export interface GatewayConfigFile {
 
 
 /** "Connect to Dev Cluster": what the user picked; the engine runs their own kubectl. */
+/** The user's kubectl: `tapline.cluster.kubectlPath` and `tapline.cluster.kubeconfig` (user settings only; empty: kubectl's own defaults). */
+export interface KubectlChoice {
+  path?: string;
+  kubeconfig?: string;
+}
+
 export interface ClusterConnectParams {
   /** Default: the kubeconfig's current context. */
   context?: string;
+  kubectl?: KubectlChoice;
   /** Where the sensor pods run (default "tapline"). */
   namespace?: string;
   /** Given when the engine asked for it (RBAC forbids reading the token Secret). */
@@ -239,7 +246,7 @@ export const GATEWAY_CONFIG = request<{ upstream: string; listen: string }, Outc
 export const GATEWAY_REPORT = request<Record<string, never>, Outcome<{ text: string; requests: number; flagged: number }>>('tapline/gatewayReport', 'client→engine');
 
 /** client → engine: the kubeconfig's contexts (through kubectl), the current one first. */
-export const CLUSTER_CONTEXTS = request<Record<string, never>, Outcome<{ contexts: string[]; current?: string }>>('tapline/clusterContexts', 'client→engine');
+export const CLUSTER_CONTEXTS = request<{ kubectl?: KubectlChoice }, Outcome<{ contexts: string[]; current?: string }>>('tapline/clusterContexts', 'client→engine');
 
 /**
  * client → engine: find the sensor pods of a context and namespace, port-forward to each, read

@@ -8,7 +8,8 @@ export interface SnapshotUpdate {
   snapshot: EngineSnapshot | undefined;
 }
 
-function merge(a: EngineEvent, b: EngineEvent): EngineEvent {
+/** Two changes as one (what a view asks for covers both). */
+export function mergeEvents(a: EngineEvent, b: EngineEvent): EngineEvent {
   return {
     reset: a.reset || b.reset,
     inventory: a.inventory || b.inventory,
@@ -57,7 +58,7 @@ export class SnapshotFeed implements vscode.Disposable {
   /** Asks again for what `event` names (the status bar's periodic refresh: the rate decays without traffic). */
   queue(event: EngineEvent): void {
     if (this.inFlight) {
-      this.next = this.next ? merge(this.next, event) : event;
+      this.next = this.next ? mergeEvents(this.next, event) : event;
       return;
     }
     this.inFlight = this.fetch(event)

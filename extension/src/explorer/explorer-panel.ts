@@ -9,7 +9,7 @@ import {
   type WebviewToExtensionMessage,
 } from '../../../core/src/messages';
 import type { EngineClient, EngineEvent } from '../client/language-client';
-import type { SnapshotFeed } from '../client/snapshot-feed';
+import { mergeEvents, type SnapshotFeed } from '../client/snapshot-feed';
 import type { TaplineContext } from '../context';
 import { applyFix, revealEndpoint } from '../endpoint-actions';
 import { explorerHtml } from './explorer-html';
@@ -55,10 +55,7 @@ export class ExplorerPanels implements vscode.Disposable {
    */
   private queue(event: EngineEvent): void {
     if (this.refreshing) {
-      const a = this.again;
-      this.again = a
-        ? { reset: a.reset || event.reset, inventory: a.inventory || event.inventory, findings: a.findings || event.findings, sensors: a.sensors || event.sensors, transactions: a.transactions || event.transactions }
-        : event;
+      this.again = this.again ? mergeEvents(this.again, event) : event;
       return;
     }
     this.refreshing = this.refresh(event)

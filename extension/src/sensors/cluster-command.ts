@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { CLUSTER_CONTEXTS, CONNECT_CLUSTER, DISCONNECT_CLUSTER, type ClusterConnectParams, type ClusterConnectResult } from '../../../core/src/messages';
+import { CLUSTER_CONTEXTS, CONNECT_CLUSTER, DISCONNECT_CLUSTER, type ClusterConnectParams, type ClusterConnectResult, type KubectlChoice } from '../../../core/src/messages';
 import type { EngineClient } from '../client/language-client';
 
 /**
@@ -8,10 +8,22 @@ import type { EngineClient } from '../client/language-client';
  * connections, following pods). When RBAC forbids reading the token Secret the engine says so
  * and the user may paste the token. Arguments skip the questions (scripts, tests).
  */
+/**
+ * `tapline.cluster.kubectlPath` and `tapline.cluster.kubeconfig`: application-scoped in
+ * package.json (user settings only), so a workspace's settings cannot choose the binary the engine runs.
+ */
+function kubectlChoice(): KubectlChoice {
+  const config = vscode.workspace.getConfiguration('tapline.cluster');
+  const path = config.get<string>('kubectlPath', '').trim();
+  const kubeconfig = config.get<string>('kubeconfig', '').trim();
+  return { ...(path ? { path } : {}), ...(kubeconfig ? { kubeconfig } : {}) };
+}
+
 export async function connectToCluster(engine: EngineClient, args: ClusterConnectParams = {}): Promise<ClusterConnectResult | undefined> {
+  const kubectl = kubectlChoice();
   let context = args.context;
   if (context === undefined) {
-    const contexts = await engine.request(CLUSTER_CONTEXTS, {});
+    const contexts = await engine.request(CLUSTER_CONTEXTS, { kubectl });
     if (!contexts.ok) {
       void vscode.window.showErrorMessage(`Tapline: ${contexts.reason}`);
       return undefined;
@@ -33,7 +45,7 @@ export async function connectToCluster(engine: EngineClient, args: ClusterConnec
   if (!namespace) return undefined;
   const connect = (token?: string): Thenable<ClusterConnectResult> =>
     vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Tapline: connecting to ${context}` }, () =>
-      engine.request(CONNECT_CLUSTER, { context, namespace, ...(token ? { token } : {}) }),
+      engine.request(CONNECT_CLUSTER, { context, namespace, kubectl, ...(token ? { token } : {}) }),
     );
   let result = await connect(args.token);
   if (!result.ok && result.needToken) {

@@ -2,7 +2,7 @@
 // connected through a SensorHub of their own (the configured sensors' hub would drop them when
 // the settings change). Each node is one status in the snapshot, named after its node: its
 // sensor's state once forwarded, its port-forward's state before that.
-import type { ClusterConnectParams, ClusterConnectResult, Outcome, SensorConnection, SensorStatus } from '../../../core/src/messages';
+import type { ClusterConnectParams, ClusterConnectResult, KubectlChoice, Outcome, SensorConnection, SensorStatus } from '../../../core/src/messages';
 import { SensorHub, type SensorHubHost } from '../engine/sensor-hub';
 import type { SensorClientOptions } from '../engine/sensor-client';
 import { parseContexts } from './cluster-answers';
@@ -51,10 +51,11 @@ export class ClusterHub {
     return this.session;
   }
 
-  async contexts(): Promise<Outcome<{ contexts: string[]; current?: string }>> {
+  async contexts(choice: KubectlChoice = {}): Promise<Outcome<{ contexts: string[]; current?: string }>> {
+    const options = { ...this.options.kubectl, ...choice };
     try {
-      const list = parseContexts((await kubectl(this.options.kubectl ?? {}, args.contexts())).stdout);
-      const current = await kubectl(this.options.kubectl ?? {}, args.currentContext()).then(
+      const list = parseContexts((await kubectl(options, args.contexts())).stdout);
+      const current = await kubectl(options, args.currentContext()).then(
         (r) => r.stdout.trim() || undefined,
         () => undefined, // no current context: the user picks one
       );
@@ -71,7 +72,7 @@ export class ClusterHub {
     this.namespace = p.namespace ?? DEFAULTS.namespace;
     let asked = false;
     const session = new ClusterSession({
-      kubectl: { ...this.options.kubectl, ...(p.context ? { context: p.context } : {}) },
+      kubectl: { ...this.options.kubectl, ...p.kubectl, ...(p.context ? { context: p.context } : {}) },
       namespace: this.namespace,
       askToken: () => {
         asked = true;

@@ -50,7 +50,7 @@ export function kubectl(o: KubectlOptions, commandArgs: readonly string[]): Prom
     execFile(bin, [...globalArgs(o), ...commandArgs], { timeout: o.timeoutMs ?? 30_000, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
       if (!error) return resolve({ stdout, stderr });
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return reject(new ClusterError('no-kubectl', `kubectl not found (${bin}): install it, or set its path`));
+      if (code === 'ENOENT') return reject(new ClusterError('no-kubectl', `kubectl not found (${bin}): install it, or set tapline.cluster.kubectlPath`));
       if (error.killed) return reject(new ClusterError('unreachable', `kubectl ${commandArgs.slice(0, 2).join(' ')} did not finish within ${o.timeoutMs ?? 30_000} ms`));
       reject(mapKubectlFailure(stderr, o.context));
     });
