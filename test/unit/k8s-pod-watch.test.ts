@@ -17,12 +17,18 @@ const CART = '9c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f';
 const CART_CONTAINER = '4'.repeat(8) + 'd'.repeat(56);
 const DEBUG = '8b3c4d5e-6f7a-4b2c-8d3e-4f5a6b7c8d9e';
 
-/** A promise that `fire` resolves, or that fails after 10 s saying what it waited for. */
+/**
+ * A promise that `fire` resolves, or that fails after 10 s saying what it waited for. Its timer
+ * keeps the test's event loop alive while the watch pauses on its own (unref'd) backoff timer.
+ */
 function awaited(what: string): { done: Promise<void>; fire: () => void } {
   let fire: () => void = () => undefined;
   const done = new Promise<void>((resolve, reject) => {
-    fire = resolve;
-    setTimeout(() => reject(new Error(`waited 10 s for ${what}`)), 10_000).unref();
+    const timer = setTimeout(() => reject(new Error(`waited 10 s for ${what}`)), 10_000);
+    fire = () => {
+      clearTimeout(timer);
+      resolve();
+    };
   });
   return { done, fire };
 }

@@ -148,6 +148,8 @@ export class PodWatch {
   }
 
   private pause(failures: number): Promise<void> {
+    // stop() may have run while a list or watch was failing: then there is nothing to wait for.
+    if (this.stopped) return Promise.resolve();
     const { baseMs, maxMs } = this.opts.backoff ?? { baseMs: 500, maxMs: 30_000 };
     const ms = Math.min(maxMs, baseMs * 2 ** Math.min(failures - 1, 16));
     return new Promise((resolve) => {
