@@ -5,13 +5,13 @@
 // 1,000,000 transactions next to the documented worst-case bound, and the event-loop delay while
 // ingesting 5,000 transactions/s with a capped drain every 100 ms.
 
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { DEFAULT_STORE_OPTIONS, TrafficStore, inventoryMemoryBound } from '../core/src/inventory/traffic-store';
 import type { Transaction } from '../core/src/protocol/transaction';
 import { syntheticTraffic } from '../test/fixtures/templating/synthetic-traffic';
 import { reportTarget } from './target';
+import { lateness, loopDelayMonitor } from './loop-delay';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -119,7 +119,7 @@ console.log(
 // ── 5,000 tx/s with drains: event-loop delay ─────────────────────────────────────────────────
 async function streamAtRate(rate: number, seconds: number): Promise<void> {
   const live = new TrafficStore();
-  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  const histogram = loopDelayMonitor();
   histogram.enable();
   const tickMs = 10;
   const perTick = (rate * tickMs) / 1000;
@@ -150,12 +150,13 @@ async function streamAtRate(rate: number, seconds: number): Promise<void> {
     }, 100);
   });
   histogram.disable();
+  const late = lateness(histogram);
   console.log(
     `stream ${rate.toLocaleString('en-US')} tx/s for ${seconds} s (${perTick} per 10 ms tick, capped drain (400 endpoints) + JSON every 100 ms, ${(drained / MB).toFixed(1)} MB of deltas): ` +
-      `event-loop delay p99 ${(histogram.percentile(99) / 1e6).toFixed(1)} ms, max ${(histogram.max / 1e6).toFixed(1)} ms (target p99 < 50 ms); ` +
+      `event-loop lateness p99 ${late.p99Ms.toFixed(1)} ms, max ${late.maxMs.toFixed(1)} ms (target p99 < 50 ms; bench/loop-delay.ts says why the 10 ms period is taken off); ` +
       `longest feed ${longestFeed.toFixed(1)} ms, longest drain+JSON ${longestDrain.toFixed(1)} ms`,
   );
-  reportTarget(`inventory store at ${rate.toLocaleString('en-US')} tx/s, event-loop delay p99`, histogram.percentile(99) / 1e6, { atMost: 50 }, ' ms', 1);
+  reportTarget(`inventory store at ${rate.toLocaleString('en-US')} tx/s, event-loop lateness p99`, late.p99Ms, { atMost: 50 }, ' ms', 1);
 }
 
 streamAtRate(5_000, 5).catch((error: unknown) => {
