@@ -6,15 +6,13 @@ import type { GrpcMessageView, GrpcSampleMessages } from '../../core/src/message
 import type { HttpHeader, Transaction } from '../../core/src/protocol/transaction';
 import { formatDateTime, formatMs } from './format';
 import { redactedText } from './redacted-text';
+import { headersTable, redactionsLine, sampleStyles } from './sample-view';
 import { baseStyles } from './styles';
 
 /** gRPC metadata is the headers without HTTP/2 pseudo-headers (`:path`, `:status`, …). */
 function metadata(headers: readonly HttpHeader[], label: string): unknown {
   const shown = headers.filter((h) => !h.name.startsWith(':'));
-  if (shown.length === 0) return html`<p class="muted">No metadata.</p>`;
-  return html`<table class="headers mono" aria-label=${label}>
-    <tbody>${shown.map((h) => html`<tr><th scope="row">${h.name}</th><td>${redactedText(h.value)}</td></tr>`)}</tbody>
-  </table>`;
+  return shown.length === 0 ? html`<p class="muted">No metadata.</p>` : headersTable(shown, label);
 }
 
 function message(m: GrpcMessageView, direction: string): unknown {
@@ -48,15 +46,12 @@ export class GrpcSampleView extends LitElement {
     const m = this.messages;
     const status = tx.grpc?.status;
     const failed = status !== undefined && status !== 0;
-    const redactions = tx.redactions.filter((r) => r.count > 0);
     return html`
       <p class="meta muted">${[formatDateTime(tx.startedAt), formatMs(tx.durationMs), tx.origin, tx.tls ? 'TLS' : '', `HTTP/${tx.httpVersion} ${tx.response?.status ?? 'no response'}`].filter((p) => p !== '').join(' · ')}</p>
       <h3 class="mono grpc-status ${failed ? 'status-5xx' : status === 0 ? 'status-2xx' : 'status-none'}">
         ${status === undefined ? 'No grpc-status (the call did not finish)' : `grpc-status ${status} ${m?.statusName ?? ''}`}${tx.grpc?.message ? html`: <span>${redactedText(tx.grpc.message)}</span>` : nothing}
       </h3>
-      ${redactions.length > 0
-        ? html`<p class="redactions">${redactions.map((r) => html`<mark class="redacted">${r.kind}</mark> <span class="muted">${r.location}${r.name ? ` ${r.name}` : ''} ×${r.count}</span> `)}</p>`
-        : nothing}
+      ${redactionsLine(tx)}
       ${m && m.notes.length > 0 ? html`<p class="muted notes">${m.notes.join(' · ')}</p>` : nothing}
       <div class="pair">
         <section aria-label="Request">
@@ -72,21 +67,10 @@ export class GrpcSampleView extends LitElement {
 
   static override styles = [
     baseStyles,
+    sampleStyles,
     css`
-      :host { display: block; }
-      .meta { margin: 4px 0 8px; }
-      .pair { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 16px; }
-      section { min-width: 0; }
-      h3 { font-size: 1em; font-weight: 600; margin: 0 0 6px; overflow-wrap: anywhere; }
-      table.headers { border-collapse: collapse; width: 100%; table-layout: fixed; margin-bottom: 8px; }
-      table.headers th { text-align: left; font-weight: normal; color: var(--vscode-descriptionForeground); width: 34%; vertical-align: top; padding: 1px 8px 1px 0; overflow-wrap: anywhere; }
-      table.headers td { overflow-wrap: anywhere; padding: 1px 0; }
-      .body-head { margin: 6px 0 4px; }
-      pre.body {
-        margin: 0; padding: 8px; max-height: 280px; overflow: auto; white-space: pre-wrap; overflow-wrap: anywhere;
-        font-size: var(--vscode-editor-font-size); background: var(--vscode-textCodeBlock-background);
-        border: 1px solid var(--vscode-panel-border); border-radius: 2px;
-      }
+      .body-head { display: block; margin: 6px 0 4px; }
+      pre.body { max-height: 280px; }
     `,
   ];
 }

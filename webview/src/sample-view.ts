@@ -9,7 +9,7 @@ import { formatDateTime, formatMs } from './format';
 import { statusClassOf } from './stream';
 import { baseStyles } from './styles';
 
-function headersTable(headers: readonly HttpHeader[], label: string): unknown {
+export function headersTable(headers: readonly HttpHeader[], label: string): unknown {
   if (headers.length === 0) return html`<p class="muted">No headers.</p>`;
   return html`<table class="headers mono" aria-label=${label}>
     <tbody>
@@ -36,46 +36,15 @@ function peers(tx: Transaction): string {
   return `${client === '' ? '' : `${client} → `}${server === '' ? tx.service : server}${process}`;
 }
 
-export class SampleView extends LitElement {
-  static override properties = { transaction: { attribute: false } };
-  declare transaction: Transaction | undefined;
+/** What the sensor removed from this transaction, by kind and place (the values never arrive). */
+export function redactionsLine(tx: Transaction): unknown {
+  const redactions = tx.redactions.filter((r) => r.count > 0);
+  if (redactions.length === 0) return nothing;
+  return html`<p class="redactions">${redactions.map((r) => html`<mark class="redacted">${r.kind}</mark> <span class="muted">${r.location}${r.name ? ` ${r.name}` : ''} ×${r.count}</span> `)}</p>`;
+}
 
-  constructor() {
-    super();
-    this.transaction = undefined;
-  }
-
-  protected override render(): unknown {
-    const tx = this.transaction;
-    if (!tx) return html`<p class="empty">No sample selected.</p>`;
-    const res = tx.response;
-    const redactions = tx.redactions.filter((r) => r.count > 0);
-    return html`
-      <p class="meta muted">
-        ${[formatDateTime(tx.startedAt), formatMs(tx.durationMs), tx.origin, tx.tls ? 'TLS' : '', peers(tx)].filter((part) => part !== '').join(' · ')}
-      </p>
-      ${redactions.length > 0
-        ? html`<p class="redactions">${redactions.map((r) => html`<mark class="redacted">${r.kind}</mark> <span class="muted">${r.location}${r.name ? ` ${r.name}` : ''} ×${r.count}</span> `)}</p>`
-        : nothing}
-      <div class="pair">
-        <section aria-label="Request">
-          <h3 class="mono"><span class="method ${tx.request.method}">${tx.request.method}</span> <span class="target">${redactedText(tx.request.target)}</span> <span class="muted">HTTP/${tx.httpVersion}</span></h3>
-          ${headersTable(tx.request.headers, 'Request headers')}
-          ${bodyBlock(tx.request.body, 'Request body')}
-        </section>
-        <section aria-label="Response">
-          ${res
-            ? html`<h3 class="mono"><span class="status-${statusClassOf(res.status)}">${res.status}</span> ${res.reason ?? ''}</h3>
-                ${headersTable(res.headers, 'Response headers')}
-                ${bodyBlock(res.body, 'Response body')}`
-            : html`<h3 class="status-none">No response (connection closed first)</h3>`}
-        </section>
-      </div>`;
-  }
-
-  static override styles = [
-    baseStyles,
-    css`
+/** Shared by the HTTP and the gRPC sample views. */
+export const sampleStyles = css`
       :host { display: block; }
       .meta { margin: 4px 0 8px; }
       .redactions { margin: 0 0 8px; }
@@ -99,8 +68,43 @@ export class SampleView extends LitElement {
         border: 1px solid var(--vscode-panel-border);
         border-radius: 2px;
       }
-    `,
-  ];
+    `;
+
+export class SampleView extends LitElement {
+  static override properties = { transaction: { attribute: false } };
+  declare transaction: Transaction | undefined;
+
+  constructor() {
+    super();
+    this.transaction = undefined;
+  }
+
+  protected override render(): unknown {
+    const tx = this.transaction;
+    if (!tx) return html`<p class="empty">No sample selected.</p>`;
+    const res = tx.response;
+    return html`
+      <p class="meta muted">
+        ${[formatDateTime(tx.startedAt), formatMs(tx.durationMs), tx.origin, tx.tls ? 'TLS' : '', peers(tx)].filter((part) => part !== '').join(' · ')}
+      </p>
+      ${redactionsLine(tx)}
+      <div class="pair">
+        <section aria-label="Request">
+          <h3 class="mono"><span class="method ${tx.request.method}">${tx.request.method}</span> <span class="target">${redactedText(tx.request.target)}</span> <span class="muted">HTTP/${tx.httpVersion}</span></h3>
+          ${headersTable(tx.request.headers, 'Request headers')}
+          ${bodyBlock(tx.request.body, 'Request body')}
+        </section>
+        <section aria-label="Response">
+          ${res
+            ? html`<h3 class="mono"><span class="status-${statusClassOf(res.status)}">${res.status}</span> ${res.reason ?? ''}</h3>
+                ${headersTable(res.headers, 'Response headers')}
+                ${bodyBlock(res.body, 'Response body')}`
+            : html`<h3 class="status-none">No response (connection closed first)</h3>`}
+        </section>
+      </div>`;
+  }
+
+  static override styles = [baseStyles, sampleStyles];
 }
 
 customElements.define('tapline-sample-view', SampleView);
