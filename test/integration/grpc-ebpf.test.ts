@@ -16,9 +16,7 @@ import { grpcDetail } from '../../core/src/grpc/grpc-detail';
 import { TrafficStore } from '../../core/src/inventory/traffic-store';
 import { ProtoIndex } from '../../server/src/grpc/proto-index';
 import { startSensorProcess, type SensorProcess } from '../support/sensor-process';
-import WebSocket from 'ws';
-import type { Transaction } from '../../core/src/protocol/transaction';
-import { parseSensorMessage } from '../../core/src/protocol/validate-messages';
+import { SensorView } from '../support/sensor-view';
 import { gate, lineFrom, repoRoot } from './ebpf-helpers';
 
 const WORKSPACE = join(repoRoot, 'test', 'fixtures', 'workspaces', 'grpc');
@@ -74,39 +72,6 @@ const stream = () => new Promise((resolve, reject) => {
 })().catch((e) => { console.error(e); process.exit(1); });
 `;
 
-/** The sensor's stream as a client sees it: every message validated and kept raw, our port's transactions apart. */
-class SensorStream {
-  readonly transactions: Transaction[] = [];
-  readonly raw: string[] = [];
-  private waiting: { done: () => boolean; resolve: () => void }[] = [];
-
-  private constructor(readonly ws: WebSocket, port: number) {
-    ws.on('message', (data: Buffer) => {
-      const text = data.toString();
-      this.raw.push(text);
-      const m = parseSensorMessage(text);
-      assert.ok(m.ok, `the sensor sent an invalid message: ${text.slice(0, 300)}`);
-      if (m.value.type === 'transactions') this.transactions.push(...m.value.items.filter((x) => x.server.port === port));
-      this.waiting = this.waiting.filter((w) => (w.done() ? (w.resolve(), false) : true));
-    });
-  }
-
-  static async open(sensor: SensorProcess, port: number): Promise<SensorStream> {
-    const stream = new SensorStream(new WebSocket(sensor.url, { headers: { Authorization: `Bearer ${sensor.token}` } }), port);
-    await once(stream.ws, 'open');
-    return stream;
-  }
-
-  /** Resolves once `done()` holds; rejects after `ms` naming what never came and what did. */
-  until(what: string, done: () => boolean, ms = 20_000): Promise<void> {
-    if (done()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; got ${JSON.stringify(this.transactions.map((x) => x.request.path))}`)), ms);
-      this.waiting.push({ done, resolve: () => (clearTimeout(timer), resolve()) });
-    });
-  }
-}
-
 test('gRPC through the live sensor: unary, server-streaming and a failing call, one transaction each with its grpc-status, metadata redacted', { timeout: 90_000 }, async (t) => {
   if (!gate(t)) return;
   const dir = mkdtempSync(join(tmpdir(), 'tapline-grpc-'));
@@ -119,7 +84,7 @@ test('gRPC through the live sensor: unary, server-streaming and a failing call, 
     const port = Number((await lineFrom(server, /listening (\d+)/))[1]);
     // Only our port: other sensors' tests run on this machine at the same time.
     sensor = await startSensorProcess(join(dir, 'token'), ['--listen', '127.0.0.1:0', '--port', String(port)]);
-    const view = await SensorStream.open(sensor, port);
+    const view = await SensorView.open(sensor, new Set([port]));
 
     const client = spawn(process.execPath, ['-e', CLIENT, String(port), BEARER, API_KEY], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
     procs.push(client);
@@ -159,7 +124,7 @@ test('gRPC through the live sensor: unary, server-streaming and a failing call, 
     assert.deepEqual(JSON.parse(first.response[0]!.decoded!), { id: 'sku-1', name: 'Hammer', price_cents: '1299', tags: ['tools'], kind: 'TOOL' });
     const streamed = grpcDetail(store.endpoint(ids[1]!)!, protos.lookup)!.samples[0]!;
     assert.deepEqual(streamed.response.map((m) => JSON.parse(m.decoded!).name), ['Item 0', 'Item 1', 'Item 2']);
-    view.ws.close();
+    view.close();
   } finally {
     await sensor?.stop();
     for (const p of procs) {
