@@ -5,12 +5,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { EndpointSummary } from '../../core/src/inventory/inventory-types';
 import type { GrpcDetail } from '../../core/src/messages/grpc-detail';
+import type { Transaction } from '../../core/src/protocol/transaction';
 import { errorCount, compareEndpoints, matchesFilter } from '../../extension/src/tree/endpoint-format';
 import { describeGrpcMethod, groupByGrpcService, grpcMethodState, grpcMethodTooltip, grpcStatusText, type GrpcEndpoint } from '../../extension/src/tree/grpc-format';
 import { rowFromSummary } from '../../webview/src/adapt';
 import { ExplorerData } from '../../webview/src/explorer-data';
 import { readInbound } from '../../webview/src/messages';
 import { filterEndpoints } from '../../webview/src/sort-filter';
+import { filterStream, outcomeOf } from '../../webview/src/stream';
 
 function grpcSummary(service: string, method: string, statuses: Record<string, number>): GrpcEndpoint {
   const path = `/${service}/${method}`;
@@ -70,4 +72,16 @@ test('Explorer: a selection carries the gRPC detail to the endpoint detail; a ma
   data.apply(message);
   assert.deepEqual(data.detail(getItem.id)?.grpc, grpc);
   assert.equal(readInbound({ type: 'selection', endpointId: getItem.id, detail: observation, grpc: { statuses: 'x' } }), undefined);
+});
+
+test('live stream: a gRPC call shows its grpc-status, and a failed one is classed with server errors although HTTP said 200', () => {
+  const base: Transaction = { id: 'g', startedAt: 1, durationMs: 2, origin: 'ebpf', service: 's', client: { address: 'a', port: 1 }, server: { address: 'b', port: 2 }, tls: false, httpVersion: '2', redactions: [],
+    request: { method: 'POST', target: '/pkg.Svc/Do', path: '/pkg.Svc/Do', query: '', queryParams: [], headers: [] }, response: { status: 200, headers: [] } };
+  const failed = { ...base, grpc: { service: 'pkg.Svc', method: 'Do', status: 5 } };
+  const ok = { ...base, grpc: { service: 'pkg.Svc', method: 'Do', status: 0 } };
+  const unfinished = { ...base, grpc: { service: 'pkg.Svc', method: 'Do' } };
+  assert.deepEqual([failed, ok, unfinished].map((t) => outcomeOf(t)), [{ text: '200 · grpc 5', cls: '5xx' }, { text: '200 · grpc 0', cls: '2xx' }, { text: '200 · grpc —', cls: 'none' }]);
+  assert.deepEqual(outcomeOf(base), { text: '200', cls: '2xx' });
+  const items = [failed, ok].map((transaction) => ({ transaction }));
+  assert.deepEqual(filterStream(items, { text: '', method: '', status: '5xx' }).map((i) => i.transaction.grpc?.status), [5]);
 });

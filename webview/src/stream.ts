@@ -1,5 +1,6 @@
 // The live transaction stream: a bounded list, newest first, that can be paused. While paused,
 // arrivals are held (bounded too) and counted so the user sees how much is waiting.
+import type { Transaction } from '../../core/src/protocol/transaction';
 import type { StatusClass, StreamFilter, StreamItem } from './model';
 
 export const STREAM_CAPACITY = 500;
@@ -59,10 +60,22 @@ export function statusClassOf(status: number | undefined): Exclude<StatusClass, 
   return '2xx';
 }
 
+/**
+ * How a transaction ended, for the stream: its HTTP status, or for a gRPC call its grpc-status (a
+ * non-zero one failed although HTTP said 200, so it is classed with server errors).
+ */
+export function outcomeOf(tx: Transaction): { text: string; cls: Exclude<StatusClass, 'all'> } {
+  const status = tx.response?.status;
+  if (tx.grpc === undefined || status === undefined) return { text: status === undefined ? '—' : String(status), cls: statusClassOf(status) };
+  const code = tx.grpc.status;
+  if (code === undefined) return { text: `${status} · grpc —`, cls: 'none' };
+  return { text: `${status} · grpc ${code}`, cls: code === 0 ? statusClassOf(status) : '5xx' };
+}
+
 export function matchesStream(item: StreamItem, filter: StreamFilter): boolean {
   const tx = item.transaction;
   if (filter.method !== '' && tx.request.method.toUpperCase() !== filter.method.toUpperCase()) return false;
-  if (filter.status !== 'all' && statusClassOf(tx.response?.status) !== filter.status) return false;
+  if (filter.status !== 'all' && outcomeOf(tx).cls !== filter.status) return false;
   const needle = filter.text.trim().toLowerCase();
   if (needle === '') return true;
   const haystack = `${tx.service} ${tx.request.method} ${tx.request.target} ${tx.response?.status ?? ''}`.toLowerCase();

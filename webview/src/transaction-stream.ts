@@ -4,7 +4,7 @@ import { LitElement, css, html, type PropertyValues } from 'lit';
 import { formatClock, formatCount, formatMs } from './format';
 import type { StatusClass, StreamFilter, StreamItem } from './model';
 import { redactedText } from './redacted-text';
-import { filterStream, statusClassOf } from './stream';
+import { filterStream, outcomeOf } from './stream';
 import { baseStyles } from './styles';
 
 const METHODS = ['', 'GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
@@ -75,13 +75,12 @@ export class TransactionStreamView extends LitElement {
 
   private renderItem(item: StreamItem, index: number): unknown {
     const tx = item.transaction;
-    const status = tx.response?.status;
-    const cls = statusClassOf(status);
+    const outcome = outcomeOf(tx);
     const redacted = tx.redactions.reduce((n, r) => n + r.count, 0);
     return html`<li role="listitem" tabindex="0" title="Open this transaction's endpoint" data-index=${index}>
       <span class="time muted mono">${formatClock(tx.startedAt)}</span>
       <span class="method ${tx.request.method}">${tx.request.method}</span>
-      <span class="status status-${cls}">${status ?? '—'}</span>
+      <span class="status status-${outcome.cls}">${outcome.text}</span>
       <span class="service muted" title=${tx.service}>${tx.service}</span>
       <span class="target mono" title=${tx.request.target}>${redactedText(tx.request.target)}</span>
       <span class="muted num">${formatMs(tx.durationMs)}</span>
