@@ -112,43 +112,39 @@ export class TrafficStore {
   add(t: Transaction): string {
     this.counters.transactions++;
     const state = this.serviceFor(serviceName(t));
-    if (t.grpc !== undefined) return this.addGrpc(state, t, t.grpc);
-    const path = t.request.path.length > MAX_PATH_CHARS ? t.request.path.slice(0, MAX_PATH_CHARS) : t.request.path;
-    const { template, declared } = state.templater.learnResolve(path);
-    if (state.templater.version !== state.templaterVersion) this.retemplate(state);
-    const raw = t.request.method;
-    const method = raw.length <= 32 && UPPER_TOKEN.test(raw) ? raw : raw.slice(0, 32).toUpperCase();
-    const key = `${method} ${template}`;
-    let endpoint = state.endpoints.get(key);
-    if (endpoint === undefined) {
-      endpoint = new EndpointStats(state.name, method, template, declared, this.options);
-      state.endpoints.set(key, endpoint);
-      if (state.endpoints.size > this.options.maxEndpointsPerService) this.evictOldestEndpoint(state);
+    let endpoint: EndpointStats;
+    if (t.grpc !== undefined) {
+      // A gRPC call: keyed by its path as sent, so it never reaches (or teaches) the templater.
+      const identity = grpcIdentity(t.grpc);
+      const key = `${GRPC_ID_METHOD} ${identity.path}`;
+      endpoint = this.touch(state, key) ?? this.insert(state, key, new EndpointStats(state.name, t.request.method.slice(0, 32), identity.path, false, this.options, identity));
     } else {
-      state.endpoints.delete(key); // re-insert: Map order is our LRU order
-      state.endpoints.set(key, endpoint);
+      const path = t.request.path.length > MAX_PATH_CHARS ? t.request.path.slice(0, MAX_PATH_CHARS) : t.request.path;
+      const { template, declared } = state.templater.learnResolve(path);
+      if (state.templater.version !== state.templaterVersion) this.retemplate(state);
+      const raw = t.request.method;
+      const method = raw.length <= 32 && UPPER_TOKEN.test(raw) ? raw : raw.slice(0, 32).toUpperCase();
+      const key = `${method} ${template}`;
+      endpoint = this.touch(state, key) ?? this.insert(state, key, new EndpointStats(state.name, method, template, declared, this.options));
     }
     endpoint.add(t, this.copySample);
     this.markDirty(endpoint);
     return endpoint.id;
   }
 
-  /** A gRPC call: keyed by its path as sent, so it never reaches (or teaches) the templater. */
-  private addGrpc(state: ServiceState, t: Transaction, call: NonNullable<Transaction['grpc']>): string {
-    const identity = grpcIdentity(call);
-    const key = `${GRPC_ID_METHOD} ${identity.path}`;
-    let endpoint = state.endpoints.get(key);
-    if (endpoint === undefined) {
-      endpoint = new EndpointStats(state.name, t.request.method.slice(0, 32), identity.path, false, this.options, identity);
-      state.endpoints.set(key, endpoint);
-      if (state.endpoints.size > this.options.maxEndpointsPerService) this.evictOldestEndpoint(state);
-    } else {
-      state.endpoints.delete(key);
-      state.endpoints.set(key, endpoint);
-    }
-    endpoint.add(t, this.copySample);
-    this.markDirty(endpoint);
-    return endpoint.id;
+  /** The endpoint under `key`, now the most recently seen; undefined when there is none. */
+  private touch(state: ServiceState, key: string): EndpointStats | undefined {
+    const endpoint = state.endpoints.get(key);
+    if (endpoint === undefined) return undefined;
+    state.endpoints.delete(key); // re-insert: Map order is our LRU order
+    state.endpoints.set(key, endpoint);
+    return endpoint;
+  }
+
+  private insert(state: ServiceState, key: string, endpoint: EndpointStats): EndpointStats {
+    state.endpoints.set(key, endpoint);
+    if (state.endpoints.size > this.options.maxEndpointsPerService) this.evictOldestEndpoint(state);
+    return endpoint;
   }
 
   /**
