@@ -103,3 +103,20 @@ test('change notifications are batched: many marks, one notification per interva
   batcher.dispose();
   assert.deepEqual(sent, [{ epoch: 'epoch-2', inventory: true, findings: false, sensors: true, transactions: true }]);
 });
+
+test('a gRPC method: the detail carries its gRPC part (hex without a .proto index), and no spec is generated from it', (t) => {
+  const e = engine(t);
+  const call = tx({ method: 'POST', path: '/pkg.Svc/Do', service: SERVICE });
+  call.httpVersion = '2';
+  call.grpc = { service: 'pkg.Svc', method: 'Do', status: 7 };
+  call.request.body = { size: 6, truncated: false, encoding: 'base64', base64: Buffer.from([0, 0, 0, 0, 1, 0x08]).toString('base64') };
+  e.traffic.add([call]);
+  const id = snapshot(e).inventory.services.flatMap((s) => s.endpoints).find((x) => x.grpc)!.id;
+  const { grpc } = endpointDetail(e, id);
+  assert.deepEqual(grpc?.statuses, [{ code: 7, name: 'PERMISSION_DENIED', count: 1 }]);
+  assert.deepEqual(grpc?.schema, { unavailable: 'this engine reads no .proto files' });
+  assert.deepEqual(grpc?.samples[0]?.request, [{ index: 0, compressed: false, length: 1, hex: '08', reason: 'this engine reads no .proto files' }]);
+  assert.equal(endpointDetail(e, snapshot(e).inventory.services[0]!.endpoints.find((x) => !x.grpc)?.id ?? 'none').grpc, undefined);
+  const generated = generateServiceSpec(e, SERVICE);
+  assert.equal(generated.ok, false, 'only gRPC traffic: nothing an OpenAPI document can describe');
+});
