@@ -273,3 +273,16 @@ test('header blocks, content types, long paths and methods are capped', () => {
   const long = store.endpoint(id)!.samples[0]!;
   assert.ok(long.request.path.length <= 2048);
 });
+
+test('samples keep the pod that served them (k8s), its names capped', () => {
+  const store = new TrafficStore();
+  const served = tx('/orders/7');
+  served.k8s = { namespace: 'shop', pod: `orders-7d9f-${'x'.repeat(600)}`, container: 'api', workload: { kind: 'Deployment', name: 'orders' } };
+  store.add(served);
+  const [sample] = store.observations().flatMap((o) => o.samples);
+  assert.ok(sample?.k8s, 'the sample has its k8s attribution');
+  assert.equal(sample.k8s.namespace, 'shop');
+  assert.equal(sample.k8s.container, 'api');
+  assert.deepEqual(sample.k8s.workload, { kind: 'Deployment', name: 'orders' });
+  assert.ok(sample.k8s.pod.startsWith('orders-7d9f-') && sample.k8s.pod.length < served.k8s.pod.length, 'a long pod name is capped');
+});

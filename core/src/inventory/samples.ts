@@ -3,7 +3,7 @@
 // with bodies, headers and strings capped, so an endpoint's samples cost at most
 // (recent + statuses) × sampleBytesBound(options) whatever the traffic sends.
 
-import type { CapturedBody, HttpHeader, QueryParam, Transaction } from '../protocol/transaction';
+import type { CapturedBody, HttpHeader, KubernetesRef, QueryParam, Transaction } from '../protocol/transaction';
 import { sampleStatus } from './grpc-endpoint';
 
 export interface SampleLimits {
@@ -93,6 +93,14 @@ function boundQuery(params: readonly QueryParam[]): QueryParam[] {
   }));
 }
 
+/** The pod a sample was served by, each name capped (they come from the node's API answers). */
+function boundK8s(k: KubernetesRef): KubernetesRef {
+  const out: KubernetesRef = { namespace: capString(k.namespace, MAX_SHORT_CHARS), pod: capString(k.pod, MAX_SHORT_CHARS) };
+  if (k.container !== undefined) out.container = capString(k.container, MAX_SHORT_CHARS);
+  if (k.workload !== undefined) out.workload = { kind: capString(k.workload.kind, MAX_SHORT_CHARS), name: capString(k.workload.name, MAX_SHORT_CHARS) };
+  return out;
+}
+
 /** A copy of `t` that respects the limits; the original is not retained. */
 export function boundedCopy(t: Transaction, limits: SampleLimits): Transaction {
   const copy: Transaction = {
@@ -115,6 +123,7 @@ export function boundedCopy(t: Transaction, limits: SampleLimits): Transaction {
     },
     redactions: t.redactions.slice(0, 32).map((r) => ({ ...r })),
   };
+  if (t.k8s !== undefined) copy.k8s = boundK8s(t.k8s);
   if (t.grpc !== undefined) {
     copy.grpc = { service: capString(t.grpc.service, MAX_SHORT_CHARS), method: capString(t.grpc.method, MAX_SHORT_CHARS) };
     if (t.grpc.status !== undefined) copy.grpc.status = t.grpc.status;
