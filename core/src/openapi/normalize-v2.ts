@@ -52,7 +52,7 @@ export function normalizeV2(ctx: NormalizeContext, root: Record<string, unknown>
   for (const path of Object.keys(rawPaths)) {
     if (!path.startsWith('/')) continue;
     const itemPointer = appendPointer('/paths', path);
-    const item = ctx.follow(uri, itemPointer);
+    const item = ctx.follow(uri, itemPointer, rawPaths[path]);
     if (!item || !isRecord(item.value)) continue;
     const pathItem: PathItemModel = { path, ref: ctx.node(uri, itemPointer), operations: new Map() };
     paths.set(path, pathItem);
@@ -102,8 +102,8 @@ function strings(v: unknown): string[] | undefined {
 function rawParams(ctx: NormalizeContext, uri: string, pointer: string, params: unknown): RawParam[] {
   if (!Array.isArray(params)) return [];
   const out: RawParam[] = [];
-  params.forEach((_, i) => {
-    const r = ctx.follow(uri, appendPointer(pointer, 'parameters', i));
+  params.forEach((param, i) => {
+    const r = ctx.follow(uri, appendPointer(pointer, 'parameters', i), param);
     if (r && isRecord(r.value)) out.push({ value: r.value, uri: r.uri, pointer: r.pointer });
   });
   return out;
@@ -169,7 +169,7 @@ function readResponses(ctx: NormalizeContext, uri: string, pointer: string, raw:
   const out = new Map<string, ResponseModel>();
   if (!isRecord(raw)) return out;
   for (const status of Object.keys(raw)) {
-    const r = ctx.follow(uri, appendPointer(pointer, 'responses', status));
+    const r = ctx.follow(uri, appendPointer(pointer, 'responses', status), raw[status]);
     if (!r || !isRecord(r.value)) continue;
     const ref = ctx.node(r.uri, r.pointer);
     const content = new Map<string, MediaTypeModel>();

@@ -27,7 +27,7 @@ export function normalizeV3(ctx: NormalizeContext, root: Record<string, unknown>
   const components = isRecord(root.components) ? root.components : {};
   if (isRecord(components.securitySchemes)) {
     for (const name of Object.keys(components.securitySchemes)) {
-      const r = ctx.follow(uri, appendPointer('/components/securitySchemes', name));
+      const r = ctx.follow(uri, appendPointer('/components/securitySchemes', name), components.securitySchemes[name]);
       if (r && isRecord(r.value)) securitySchemes.set(name, readSecurityScheme(name, r.value, ctx.node(r.uri, r.pointer)));
     }
   }
@@ -37,7 +37,7 @@ export function normalizeV3(ctx: NormalizeContext, root: Record<string, unknown>
   for (const path of Object.keys(rawPaths)) {
     if (!path.startsWith('/')) continue; // x- extensions
     const itemPointer = appendPointer('/paths', path);
-    const item = ctx.follow(uri, itemPointer);
+    const item = ctx.follow(uri, itemPointer, rawPaths[path]);
     if (!item || !isRecord(item.value)) continue;
     const pathItem: PathItemModel = { path, ref: ctx.node(uri, itemPointer), operations: new Map() };
     paths.set(path, pathItem);
@@ -81,7 +81,7 @@ function readOperation(
   const rawResponses = isRecord(op.responses) ? op.responses : {};
   for (const status of Object.keys(rawResponses)) {
     const rp = appendPointer(pointer, 'responses', status);
-    const r = ctx.follow(uri, rp);
+    const r = ctx.follow(uri, rp, rawResponses[status]);
     if (!r || !isRecord(r.value)) continue;
     responses.set(status.toUpperCase() === 'DEFAULT' ? 'default' : status.toUpperCase(), {
       status,
@@ -92,7 +92,7 @@ function readOperation(
   }
   let requestBody: RequestBodyModel | undefined;
   if (op.requestBody !== undefined) {
-    const rb = ctx.follow(uri, appendPointer(pointer, 'requestBody'));
+    const rb = ctx.follow(uri, appendPointer(pointer, 'requestBody'), op.requestBody);
     if (rb && isRecord(rb.value)) {
       requestBody = {
         required: rb.value.required === true,
@@ -136,8 +136,8 @@ function readContent(ctx: NormalizeContext, uri: string, pointer: string, conten
 function readParameters(ctx: NormalizeContext, uri: string, pointer: string, params: unknown): ParameterModel[] {
   if (!Array.isArray(params)) return [];
   const out: ParameterModel[] = [];
-  params.forEach((_, i) => {
-    const r = ctx.follow(uri, appendPointer(pointer, 'parameters', i));
+  params.forEach((param, i) => {
+    const r = ctx.follow(uri, appendPointer(pointer, 'parameters', i), param);
     if (!r || !isRecord(r.value)) return;
     const p = r.value;
     const where = p.in;
