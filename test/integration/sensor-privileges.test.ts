@@ -69,7 +69,7 @@ function childrenOf(pid: number): number[] {
   return readdirSync(`/proc/${pid}/task`).flatMap((tid) => readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number));
 }
 
-test('the running sensor keeps exactly what docs/sensor.md lists: loader four capabilities, daemon none, both as nobody', { timeout: 60_000 }, async (t) => {
+test('the running sensor keeps exactly what docs/sensor.md lists: the loader its five capabilities, the daemon none, both as nobody', { timeout: 60_000 }, async (t) => {
   if (!gate(t)) return;
   const nobody = findUser(readFileSync('/etc/passwd', 'utf8'), 'nobody');
   assert.ok(nobody, 'this machine has a nobody user');
