@@ -5,10 +5,10 @@
  *                             update the kernel's maps
  *   CAP_SYS_PTRACE            read /proc/<pid>/maps, exe and root of other users' processes
  *   CAP_DAC_READ_SEARCH       open the libraries and executables they map, whoever owns them
- *   CAP_SYS_ADMIN             creating a uprobe perf event for such a file (through
- *                             /proc/<pid>/root) fails with EACCES without it, CAP_PERFMON and
- *                             CAP_BPF notwithstanding (measured on 6.18 by
- *                             test/integration/sensor-privileges.test.ts); kept when held. Everything
+ *   CAP_SYS_ADMIN             creating any uprobe perf event fails with EACCES without it,
+ *                             CAP_PERFMON and CAP_BPF notwithstanding (measured on 6.18 with
+ *                             setpriv, and by test/integration/sensor-privileges.test.ts); kept
+ *                             when held. Everything
  * else leaves the permitted, effective, inheritable, ambient and bounding sets; no_new_privs is
  * set; with --drop-to UID:GID the loader also becomes that user (keeping the set above), so that
  * the daemon, which switches to the same user, can still signal it. */
