@@ -118,7 +118,10 @@ export async function soak(opts: { seconds: number; rate: number }): Promise<Soa
       const elapsedSeconds = Math.round((Date.now() - started) / 1000);
       socket.resume();
       // Caught up: everything sent was received or dropped, as the latest stats count them.
-      await until(() => fast.received + fast.dropped === sent && slow.received + slow.dropped === sent, 'both clients to account for every transaction', 60_000);
+      const tally = (): string => `sent ${sent}; fast ${fast.received} received + ${fast.dropped} dropped; slow ${slow.received} received + ${slow.dropped} dropped`;
+      // The slow client drains up to its whole queue (10,000) and TCP buffers once resumed.
+      await until(() => fast.received + fast.dropped === sent && slow.received + slow.dropped === sent, `both clients to account for every transaction (${tally()})`, 60_000 + opts.seconds * 200)
+        .catch((e: unknown) => Promise.reject(new Error(`${(e as Error).message}; at the deadline: ${tally()}`)));
       fast.ws.close();
       slow.ws.close();
       const warm = rss.slice(3);
