@@ -70,6 +70,11 @@ test('the walkthrough opens from the palette and from the Welcome page', (t) => 
   await walkthroughStep(workbench, 'sampleTraffic').waitFor({ state: 'detached' });
   await openWalkthroughFromWelcome(workbench);
   for (const step of ['localSensor', 'openApi', 'devCluster']) await walkthroughStep(workbench, step).waitFor();
+  // And Tapline's own palette entry (also the Endpoints view's "Get Started" link).
+  await workbench.runCommand('View: Close All Editors');
+  await walkthroughStep(workbench, 'sampleTraffic').waitFor({ state: 'detached' });
+  await workbench.runCommand('Tapline: Get Started');
+  await walkthroughStep(workbench, 'sampleTraffic').waitFor();
   t.diagnostic(`screenshot: ${await workbench.screenshot('walkthrough')}`);
 }));
 

@@ -51,13 +51,18 @@ export class Workbench {
   }
 
   async runCommand(title: string): Promise<void> {
-    // A webview that has the focus (a walkthrough page) may keep F1 to itself: give it back to the workbench.
-    await this.page.evaluate(() => {
-      if (document.activeElement instanceof HTMLIFrameElement) document.activeElement.blur();
-    });
     await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input.input');
-    await input.waitFor();
+    // A webview with the focus (a walkthrough's page) may keep F1 to itself: then the title bar's
+    // command center opens the same quick input, and `>` below turns it into the palette.
+    const opened = await input.waitFor({ timeout: 3_000 }).then(
+      () => true,
+      () => false,
+    );
+    if (!opened) {
+      await this.page.locator('.command-center-center').click();
+      await input.waitFor();
+    }
     await input.fill(`>${title}`);
     const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
     await row.waitFor();
