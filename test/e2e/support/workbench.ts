@@ -51,18 +51,13 @@ export class Workbench {
   }
 
   async runCommand(title: string): Promise<void> {
-    await this.page.keyboard.press('F1');
+    // A webview with the focus (the Explorer, a walkthrough's page) may keep F1 to itself: then
+    // the title bar's command center opens the same quick input, and `>` below makes it the palette.
+    const webviewFocused = await this.page.evaluate(() => document.activeElement instanceof HTMLIFrameElement);
+    if (webviewFocused) await this.page.locator('.command-center-center').click();
+    else await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input.input');
-    // A webview with the focus (a walkthrough's page) may keep F1 to itself: then the title bar's
-    // command center opens the same quick input, and `>` below turns it into the palette.
-    const opened = await input.waitFor({ timeout: 3_000 }).then(
-      () => true,
-      () => false,
-    );
-    if (!opened) {
-      await this.page.locator('.command-center-center').click();
-      await input.waitFor();
-    }
+    await input.waitFor();
     await input.fill(`>${title}`);
     const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
     await row.waitFor();
