@@ -14,7 +14,7 @@ import { startCodeServer, type CodeServer } from './support/code-server';
 import { ARTIFACTS, FIXTURES, VSIX } from './support/paths';
 import { startReplaySensor } from './support/sensor';
 import { petTrafficHar } from './support/traffic-har';
-import { openWalkthroughFromPalette, openWalkthroughFromWelcome, pressStepButton, walkthroughStep } from './support/walkthrough';
+import { closeWalkthrough, openWalkthroughFromPalette, openWalkthroughFromWelcome, pressStepButton, walkthroughStep } from './support/walkthrough';
 import { launchBrowser, Workbench } from './support/workbench';
 
 let server: CodeServer;
@@ -66,10 +66,13 @@ test('the Tapline container shows its welcome view and the API Explorer opens fr
 
 test('the walkthrough opens from the palette and from the Welcome page', (t) => workbench.step('walkthrough-open', async () => {
   await openWalkthroughFromPalette(workbench);
-  await workbench.runCommand('View: Close All Editors');
-  await walkthroughStep(workbench, 'sampleTraffic').waitFor({ state: 'detached' });
+  await closeWalkthrough(workbench);
   await openWalkthroughFromWelcome(workbench);
   for (const step of ['localSensor', 'openApi', 'devCluster']) await walkthroughStep(workbench, step).waitFor();
+  // And Tapline's own palette entry (also the Endpoints view's "Get Started" link).
+  await closeWalkthrough(workbench);
+  await workbench.runCommand('Tapline: Get Started');
+  await walkthroughStep(workbench, 'sampleTraffic').waitFor();
   t.diagnostic(`screenshot: ${await workbench.screenshot('walkthrough')}`);
 }));
 

@@ -37,6 +37,15 @@ export async function openWalkthroughFromPalette(workbench: Workbench): Promise<
   await walkthroughStep(workbench, 'sampleTraffic').waitFor();
 }
 
+/**
+ * Closes the walkthrough's editor by its tab: its page (a webview) may hold the keyboard, where
+ * the palette's F1 would not reach the workbench.
+ */
+export async function closeWalkthrough(workbench: Workbench): Promise<void> {
+  await workbench.editorTab('Walkthrough').locator('.codicon-close').click();
+  await walkthroughStep(workbench, 'sampleTraffic').waitFor({ state: 'detached' });
+}
+
 /** Expands a step (a click on a collapsed step selects it) and presses one of its buttons. */
 export async function pressStepButton(workbench: Workbench, step: string, button: string): Promise<void> {
   const row = walkthroughStep(workbench, step);

@@ -51,11 +51,11 @@ export class Workbench {
   }
 
   async runCommand(title: string): Promise<void> {
-    // A webview that has the focus (a walkthrough page) may keep F1 to itself: give it back to the workbench.
-    await this.page.evaluate(() => {
-      if (document.activeElement instanceof HTMLIFrameElement) document.activeElement.blur();
-    });
-    await this.page.keyboard.press('F1');
+    // A webview with the focus (the Explorer, a walkthrough's page) may keep F1 to itself: then
+    // the title bar's command center opens the same quick input, and `>` below makes it the palette.
+    const webviewFocused = await this.page.evaluate(() => document.activeElement instanceof HTMLIFrameElement);
+    if (webviewFocused) await this.page.locator('.command-center-center').click();
+    else await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input.input');
     await input.waitFor();
     await input.fill(`>${title}`);
