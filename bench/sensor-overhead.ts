@@ -233,7 +233,7 @@ async function main(): Promise<void> {
   try {
     for (const name of protocols) {
       protocol = PROTOCOLS[name]!;
-      console.log(`== ${name}`);
+      console.log(`-- ${name}`); // not `== `: bench/record.ts reads that as the benchmark's name
       await measure();
     }
   } finally {

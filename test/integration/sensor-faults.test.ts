@@ -29,6 +29,19 @@ async function until(check: () => boolean, what: string, deadlineMs = DEADLINE_M
   }
 }
 
+/** `p`, or a rejection naming `what` after the deadline: a wait that hangs says what it waited for. */
+async function within<T>(p: Promise<T>, what: string, deadlineMs = DEADLINE_MS): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`waited ${deadlineMs} ms for ${what}`)), deadlineMs);
+  });
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The BPF program and link ids a live process holds (its /proc/PID/fdinfo). */
 function bpfIdsOf(pid: number): { progs: Set<number>; links: Set<number> } {
   const progs = new Set<number>();
@@ -84,7 +97,7 @@ const server = net.createServer((s) => s.once('data', () => { s.write('HTTP/1.1 
 server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));
 `;
 
-test('live sensor: a traced process exits mid-request, the sensor is killed and restarted, the loader is killed; nothing lost, nothing left in the kernel', { timeout: 120_000 }, async (t) => {
+test('live sensor: a traced process exits mid-request, the sensor is killed and restarted, the loader is killed; nothing lost, nothing left in the kernel', { timeout: 240_000 }, async (t) => {
   if (!gate(t)) return;
   const dir = mkdtempSync(join(tmpdir(), 'tapline-faults-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -94,24 +107,25 @@ test('live sensor: a traced process exits mid-request, the sensor is killed and 
   t.after(() => service.close());
   const svcPort = (service.address() as AddressInfo).port;
   const dying = spawn(process.execPath, ['-e', DYING_SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const [portLine] = (await once(dying.stdout, 'data')) as [Buffer];
+  const [portLine] = (await within(once(dying.stdout, 'data'), 'the dying server to print its port')) as [Buffer];
   const dyingPort = Number(portLine.toString().trim());
   const args = (port: number): string[] => ['--listen', `127.0.0.1:${port}`, '--port', String(svcPort), '--port', String(dyingPort), '--heartbeat-ms', '1000', '--stats-interval-ms', '250', '--max-rate', '0'];
   const tokenFile = join(dir, 'token');
 
-  let sensor = await startSensorProcess(tokenFile, args(0));
+  // The loader attaches to every process already running: on a busy machine that takes a while.
+  let sensor = await within(startSensorProcess(tokenFile, args(0)), 'the sensor to listen', 60_000);
   t.after(() => sensor.stop());
   const port = Number(new URL(sensor.url).port);
   const engine = engineSide(sensor.url, sensor.token);
   t.after(() => engine.client.stop());
   await until(() => engine.client.state.kind === 'live', 'the engine to be live');
-  const get = async (path: string): Promise<void> => void (await (await fetch(`http://127.0.0.1:${svcPort}${path}`)).text());
+  const get = async (path: string): Promise<void> => void (await within(fetch(`http://127.0.0.1:${svcPort}${path}`).then((r) => r.text()), `GET ${path}`));
   await get('/before');
   await until(() => paths(engine.seen).includes('/before'), 'GET /before through the sensor');
 
   // A traced server dies while answering: the client sees the connection cut, the sensor goes on.
-  await assert.rejects(fetch(`http://127.0.0.1:${dyingPort}/mid-request`).then((r) => r.text()));
-  await once(dying, 'exit');
+  await within(assert.rejects(fetch(`http://127.0.0.1:${dyingPort}/mid-request`).then((r) => r.text())), 'the request cut by its server to fail');
+  await within(once(dying, 'exit'), 'the traced server to exit');
   await get('/after-exit');
   await until(() => paths(engine.seen).includes('/after-exit'), 'GET /after-exit after the traced process died');
   assert.equal(sensor.child.exitCode, null, 'the sensor survived the traced process');
@@ -123,13 +137,13 @@ test('live sensor: a traced process exits mid-request, the sensor is killed and 
   const firstIds = bpfIdsOf(firstLoader);
   assert.ok(firstIds.progs.size > 0 && firstIds.links.size > 0, 'the loader holds programs and links while running');
   sensor.child.kill('SIGKILL');
-  await once(sensor.child, 'exit');
+  await within(once(sensor.child, 'exit'), 'the killed sensor to exit');
   await until(() => engine.client.state.kind === 'retrying', 'the engine to show the sensor as down');
   await until(() => !existsSync(`/proc/${firstLoader}`), 'the orphaned loader to exit');
   await until(() => leftInKernel(firstIds).length === 0, `the killed sensor's BPF objects to be gone (left: ${leftInKernel(firstIds).join(', ')})`);
   const before = engine.seen.size;
 
-  sensor = await startSensorProcess(tokenFile, args(port));
+  sensor = await within(startSensorProcess(tokenFile, args(port)), 'the restarted sensor to listen', 60_000);
   await until(() => engine.client.state.kind === 'live', 'the engine to reconnect to the restarted sensor');
   await get('/after-restart');
   await until(() => paths(engine.seen).includes('/after-restart'), 'GET /after-restart through the new sensor');
@@ -139,7 +153,7 @@ test('live sensor: a traced process exits mid-request, the sensor is killed and 
   const secondLoader = loaderOf(sensor);
   const secondIds = bpfIdsOf(secondLoader);
   process.kill(secondLoader, 'SIGKILL');
-  const [code] = (await once(sensor.child, 'exit')) as [number | null];
+  const [code] = (await within(once(sensor.child, 'exit'), 'the daemon to exit after its loader died')) as [number | null];
   assert.equal(code, 1, 'the daemon exits 1 when its loader dies');
   await until(() => engine.problems.some((p) => /sensor error \(capture-failed\)/.test(p)), 'the engine to hear why the capture stopped');
   await until(() => engine.client.state.kind === 'retrying', 'the engine to show the sensor as down');
