@@ -53,15 +53,25 @@ export class Workbench {
   async runCommand(title: string): Promise<void> {
     // A webview with the focus (the Explorer, a walkthrough's page) may keep F1 to itself: then
     // the title bar's command center opens the same quick input, and `>` below makes it the palette.
-    const webviewFocused = await this.page.evaluate(() => document.activeElement instanceof HTMLIFrameElement);
-    if (webviewFocused) await this.page.locator('.command-center-center').click();
-    else await this.page.keyboard.press('F1');
-    const input = this.page.locator('.quick-input-widget input.input');
-    await input.waitFor();
-    await input.fill(`>${title}`);
-    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-    await row.waitFor();
-    await row.click();
+    // A webview that becomes active (a tab closed, the Explorer behind it) can take the focus a moment
+    // after the palette opened, and the palette hides when it loses the focus: then it is opened
+    // again, seen hidden, never more than three times.
+    const widget = this.page.locator('.quick-input-widget');
+    for (let attempt = 1; ; attempt++) {
+      const webviewFocused = await this.page.evaluate(() => document.activeElement instanceof HTMLIFrameElement);
+      if (webviewFocused) await this.page.locator('.command-center-center').click();
+      else await this.page.keyboard.press('F1');
+      const input = this.page.locator('.quick-input-widget input.input');
+      await input.waitFor();
+      const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+      try {
+        await input.fill(`>${title}`, { timeout: 5_000 });
+        await row.click({ timeout: 10_000 });
+        break;
+      } catch (error) {
+        if (attempt >= 3 || (await widget.isVisible())) throw error;
+      }
+    }
     // The palette is gone: hidden, or already replaced by the command's own prompt (the widget is
     // reused, and a prompt that opens at once may leave no moment in which it is hidden).
     await this.page.waitForFunction(() => {
