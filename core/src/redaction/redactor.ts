@@ -237,6 +237,8 @@ export class Redactor {
 }
 
 function decodeComponent(s: string): string {
+  // Most names and values are plain: nothing to decode, no exception to catch.
+  if (s.indexOf('%') < 0 && s.indexOf('+') < 0) return s;
   try {
     return decodeURIComponent(s.replace(/\+/g, ' '));
   } catch {
