@@ -244,6 +244,7 @@ async function main(): Promise<void> {
 async function measure(): Promise<void> {
   tracedTotals.dropped = tracedTotals.events = tracedTotals.bytes = tracedTotals.records = 0;
   tracedTotals.transactions = tracedTotals.sampledOut = 0;
+  kernelRuns.length = 0; // each protocol's kernel profile is its own
   const server = spawn('taskset', ['-c', '0', ...protocol.command()], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve) => server.stdout.once('data', (d: Buffer) => resolve(Number(/(\d+)\s*$/.exec(String(d).split('\n')[0] ?? '')?.[1]))));
   serverPid = server.pid; // taskset execs the server: same process

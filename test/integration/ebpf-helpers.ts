@@ -1,6 +1,7 @@
 // Shared by the ebpf-*.test.ts suites: the privilege gate, building the loader, a test-only
 // TLS identity, child-process scripts, and an event log that tests wait on (never sleep).
 import { spawnSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
@@ -155,4 +156,13 @@ export function lineFrom(proc: ChildProcess, re: RegExp): Promise<RegExpExecArra
     });
     proc.once('exit', (code) => reject(new Error(`exited ${code} before printing ${re}: ${err.slice(-2000)}`)));
   });
+}
+
+/** Ends the children a test started that are still running (SIGTERM), and waits for each to exit. */
+export async function stopChildren(procs: readonly ChildProcess[]): Promise<void> {
+  for (const p of procs) {
+    if (p.exitCode !== null || p.signalCode !== null) continue;
+    p.kill('SIGTERM');
+    await once(p, 'exit');
+  }
 }

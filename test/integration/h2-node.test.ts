@@ -5,14 +5,13 @@
 // the stream cleanly before it sends RST_STREAM, so the answer is complete on the wire.)
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { startSensorProcess, type SensorProcess } from '../support/sensor-process';
 import { SensorView, brief } from '../support/sensor-view';
-import { TLS_CERT, TLS_KEY, gate, lineFrom } from './ebpf-helpers';
+import { TLS_CERT, TLS_KEY, gate, lineFrom, stopChildren } from './ebpf-helpers';
 
 const SECRET = 'h2-node-secret-Zk8vQ2rT6yU1iO4pA7sD';
 
@@ -115,12 +114,7 @@ test('node http2 client and server (h2c and h2 over TLS): concurrent streams and
     view.close();
   } finally {
     await sensor?.stop();
-    for (const p of procs) {
-      if (p.exitCode === null && p.signalCode === null) {
-        p.kill('SIGTERM');
-        await once(p, 'exit');
-      }
-    }
+    await stopChildren(procs);
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -19,7 +19,7 @@ import { SensorHub } from '../../server/src/engine/sensor-hub';
 import { buildGoFixture, goUnavailable } from '../support/go-fixture';
 import { startSensorProcess, type SensorProcess } from '../support/sensor-process';
 import { SensorView } from '../support/sensor-view';
-import { TLS_CERT, TLS_KEY, gate, lineFrom } from './ebpf-helpers';
+import { TLS_CERT, TLS_KEY, gate, lineFrom, stopChildren } from './ebpf-helpers';
 
 const run = promisify(execFile);
 
@@ -168,12 +168,7 @@ test('Go client to Go server over crypto/tls: one transaction per exchange; visi
     view2.close();
   } finally {
     await sensor?.stop();
-    for (const p of procs.reverse()) {
-      if (p.exitCode === null && p.signalCode === null) {
-        p.kill('SIGTERM');
-        await once(p, 'exit');
-      }
-    }
+    await stopChildren(procs.reverse());
     rmSync(dir, { recursive: true, force: true });
   }
 });
