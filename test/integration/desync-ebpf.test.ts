@@ -18,7 +18,7 @@ import type { DesyncEvent } from '../../core/src/protocol/desync';
 import type { Transaction } from '../../core/src/protocol/transaction';
 import { SMUGGLING_SHAPES, type SmugglingShape } from '../fixtures/http/smuggling-shapes';
 import { startSensorProcess, type SensorProcess } from '../support/sensor-process';
-import { gate, lineFrom } from './ebpf-helpers';
+import { gate, lineFrom, stopChildren } from './ebpf-helpers';
 import { SensorHub } from '../../server/src/engine/sensor-hub';
 import { DesyncLog } from '../../server/src/engine/desync-log';
 
@@ -239,11 +239,6 @@ test('smuggling shapes against Node and nginx through live eBPF: no phantom, eve
     agent.destroy();
     ws?.close();
     await sensor?.stop();
-    for (const p of procs.reverse()) {
-      if (p.exitCode === null && p.signalCode === null) {
-        p.kill('SIGTERM');
-        await once(p, 'exit');
-      }
-    }
+    await stopChildren(procs.reverse());
   }
 });

@@ -6,7 +6,6 @@
 // in the engine with the same .proto files.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +17,7 @@ import { ProtoIndex } from '../../server/src/grpc/proto-index';
 import { startSensorProcess, type SensorProcess } from '../support/sensor-process';
 import { SensorView } from '../support/sensor-view';
 import type { Transaction } from '../../core/src/protocol/transaction';
-import { TLS_CERT, TLS_KEY, gate, lineFrom, repoRoot } from './ebpf-helpers';
+import { TLS_CERT, TLS_KEY, gate, lineFrom, repoRoot, stopChildren } from './ebpf-helpers';
 
 const WORKSPACE = join(repoRoot, 'test', 'fixtures', 'workspaces', 'grpc');
 const BEARER = 'grpc-bearer-Qm3xT8vL1pZ6wR9k';
@@ -152,12 +151,7 @@ test('gRPC through the live sensor (h2c, then TLS): unary, server-streaming and 
     view.close();
   } finally {
     await sensor?.stop();
-    for (const p of procs) {
-      if (p.exitCode === null && p.signalCode === null) {
-        p.kill('SIGTERM');
-        await once(p, 'exit');
-      }
-    }
+    await stopChildren(procs);
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { TLS_CERT, TLS_KEY, lineFrom } from './ebpf-helpers';
+import { TLS_CERT, TLS_KEY, lineFrom, stopChildren } from './ebpf-helpers';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -184,12 +184,7 @@ test('live eBPF capture on loopback: exactly the exchanged transactions, once ea
     const aboutOurs = (x: Transaction): boolean => x.server.port === sensorPort || x.client.pid === process.pid || x.request.headers.some((h) => h.name.toLowerCase() === 'host' && h.value === ownHost);
     assert.deepEqual(all.filter(aboutOurs), []);
   } finally {
-    for (const p of procs.reverse()) {
-      if (p.exitCode === null && p.signalCode === null) {
-        p.kill('SIGTERM');
-        await once(p, 'exit');
-      }
-    }
+    await stopChildren(procs.reverse());
   }
 });
 
@@ -259,11 +254,6 @@ test('HTTPS through the OpenSSL uprobes (node:https both sides, then curl), stre
     assert.equal(seen[0]!.response?.body?.text, '{"path":"/secure?tls=1","contact":"[REDACTED:email]"}');
     assert.ok(seen.every((x) => x.server.pid === server.pid));
   } finally {
-    for (const p of procs.reverse()) {
-      if (p.exitCode === null && p.signalCode === null) {
-        p.kill('SIGTERM');
-        await once(p, 'exit');
-      }
-    }
+    await stopChildren(procs.reverse());
   }
 });
