@@ -6,12 +6,11 @@
 // real Chromium, the packaged VSIX, the real sensor.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { SensorProcess } from '../support/sensor-process';
 import { startCodeServer, type CodeServer } from './support/code-server';
-import { ARTIFACTS, FIXTURES, VSIX } from './support/paths';
+import { artifactDir, FIXTURES, VSIX } from './support/paths';
 import { startReplaySensor } from './support/sensor';
 import { petTrafficHar } from './support/traffic-har';
 import { closeWalkthrough, openWalkthroughFromPalette, openWalkthroughFromWelcome, pressStepButton, walkthroughStep } from './support/walkthrough';
@@ -25,7 +24,7 @@ let workbench: Workbench;
 before(async () => {
   // The user's home as the extension host sees it: the sensor keeps its token where
   // tapline-sensor does by default (~/.tapline/sensor.token), which "Connect to Local Sensor" reads.
-  const home = mkdtempSync(join(ARTIFACTS, 'home-'));
+  const home = artifactDir('home-');
   sensor = await startReplaySensor(petTrafficHar(), join(home, '.tapline', 'sensor.token'));
   server = await startCodeServer({
     fixture: join(FIXTURES, 'workspaces', 'petstore'),

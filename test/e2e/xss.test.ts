@@ -6,11 +6,11 @@
 // Explorer are shown, and the test fails if any payload ran or became an element.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Frame } from 'playwright-core';
 import { startCodeServer, type CodeServer } from './support/code-server';
-import { ARTIFACTS, FIXTURES, VSIX } from './support/paths';
+import { artifactDir, FIXTURES, VSIX } from './support/paths';
 import { launchBrowser, Workbench } from './support/workbench';
 import { startSensorProcess, type SensorProcess } from '../support/sensor-process';
 import { CANARY_SCRIPT, XSS_PAYLOADS } from '../fixtures/xss/payloads';
@@ -23,8 +23,7 @@ let browser: Browser;
 let workbench: Workbench;
 
 before(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  const dir = mkdtempSync(join(ARTIFACTS, 'xss-sensor-'));
+  const dir = artifactDir('xss-sensor-');
   writeFileSync(join(dir, 'traffic.har'), JSON.stringify(xssTrafficHar()));
   sensor = await startSensorProcess(join(dir, 'sensor.token'), ['--listen', '127.0.0.1:0', '--replay', join(dir, 'traffic.har'), '--name', SENSOR_NAME]);
   server = await startCodeServer({ fixture: join(FIXTURES, 'workspaces', 'petstore'), vsix: VSIX });

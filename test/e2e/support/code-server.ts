@@ -1,8 +1,8 @@
 // Starts a real VS Code (code-server from npm) with the packaged extension installed, on loopback.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARTIFACTS, REPO } from './paths';
+import { artifactDir, REPO } from './paths';
 
 export interface CodeServer {
   url: string;
@@ -44,8 +44,7 @@ export interface CodeServerOptions {
 
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
   const entry = codeServerEntry();
-  mkdirSync(ARTIFACTS, { recursive: true });
-  const home = mkdtempSync(join(ARTIFACTS, 'code-server-'));
+  const home = artifactDir('code-server-');
   const userData = join(home, 'user-data');
   const extensions = join(home, 'extensions');
   const workspace = join(home, 'workspace');

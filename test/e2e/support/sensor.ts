@@ -1,13 +1,12 @@
 // Starts the real sensor on loopback, replaying a HAR file, for e2e journeys.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSensorProcess, type SensorProcess } from '../../support/sensor-process';
-import { ARTIFACTS } from './paths';
+import { artifactDir } from './paths';
 
 /** `tokenFile`: where the sensor keeps its token (default: a fresh folder of its own). */
 export async function startReplaySensor(har: unknown, tokenFile?: string): Promise<SensorProcess> {
-  mkdirSync(ARTIFACTS, { recursive: true }); // a first run of this file alone has no artifacts folder yet
-  const dir = mkdtempSync(join(ARTIFACTS, 'sensor-'));
+  const dir = artifactDir('sensor-');
   const harFile = join(dir, 'traffic.har');
   writeFileSync(harFile, JSON.stringify(har, null, 2));
   return startSensorProcess(tokenFile ?? join(dir, 'sensor.token'), ['--listen', '127.0.0.1:0', '--replay', harFile]);
