@@ -107,6 +107,8 @@ test('live sensor: a traced process exits mid-request, the sensor is killed and 
   t.after(() => service.close());
   const svcPort = (service.address() as AddressInfo).port;
   const dying = spawn(process.execPath, ['-e', DYING_SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // Listened for from the start: the process may exit before the cut request's rejection arrives.
+  const dyingExited = once(dying, 'exit');
   const [portLine] = (await within(once(dying.stdout, 'data'), 'the dying server to print its port')) as [Buffer];
   const dyingPort = Number(portLine.toString().trim());
   const args = (port: number): string[] => ['--listen', `127.0.0.1:${port}`, '--port', String(svcPort), '--port', String(dyingPort), '--heartbeat-ms', '1000', '--stats-interval-ms', '250', '--max-rate', '0'];
@@ -125,7 +127,7 @@ test('live sensor: a traced process exits mid-request, the sensor is killed and 
 
   // A traced server dies while answering: the client sees the connection cut, the sensor goes on.
   await within(assert.rejects(fetch(`http://127.0.0.1:${dyingPort}/mid-request`).then((r) => r.text())), 'the request cut by its server to fail');
-  await within(once(dying, 'exit'), 'the traced server to exit');
+  await within(dyingExited, 'the traced server to exit');
   await get('/after-exit');
   await until(() => paths(engine.seen).includes('/after-exit'), 'GET /after-exit after the traced process died');
   assert.equal(sensor.child.exitCode, null, 'the sensor survived the traced process');
