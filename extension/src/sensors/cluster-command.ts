@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { CLUSTER_CONTEXTS, CONNECT_CLUSTER, DISCONNECT_CLUSTER, type ClusterConnectParams, type ClusterConnectResult, type KubectlChoice } from '../../../core/src/messages';
 import type { EngineClient } from '../client/language-client';
+import { askUnlessGiven } from './ask';
 
 /**
  * "Tapline: Connect to Dev Cluster…": the kube context (the current one first) and the sensors'
@@ -39,9 +40,7 @@ export async function connectToCluster(engine: EngineClient, args: ClusterConnec
     if (!picked) return undefined;
     context = picked.label;
   }
-  const namespace =
-    args.namespace ??
-    (await vscode.window.showInputBox({ title: 'Connect to Dev Cluster (2/2)', prompt: 'The namespace of the Tapline sensor pods', value: 'tapline', ignoreFocusOut: true }));
+  const namespace = await askUnlessGiven(args.namespace, { title: 'Connect to Dev Cluster (2/2)', prompt: 'The namespace of the Tapline sensor pods', value: 'tapline' });
   if (!namespace) return undefined;
   const connect = (token?: string): Thenable<ClusterConnectResult> =>
     vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Tapline: connecting to ${context}` }, () =>

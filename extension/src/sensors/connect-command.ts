@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { SensorStatus } from '../../../core/src/messages';
 import type { SensorSync } from './sensor-sync';
+import { askUnlessGiven } from './ask';
 
 export interface ConnectArguments {
   url?: string;
@@ -26,31 +27,25 @@ function validateUrl(value: string): string | undefined {
  * sensor is live or refused us, so the user learns at once whether it worked.
  */
 export async function connectToSensor(sensors: SensorSync, args: ConnectArguments = {}): Promise<SensorStatus | undefined> {
-  const url =
-    args.url ??
-    (await vscode.window.showInputBox({
-      title: 'Connect to Sensor (1/2)',
-      prompt: 'The sensor\'s WebSocket URL (for a cluster, the local end of "kubectl port-forward")',
-      placeHolder: 'ws://127.0.0.1:7300',
-      value: 'ws://127.0.0.1:7300',
-      ignoreFocusOut: true,
-      validateInput: validateUrl,
-    }));
+  const url = await askUnlessGiven(args.url, {
+    title: 'Connect to Sensor (1/2)',
+    prompt: 'The sensor\'s WebSocket URL (for a cluster, the local end of "kubectl port-forward")',
+    placeHolder: 'ws://127.0.0.1:7300',
+    value: 'ws://127.0.0.1:7300',
+    validateInput: validateUrl,
+  });
   if (!url) return undefined;
   const problem = validateUrl(url);
   if (problem) {
     void vscode.window.showErrorMessage(`Tapline: ${problem}`);
     return undefined;
   }
-  const token =
-    args.token ??
-    (await vscode.window.showInputBox({
-      title: 'Connect to Sensor (2/2)',
-      prompt: 'The sensor\'s token (printed by tapline-sensor and kept in its --token-file)',
-      password: true,
-      ignoreFocusOut: true,
-      validateInput: (value) => (value.trim() ? undefined : 'A token is required'),
-    }));
+  const token = await askUnlessGiven(args.token, {
+    title: 'Connect to Sensor (2/2)',
+    prompt: 'The sensor\'s token (printed by tapline-sensor and kept in its --token-file)',
+    password: true,
+    validateInput: (value) => (value.trim() ? undefined : 'A token is required'),
+  });
   if (!token) return undefined;
 
   const outcome = await vscode.window.withProgress(

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { SUBSCRIBE_STREAM, UNSUBSCRIBE_STREAMS } from '../../../core/src/messages';
 import type { EngineClient } from '../client/language-client';
+import { askUnlessGiven } from './ask';
 
 export interface StreamArguments {
   url?: string;
@@ -16,25 +17,19 @@ const FILTER = /^tapline(\.([A-Za-z0-9_-]+|\*))*(\.>)?$/;
  * port-forward per node. Arguments skip the questions (scripts, tests).
  */
 export async function subscribeToStream(engine: EngineClient, args: StreamArguments = {}): Promise<boolean> {
-  const url =
-    args.url ??
-    (await vscode.window.showInputBox({
-      title: 'Subscribe to Shared Stream (1/2)',
-      prompt: 'The NATS server the sensors publish to',
-      value: 'nats://127.0.0.1:4222',
-      ignoreFocusOut: true,
-      validateInput: (v) => (/^(nats|tls):\/\/\S+$/.test(v.trim()) ? undefined : 'A nats:// URL, e.g. nats://nats.tapline:4222'),
-    }));
+  const url = await askUnlessGiven(args.url, {
+    title: 'Subscribe to Shared Stream (1/2)',
+    prompt: 'The NATS server the sensors publish to',
+    value: 'nats://127.0.0.1:4222',
+    validateInput: (v) => (/^(nats|tls):\/\/\S+$/.test(v.trim()) ? undefined : 'A nats:// URL, e.g. nats://nats.tapline:4222'),
+  });
   if (!url) return false;
-  const filter =
-    args.filter ??
-    (await vscode.window.showInputBox({
-      title: 'Subscribe to Shared Stream (2/2)',
-      prompt: 'Subject filter: tapline.<cluster>.<namespace>.<service>, with * for any token and a final > for the rest',
-      value: 'tapline.>',
-      ignoreFocusOut: true,
-      validateInput: (v) => (FILTER.test(v.trim()) ? undefined : 'e.g. tapline.dev.shop.> or tapline.*.*.pets'),
-    }));
+  const filter = await askUnlessGiven(args.filter, {
+    title: 'Subscribe to Shared Stream (2/2)',
+    prompt: 'Subject filter: tapline.<cluster>.<namespace>.<service>, with * for any token and a final > for the rest',
+    value: 'tapline.>',
+    validateInput: (v) => (FILTER.test(v.trim()) ? undefined : 'e.g. tapline.dev.shop.> or tapline.*.*.pets'),
+  });
   if (!filter) return false;
   const outcome = await engine.request(SUBSCRIBE_STREAM, { url: url.trim(), filter: filter.trim(), ...(args.deliver ? { deliver: args.deliver } : {}) });
   if (outcome.ok) void vscode.window.showInformationMessage(`Tapline: ${outcome.status.detail}.`);
