@@ -2,7 +2,7 @@
 // self-signed certificate the client trusts by its pinned SHA-256 fingerprint
 // (core/src/protocol/fingerprint.ts), tried against the real StreamServer over wss:// with a
 // certificate made by openssl.
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -59,6 +59,37 @@ function selfSigned(dir: string): { cert: Buffer; key: Buffer; fingerprint: stri
   return { cert: readFileSync(cert), key: readFileSync(key), fingerprint };
 }
 
+/**
+ * The real StreamServer over wss:// with a certificate openssl made for this test, bad tokens
+ * slowed from `baseMs`; undefined (the test skipped) outside CI where openssl is missing.
+ */
+async function tlsServer(
+  t: TestContext,
+  token: string,
+  opts: { baseMs: number; mode: 'replay' | 'ebpf'; visibility?: () => VisibilityMessage },
+): Promise<{ port: number; fingerprint: string; logs: string[] } | undefined> {
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'ignore' });
+  } catch {
+    if (process.env.CI !== 'true') return void t.skip('openssl is not installed (scripts/setup-system.sh installs it)');
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'tapline-auth-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const { cert, key, fingerprint } = selfSigned(dir);
+  const logs: string[] = [];
+  const server = new StreamServer({
+    host: '127.0.0.1', port: 0, token, tls: { cert, key },
+    hello: () => ({ type: 'hello', protocol: 'tapline/1', sensor: { id: 's1', name: 'test', version: '0.1.0', hostname: 'h', mode: opts.mode }, capabilities: ['redaction'], serverTime: Date.now(), maxBodyBytes: 1024 }),
+    counters: () => ({ transactions: 0, capturedEvents: 0, capturedBytes: 0, droppedEvents: 0, parseErrors: 0, redactions: 0, truncated: 0, deduplicated: 0, activeConnections: 0 }),
+    ...(opts.visibility ? { visibility: opts.visibility } : {}),
+    log: (m) => logs.push(m),
+    badTokens: { baseMs: opts.baseMs, maxMs: opts.baseMs * 10, windowMs: 60_000, maxAddresses: 16 },
+  });
+  const { port } = await server.listen();
+  t.after(() => server.close());
+  return { port, fingerprint, logs };
+}
+
 /** Opens a wss:// connection trusting only the pinned fingerprint; resolves with the HTTP status or 101. */
 function connect(url: string, token: string, pinned: string): Promise<{ status: number; pin: string }> {
   return new Promise((resolve, reject) => {
@@ -82,27 +113,10 @@ function connect(url: string, token: string, pinned: string): Promise<{ status: 
 }
 
 test('the real stream server over wss:// with a self-signed certificate: pinned, bad tokens logged and slowed', async (t) => {
-  let haveOpenssl = true;
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-  } catch {
-    haveOpenssl = false;
-  }
-  if (!haveOpenssl && process.env.CI !== 'true') return t.skip('openssl is not installed (scripts/setup-system.sh installs it)');
-  const dir = mkdtempSync(join(tmpdir(), 'tapline-auth-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const { cert, key, fingerprint } = selfSigned(dir);
-  const logs: string[] = [];
   const token = 'k'.repeat(43);
-  const server = new StreamServer({
-    host: '127.0.0.1', port: 0, token, tls: { cert, key },
-    hello: () => ({ type: 'hello', protocol: 'tapline/1', sensor: { id: 's1', name: 'test', version: '0.1.0', hostname: 'h', mode: 'replay' }, capabilities: ['redaction'], serverTime: Date.now(), maxBodyBytes: 1024 }),
-    counters: () => ({ transactions: 0, capturedEvents: 0, capturedBytes: 0, droppedEvents: 0, parseErrors: 0, redactions: 0, truncated: 0, deduplicated: 0, activeConnections: 0 }),
-    log: (m) => logs.push(m),
-    badTokens: { baseMs: 20, maxMs: 200, windowMs: 60_000, maxAddresses: 16 },
-  });
-  const { port } = await server.listen();
-  t.after(() => server.close());
+  const tls = await tlsServer(t, token, { baseMs: 20, mode: 'replay' });
+  if (!tls) return;
+  const { port, fingerprint, logs } = tls;
   const url = `wss://127.0.0.1:${port}/v1/stream`;
 
   for (let i = 0; i < 4; i++) assert.deepEqual(await connect(url, 'wrong-token-guess-0000000000', fingerprint), { status: 401, pin: 'pinned' });
@@ -133,28 +147,14 @@ function httpsGet(url: string, headers: Record<string, string>, pinned: string):
 }
 
 test('/healthz?detail=1: bad tokens are slowed and logged like the stream, sharing its count; plain /healthz stays open', async (t) => {
-  let haveOpenssl = true;
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-  } catch {
-    haveOpenssl = false;
-  }
-  if (!haveOpenssl && process.env.CI !== 'true') return t.skip('openssl is not installed (scripts/setup-system.sh installs it)');
-  const dir = mkdtempSync(join(tmpdir(), 'tapline-healthz-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const { cert, key, fingerprint } = selfSigned(dir);
-  const logs: string[] = [];
   const token = 'h'.repeat(43);
-  const server = new StreamServer({
-    host: '127.0.0.1', port: 0, token, tls: { cert, key },
-    hello: () => ({ type: 'hello', protocol: 'tapline/1', sensor: { id: 's1', name: 'test', version: '0.1.0', hostname: 'h', mode: 'ebpf' }, capabilities: ['redaction'], serverTime: Date.now(), maxBodyBytes: 1024 }),
-    counters: () => ({ transactions: 0, capturedEvents: 0, capturedBytes: 0, droppedEvents: 0, parseErrors: 0, redactions: 0, truncated: 0, deduplicated: 0, activeConnections: 0 }),
+  const tls = await tlsServer(t, token, {
+    baseMs: 40,
+    mode: 'ebpf',
     visibility: (): VisibilityMessage => ({ type: 'visibility', at: Date.now(), processes: [{ pid: 4242, comm: 'secret-service', state: 'plaintext', reason: 'seen in the clear', plaintextCalls: 1, tlsCalls: 0 }] }),
-    log: (m) => logs.push(m),
-    badTokens: { baseMs: 40, maxMs: 400, windowMs: 60_000, maxAddresses: 16 },
   });
-  const { port } = await server.listen();
-  t.after(() => server.close());
+  if (!tls) return;
+  const { port, fingerprint, logs } = tls;
   const base = `https://127.0.0.1:${port}`;
 
   const open = await httpsGet(`${base}/healthz`, {}, fingerprint);
