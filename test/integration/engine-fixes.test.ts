@@ -3,30 +3,17 @@
 // applied by its finding's id goes out as workspace/applyEdit and answers success or the reason.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
-import { transactionsToHar } from '../../core/src/har/har-export';
-import { APPLY_FIX, IMPORT_HAR, SNAPSHOT, type EngineSnapshot, type Outcome } from '../../core/src/messages';
+import { APPLY_FIX, SNAPSHOT, type EngineSnapshot, type Outcome } from '../../core/src/messages';
 import { tx } from '../unit/diff-helpers';
-import { applyLspEdits, LspTestClient, type PublishedDiagnostic, type VersionedEdit } from './lsp-client';
+import { applyLspEdits, type LspTestClient, type PublishedDiagnostic, type VersionedEdit } from './lsp-client';
+import { importTraffic, openPetstore } from './lsp-petstore';
 
 
 
 async function engineWithDrift(t: { after: (fn: () => void) => void }): Promise<{ client: LspTestClient; uri: string; original: string; diagnostic: PublishedDiagnostic }> {
-  const dir = mkdtempSync(join(tmpdir(), 'tapline-fixes-'));
-  cpSync(join(__dirname, '..', 'fixtures', 'workspaces', 'petstore'), dir, { recursive: true });
-  const uri = pathToFileURL(join(dir, 'openapi.yaml')).toString();
-  const original = readFileSync(join(dir, 'openapi.yaml'), 'utf8');
-  const client = new LspTestClient();
-  t.after(() => client.kill());
-  await client.initialize([{ uri: pathToFileURL(dir).toString(), name: 'petstore' }]);
-  await client.open(uri, 'yaml', original);
-  await client.logged(/^indexed .*openapi\.yaml: 3 operations/);
-  const har = transactionsToHar([tx({ method: 'GET', path: '/v1/orders/7f3c9a12-4b5e-4c6d-8e9f-0a1b2c3d4e5f', service: '127.0.0.1:8080', resBody: { orderId: '7f3c' } })], { creator: { name: 'test', version: '1' } });
-  await client.connection.sendRequest(IMPORT_HAR.method, { text: JSON.stringify(har), name: 'orders.har' });
+  const { client, uri, original } = await openPetstore(t);
+  await importTraffic(client, [tx({ method: 'GET', path: '/v1/orders/7f3c9a12-4b5e-4c6d-8e9f-0a1b2c3d4e5f', service: '127.0.0.1:8080', resBody: { orderId: '7f3c' } })], 'orders.har');
   const find = (): PublishedDiagnostic | undefined => client.diagnostics.get(uri)?.find((d) => d.code === 'undocumented-endpoint');
   await client.until(() => find() !== undefined, 'the undocumented-endpoint diagnostic');
   return { client, uri, original, diagnostic: find()! };

@@ -5,17 +5,16 @@
 // policy report runs on the traffic it holds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { transactionsToHar } from '../../core/src/har/har-export';
 import { parsePolicyText } from '../../core/src/gateway/policy';
-import { GATEWAY_CONFIG, GATEWAY_REPORT, IMPORT_HAR, SNAPSHOT, type EngineSnapshot, type Outcome } from '../../core/src/messages';
+import { GATEWAY_CONFIG, GATEWAY_REPORT, SNAPSHOT, type EngineSnapshot, type Outcome } from '../../core/src/messages';
 import { nginxGate, nginxPrefix, nginxTest } from '../support/nginx';
 import { runCli } from '../../server/src/cli/run';
 import { tx } from '../unit/diff-helpers';
-import { LspTestClient, type PublishedDiagnostic } from './lsp-client';
+import type { PublishedDiagnostic } from './lsp-client';
+import { importTraffic, openPetstore } from './lsp-petstore';
 
 interface Change {
   kind?: 'create';
@@ -36,18 +35,8 @@ function applyAt(text: string, e: { range: PublishedDiagnostic['range']; newText
 }
 
 async function setUp(t: { after: (fn: () => void) => void }, policy?: string) {
-  const dir = mkdtempSync(join(tmpdir(), 'tapline-gw-lsp-'));
-  cpSync(join(__dirname, '..', 'fixtures', 'workspaces', 'petstore'), dir, { recursive: true });
-  if (policy !== undefined) writeFileSync(join(dir, 'tapline-gateway.yaml'), policy);
-  const uri = pathToFileURL(join(dir, 'openapi.yaml')).toString();
-  const client = new LspTestClient();
-  t.after(() => client.kill());
-  await client.initialize([{ uri: pathToFileURL(dir).toString(), name: 'petstore' }]);
-  await client.open(uri, 'yaml', readFileSync(join(dir, 'openapi.yaml'), 'utf8'));
-  await client.logged(/^indexed .*openapi\.yaml: 3 operations/);
-  const har = transactionsToHar([tx({ method: 'GET', path: '/v1/pets', service: '127.0.0.1:8080', resBody: [] }), tx({ method: 'GET', path: '/v1/orders/7', service: '127.0.0.1:8080', resBody: {} }), tx({ method: 'GET', path: '/v1/orders/8', service: '127.0.0.1:8080', resBody: {} })], { creator: { name: 'test', version: '1' } });
-  const imported = await client.connection.sendRequest<Outcome<{ imported: number }>>(IMPORT_HAR.method, { text: JSON.stringify(har), name: 't.har' });
-  assert.ok(imported.ok);
+  const { dir, uri, client } = await openPetstore(t, { prepare: (d) => policy !== undefined && writeFileSync(join(d, 'tapline-gateway.yaml'), policy) });
+  await importTraffic(client, [tx({ method: 'GET', path: '/v1/pets', service: '127.0.0.1:8080', resBody: [] }), tx({ method: 'GET', path: '/v1/orders/7', service: '127.0.0.1:8080', resBody: {} }), tx({ method: 'GET', path: '/v1/orders/8', service: '127.0.0.1:8080', resBody: {} })], 't.har');
   const find = (code: string, text: string): PublishedDiagnostic | undefined => client.diagnostics.get(uri)?.find((d) => d.code === code && d.message.includes(text));
   await client.until(() => find('undocumented-endpoint', '/orders/') !== undefined && find('unused-operation', 'POST') !== undefined);
   const actionsFor = (d: PublishedDiagnostic) => client.connection.sendRequest<Action[]>('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d], only: ['quickfix'] } });

@@ -3,38 +3,20 @@
 // and "Export Fixes as Overlay…" answered with an Overlay 1.0 document for the spec's findings.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
-import { transactionsToHar } from '../../core/src/har/har-export';
-import { EXPORT_OVERLAY, IMPORT_HAR, SNAPSHOT, type EngineSnapshot, type Outcome } from '../../core/src/messages';
+import { EXPORT_OVERLAY, SNAPSHOT, type EngineSnapshot, type Outcome } from '../../core/src/messages';
 import { tx } from '../unit/diff-helpers';
-import { LspTestClient } from './lsp-client';
+import { importTraffic, openPetstore } from './lsp-petstore';
 
 test('coverage per spec, tag and operation in the snapshot and a lens; fixes exported as an Overlay', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'tapline-lsp-coverage-'));
-  cpSync(join(__dirname, '..', 'fixtures', 'workspaces', 'petstore'), dir, { recursive: true });
-  const file = join(dir, 'openapi.yaml');
-  const uri = pathToFileURL(file).toString();
-  const client = new LspTestClient();
-  t.after(() => client.kill());
-  await client.initialize([{ uri: pathToFileURL(dir).toString(), name: 'petstore' }]);
-  await client.open(uri, 'yaml', readFileSync(file, 'utf8'));
-  await client.logged(/^indexed .*openapi\.yaml: 3 operations/);
+  const { uri, client } = await openPetstore(t);
 
   const service = '127.0.0.1:8080';
-  const har = transactionsToHar(
-    [
-      tx({ method: 'GET', path: '/v1/pets', service, resBody: [{ id: 1, name: 'Rex' }] }),
-      tx({ method: 'GET', path: '/v1/pets/1', service, status: 500, resBody: { code: 500, message: 'boom' } }),
-      tx({ method: 'GET', path: '/v1/orders/7f3c9a12-4b5e-4c6d-8e9f-0a1b2c3d4e5f', service, resBody: { orderId: '7f3c' } }),
-    ],
-    { creator: { name: 'test', version: '1' } },
-  );
-  const imported = await client.connection.sendRequest<Outcome<{ imported: number }>>(IMPORT_HAR.method, { text: JSON.stringify(har), name: 'test.har' });
-  assert.ok(imported.ok);
+  await importTraffic(client, [
+    tx({ method: 'GET', path: '/v1/pets', service, resBody: [{ id: 1, name: 'Rex' }] }),
+    tx({ method: 'GET', path: '/v1/pets/1', service, status: 500, resBody: { code: 500, message: 'boom' } }),
+    tx({ method: 'GET', path: '/v1/orders/7f3c9a12-4b5e-4c6d-8e9f-0a1b2c3d4e5f', service, resBody: { orderId: '7f3c' } }),
+  ]);
   await client.until(() => (client.diagnostics.get(uri) ?? []).some((d) => d.code === 'undocumented-endpoint'), 'the analysis of the imported traffic');
 
   const snapshot = await client.connection.sendRequest<EngineSnapshot>(SNAPSHOT.method, {});

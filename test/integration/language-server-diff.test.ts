@@ -3,22 +3,12 @@
 // versioned quick fix applied, the finding gone; fix-all planned only on resolve.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { transactionsToHar } from '../../core/src/har/har-export';
-import { IMPORT_HAR, SNAPSHOT, type EngineSnapshot, type Outcome } from '../../core/src/messages';
-import type { Transaction } from '../../core/src/protocol/transaction';
+import { SNAPSHOT, type EngineSnapshot } from '../../core/src/messages';
 import { tx } from '../unit/diff-helpers';
-import { applyLspEdits, LspTestClient, type LspEdit, type PublishedDiagnostic, type VersionedEdit } from './lsp-client';
+import { applyLspEdits, type LspEdit, type PublishedDiagnostic, type VersionedEdit } from './lsp-client';
+import { importTraffic, openPetstore } from './lsp-petstore';
 
 
-async function importTraffic(client: LspTestClient, transactions: Transaction[]): Promise<void> {
-  const har = transactionsToHar(transactions, { creator: { name: 'test', version: '1' } });
-  const result = await client.connection.sendRequest<Outcome<{ imported: number }>>(IMPORT_HAR.method, { text: JSON.stringify(har), name: 'test.har' });
-  assert.ok(result.ok && result.imported === transactions.length, JSON.stringify(result));
-}
 
 function editsFor(edit: VersionedEdit, uri: string, version: number): LspEdit[] {
   const change = edit.documentChanges.find((c) => c.textDocument.uri === uri);
@@ -29,18 +19,8 @@ function editsFor(edit: VersionedEdit, uri: string, version: number): LspEdit[] 
 
 
 test('traffic drift becomes diagnostics; the quick fix adds the operation without touching the rest', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'tapline-lsp-'));
-  cpSync(join(__dirname, '..', 'fixtures', 'workspaces', 'petstore'), dir, { recursive: true });
-  const file = join(dir, 'openapi.yaml');
-  const uri = pathToFileURL(file).toString();
   // A comment that every edit must keep.
-  const original = readFileSync(file, 'utf8').replace('paths:\n', 'paths:\n  # owned by the pets team\n');
-
-  const client = new LspTestClient();
-  t.after(() => client.kill());
-  await client.initialize([{ uri: pathToFileURL(dir).toString(), name: 'petstore' }]);
-  await client.open(uri, 'yaml', original);
-  await client.logged(/^indexed .*openapi\.yaml: 3 operations/);
+  const { client, uri, original } = await openPetstore(t, { text: (x) => x.replace('paths:\n', 'paths:\n  # owned by the pets team\n') });
 
   const service = '127.0.0.1:8080';
   await importTraffic(client, [
@@ -83,17 +63,7 @@ test('traffic drift becomes diagnostics; the quick fix adds the operation withou
 });
 
 test('fix all of a kind in one source action, hover with the status breakdown, and a document turned off', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'tapline-lsp-'));
-  cpSync(join(__dirname, '..', 'fixtures', 'workspaces', 'petstore'), dir, { recursive: true });
-  const file = join(dir, 'openapi.yaml');
-  const uri = pathToFileURL(file).toString();
-  const original = readFileSync(file, 'utf8');
-
-  const client = new LspTestClient();
-  t.after(() => client.kill());
-  await client.initialize([{ uri: pathToFileURL(dir).toString(), name: 'petstore' }]);
-  await client.open(uri, 'yaml', original);
-  await client.logged(/^indexed .*openapi\.yaml: 3 operations/);
+  const { client, uri, original } = await openPetstore(t);
 
   const service = '127.0.0.1:8080';
   await importTraffic(client, [

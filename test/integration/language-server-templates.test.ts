@@ -4,23 +4,16 @@
 // into the spec, format-preservingly, and the finding is gone once the document says so.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { transactionsToHar } from '../../core/src/har/har-export';
-import { ENGINE_CHANGED, IMPORT_HAR, SNAPSHOT, type EngineSnapshot, type Outcome } from '../../core/src/messages';
-import type { Transaction } from '../../core/src/protocol/transaction';
+import { ENGINE_CHANGED, SNAPSHOT, type EngineSnapshot } from '../../core/src/messages';
 import { tx } from '../unit/diff-helpers';
 import { applyLspEdits, LspTestClient } from './lsp-client';
+import { importTraffic, openPetstore } from './lsp-petstore';
 
 const SERVICE = '127.0.0.1:8080';
-
-async function importTraffic(client: LspTestClient, transactions: Transaction[]): Promise<void> {
-  const har = transactionsToHar(transactions, { creator: { name: 'test', version: '1' } });
-  const result = await client.connection.sendRequest<Outcome<{ imported: number }>>(IMPORT_HAR.method, { text: JSON.stringify(har), name: 'test.har' });
-  assert.ok(result.ok && result.imported === transactions.length, JSON.stringify(result));
-}
 
 function workspace(): string {
   const dir = mkdtempSync(join(tmpdir(), 'tapline-lsp-templates-'));
@@ -75,15 +68,7 @@ test('.tapline/templates.json regroups imported traffic, and regroups it again w
 });
 
 test('"Ignore this finding here" adds the code to the operation\'s x-tapline-ignore; the finding goes', async (t) => {
-  const dir = workspace();
-  const file = join(dir, 'openapi.yaml');
-  const uri = pathToFileURL(file).toString();
-  const original = readFileSync(file, 'utf8').replace('paths:\n', 'paths:\n  # owned by the pets team\n');
-  const client = new LspTestClient();
-  t.after(() => client.kill());
-  await client.initialize([{ uri: pathToFileURL(dir).toString(), name: 'petstore' }]);
-  await client.open(uri, 'yaml', original);
-  await client.logged(/^indexed .*openapi\.yaml: 3 operations/);
+  const { client, uri, original } = await openPetstore(t, { text: (x) => x.replace('paths:\n', 'paths:\n  # owned by the pets team\n') });
   await importTraffic(client, [tx({ method: 'GET', path: '/v1/pets', query: [['color', 'red']], service: SERVICE, resBody: [] })]);
 
   const status = () => client.diagnostics.get(uri)?.find((d) => d.code === 'undocumented-parameter');
