@@ -122,10 +122,13 @@ export class Analyzer {
   private analyse(rootUri: string, observed: EndpointObservation[], transactions: Transaction[]): SpecAnalysis | undefined {
     const spec = this.specs.get(rootUri);
     if (!spec) return undefined;
+    // Each sample stands for its share of its endpoint's calls: findings name the calls observed.
+    const share = new Map(observed.flatMap((e) => e.samples.map((t) => [t.id, e.count / e.samples.length] as const)));
+    const callsOf = (t: Transaction): number => share.get(t.id) ?? 1;
     const previous = this.analyses.get(rootUri);
     const session = previous?.spec === spec ? previous.session : createSession(spec, previous?.session);
     const enabled = this.host.diagnosticsEnabled(rootUri);
-    const findings = session && enabled ? diffSpec(spec, transactions, { router: session.router, validator: session.validator, severities: this.host.severities() }) : [];
+    const findings = session && enabled ? diffSpec(spec, transactions, { router: session.router, validator: session.validator, severities: this.host.severities(), callsOf }) : [];
     const routed = session ? routeEndpoints(session.router, observed) : [];
     return {
       spec,

@@ -3,7 +3,7 @@
 // versioned quick fix applied, the finding gone; fix-all planned only on resolve.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SNAPSHOT, type EngineSnapshot } from '../../core/src/messages';
+import { ENDPOINT_DETAIL, SNAPSHOT, type EndpointDetail, type EngineSnapshot } from '../../core/src/messages';
 import { tx } from '../unit/diff-helpers';
 import { applyLspEdits, type LspEdit, type PublishedDiagnostic, type VersionedEdit } from './lsp-client';
 import { importTraffic, openPetstore } from './lsp-petstore';
@@ -101,5 +101,24 @@ test('fix all of a kind in one source action, hover with the status breakdown, a
   client.settings = { diagnostics: { ignore: ['openapi.yaml'] } };
   await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
   await client.until(() => (client.diagnostics.get(uri) ?? []).length === 0);
+  await client.shutdown();
+});
+
+test('a finding names the calls the engine observed, not the samples it kept of them', async (t) => {
+  const { client, uri } = await openPetstore(t);
+  const service = '127.0.0.1:8080';
+  const ids = Array.from({ length: 16 }, (_, i) => `7f3c9a12-4b5e-4c6d-8e9f-${String(i).padStart(12, '0')}`);
+  await importTraffic(client, [tx({ method: 'GET', path: '/v1/pets', service, resBody: [] }), ...ids.map((id) => tx({ method: 'GET', path: `/v1/orders/${id}`, service, resBody: { orderId: id } }))]);
+  const undocumented = (): PublishedDiagnostic | undefined => client.diagnostics.get(uri)?.find((d) => d.code === 'undocumented-endpoint');
+  await client.until(() => undocumented() !== undefined, 'the undocumented-endpoint diagnostic');
+  const snapshot = await client.connection.sendRequest<EngineSnapshot>(SNAPSHOT.method, {});
+  const orders = snapshot.inventory.services.flatMap((s) => s.endpoints).find((e) => e.template.startsWith('/v1/orders/'));
+  assert.equal(orders?.count, 16, JSON.stringify(snapshot.inventory.services));
+  const kept = await client.connection.sendRequest<EndpointDetail>(ENDPOINT_DETAIL.method, { endpointId: orders.id });
+  assert.ok(kept.detail && kept.detail.samples.length < 16, 'the engine keeps fewer samples than calls (else this test shows nothing)');
+  assert.match(undocumented()!.message, /is served \(16 calls to 127\.0\.0\.1:8080\)/);
+  // The operations that saw no traffic name every call that reached the API: 1 + 16.
+  const unused = client.diagnostics.get(uri)?.find((d) => d.code === 'unused-operation');
+  assert.match(unused?.message ?? '', /while 17 calls to this API were observed/);
   await client.shutdown();
 });

@@ -22,6 +22,8 @@ export interface DiffOptions {
   validator?: SchemaValidator;
   /** Also return findings an `x-tapline-ignore` covers (marked `suppressed`), e.g. for SARIF. */
   includeSuppressed?: boolean;
+  /** How many observed calls a transaction stands for (the engine diffs samples); 1 when absent. */
+  callsOf?: (tx: Transaction) => number;
 }
 
 /** Router and validator for one loaded spec; keep it while the spec is unchanged. */
@@ -46,7 +48,7 @@ export function diffSpec(spec: LoadedSpec, transactions: readonly Transaction[],
   const router = options.router ?? new Router(model);
   const validator = options.validator ?? new SchemaValidator(spec.documents);
   const ctx = new DiffContext(spec, model, validator, options.severities ?? {});
-  const grouped = groupTransactions(router, model, transactions);
+  const grouped = groupTransactions(router, model, transactions, options.callsOf);
   endpointRules(ctx, grouped);
   for (const [op, matched] of grouped.byOperation) {
     bodyRules(ctx, op, matched);

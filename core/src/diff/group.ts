@@ -19,6 +19,8 @@ export interface UnmatchedGroup {
   offset: number;
   service: string;
   txs: Transaction[];
+  /** The calls these transactions stand for (more than txs.length when they are samples). */
+  calls: number;
 }
 
 export interface MethodGroup {
@@ -27,18 +29,23 @@ export interface MethodGroup {
   offset: number;
   service: string;
   txs: Transaction[];
+  calls: number;
 }
 
 export interface Grouped {
   byOperation: Map<OperationModel, MatchedTx[]>;
   undocumentedEndpoints: Map<string, UnmatchedGroup>;
   undocumentedMethods: Map<string, MethodGroup>;
-  /** Transactions that reached this API (matched a path, or fall under one of its base paths). */
+  /** Calls that reached this API (matched a path, or fall under one of its base paths). */
   apiTraffic: number;
   window?: { start: number; end: number };
 }
 
-export function groupTransactions(router: Router, model: SpecModel, txs: readonly Transaction[]): Grouped {
+/**
+ * `callsOf`: how many observed calls a transaction stands for — 1 for a recording, more for the
+ * engine's samples of an endpoint (its count over its samples), so that messages name real counts.
+ */
+export function groupTransactions(router: Router, model: SpecModel, txs: readonly Transaction[], callsOf: (tx: Transaction) => number = () => 1): Grouped {
   const g: Grouped = { byOperation: new Map(), undocumentedEndpoints: new Map(), undocumentedMethods: new Map(), apiTraffic: 0 };
   const basePaths = [...new Set([...model.servers, ...model.operations.flatMap((o) => o.servers)].flatMap((s) => s.basePaths))]
     .filter((b) => b !== '')
@@ -48,26 +55,29 @@ export function groupTransactions(router: Router, model: SpecModel, txs: readonl
     const end = tx.startedAt + tx.durationMs;
     g.window = g.window ? { start: Math.min(g.window.start, tx.startedAt), end: Math.max(g.window.end, end) } : { start: tx.startedAt, end };
     const method = tx.request.method.toLowerCase() as HttpMethod;
+    const calls = callsOf(tx);
     const m: RouteMatch = router.match({ method, path: tx.request.path, service: tx.service });
     if (m.kind === 'operation') {
-      g.apiTraffic++;
+      g.apiTraffic += calls;
       const list = g.byOperation.get(m.operation) ?? [];
       list.push({ tx, params: m.params, basePath: m.basePath });
       g.byOperation.set(m.operation, list);
     } else if (m.kind === 'method-not-documented') {
-      g.apiTraffic++;
+      g.apiTraffic += calls;
       const key = `${tx.service} ${method} ${m.pathItem.path}`;
-      const group = g.undocumentedMethods.get(key) ?? { method, pathItem: m.pathItem, offset: m.basePath.length, service: tx.service, txs: [] };
+      const group = g.undocumentedMethods.get(key) ?? { method, pathItem: m.pathItem, offset: m.basePath.length, service: tx.service, txs: [], calls: 0 };
       group.txs.push(tx);
+      group.calls += calls;
       g.undocumentedMethods.set(key, group);
     } else {
       const base = basePaths.find((b) => tx.request.path === b || tx.request.path.startsWith(b + '/')) ?? '';
-      if (base !== '') g.apiTraffic++;
+      if (base !== '') g.apiTraffic += calls;
       const rest = tx.request.path.slice(base.length) || '/';
       const template = templatePath(rest);
       const key = `${tx.service} ${method} ${template}`;
-      const group = g.undocumentedEndpoints.get(key) ?? { method, template, offset: base.length, service: tx.service, txs: [] };
+      const group = g.undocumentedEndpoints.get(key) ?? { method, template, offset: base.length, service: tx.service, txs: [], calls: 0 };
       group.txs.push(tx);
+      group.calls += calls;
       g.undocumentedEndpoints.set(key, group);
     }
   }

@@ -5,6 +5,12 @@ import { MAX_SAMPLE_IDS } from './context';
 import type { Grouped } from './group';
 import { inferOperation } from './infer-operation';
 
+/** `3 calls`, `1 call`: a count of calls, rounded (samples stand for fractions of their endpoint's count). */
+function callsText(calls: number): string {
+  const n = Math.max(1, Math.round(calls));
+  return `${n.toLocaleString('en-US')} call${n === 1 ? '' : 's'}`;
+}
+
 export function endpointRules(ctx: DiffContext, g: Grouped): void {
   const root = ctx.model.rootUri;
   for (const group of g.undocumentedEndpoints.values()) {
@@ -14,12 +20,12 @@ export function endpointRules(ctx: DiffContext, g: Grouped): void {
     ctx.emitAggregate({
       code: 'undocumented-endpoint',
       detail: group.service,
-      message: `${method} ${group.template} is served (${group.txs.length} call${group.txs.length === 1 ? '' : 's'} to ${group.service}) but no operation describes it`,
+      message: `${method} ${group.template} is served (${callsText(group.calls)} to ${group.service}) but no operation describes it`,
       method,
       path: group.template,
       service: group.service,
       location: ctx.locate({ uri: root, pointer: '/paths' }),
-      count: group.txs.length,
+      count: Math.round(group.calls),
       sampleIds: group.txs.slice(0, MAX_SAMPLE_IDS).map((t) => t.id),
       fixes: known
         ? [{ kind: 'add-method', pathItem: { uri: known.ref.uri, pointer: known.ref.pointer }, operation }]
@@ -34,12 +40,12 @@ export function endpointRules(ctx: DiffContext, g: Grouped): void {
     ctx.emitAggregate({
       code: 'undocumented-method',
       detail: group.service,
-      message: `${method} ${item.path} is served (${group.txs.length} call${group.txs.length === 1 ? '' : 's'}) but the path only describes ${[...item.operations.keys()].map((m) => m.toUpperCase()).join(', ') || 'no methods'}`,
+      message: `${method} ${item.path} is served (${callsText(group.calls)}) but the path only describes ${[...item.operations.keys()].map((m) => m.toUpperCase()).join(', ') || 'no methods'}`,
       method,
       path: item.path,
       service: group.service,
       location: ctx.locate(item.ref),
-      count: group.txs.length,
+      count: Math.round(group.calls),
       sampleIds: group.txs.slice(0, MAX_SAMPLE_IDS).map((t) => t.id),
       fixes: [{ kind: 'add-method', pathItem: { uri: target.uri, pointer: target.pointer }, operation: inferOperation(group.method, item.path, group.offset, group.txs) }],
     });
@@ -52,7 +58,7 @@ export function endpointRules(ctx: DiffContext, g: Grouped): void {
     ctx.emitAggregate({
       code: 'unused-operation',
       detail: '',
-      message: `No traffic for ${op.key} while ${g.apiTraffic} call${g.apiTraffic === 1 ? '' : 's'} to this API were observed (${window})`,
+      message: `No traffic for ${op.key} while ${callsText(g.apiTraffic)} to this API were observed (${window})`,
       method: op.method.toUpperCase(),
       path: op.path,
       operation: op.key,
