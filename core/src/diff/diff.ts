@@ -7,7 +7,7 @@ import { SchemaValidator } from '../schema/validator';
 import { DiffContext } from './context';
 import type { DiffFinding, FindingCode, FindingSeverity } from './finding';
 import { FINDING_CODES, SEVERITY_RANK } from './finding';
-import { groupTransactions } from './group';
+import { groupTransactions, type UserTemplateOf } from './group';
 import { bodyRules } from './rules-bodies';
 import { endpointRules } from './rules-endpoints';
 import { parameterRules } from './rules-parameters';
@@ -22,6 +22,8 @@ export interface DiffOptions {
   validator?: SchemaValidator;
   /** Also return findings an `x-tapline-ignore` covers (marked `suppressed`), e.g. for SARIF. */
   includeSuppressed?: boolean;
+  /** The user's path templates for undocumented endpoints (`.tapline/templates.json`). */
+  userTemplateOf?: UserTemplateOf;
 }
 
 /** Router and validator for one loaded spec; keep it while the spec is unchanged. */
@@ -46,7 +48,7 @@ export function diffSpec(spec: LoadedSpec, transactions: readonly Transaction[],
   const router = options.router ?? new Router(model);
   const validator = options.validator ?? new SchemaValidator(spec.documents);
   const ctx = new DiffContext(spec, model, validator, options.severities ?? {});
-  const grouped = groupTransactions(router, model, transactions);
+  const grouped = groupTransactions(router, model, transactions, options.userTemplateOf);
   endpointRules(ctx, grouped);
   for (const [op, matched] of grouped.byOperation) {
     bodyRules(ctx, op, matched);

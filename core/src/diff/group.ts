@@ -1,7 +1,7 @@
 // Routes every transaction once and groups them: by described operation, by undocumented
 // endpoint (method + templated path), by undocumented method on a described path.
 
-import { templatePath } from '../inventory/template';
+import { splitPath, templatePath } from '../inventory/template';
 import type { RouteMatch, Router } from '../match/router';
 import type { HttpMethod, OperationModel, PathItemModel, SpecModel } from '../openapi/model';
 import type { Transaction } from '../protocol/transaction';
@@ -38,7 +38,19 @@ export interface Grouped {
   window?: { start: number; end: number };
 }
 
-export function groupTransactions(router: Router, model: SpecModel, txs: readonly Transaction[]): Grouped {
+/**
+ * The user's template for a request path (base path included), e.g. from the workspace's
+ * `.tapline/templates.json`; undefined when none covers it (then Tapline's own templating applies).
+ */
+export type UserTemplateOf = (path: string, service: string) => string | undefined;
+
+/** A full-path template without the base path's segments (findings show paths under the base). */
+function underBase(template: string, base: string): string {
+  const skip = splitPath(base).length;
+  return skip === 0 ? template : '/' + splitPath(template).slice(skip).join('/');
+}
+
+export function groupTransactions(router: Router, model: SpecModel, txs: readonly Transaction[], userTemplateOf?: UserTemplateOf): Grouped {
   const g: Grouped = { byOperation: new Map(), undocumentedEndpoints: new Map(), undocumentedMethods: new Map(), apiTraffic: 0 };
   const basePaths = [...new Set([...model.servers, ...model.operations.flatMap((o) => o.servers)].flatMap((s) => s.basePaths))]
     .filter((b) => b !== '')
@@ -64,7 +76,8 @@ export function groupTransactions(router: Router, model: SpecModel, txs: readonl
       const base = basePaths.find((b) => tx.request.path === b || tx.request.path.startsWith(b + '/')) ?? '';
       if (base !== '') g.apiTraffic++;
       const rest = tx.request.path.slice(base.length) || '/';
-      const template = templatePath(rest);
+      const mine = userTemplateOf?.(tx.request.path, tx.service);
+      const template = mine !== undefined ? underBase(mine, base) : templatePath(rest);
       const key = `${tx.service} ${method} ${template}`;
       const group = g.undocumentedEndpoints.get(key) ?? { method, template, offset: base.length, service: tx.service, txs: [] };
       group.txs.push(tx);

@@ -15,6 +15,7 @@ import { formatText } from './format-text';
 import { runGateway } from './gateway-run';
 import { addDesyncFindings } from './desync-capture';
 import { readTraffic, type TrafficIo } from './traffic-input';
+import { readUserTemplates, userTemplateResolver } from './templates-input';
 import type { Transaction } from '../../../core/src/protocol/transaction';
 
 export interface CliIo extends TrafficIo {
@@ -73,11 +74,14 @@ async function runDiff(cmd: DiffCommand, io: CliIo): Promise<number> {
     io.stderr(`tapline: ${cmd.spec} is not an OpenAPI 3.x or Swagger 2.0 document\n`);
     return 2;
   }
+  const templates = readUserTemplates(cmd.templates, fromFileUri(specUri), io.cwd, io);
+  if (!templates) return 2;
+  const userTemplateOf = userTemplateResolver(templates);
   const traffic = cmd.sensor ? await sensorTraffic(cmd.sensor, io) : cmd.har ? await readTraffic(cmd.har, 'har', io) : cmd.log ? await readTraffic(cmd.log, 'lines', io) : [];
   if (!traffic) return 2;
   if (cmd.coverage) return runCoverage(cmd, spec, traffic, display, io);
   // SARIF reports what x-tapline-ignore covers as suppressed results; the rest leave them out.
-  const reported = diffSpec(spec, traffic, { severities: cmd.severities, includeSuppressed: cmd.format === 'sarif' });
+  const reported = diffSpec(spec, traffic, { severities: cmd.severities, includeSuppressed: cmd.format === 'sarif', userTemplateOf });
   if (cmd.desync !== undefined && !addDesyncFindings(cmd.desync, (p) => io.readFile(p), io.stderr, cmd.severities['request-desync'], reported)) return 2;
   const findings = reported.filter((f) => f.suppressed === undefined);
   if (cmd.overlay !== undefined && !writeOverlay(cmd.overlay, spec, findings, display, io)) return 2;
