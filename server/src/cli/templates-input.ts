@@ -12,6 +12,15 @@ export interface TemplatesIo {
   stderr(text: string): void;
 }
 
+/** A file's text, or undefined when it is missing (an injected readFile may throw instead). */
+function tryRead(io: TemplatesIo, path: string): string | undefined {
+  try {
+    return io.readFile(path);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The folders from the spec's own up to the file system's root, nearest first. */
 function ancestors(specPath: string): string[] {
   const out: string[] = [];
@@ -47,7 +56,7 @@ export function readUserTemplates(explicit: string | undefined, specPath: string
   let text: string | undefined;
   if (explicit !== undefined) {
     file = explicit;
-    text = io.readFile(explicit.startsWith('/') ? explicit : `${cwd.replace(/\/$/, '')}/${explicit}`);
+    text = tryRead(io, explicit.startsWith('/') ? explicit : `${cwd.replace(/\/$/, '')}/${explicit}`);
     if (text === undefined) {
       io.stderr(`tapline: cannot read the templates file ${explicit}\n`);
       return undefined;
@@ -55,7 +64,7 @@ export function readUserTemplates(explicit: string | undefined, specPath: string
   } else {
     for (const dir of ancestors(specPath)) {
       const candidate = `${dir.replace(/\/$/, '')}/${USER_TEMPLATES_FILE}`;
-      text = io.readFile(candidate);
+      text = tryRead(io, candidate);
       if (text !== undefined) {
         file = candidate;
         break;
