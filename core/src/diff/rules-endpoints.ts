@@ -2,10 +2,10 @@
 
 import type { DiffContext } from './context';
 import { MAX_SAMPLE_IDS } from './context';
-import type { Grouped } from './group';
+import type { DiffAggregates } from './aggregates';
 import { inferOperation } from './infer-operation';
 
-export function endpointRules(ctx: DiffContext, g: Grouped): void {
+export function endpointRules(ctx: DiffContext, g: DiffAggregates): void {
   const root = ctx.model.rootUri;
   for (const group of g.undocumentedEndpoints.values()) {
     const method = group.method.toUpperCase();
@@ -14,12 +14,12 @@ export function endpointRules(ctx: DiffContext, g: Grouped): void {
     ctx.emitAggregate({
       code: 'undocumented-endpoint',
       detail: group.service,
-      message: `${method} ${group.template} is served (${group.txs.length} call${group.txs.length === 1 ? '' : 's'} to ${group.service}) but no operation describes it`,
+      message: `${method} ${group.template} is served (${group.count} call${group.count === 1 ? '' : 's'} to ${group.service}) but no operation describes it`,
       method,
       path: group.template,
       service: group.service,
       location: ctx.locate({ uri: root, pointer: '/paths' }),
-      count: group.txs.length,
+      count: group.count,
       sampleIds: group.txs.slice(0, MAX_SAMPLE_IDS).map((t) => t.id),
       fixes: known
         ? [{ kind: 'add-method', pathItem: { uri: known.ref.uri, pointer: known.ref.pointer }, operation }]
@@ -34,12 +34,12 @@ export function endpointRules(ctx: DiffContext, g: Grouped): void {
     ctx.emitAggregate({
       code: 'undocumented-method',
       detail: group.service,
-      message: `${method} ${item.path} is served (${group.txs.length} call${group.txs.length === 1 ? '' : 's'}) but the path only describes ${[...item.operations.keys()].map((m) => m.toUpperCase()).join(', ') || 'no methods'}`,
+      message: `${method} ${item.path} is served (${group.count} call${group.count === 1 ? '' : 's'}) but the path only describes ${[...item.operations.keys()].map((m) => m.toUpperCase()).join(', ') || 'no methods'}`,
       method,
       path: item.path,
       service: group.service,
       location: ctx.locate(item.ref),
-      count: group.txs.length,
+      count: group.count,
       sampleIds: group.txs.slice(0, MAX_SAMPLE_IDS).map((t) => t.id),
       fixes: [{ kind: 'add-method', pathItem: { uri: target.uri, pointer: target.pointer }, operation: inferOperation(group.method, item.path, group.offset, group.txs) }],
     });
@@ -47,7 +47,7 @@ export function endpointRules(ctx: DiffContext, g: Grouped): void {
   if (g.apiTraffic === 0 || !g.window) return;
   const window = `${new Date(g.window.start).toISOString()} – ${new Date(g.window.end).toISOString()}`;
   for (const op of ctx.model.operations) {
-    if (g.byOperation.has(op)) continue;
+    if (g.used.has(op)) continue;
     const at = { uri: op.ref.uri, pointer: op.ref.pointer };
     ctx.emitAggregate({
       code: 'unused-operation',
