@@ -7,7 +7,7 @@
 
 import { Router } from '../match/router';
 import { isRecord } from '../json-record';
-import type { HttpMethod, LoadedSpec, OperationModel } from '../openapi/model';
+import type { HttpMethod, LoadedSpec, OperationModel, SourceLocation } from '../openapi/model';
 import { RefResolver } from '../openapi/refs';
 import type { Transaction } from '../protocol/transaction';
 import type { CoverageTotals } from './coverage-totals';
@@ -26,6 +26,8 @@ export interface OperationCoverage {
   responses: { status: string; exercised: boolean }[];
   /** Statuses seen that no response key covers (also undocumented-status findings). */
   undocumentedStatuses: number[];
+  /** Where the operation is written (its method key), when the text has it. */
+  location?: Pick<SourceLocation, 'uri' | 'range'>;
 }
 
 export interface CoverageReport {
@@ -49,6 +51,8 @@ function tagsOf(resolver: RefResolver, op: OperationModel): string[] {
 
 function operationCoverage(resolver: RefResolver, op: OperationModel, calls: number, statuses: readonly number[]): OperationCoverage {
   const keys = [...op.responses.keys()];
+  // The method key (`get:`), where findings about the operation point too.
+  const key = resolver.node(op.ref.uri, op.ref.pointer, true).location;
   const seen = new Set(statuses);
   const explicit = keys.filter((k) => k !== 'default');
   const uncovered = [...seen].filter((s) => !explicit.some((k) => covers(k, s))).sort((a, b) => a - b);
@@ -65,6 +69,7 @@ function operationCoverage(resolver: RefResolver, op: OperationModel, calls: num
     calls,
     responses,
     undocumentedStatuses: keys.includes('default') ? [] : uncovered,
+    ...(key ? { location: { uri: key.uri, range: key.range } } : {}),
   };
 }
 

@@ -17,7 +17,7 @@ export function runCoverage(
     io.stderr(`tapline: ${cmd.spec} is not an OpenAPI 3.x or Swagger 2.0 document\n`);
     return 2;
   }
-  io.stdout(formatCoverage(report, cmd.format, display(spec.rootUri), io.version));
+  io.stdout(formatCoverage(report, cmd.format, display(spec.rootUri), io.version, display));
   if (cmd.minCoverage === undefined) return 0;
   const share = ratio(report.total.exercised, report.total.operations);
   if (share >= cmd.minCoverage) return 0;
