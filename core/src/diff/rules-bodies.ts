@@ -142,6 +142,7 @@ function validateBody(
       service: tx.service,
       operation: op,
       at: { uri: v.schema.uri, pointer: locationPointer(v) },
+      within: direction === 'response' ? response?.ref : op.requestBody?.ref,
       tx,
       fixes: fix ? [fix] : [],
     });
