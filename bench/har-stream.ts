@@ -1,11 +1,15 @@
 // Importing a large HAR file: streamed (the engine's "Import HAR…": core's reader in 1 MiB chunks
 // into the bounded inventory) against the baseline of reading it whole (text, then JSON.parse),
 // measured in the same run on the same generated file.
-//   node --import tsx bench/har-stream.ts [megabytes=200]
+//   node --import tsx bench/har-stream.ts [megabytes=200] [cli-megabytes=300]
 // Prints the peak heap of each (sampled after every chunk, garbage included, and once the whole
 // text is parsed), what the streamed import retains after full collections (the bounded inventory
 // and the reader), and the ratio of the peaks; the target is the streamed peak at most a tenth of
 // the whole-file peak.
+// Then `tapline diff` itself, as a child process per file: its peak RSS on a file of cli-megabytes
+// against the same on a file a tenth that size, run after run — HAR, NDJSON transactions and an
+// nginx JSON access log (a third of the size: its lines are short, so it has the most transactions
+// per MB). Bounded memory means flat: the target is the large file's peak at most 1.25× the small's.
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +19,8 @@ import { runInNewContext } from 'node:vm';
 import { importFile } from '../server/src/engine/file-import';
 import { Traffic } from '../server/src/engine/traffic';
 import { writeBigHar } from '../test/support/big-har';
+import { writeBigLog } from '../test/support/big-log';
+import { cliPeakRss } from './cli-rss';
 import { reportTarget } from './target';
 
 setFlagsFromString('--expose-gc');
@@ -61,8 +67,30 @@ async function main(): Promise<void> {
     const wholeCpu = process.cpuUsage(started);
     console.log(`whole (baseline): ${doc.log.entries.length} entries, heap growth ${(wholePeak / MB).toFixed(1)} MB, CPU ${((wholeCpu.user + wholeCpu.system) / 1e6).toFixed(1)} s (parse only)`);
     reportTarget('HAR import, streamed peak heap / whole-file peak heap', streamedPeak / wholePeak, { atMost: 0.1 });
+    cliRuns(dir, Number(process.argv[3] ?? 300));
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `tapline diff` on a small and a 10× larger file of each kind: peak RSS should not grow with the file. */
+function cliRuns(dir: string, megabytes: number): void {
+  const kinds = [
+    { name: 'HAR', flag: '--har', mb: megabytes, write: (f: string, bytes: number) => writeBigHar(f, bytes) },
+    { name: 'NDJSON', flag: '--log', mb: megabytes, write: (f: string, bytes: number) => writeBigLog(f, 'ndjson', bytes) },
+    { name: 'nginx log', flag: '--log', mb: Math.max(3, megabytes / 3), write: (f: string, bytes: number) => writeBigLog(f, 'nginx', bytes) },
+  ];
+  for (const kind of kinds) {
+    const peaks: number[] = [];
+    for (const size of [kind.mb / 10, kind.mb]) {
+      const file = join(dir, `cli-${kind.name.replace(/\W/g, '')}-${size}.traffic`);
+      const count = kind.write(file, size * MB);
+      const run = cliPeakRss(['diff', '--spec', 'test/fixtures/workspaces/petstore/openapi.yaml', kind.flag, file, '--format', 'json', '--fail-on', 'none']);
+      rmSync(file, { force: true });
+      console.log(`tapline diff ${kind.flag} (${kind.name}): ${size.toFixed(0)} MB, ${count} transactions, ${run.findings} findings, peak RSS ${(run.rssBytes / MB).toFixed(0)} MB (${(run.rssBytes / (size * MB)).toFixed(2)} × the file), CPU ${run.cpuSeconds.toFixed(1)} s`);
+      peaks.push(run.rssBytes);
+    }
+    reportTarget(`tapline diff ${kind.flag} (${kind.name}), peak RSS of a 10× larger file / of the smaller one`, peaks[1]! / peaks[0]!, { atMost: 1.25 });
   }
 }
 

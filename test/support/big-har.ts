@@ -3,7 +3,8 @@
 // memory: the pet service's calls, each with a JSON body of about 2 KB.
 import { closeSync, openSync, writeSync } from 'node:fs';
 
-function entry(i: number): string {
+/** The i-th entry, as JSON text (also what big-log.ts turns into log lines). */
+export function entry(i: number): string {
   const id = (i % 97) + 1;
   const pets = Array.from({ length: 24 }, (_, k) => ({ id: id * 100 + k, name: `pet-${i}-${k}`, tag: k % 3 === 0 ? 'dog' : 'cat' }));
   const text = JSON.stringify(i % 2 === 0 ? pets : pets[0]);

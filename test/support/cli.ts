@@ -6,7 +6,7 @@ import { runCli } from '../../server/src/cli/run';
 
 export const REPO_ROOT = path.resolve(__dirname, '../..');
 
-export async function runTapline(argv: readonly string[], opts: { cwd?: string; files?: Record<string, string> } = {}): Promise<{ code: number; out: string; err: string }> {
+export async function runTapline(argv: readonly string[], opts: { cwd?: string; files?: Record<string, string>; onStderr?: (text: string) => void } = {}): Promise<{ code: number; out: string; err: string }> {
   const cwd = opts.cwd ?? REPO_ROOT;
   let out = '';
   let err = '';
@@ -34,7 +34,10 @@ export async function runTapline(argv: readonly string[], opts: { cwd?: string; 
       }
     },
     stdout: (t) => (out += t),
-    stderr: (t) => (err += t),
+    stderr: (t) => {
+      err += t;
+      opts.onStderr?.(t);
+    },
     version: '0.0.0-test',
   });
   return { code, out, err };

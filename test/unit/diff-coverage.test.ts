@@ -71,6 +71,8 @@ test('coverage from the engine\'s per-operation counters is the same as from the
 });
 
 const PETSTORE = 'test/fixtures/openapi/oai/v3.0/petstore.yaml';
+/** The lines of the method keys `get:` / `post:` in PETSTORE. */
+const LINES = { listPets: 11, createPets: 42, showPetById: 57 };
 const HAR = 'test/fixtures/openapi/petstore-traffic.har';
 
 const cli = (...argv: string[]): ReturnType<typeof runTapline> => runTapline(argv);
@@ -94,6 +96,16 @@ test('tapline diff --coverage: text, JSON, JUnit and SARIF; --min-coverage sets 
   assert.equal(none.code, 1);
   assert.match(none.err, /0\.0 % of operations exercised, below --min-coverage 50\.0 %/);
   assert.match(none.out, /✗ GET \/pets {2}0 calls; not seen 200, default/);
+  // Each operation without traffic points at its method key, in SARIF and JSON.
+  const NO_TRAFFIC = 'test/fixtures/openapi/coverage/no-traffic.har';
+  const unexercised = JSON.parse((await cli('diff', '--spec', PETSTORE, '--har', NO_TRAFFIC, '--coverage', '--format', 'sarif')).out) as { runs: { results: { properties: { operation: string }; locations: { physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number } } }[] }[] }[] };
+  assert.deepEqual(unexercised.runs[0]!.results.map((r) => [r.properties.operation, r.locations[0]!.physicalLocation.artifactLocation.uri, r.locations[0]!.physicalLocation.region?.startLine]), [
+    ['GET /pets', PETSTORE, LINES.listPets],
+    ['POST /pets', PETSTORE, LINES.createPets],
+    ['GET /pets/{petId}', PETSTORE, LINES.showPetById],
+  ]);
+  const ops = (JSON.parse((await cli('diff', '--spec', PETSTORE, '--har', NO_TRAFFIC, '--coverage', '--format', 'json')).out) as { operations: { key: string; location?: { file: string; line: number } }[] }).operations;
+  assert.deepEqual(ops.map((o) => o.location), [{ file: PETSTORE, line: LINES.listPets, column: 5 }, { file: PETSTORE, line: LINES.createPets, column: 5 }, { file: PETSTORE, line: LINES.showPetById, column: 5 }]);
   assert.equal((await cli('diff', '--spec', PETSTORE, '--har', HAR, '--format', 'junit')).code, 2, 'junit needs --coverage');
   const bad = await cli('diff', '--spec', PETSTORE, '--har', HAR, '--coverage', '--min-coverage', 'lots');
   assert.equal(bad.code, 2);

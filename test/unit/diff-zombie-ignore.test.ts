@@ -175,3 +175,25 @@ test('x-tapline-ignore nested: the innermost rule that covers the code wins; dif
   assert.deepEqual(diffSpec(s, traffic, options), first);
   assert.deepEqual(diffSpec(s, traffic.slice(0, 1), options), first.filter((f) => f.path === '/quiet'));
 });
+
+test('x-tapline-ignore on a response covers the findings inside it only; { codes: true } is every code', async () => {
+  const s = await spec(SPEC.replace(
+    "  /shared:\n    get:\n      responses:\n        '200':\n          description: ok\n",
+    "  /shared:\n    get:\n      responses:\n        '200':\n          description: ok\n          x-tapline-ignore: { codes: [response-body-mismatch], reason: the old store }\n",
+  ));
+  const traffic = [tx({ path: '/shared', query: [['debug', '1']], resBody: { id: 'x' } })];
+  const options = { severities: { 'unused-operation': 'off' }, includeSuppressed: true } as const;
+  const all = diffSpec(s, traffic, options);
+  assert.deepEqual(all.map((f) => `${f.code} ${f.suppressed ? `suppressed at ${f.suppressed.pointer} (${f.suppressed.justification})` : 'shown'}`).sort(), [
+    'response-body-mismatch suppressed at /paths/~1shared/get/responses/200 (the old store)',
+    'undocumented-parameter shown',
+  ]);
+  // A response written as a $ref: the key on its target counts.
+  const shared = await spec(SPEC.replace(
+    "  /shared:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: { $ref: '#/components/schemas/Thing' }\n",
+    "  /shared:\n    get:\n      responses:\n        '200': { $ref: '#/components/responses/Thing' }\n",
+  ).replace('components:\n', "components:\n  responses:\n    Thing:\n      description: ok\n      x-tapline-ignore: [response-body-mismatch]\n      content:\n        application/json:\n          schema: { $ref: '#/components/schemas/Thing' }\n"));
+  assert.deepEqual(diffSpec(shared, traffic, options).map((f) => `${f.code} ${f.suppressed?.pointer ?? 'shown'}`).sort(), ['response-body-mismatch /components/responses/Thing', 'undocumented-parameter shown']);
+  const every = await spec(SPEC.replace("  /shared:\n    get:\n", "  /shared:\n    get:\n      x-tapline-ignore: { codes: true }\n"));
+  assert.deepEqual(diffSpec(every, traffic, { severities: { 'unused-operation': 'off' } }), []);
+});

@@ -104,6 +104,34 @@ test('a ~50 MB HAR file is read with bounded heap, and `tapline diff --har` repo
   assert.match(progress.at(-1)!, /100 % \(9\.0 of 9\.0 MB\), [\d,]+ transactions/);
 });
 
+test('`tapline diff --har` holds no more of a ~30 MB file than of a tenth of it: what survives a collection stays flat', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tapline-cli-heap-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'big.har');
+  writeBigHar(file, 30e6);
+  const size = statSync(file).size;
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  // Sampled at each progress line (every tenth of the file), after a full collection.
+  const retained: number[] = [];
+  const r = await runTapline(['diff', '--spec', SPEC, '--har', file, '--format', 'json', '--fail-on', 'none'], {
+    onStderr: (text) => {
+      if (!text.includes('tapline: reading')) return;
+      gc();
+      retained.push(process.memoryUsage().heapUsed - before);
+    },
+  });
+  assert.equal(r.code, 0, r.err);
+  assert.equal(retained.length, 10);
+  const mb = retained.map((b) => (b / 1e6).toFixed(1));
+  t.diagnostic(`${(size / 1e6).toFixed(0)} MB file: retained at each tenth ${mb.join(', ')} MB`);
+  // Holding every exchange, the tenth sample would be about ten times the first.
+  assert.ok(retained.at(-1)! < retained[0]! + size / 50, `retained ${mb.join(', ')} MB`);
+  assert.ok(Math.max(...retained) < size / 10, `retained ${mb.join(', ')} MB of a ${(size / 1e6).toFixed(0)} MB file`);
+});
+
 test('`tapline diff --log` takes nginx/Envoy access logs: findings and coverage from them', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'tapline-log-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));

@@ -29,6 +29,8 @@ export interface DraftFinding {
   service?: string;
   operation?: OperationModel;
   at?: NodeRef | { uri: string; pointer: string };
+  /** The response or request body the finding is about, when `at` is a schema it uses (suppressions). */
+  within?: { uri: string; pointer: string };
   tx: Transaction;
   fixes?: FixData[];
 }
@@ -84,7 +86,7 @@ export class DiffContext {
       if (existing.sampleIds.length < MAX_SAMPLE_IDS && !existing.sampleIds.includes(d.tx.id)) existing.sampleIds.push(d.tx.id);
       return;
     }
-    const suppressed = suppressionFor(this.resolver, d.code, d.at ?? d.operation?.ref, d.operation);
+    const suppressed = suppressionFor(this.resolver, d.code, d.at ?? d.operation?.ref, d.operation, d.within);
     this.findings.set(id, {
       id,
       ...(suppressed === undefined ? {} : { suppressed }),

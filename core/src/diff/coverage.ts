@@ -7,10 +7,9 @@
 
 import { Router } from '../match/router';
 import { isRecord } from '../json-record';
-import type { LoadedSpec, OperationModel } from '../openapi/model';
+import type { HttpMethod, LoadedSpec, OperationModel, SourceLocation } from '../openapi/model';
 import { RefResolver } from '../openapi/refs';
 import type { Transaction } from '../protocol/transaction';
-import { groupTransactions } from './group';
 import type { CoverageTotals } from './coverage-totals';
 
 export { coverageLine, ratio, type CoverageTotals } from './coverage-totals';
@@ -27,6 +26,8 @@ export interface OperationCoverage {
   responses: { status: string; exercised: boolean }[];
   /** Statuses seen that no response key covers (also undocumented-status findings). */
   undocumentedStatuses: number[];
+  /** Where the operation is written (its method key), when the text has it. */
+  location?: Pick<SourceLocation, 'uri' | 'range'>;
 }
 
 export interface CoverageReport {
@@ -50,6 +51,8 @@ function tagsOf(resolver: RefResolver, op: OperationModel): string[] {
 
 function operationCoverage(resolver: RefResolver, op: OperationModel, calls: number, statuses: readonly number[]): OperationCoverage {
   const keys = [...op.responses.keys()];
+  // The method key (`get:`), where findings about the operation point too.
+  const key = resolver.node(op.ref.uri, op.ref.pointer, true).location;
   const seen = new Set(statuses);
   const explicit = keys.filter((k) => k !== 'default');
   const uncovered = [...seen].filter((s) => !explicit.some((k) => covers(k, s))).sort((a, b) => a - b);
@@ -66,6 +69,7 @@ function operationCoverage(resolver: RefResolver, op: OperationModel, calls: num
     calls,
     responses,
     undocumentedStatuses: keys.includes('default') ? [] : uncovered,
+    ...(key ? { location: { uri: key.uri, range: key.range } } : {}),
   };
 }
 
@@ -80,14 +84,40 @@ const empty = (): CoverageTotals => ({ operations: 0, exercised: 0, responses: 0
 
 /** Undefined when the spec could not be read as OpenAPI. */
 export function computeCoverage(spec: LoadedSpec, transactions: readonly Transaction[], router?: Router): CoverageReport | undefined {
-  const model = spec.model;
-  if (!model) return undefined;
-  const grouped = groupTransactions(router ?? new Router(model), model, transactions);
-  return coverageFrom(spec, (op) => {
-    const matched = grouped.byOperation.get(op) ?? [];
+  const counter = new CoverageCounter(spec, router);
+  for (const tx of transactions) counter.add(tx);
+  return counter.report();
+}
+
+/**
+ * Coverage fed one transaction at a time (`tapline diff --coverage` of a large file): each is
+ * routed and counted against its operation, then dropped — memory is per documented operation.
+ */
+export class CoverageCounter {
+  private readonly router: Router | undefined;
+  private readonly counts = new Map<string, { count: number; statuses: Record<string, number> }>();
+
+  constructor(
+    private readonly spec: LoadedSpec,
+    router?: Router,
+  ) {
+    this.router = spec.model ? (router ?? new Router(spec.model)) : undefined;
+  }
+
+  add(tx: Transaction): void {
+    if (this.router === undefined || tx.grpc !== undefined) return; // a gRPC call is no OpenAPI operation
+    const m = this.router.match({ method: tx.request.method.toLowerCase() as HttpMethod, path: tx.request.path, service: tx.service });
+    if (m.kind !== 'operation') return;
+    let c = this.counts.get(m.operation.key);
+    if (c === undefined) this.counts.set(m.operation.key, (c = { count: 0, statuses: {} }));
+    c.count++;
     // A request without a response (timed out, reset) exercised the operation but no response.
-    return { calls: matched.length, statuses: matched.flatMap((m) => (m.tx.response === undefined ? [] : [m.tx.response.status])) };
-  });
+    if (tx.response !== undefined) c.statuses[tx.response.status] = (c.statuses[tx.response.status] ?? 0) + 1;
+  }
+
+  report(): CoverageReport | undefined {
+    return coverageFromCounts(this.spec, this.counts);
+  }
 }
 
 /**

@@ -7,12 +7,13 @@ import { SchemaValidator } from '../schema/validator';
 import { DiffContext } from './context';
 import type { DiffFinding, FindingCode, FindingSeverity } from './finding';
 import { FINDING_CODES, SEVERITY_RANK } from './finding';
-import { groupTransactions } from './group';
-import { bodyRules } from './rules-bodies';
+import { groupTransactions, type UserTemplateOf } from './group';
+import { DiffAggregates, keep, type CallsOf } from './aggregates';
+import { bodyRules, emitBodyAggregates } from './rules-bodies';
 import { endpointRules } from './rules-endpoints';
 import { parameterRules } from './rules-parameters';
 import { securityRules } from './rules-security';
-import { zombieRules } from './rules-zombie';
+import { emitZombie, zombieRules } from './rules-zombie';
 
 export interface DiffOptions {
   /** Per-code severity, or 'off'. */
@@ -22,8 +23,10 @@ export interface DiffOptions {
   validator?: SchemaValidator;
   /** Also return findings an `x-tapline-ignore` covers (marked `suppressed`), e.g. for SARIF. */
   includeSuppressed?: boolean;
+  /** The user's path templates for undocumented endpoints (`.tapline/templates.json`). */
+  userTemplateOf?: UserTemplateOf;
   /** How many observed calls a transaction stands for (the engine diffs samples); 1 when absent. */
-  callsOf?: (tx: Transaction) => number;
+  callsOf?: CallsOf;
 }
 
 /** Router and validator for one loaded spec; keep it while the spec is unchanged. */
@@ -42,24 +45,100 @@ export function createSession(spec: LoadedSpec, previous?: SpecSession): SpecSes
   return { spec, router: new Router(spec.model), validator: new SchemaValidator(spec.documents, undefined, previous?.validator) };
 }
 
+/** Transactions grouped and checked at a time; what a diff keeps between windows is bounded (aggregates.ts). */
+export const DIFF_WINDOW = 256;
+
 export function diffSpec(spec: LoadedSpec, transactions: readonly Transaction[], options: DiffOptions = {}): DiffFinding[] {
-  const model = spec.model;
-  if (!model) return [];
-  const router = options.router ?? new Router(model);
-  const validator = options.validator ?? new SchemaValidator(spec.documents);
-  const ctx = new DiffContext(spec, model, validator, options.severities ?? {});
-  const grouped = groupTransactions(router, model, transactions, options.callsOf);
-  endpointRules(ctx, grouped);
-  for (const [op, matched] of grouped.byOperation) {
-    bodyRules(ctx, op, matched);
-    parameterRules(ctx, op, matched);
-    securityRules(ctx, op, matched.map((m) => m.tx), op.path);
-    zombieRules(ctx, op, matched);
+  const stream = new DiffStream(spec, options);
+  for (const tx of transactions) stream.add(tx);
+  return stream.finish();
+}
+
+/**
+ * The diff fed one transaction at a time (`tapline diff` of a file of hundreds of MB): findings
+ * about single transactions are merged as they come, the rest are aggregated with counts and the
+ * first few transactions only, so memory does not grow with the traffic. diffSpec is this stream
+ * over a list; the findings are the same whichever way the transactions come.
+ */
+export class DiffStream {
+  private readonly ctx: DiffContext | undefined;
+  private readonly router: Router | undefined;
+  private readonly aggregates: DiffAggregates;
+  private window: Transaction[] = [];
+  private finished = false;
+
+  constructor(
+    private readonly spec: LoadedSpec,
+    private readonly options: DiffOptions = {},
+  ) {
+    this.aggregates = new DiffAggregates(options.callsOf);
+    const model = spec.model;
+    if (!model) return;
+    this.router = options.router ?? new Router(model);
+    this.ctx = new DiffContext(spec, model, options.validator ?? new SchemaValidator(spec.documents), options.severities ?? {});
   }
-  for (const g of grouped.undocumentedEndpoints.values()) securityRules(ctx, undefined, g.txs, g.template);
-  for (const g of grouped.undocumentedMethods.values()) securityRules(ctx, undefined, g.txs, g.pathItem.path);
-  const all = ctx.results();
-  return sortFindings(options.includeSuppressed === true ? all : all.filter((f) => f.suppressed === undefined));
+
+  add(tx: Transaction): void {
+    if (this.finished) throw new Error('DiffStream: add() after finish()');
+    if (this.ctx === undefined) return;
+    this.window.push(tx);
+    if (this.window.length >= DIFF_WINDOW) this.flush();
+  }
+
+  /** Transactions held right now: the window, and what the aggregates keep (for tests and bench/har-stream). */
+  get retainedTransactions(): number {
+    const agg = this.aggregates;
+    let n = this.window.length;
+    for (const g of agg.undocumentedEndpoints.values()) n += g.txs.length;
+    for (const g of agg.undocumentedMethods.values()) n += g.txs.length;
+    for (const b of agg.bodies.values()) {
+      for (const k of b.unknownStatus.values()) n += k.txs.length;
+      for (const k of b.unknownTypes.values()) n += k.txs.length;
+    }
+    for (const z of agg.zombies.values()) n += z.txs.length;
+    return n;
+  }
+
+  finish(): DiffFinding[] {
+    this.finished = true;
+    const ctx = this.ctx;
+    if (ctx === undefined) return [];
+    this.flush();
+    const agg = this.aggregates;
+    endpointRules(ctx, agg);
+    for (const [op, bodies] of agg.bodies) emitBodyAggregates(ctx, op, bodies);
+    for (const [op, zombie] of agg.zombies) emitZombie(ctx, op, zombie);
+    const all = ctx.results();
+    return sortFindings(this.options.includeSuppressed === true ? all : all.filter((f) => f.suppressed === undefined));
+  }
+
+  private flush(): void {
+    const ctx = this.ctx!;
+    const agg = this.aggregates;
+    const grouped = groupTransactions(this.router!, ctx.model, this.window, this.options.userTemplateOf, agg.callsOf);
+    this.window = [];
+    agg.apiTraffic += grouped.apiTraffic;
+    if (grouped.window) agg.window = agg.window ? { start: Math.min(agg.window.start, grouped.window.start), end: Math.max(agg.window.end, grouped.window.end) } : grouped.window;
+    for (const [op, matched] of grouped.byOperation) {
+      agg.used.add(op);
+      bodyRules(ctx, op, matched, agg.bodiesOf(op));
+      parameterRules(ctx, op, matched);
+      securityRules(ctx, op, matched.map((m) => m.tx), op.path);
+      zombieRules(ctx, op, matched, agg);
+    }
+    for (const [key, g] of grouped.undocumentedEndpoints) {
+      securityRules(ctx, undefined, g.txs, g.template);
+      const into = agg.undocumentedEndpoints.get(key) ?? { method: g.method, template: g.template, offset: g.offset, service: g.service, count: 0, txs: [] };
+      keep(into, g.txs, agg.callsOf);
+      agg.undocumentedEndpoints.set(key, into);
+    }
+    for (const [key, g] of grouped.undocumentedMethods) {
+      securityRules(ctx, undefined, g.txs, g.pathItem.path);
+      const into = agg.undocumentedMethods.get(key) ?? { method: g.method, pathItem: g.pathItem, offset: g.offset, service: g.service, count: 0, txs: [] };
+      keep(into, g.txs, agg.callsOf);
+      agg.undocumentedMethods.set(key, into);
+    }
+  }
 }
 
 const CODE_ORDER = new Map<string, number>(FINDING_CODES.map((c, i) => [c, i]));

@@ -1,10 +1,11 @@
 // Routes every transaction once and groups them: by described operation, by undocumented
 // endpoint (method + templated path), by undocumented method on a described path.
 
-import { templatePath } from '../inventory/template';
+import { splitPath, templatePath } from '../inventory/template';
 import type { RouteMatch, Router } from '../match/router';
 import type { HttpMethod, OperationModel, PathItemModel, SpecModel } from '../openapi/model';
 import type { Transaction } from '../protocol/transaction';
+import { ONE_CALL, type CallsOf } from './aggregates';
 
 export interface MatchedTx {
   tx: Transaction;
@@ -19,8 +20,6 @@ export interface UnmatchedGroup {
   offset: number;
   service: string;
   txs: Transaction[];
-  /** The calls these transactions stand for (more than txs.length when they are samples). */
-  calls: number;
 }
 
 export interface MethodGroup {
@@ -29,7 +28,6 @@ export interface MethodGroup {
   offset: number;
   service: string;
   txs: Transaction[];
-  calls: number;
 }
 
 export interface Grouped {
@@ -42,10 +40,19 @@ export interface Grouped {
 }
 
 /**
- * `callsOf`: how many observed calls a transaction stands for — 1 for a recording, more for the
- * engine's samples of an endpoint (its count over its samples), so that messages name real counts.
+ * The user's template for a request path (base path included), e.g. from the workspace's
+ * `.tapline/templates.json`; undefined when none covers it (then Tapline's own templating applies).
  */
-export function groupTransactions(router: Router, model: SpecModel, txs: readonly Transaction[], callsOf: (tx: Transaction) => number = () => 1): Grouped {
+export type UserTemplateOf = (path: string, service: string) => string | undefined;
+
+/** A full-path template without the base path's segments (findings show paths under the base). */
+function underBase(template: string, base: string): string {
+  const skip = splitPath(base).length;
+  return skip === 0 ? template : '/' + splitPath(template).slice(skip).join('/');
+}
+
+/** `callsOf`: how many observed calls a transaction stands for (apiTraffic counts calls, not samples). */
+export function groupTransactions(router: Router, model: SpecModel, txs: readonly Transaction[], userTemplateOf?: UserTemplateOf, callsOf: CallsOf = ONE_CALL): Grouped {
   const g: Grouped = { byOperation: new Map(), undocumentedEndpoints: new Map(), undocumentedMethods: new Map(), apiTraffic: 0 };
   const basePaths = [...new Set([...model.servers, ...model.operations.flatMap((o) => o.servers)].flatMap((s) => s.basePaths))]
     .filter((b) => b !== '')
@@ -65,19 +72,18 @@ export function groupTransactions(router: Router, model: SpecModel, txs: readonl
     } else if (m.kind === 'method-not-documented') {
       g.apiTraffic += calls;
       const key = `${tx.service} ${method} ${m.pathItem.path}`;
-      const group = g.undocumentedMethods.get(key) ?? { method, pathItem: m.pathItem, offset: m.basePath.length, service: tx.service, txs: [], calls: 0 };
+      const group = g.undocumentedMethods.get(key) ?? { method, pathItem: m.pathItem, offset: m.basePath.length, service: tx.service, txs: [] };
       group.txs.push(tx);
-      group.calls += calls;
       g.undocumentedMethods.set(key, group);
     } else {
       const base = basePaths.find((b) => tx.request.path === b || tx.request.path.startsWith(b + '/')) ?? '';
       if (base !== '') g.apiTraffic += calls;
       const rest = tx.request.path.slice(base.length) || '/';
-      const template = templatePath(rest);
+      const mine = userTemplateOf?.(tx.request.path, tx.service);
+      const template = mine !== undefined ? underBase(mine, base) : templatePath(rest);
       const key = `${tx.service} ${method} ${template}`;
-      const group = g.undocumentedEndpoints.get(key) ?? { method, template, offset: base.length, service: tx.service, txs: [], calls: 0 };
+      const group = g.undocumentedEndpoints.get(key) ?? { method, template, offset: base.length, service: tx.service, txs: [] };
       group.txs.push(tx);
-      group.calls += calls;
       g.undocumentedEndpoints.set(key, group);
     }
   }

@@ -10,15 +10,18 @@ import { jsonType } from '../schema/validator';
 import type { DiffContext } from './context';
 import { MAX_SAMPLE_IDS } from './context';
 import type { FixData } from './finding';
+import { keep, type BodyAggregates } from './aggregates';
 import type { MatchedTx } from './group';
 import { inferResponse, schemaOf } from './infer-operation';
 import { bodyMediaType, findMediaType, findStatus, hasBody, isJsonMediaType, jsonBody } from './observation';
 
-export function bodyRules(ctx: DiffContext, op: OperationModel, matched: readonly MatchedTx[]): void {
+/**
+ * Checks each transaction's bodies (findings as they come) and collects the statuses and media
+ * types the operation does not describe into `agg`, across calls; emitBodyAggregates reports them.
+ */
+export function bodyRules(ctx: DiffContext, op: OperationModel, matched: readonly MatchedTx[], agg: BodyAggregates): void {
   const method = op.method.toUpperCase();
-  const opAt = { uri: op.ref.uri, pointer: op.ref.pointer };
-  const unknownStatus = new Map<number, Transaction[]>();
-  const unknownTypes = new Map<string, { owner: { uri: string; pointer: string }; where: string; mt: string; txs: Transaction[]; request: boolean }>();
+  const { unknownStatus, unknownTypes } = agg;
 
   for (const { tx } of matched) {
     // Request body
@@ -29,8 +32,8 @@ export function bodyRules(ctx: DiffContext, op: OperationModel, matched: readonl
       if (!media) {
         const owner = op.requestBody ? target(ctx, op.requestBody.ref) : { uri: op.ref.uri, pointer: appendPointer(op.ref.pointer, 'requestBody') };
         const key = `request|${mt}`;
-        const entry = unknownTypes.get(key) ?? { owner, where: 'request', mt, txs: [], request: true };
-        entry.txs.push(tx);
+        const entry = unknownTypes.get(key) ?? { owner, where: 'request', mt, count: 0, txs: [], request: true };
+        keep(entry, [tx]);
         unknownTypes.set(key, entry);
       } else validateBody(ctx, op, tx, media, req.body, 'request', 'Request');
     } else if (op.requestBody?.required && !['GET', 'HEAD', 'DELETE'].includes(method)) {
@@ -51,9 +54,9 @@ export function bodyRules(ctx: DiffContext, op: OperationModel, matched: readonl
     if (!res) continue;
     const response = findStatus(op.responses, res.status);
     if (!response) {
-      const list = unknownStatus.get(res.status) ?? [];
-      list.push(tx);
-      unknownStatus.set(res.status, list);
+      const kept = unknownStatus.get(res.status) ?? { count: 0, txs: [] };
+      keep(kept, [tx]);
+      unknownStatus.set(res.status, kept);
       continue;
     }
     if (!hasBody(res.body) || res.status === 204 || res.status === 304 || method === 'HEAD') continue;
@@ -62,39 +65,44 @@ export function bodyRules(ctx: DiffContext, op: OperationModel, matched: readonl
     if (!media) {
       const owner = target(ctx, response.ref);
       const key = `response|${response.status}|${mt}`;
-      const entry = unknownTypes.get(key) ?? { owner, where: `response ${response.status}`, mt, txs: [], request: false };
-      entry.txs.push(tx);
+      const entry = unknownTypes.get(key) ?? { owner, where: `response ${response.status}`, mt, count: 0, txs: [], request: false };
+      keep(entry, [tx]);
       unknownTypes.set(key, entry);
     } else validateBody(ctx, op, tx, media, res.body, 'response', `Response ${res.status}`, response);
   }
+}
 
-  for (const [status, txs] of unknownStatus) {
+/** undocumented-status and undocumented-content-type, once all transactions were seen. */
+export function emitBodyAggregates(ctx: DiffContext, op: OperationModel, agg: BodyAggregates): void {
+  const method = op.method.toUpperCase();
+  const opAt = { uri: op.ref.uri, pointer: op.ref.pointer };
+  for (const [status, { count, txs }] of agg.unknownStatus) {
     ctx.emitAggregate({
       code: 'undocumented-status',
       detail: String(status),
-      message: `${op.key} returned ${status} (${txs.length}×), which is not described${op.responses.has('default') ? '' : ' and there is no default response'}`,
+      message: `${op.key} returned ${status} (${count}×), which is not described${op.responses.has('default') ? '' : ' and there is no default response'}`,
       method,
       path: op.path,
       service: txs[0]?.service,
       operation: op.key,
       location: ctx.locate({ uri: op.ref.uri, pointer: appendPointer(op.ref.pointer, 'responses') }),
-      count: txs.length,
+      count,
       sampleIds: txs.slice(0, MAX_SAMPLE_IDS).map((t) => t.id),
       fixes: [{ kind: 'add-response', operation: opAt, response: inferResponse(String(status), txs) }],
     });
   }
-  for (const u of unknownTypes.values()) {
+  for (const u of agg.unknownTypes.values()) {
     const bodies = u.txs.map((t) => (u.request ? t.request.body : t.response?.body));
     ctx.emitAggregate({
       code: 'undocumented-content-type',
       detail: `${u.where}|${u.mt}`,
-      message: `${op.key}: ${u.where} has content type ${u.mt} (${u.txs.length}×), which is not described`,
+      message: `${op.key}: ${u.where} has content type ${u.mt} (${u.count}×), which is not described`,
       method,
       path: op.path,
       service: u.txs[0]?.service,
       operation: op.key,
       location: ctx.locate(u.owner),
-      count: u.txs.length,
+      count: u.count,
       sampleIds: u.txs.slice(0, MAX_SAMPLE_IDS).map((t) => t.id),
       fixes: [{ kind: 'add-media-type', owner: u.owner, mediaType: u.mt, schema: schemaOf(bodies, u.mt) }],
     });
@@ -134,6 +142,7 @@ function validateBody(
       service: tx.service,
       operation: op,
       at: { uri: v.schema.uri, pointer: locationPointer(v) },
+      within: direction === 'response' ? response?.ref : op.requestBody?.ref,
       tx,
       fixes: fix ? [fix] : [],
     });

@@ -2,7 +2,7 @@
 
 import type { DiffContext } from './context';
 import { MAX_SAMPLE_IDS } from './context';
-import type { Grouped } from './group';
+import type { DiffAggregates } from './aggregates';
 import { inferOperation } from './infer-operation';
 
 /** `3 calls`, `1 call`: a count of calls, rounded (samples stand for fractions of their endpoint's count). */
@@ -11,7 +11,7 @@ function callsText(calls: number): string {
   return `${n.toLocaleString('en-US')} call${n === 1 ? '' : 's'}`;
 }
 
-export function endpointRules(ctx: DiffContext, g: Grouped): void {
+export function endpointRules(ctx: DiffContext, g: DiffAggregates): void {
   const root = ctx.model.rootUri;
   for (const group of g.undocumentedEndpoints.values()) {
     const method = group.method.toUpperCase();
@@ -20,12 +20,12 @@ export function endpointRules(ctx: DiffContext, g: Grouped): void {
     ctx.emitAggregate({
       code: 'undocumented-endpoint',
       detail: group.service,
-      message: `${method} ${group.template} is served (${callsText(group.calls)} to ${group.service}) but no operation describes it`,
+      message: `${method} ${group.template} is served (${callsText(group.count)} to ${group.service}) but no operation describes it`,
       method,
       path: group.template,
       service: group.service,
       location: ctx.locate({ uri: root, pointer: '/paths' }),
-      count: Math.round(group.calls),
+      count: Math.round(group.count),
       sampleIds: group.txs.slice(0, MAX_SAMPLE_IDS).map((t) => t.id),
       fixes: known
         ? [{ kind: 'add-method', pathItem: { uri: known.ref.uri, pointer: known.ref.pointer }, operation }]
@@ -40,12 +40,12 @@ export function endpointRules(ctx: DiffContext, g: Grouped): void {
     ctx.emitAggregate({
       code: 'undocumented-method',
       detail: group.service,
-      message: `${method} ${item.path} is served (${callsText(group.calls)}) but the path only describes ${[...item.operations.keys()].map((m) => m.toUpperCase()).join(', ') || 'no methods'}`,
+      message: `${method} ${item.path} is served (${callsText(group.count)}) but the path only describes ${[...item.operations.keys()].map((m) => m.toUpperCase()).join(', ') || 'no methods'}`,
       method,
       path: item.path,
       service: group.service,
       location: ctx.locate(item.ref),
-      count: Math.round(group.calls),
+      count: Math.round(group.count),
       sampleIds: group.txs.slice(0, MAX_SAMPLE_IDS).map((t) => t.id),
       fixes: [{ kind: 'add-method', pathItem: { uri: target.uri, pointer: target.pointer }, operation: inferOperation(group.method, item.path, group.offset, group.txs) }],
     });
@@ -53,7 +53,7 @@ export function endpointRules(ctx: DiffContext, g: Grouped): void {
   if (g.apiTraffic === 0 || !g.window) return;
   const window = `${new Date(g.window.start).toISOString()} – ${new Date(g.window.end).toISOString()}`;
   for (const op of ctx.model.operations) {
-    if (g.byOperation.has(op)) continue;
+    if (g.used.has(op)) continue;
     const at = { uri: op.ref.uri, pointer: op.ref.pointer };
     ctx.emitAggregate({
       code: 'unused-operation',

@@ -8,7 +8,7 @@ import { isRecord } from '../json-record';
 import type { Transaction } from '../protocol/transaction';
 import type { DiffContext } from './context';
 import { MAX_SAMPLE_IDS } from './context';
-import type { Caller } from './finding';
+import { keep, tallyInto, topCallers, type DiffAggregates, type ZombieAggregate } from './aggregates';
 import type { MatchedTx } from './group';
 
 /** Callers listed per finding (the message names the first three). */
@@ -29,38 +29,42 @@ function userAgent(t: Transaction): string | undefined {
   return undefined;
 }
 
-/** Distinct values with counts, most frequent first, then by value; at most MAX_CALLERS. */
-function tally(values: Iterable<string>): Caller[] {
-  const counts = new Map<string, number>();
-  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-  return [...counts]
-    .map(([value, count]) => ({ value, count }))
-    .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value))
-    .slice(0, MAX_CALLERS);
+/** Counts the calls made while the operation was deprecated or past its sunset, into `agg`. */
+export function zombieRules(ctx: DiffContext, op: OperationModel, matched: readonly MatchedTx[], aggregates: DiffAggregates): void {
+  const sunset = op.deprecated ? undefined : sunsetOf(ctx.operationValue(op));
+  if (!op.deprecated && sunset === undefined) return;
+  // Past its sunset only counts calls made after it; `deprecated` counts every call.
+  const late = op.deprecated ? matched : matched.filter((m) => m.tx.startedAt >= sunset!);
+  if (late.length === 0) return;
+  const agg = aggregates.zombieOf(op);
+  for (const { tx } of late) {
+    const calls = aggregates.callsOf(tx);
+    tallyInto(agg.clients, tx.client.address, calls);
+    const ua = userAgent(tx);
+    if (ua !== undefined) tallyInto(agg.userAgents, ua, calls);
+  }
+  keep(agg, late.map((m) => m.tx), aggregates.callsOf);
 }
 
-export function zombieRules(ctx: DiffContext, op: OperationModel, matched: readonly MatchedTx[]): void {
-  const raw = ctx.operationValue(op);
-  const sunset = sunsetOf(raw);
-  // Past its sunset only counts calls made after it; `deprecated` counts every call.
-  const late = op.deprecated ? matched : sunset === undefined ? [] : matched.filter((m) => m.tx.startedAt >= sunset);
-  if (late.length === 0) return;
-  const txs = late.map((m) => m.tx);
-  const clients = tally(txs.map((t) => t.client.address));
-  const agents = tally(txs.flatMap((t) => userAgent(t) ?? []));
+/** deprecated-operation-called, with who still calls it, once all transactions were seen. */
+export function emitZombie(ctx: DiffContext, op: OperationModel, agg: ZombieAggregate): void {
+  const count = Math.max(1, Math.round(agg.count));
+  const clients = topCallers(agg.clients, MAX_CALLERS);
+  const agents = topCallers(agg.userAgents, MAX_CALLERS);
+  const sunset = sunsetOf(ctx.operationValue(op));
   const why = op.deprecated ? 'deprecated' : `past its sunset (${new Date(sunset!).toISOString().slice(0, 10)})`;
   const who = clients.slice(0, 3).map((c) => `${c.value} (${c.count})`).join(', ');
   const ua = agents.length === 0 ? '' : `; user agents: ${agents.slice(0, 3).map((a) => `${a.value} (${a.count})`).join(', ')}`;
   ctx.emitAggregate({
     code: 'deprecated-operation-called',
     detail: '',
-    message: `${op.key} is ${why} but was called ${txs.length} time${txs.length === 1 ? '' : 's'} by ${clients.length} client${clients.length === 1 ? '' : 's'}: ${who}${ua}`,
+    message: `${op.key} is ${why} but was called ${count} time${count === 1 ? '' : 's'} by ${clients.length} client${clients.length === 1 ? '' : 's'}: ${who}${ua}`,
     method: op.method.toUpperCase(),
     path: op.path,
     operation: op.key,
     location: ctx.locate(op.ref),
-    count: txs.length,
-    sampleIds: txs.slice(0, MAX_SAMPLE_IDS).map((t) => t.id),
+    count,
+    sampleIds: agg.txs.slice(0, MAX_SAMPLE_IDS).map((t) => t.id),
     fixes: [],
     callers: { clients, userAgents: agents },
   });

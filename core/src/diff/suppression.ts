@@ -104,16 +104,29 @@ export function findIgnore(resolver: RefResolver, uri: string, pointer: string, 
   return undefined;
 }
 
-/** Suppression for a finding at `at` (if any) that belongs to `operation` (if any). */
+/**
+ * Suppression for a finding at `at` (if any) that belongs to `operation` (if any), and lies within
+ * `within` — the response or request body whose schema it checked: a schema reached through `$ref`
+ * lives elsewhere, yet an `x-tapline-ignore` on the response that uses it covers it there.
+ */
 export function suppressionFor(
   resolver: RefResolver,
   code: FindingCode,
   at: { uri: string; pointer: string } | undefined,
   operation: OperationModel | undefined,
+  within?: { uri: string; pointer: string },
 ): Suppressed | undefined {
   const here = at === undefined ? undefined : findIgnore(resolver, at.uri, at.pointer, code);
-  if (here !== undefined || operation === undefined) return here;
-  return findIgnore(resolver, operation.ref.uri, operation.ref.pointer, code);
+  if (here !== undefined) return here;
+  if (within !== undefined) {
+    const inside = findIgnore(resolver, within.uri, within.pointer, code);
+    if (inside !== undefined) return inside;
+    // A response written as `$ref: '#/components/responses/…'`: its target may carry the key.
+    const target = resolver.follow(within.uri, within.pointer);
+    const there = target && (target.uri !== within.uri || target.pointer !== within.pointer) ? findIgnore(resolver, target.uri, target.pointer, code) : undefined;
+    if (there !== undefined) return there;
+  }
+  return operation === undefined ? undefined : findIgnore(resolver, operation.ref.uri, operation.ref.pointer, code);
 }
 
 /**

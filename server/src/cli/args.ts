@@ -27,6 +27,8 @@ export interface DiffCommand {
   minCoverage?: number;
   /** Also write the findings' fixes as an OpenAPI Overlay 1.0 document to this file. */
   overlay?: string;
+  /** The user's path templates; when absent, the spec's workspace's `.tapline/templates.json`. */
+  templates?: string;
 }
 
 /** `--sensor`: traffic from a live sensor, through the engine's own sensor connection. */
@@ -63,6 +65,9 @@ Options:
                            per spec, tag and operation, instead of findings
   --min-coverage <percent> with --coverage: exit 1 below this share of operations exercised
   --overlay <out.yaml>     also write the findings' fixes as an OpenAPI Overlay 1.0 document
+  --templates <file>       path templates for undocumented endpoints, as "Tapline: Edit Path
+                           Template…" writes them (default: .tapline/templates.json in the spec's
+                           folder or the nearest folder above it that has one)
   --fail-on <error|warning|info|hint|none>
                            exit 1 when a finding at or above this severity exists (default: error)
   --severity <code>=<error|warning|info|hint|off>
@@ -131,10 +136,12 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       case '--coverage':
         out.coverage = true;
         break;
-      case '--overlay': {
+      case '--overlay':
+      case '--templates': {
         const v = value() ?? '';
-        if (v === '' || v.startsWith('--')) return { command: 'error', message: '--overlay needs a file name' };
-        out.overlay = v;
+        if (v === '' || v.startsWith('--')) return { command: 'error', message: `${flag} needs a file name` };
+        if (flag === '--overlay') out.overlay = v;
+        else out.templates = v;
         break;
       }
       case '--min-coverage': {

@@ -2,7 +2,7 @@
 // SARIF (one note per operation without traffic) or a JUnit-style summary that CI systems show
 // (a testsuite per tag, a testcase per operation, skipped when no traffic reached it).
 
-import type { CoverageReport, CoverageTotals } from '../../../core/src/diff/coverage';
+import type { CoverageReport, CoverageTotals, OperationCoverage } from '../../../core/src/diff/coverage';
 import { ratio } from '../../../core/src/diff/coverage';
 import { sanitize } from './format-text';
 
@@ -18,14 +18,22 @@ function xml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
 }
 
-export function formatCoverage(report: CoverageReport, format: CoverageFormat, specFile: string, version: string): string {
+/** 1-based, as in `--format json` findings and SARIF. */
+function at(location: OperationCoverage['location'], display: (uri: string) => string): { file: string; line: number; column: number } | undefined {
+  return location && { file: display(location.uri), line: location.range.start.line + 1, column: location.range.start.character + 1 };
+}
+
+/** `display`: a spec file's uri as shown (relative to the working directory). */
+export function formatCoverage(report: CoverageReport, format: CoverageFormat, specFile: string, version: string, display: (uri: string) => string = (u) => u): string {
   switch (format) {
-    case 'json':
-      return JSON.stringify({ spec: specFile, ...report }, null, 2) + '\n';
+    case 'json': {
+      const operations = report.operations.map(({ location, ...op }) => ({ ...op, ...(location ? { location: at(location, display) } : {}) }));
+      return JSON.stringify({ spec: specFile, ...report, operations }, null, 2) + '\n';
+    }
     case 'junit':
       return junit(report, specFile);
     case 'sarif':
-      return sarif(report, specFile, version);
+      return sarif(report, specFile, version, display);
     case 'text': {
       const out = [line(`${sanitize(specFile)}`, report.total)];
       for (const { tag, totals } of report.byTag) out.push('  ' + line(tag === '' ? '(untagged)' : `tag ${sanitize(tag)}`, totals));
@@ -55,14 +63,21 @@ function junit(report: CoverageReport, specFile: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${xml(`OpenAPI coverage of ${specFile}: ${pct(t.exercised, t.operations)} of operations, ${pct(t.responsesExercised, t.responses)} of responses`)}" tests="${t.operations}" skipped="${t.operations - t.exercised}" failures="0" errors="0">\n${suites.join('\n')}\n</testsuites>\n`;
 }
 
-function sarif(report: CoverageReport, specFile: string, version: string): string {
+/** The operation's file and line; the spec file alone when the text has no position for it. */
+function physical(location: OperationCoverage['location'], specFile: string, display: (uri: string) => string): Record<string, unknown> {
+  const a = at(location, display);
+  if (a === undefined) return { artifactLocation: { uri: specFile } };
+  return { artifactLocation: { uri: a.file }, region: { startLine: a.line, startColumn: a.column } };
+}
+
+function sarif(report: CoverageReport, specFile: string, version: string, display: (uri: string) => string): string {
   const results = report.operations
     .filter((o) => o.calls === 0)
     .map((o) => ({
       ruleId: 'operation-not-exercised',
       level: 'note',
       message: { text: `${o.key}: no traffic reached this operation` },
-      locations: [{ physicalLocation: { artifactLocation: { uri: specFile } } }],
+      locations: [{ physicalLocation: physical(o.location, specFile, display) }],
       properties: { operation: o.key, tags: o.tags },
     }));
   const log = {

@@ -1,7 +1,8 @@
 // `tapline diff`, with its I/O injected so that tests run it in-process. main.ts wires it to
 // the real file system and process streams.
 
-import { diffSpec } from '../../../core/src/diff/diff';
+import { CoverageCounter } from '../../../core/src/diff/coverage';
+import { DiffStream } from '../../../core/src/diff/diff';
 import { SEVERITY_RANK } from '../../../core/src/diff/finding';
 import { loadSpec } from '../../../core/src/openapi/load';
 import type { DiffCommand, SensorSource } from './args';
@@ -15,6 +16,7 @@ import { formatText } from './format-text';
 import { runGateway } from './gateway-run';
 import { addDesyncFindings } from './desync-capture';
 import { readTraffic, type TrafficIo } from './traffic-input';
+import { readUserTemplates, userTemplateResolver } from './templates-input';
 import type { Transaction } from '../../../core/src/protocol/transaction';
 
 export interface CliIo extends TrafficIo {
@@ -73,11 +75,18 @@ async function runDiff(cmd: DiffCommand, io: CliIo): Promise<number> {
     io.stderr(`tapline: ${cmd.spec} is not an OpenAPI 3.x or Swagger 2.0 document\n`);
     return 2;
   }
-  const traffic = cmd.sensor ? await sensorTraffic(cmd.sensor, io) : cmd.har ? await readTraffic(cmd.har, 'har', io) : cmd.log ? await readTraffic(cmd.log, 'lines', io) : [];
-  if (!traffic) return 2;
-  if (cmd.coverage) return runCoverage(cmd, spec, traffic, display, io);
+  const templates = readUserTemplates(cmd.templates, fromFileUri(specUri), io.cwd, io);
+  if (!templates) return 2;
+  const userTemplateOf = userTemplateResolver(templates);
+  // Each transaction is counted or diffed as it is read, then dropped (a file of hundreds of MB).
+  const counter = cmd.coverage ? new CoverageCounter(spec) : undefined;
+  const stream = cmd.coverage ? undefined : new DiffStream(spec, { severities: cmd.severities, includeSuppressed: cmd.format === 'sarif', userTemplateOf });
+  const sink = (tx: Transaction): void => (counter ? counter.add(tx) : stream!.add(tx));
+  const read = cmd.sensor ? await sensorTraffic(cmd.sensor, io, sink) : cmd.har ? await readTraffic(cmd.har, 'har', io, sink) : cmd.log ? await readTraffic(cmd.log, 'lines', io, sink) : 0;
+  if (read === undefined) return 2;
+  if (counter) return runCoverage(cmd, spec, counter, display, io);
   // SARIF reports what x-tapline-ignore covers as suppressed results; the rest leave them out.
-  const reported = diffSpec(spec, traffic, { severities: cmd.severities, includeSuppressed: cmd.format === 'sarif' });
+  const reported = stream!.finish();
   if (cmd.desync !== undefined && !addDesyncFindings(cmd.desync, (p) => io.readFile(p), io.stderr, cmd.severities['request-desync'], reported)) return 2;
   const findings = reported.filter((f) => f.suppressed === undefined);
   if (cmd.overlay !== undefined && !writeOverlay(cmd.overlay, spec, findings, display, io)) return 2;
@@ -94,7 +103,7 @@ async function runDiff(cmd: DiffCommand, io: CliIo): Promise<number> {
 }
 
 /** Live traffic from a sensor; undefined (exit 2) when it never answered. The token is never printed. */
-async function sensorTraffic(source: SensorSource, io: CliIo): Promise<Transaction[] | undefined> {
+async function sensorTraffic(source: SensorSource, io: CliIo, sink: (tx: Transaction) => void): Promise<number | undefined> {
   const token = io.readFile(source.tokenFile)?.trim();
   if (!token) {
     io.stderr(`tapline: cannot read the sensor token from ${source.tokenFile}\n`);
@@ -106,5 +115,6 @@ async function sensorTraffic(source: SensorSource, io: CliIo): Promise<Transacti
     return undefined;
   }
   io.stderr(`tapline: ${capture.transactions.length} transactions from the sensor at ${source.url}\n`);
-  return capture.transactions;
+  for (const tx of capture.transactions) sink(tx);
+  return capture.transactions.length;
 }

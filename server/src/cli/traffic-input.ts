@@ -1,8 +1,8 @@
 // `tapline diff --har <file>` / `--log <file>`: the traffic file read in chunks through core's
 // streaming readers (never whole: a HAR file of hundreds of MB costs one entry at a time), with
-// progress on stderr for large files. Each transaction is kept as a bounded copy (bodies up to
-// CLI_BODY_BYTES; larger ones are marked truncated and their schemas not checked), so memory grows
-// with the number of exchanges, not with the size of what they carried.
+// progress on stderr for large files. Each transaction goes to the sink as a bounded copy (bodies up
+// to CLI_BODY_BYTES; larger ones are marked truncated and their schemas not checked) as soon as it
+// is complete; the sink (core's DiffStream or CoverageCounter) keeps what it needs, not the list.
 import { boundedCopy } from '../../../core/src/inventory/samples';
 import { createTrafficReader, sniffFormat, type TrafficFormat } from '../../../core/src/importers/traffic-reader';
 import type { Problem } from '../../../core/src/protocol/check';
@@ -25,8 +25,11 @@ function mb(bytes: number): string {
   return (bytes / 1e6).toFixed(1);
 }
 
-/** `expect` 'har' for --har (a HAR file or an error), 'lines' for --log (NDJSON, nginx or Envoy JSON logs). */
-export async function readTraffic(file: string, expect: TrafficFormat, io: TrafficIo): Promise<Transaction[] | undefined> {
+/**
+ * `expect` 'har' for --har (a HAR file or an error), 'lines' for --log (NDJSON, nginx or Envoy JSON
+ * logs). Returns how many transactions went to `sink`, or undefined after an error was printed.
+ */
+export async function readTraffic(file: string, expect: TrafficFormat, io: TrafficIo, sink: (tx: Transaction) => void): Promise<number | undefined> {
   const what = expect === 'har' ? 'HAR file' : 'log file';
   const streamed = io.readChunks?.(file);
   const text = streamed === undefined ? io.readFile(file) : undefined;
@@ -34,10 +37,9 @@ export async function readTraffic(file: string, expect: TrafficFormat, io: Traff
     io.stderr(`tapline: cannot read the ${what} ${file}\n`);
     return undefined;
   }
-  const out: Transaction[] = [];
   let firstSkipped: Problem | undefined;
   const reader = createTrafficReader(expect, {
-    transaction: (tx) => out.push(boundedCopy(tx, LIMITS)),
+    transaction: (tx) => sink(boundedCopy(tx, LIMITS)),
     skipped: (p) => (firstSkipped ??= p),
   }, expect === 'har' ? 'har' : 'log');
   const fail = (e: unknown): undefined => {
@@ -71,5 +73,5 @@ export async function readTraffic(file: string, expect: TrafficFormat, io: Traff
     const noun = expect === 'har' ? (reader.skippedCount === 1 ? 'HAR entry' : 'HAR entries') : reader.skippedCount === 1 ? 'line' : 'lines';
     io.stderr(`tapline: skipped ${reader.skippedCount} ${noun} (first: ${firstSkipped?.path}: ${firstSkipped?.message})\n`);
   }
-  return out;
+  return reader.transactions;
 }

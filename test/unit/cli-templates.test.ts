@@ -1,0 +1,83 @@
+// `tapline diff` applies the user's path templates (`.tapline/templates.json`, as "Tapline: Edit
+// Path Template…" writes it) to undocumented traffic: found in the spec's workspace or given with
+// --templates; an invalid file is an error that names the problem.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runTapline, REPO_ROOT } from '../support/cli';
+
+const SPEC = path.join(REPO_ROOT, 'test/fixtures/workspaces/petstore/openapi.yaml');
+
+function har(paths: string[]): string {
+  const entries = paths.map((p, i) => ({
+    startedDateTime: new Date(Date.UTC(2026, 11, 1, 9, 0, i)).toISOString(),
+    time: 2,
+    request: { method: 'GET', url: `http://petstore.swagger.io${p}`, httpVersion: 'HTTP/1.1', headers: [], queryString: [], cookies: [], headersSize: -1, bodySize: 0 },
+    response: { status: 200, statusText: 'OK', httpVersion: 'HTTP/1.1', headers: [], cookies: [], content: { size: 0, mimeType: '' }, redirectURL: '', headersSize: -1, bodySize: 0 },
+    cache: {},
+    timings: { send: 0, wait: 2, receive: 0 },
+  }));
+  return JSON.stringify({ log: { version: '1.2', creator: { name: 'test', version: '1' }, entries } });
+}
+
+const TRAFFIC = har(['/v1/stores/my-shop-north/pets', '/v1/stores/downtown/pets', '/v1/stores/downtown/pets']);
+
+function workspace(t: { after(fn: () => void): void }): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tapline-cli-templates-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  mkdirSync(path.join(dir, 'api'));
+  copyFileSync(SPEC, path.join(dir, 'api/openapi.yaml'));
+  writeFileSync(path.join(dir, 'traffic.har'), TRAFFIC);
+  return dir;
+}
+
+type Json = { findings: { code: string; path: string; message: string }[] };
+const undocumented = (out: string): string[] =>
+  (JSON.parse(out) as Json).findings.filter((f) => f.code === 'undocumented-endpoint').map((f) => f.path).sort();
+
+test('without templates, human-chosen names stay literal: one endpoint per store', async (t) => {
+  const dir = workspace(t);
+  const r = await runTapline(['diff', '--spec', 'api/openapi.yaml', '--har', 'traffic.har', '--format', 'json', '--fail-on', 'none'], { cwd: dir });
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual(undocumented(r.out), ['/stores/downtown/pets', '/stores/my-shop-north/pets']);
+});
+
+test("the workspace's .tapline/templates.json (found above the spec's folder) regroups undocumented traffic", async (t) => {
+  const dir = workspace(t);
+  mkdirSync(path.join(dir, '.tapline'));
+  writeFileSync(path.join(dir, '.tapline/templates.json'), '{\n  // written by Edit Path Template\n  "templates": [{ "template": "/v1/stores/{storeName}/pets" }]\n}\n');
+  const r = await runTapline(['diff', '--spec', 'api/openapi.yaml', '--har', 'traffic.har', '--format', 'json', '--fail-on', 'none'], { cwd: dir });
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual(undocumented(r.out), ['/stores/{storeName}/pets']);
+  const finding = (JSON.parse(r.out) as Json).findings.find((f) => f.code === 'undocumented-endpoint');
+  assert.match(finding!.message, /\(3 calls to petstore\.swagger\.io\)/);
+  assert.match(r.err, /1 path template from .*\/\.tapline\/templates\.json/);
+});
+
+test('--templates FILE wins over the workspace; a template for another service does not apply', async (t) => {
+  const dir = workspace(t);
+  mkdirSync(path.join(dir, '.tapline'));
+  writeFileSync(path.join(dir, '.tapline/templates.json'), '{ "templates": ["/v1/stores/{storeName}/pets"] }');
+  writeFileSync(path.join(dir, 'mine.json'), '{ "templates": [{ "template": "/v1/stores/{shop}/pets", "service": "petstore.swagger.io" }, { "template": "/v1/{a}/{b}/pets", "service": "elsewhere" }] }');
+  const r = await runTapline(['diff', '--spec', 'api/openapi.yaml', '--har', 'traffic.har', '--templates', 'mine.json', '--format', 'json', '--fail-on', 'none'], { cwd: dir });
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual(undocumented(r.out), ['/stores/{shop}/pets']);
+});
+
+test('an invalid or missing templates file is an error (exit 2) that names the problem', async (t) => {
+  const dir = workspace(t);
+  mkdirSync(path.join(dir, '.tapline'));
+  writeFileSync(path.join(dir, '.tapline/templates.json'), '{ "templates": ["stores/{id}", "/a/{x}/{x}"] }');
+  const r = await runTapline(['diff', '--spec', 'api/openapi.yaml', '--har', 'traffic.har'], { cwd: dir });
+  assert.equal(r.code, 2);
+  assert.match(r.err, /templates\.json is not a valid templates file:\n {2}templates\[0\]: a template starts with "\/"\n {2}templates\[1\]: parameter "x" appears twice/);
+  assert.equal(r.out, '');
+  const missing = await runTapline(['diff', '--spec', 'api/openapi.yaml', '--har', 'traffic.har', '--templates', 'nope.json'], { cwd: dir });
+  assert.equal(missing.code, 2);
+  assert.match(missing.err, /cannot read the templates file nope\.json/);
+  const noName = await runTapline(['diff', '--spec', 'api/openapi.yaml', '--har', 'traffic.har', '--templates'], { cwd: dir });
+  assert.equal(noName.code, 2);
+  assert.match(noName.err, /--templates needs a file name/);
+});
