@@ -13,7 +13,7 @@ import { HeldBytes, latin1 } from './bytes';
 import { asksUpgrade, closesAfter, readChunkSizeLine, requestFraming, responseFraming, type Framing } from './framing';
 import type { MessageHead } from './head';
 import type { ParserOptions } from './parser-options';
-import { HeadScanner } from './head-lines';
+import { HeadScanner, isHeadFailure } from './head-lines';
 import { BodyCollector, Message } from './message';
 import { findMessageStart } from './resync';
 
@@ -203,13 +203,13 @@ export class HttpStreamParser {
     this.startNs = this.nsAt(pos, ns);
     const text = latin1(buf, pos, end);
     const parsed = this.scanner.head(text, this.opts.kind);
-    if (!parsed.ok) {
+    if (isHeadFailure(parsed)) {
       // A connection whose very first message is not HTTP is not HTTP: not an attack, not a desync.
       if (parsed.startLine && this.messages === 0 && !this.lostSync) this.error(parsed.reason, false);
       else this.desync(parsed.rule, parsed.reason, text + latin1(buf, end, end + SAMPLE_AFTER));
       return end;
     }
-    const head = parsed.head;
+    const head = parsed;
     let framing: Framing;
     if (head.kind === 'request') {
       framing = requestFraming(head);
@@ -225,7 +225,7 @@ export class HttpStreamParser {
     }
     this.head = head;
     this.headText = text;
-    this.bareLf = parsed.bareLf;
+    this.bareLf = this.scanner.usesBareLf;
     this.body.start();
     this.trailers = [];
     switch (framing.kind) {
