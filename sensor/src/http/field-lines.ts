@@ -5,13 +5,16 @@
 import type { HttpHeader } from '../../../core/src/protocol/transaction';
 import { equalsLower, listsOption, type RequestHead, type ResponseHead } from './head';
 
+const SP = 32;
+const HTAB = 9;
+
 export class FieldLines {
   private built: HttpHeader[] | undefined;
+  /** The bounds of the value `trim` read last. */
+  private from = 0;
+  private to = 0;
 
-  /**
-   * `marks` holds four offsets into `text` per field: name start, the colon, value start, value
-   * end (the value trimmed as the scanner trims it).
-   */
+  /** `marks` holds three offsets into `text` per field: name start, the colon, line end (before CR). */
   constructor(
     readonly text: string,
     private readonly marks: readonly number[],
@@ -21,8 +24,7 @@ export class FieldLines {
   headers(): HttpHeader[] {
     if (this.built) return this.built;
     const out: HttpHeader[] = [];
-    const { text, marks } = this;
-    for (let m = 0; m < marks.length; m += 4) out.push({ name: text.slice(marks[m], marks[m + 1]), value: text.slice(marks[m + 2], marks[m + 3]) });
+    for (let m = 0; m < this.marks.length; m += 3) out.push({ name: this.text.slice(this.marks[m], this.marks[m + 1]), value: this.valueAt(m) });
     this.built = out;
     return out;
   }
@@ -30,32 +32,57 @@ export class FieldLines {
   /** Offset in `marks` of the first field named `lower` (lower case) at or after `from`, or -1. */
   private find(lower: string, from: number): number {
     const { text, marks } = this;
-    for (let m = from; m < marks.length; m += 4) if (equalsLower(text, marks[m] ?? 0, marks[m + 1] ?? 0, lower)) return m;
+    for (let m = from; m < marks.length; m += 3) if (equalsLower(text, marks[m] ?? 0, marks[m + 1] ?? 0, lower)) return m;
     return -1;
+  }
+
+  /** The value of the field at `m` without the whitespace around it, as llhttp trims it: its bounds in `from` and `to`. */
+  private trim(m: number): void {
+    const text = this.text;
+    const name = this.marks[m] ?? 0;
+    const colon = this.marks[m + 1] ?? 0;
+    let from = colon + 1;
+    let to = this.marks[m + 2] ?? 0;
+    while (from < to && (text.charCodeAt(from) === SP || text.charCodeAt(from) === HTAB)) from++;
+    // A trailing tab is kept in the framing fields, so that `Content-Length: 5\t` fails and
+    // `Connection: keep-alive\t` does not count, as in llhttp.
+    const n = colon - name;
+    const framingField = n === 14 ? equalsLower(text, name, colon, 'content-length') : n === 17 ? equalsLower(text, name, colon, 'transfer-encoding') : n === 10 && equalsLower(text, name, colon, 'connection');
+    while (to > from && (text.charCodeAt(to - 1) === SP || (text.charCodeAt(to - 1) === HTAB && !framingField))) to--;
+    this.from = from;
+    this.to = to;
+  }
+
+  private valueAt(m: number): string {
+    this.trim(m);
+    return this.text.slice(this.from, this.to);
   }
 
   count(lower: string): number {
     let n = 0;
-    for (let m = this.find(lower, 0); m >= 0; m = this.find(lower, m + 4)) n++;
+    for (let m = this.find(lower, 0); m >= 0; m = this.find(lower, m + 3)) n++;
     return n;
   }
 
   /** The first value of `lower`. */
   value(lower: string): string | undefined {
     const m = this.find(lower, 0);
-    return m < 0 ? undefined : this.text.slice(this.marks[m + 2], this.marks[m + 3]);
+    return m < 0 ? undefined : this.valueAt(m);
   }
 
   /** Every value of `lower`, in order. */
   values(lower: string): string[] {
     const out: string[] = [];
-    for (let m = this.find(lower, 0); m >= 0; m = this.find(lower, m + 4)) out.push(this.text.slice(this.marks[m + 2], this.marks[m + 3]));
+    for (let m = this.find(lower, 0); m >= 0; m = this.find(lower, m + 3)) out.push(this.valueAt(m));
     return out;
   }
 
   /** Does a `lower` field (e.g. Connection) list `option` (lower case) among its comma-separated elements? */
   listsOption(lower: string, option: string): boolean {
-    for (let m = this.find(lower, 0); m >= 0; m = this.find(lower, m + 4)) if (listsOption(this.text, this.marks[m + 2] ?? 0, this.marks[m + 3] ?? 0, option)) return true;
+    for (let m = this.find(lower, 0); m >= 0; m = this.find(lower, m + 3)) {
+      this.trim(m);
+      if (listsOption(this.text, this.from, this.to, option)) return true;
+    }
     return false;
   }
 }
@@ -69,10 +96,20 @@ export class ScannedRequestHead implements RequestHead {
     readonly target: string,
     readonly version: '1.0' | '1.1',
     readonly fields: FieldLines,
+    /** Where the target starts in the head's text. */
+    private readonly targetStart: number,
   ) {}
 
   get headers(): HttpHeader[] {
     return this.fields.headers();
+  }
+
+  /** `METHOD path` (the target without its query), the sampler's key: one slice of the start line when one space separates them. */
+  endpoint(): string {
+    const q = this.target.indexOf('?');
+    const pathLength = q < 0 ? this.target.length : q;
+    if (this.targetStart === this.method.length + 1) return this.fields.text.slice(0, this.targetStart + pathLength);
+    return `${this.method} ${this.target.slice(0, pathLength)}`;
   }
 }
 

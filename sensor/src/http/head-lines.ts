@@ -9,7 +9,7 @@
 import type { DesyncRule } from '../../../core/src/protocol/desync';
 import type { HttpHeader } from '../../../core/src/protocol/transaction';
 import { FieldLines, ScannedRequestHead, ScannedResponseHead } from './field-lines';
-import { equalsLower, type MessageHead } from './head';
+import type { MessageHead } from './head';
 
 // Local on purpose: a constant imported from another module is a property read per use under tsx.
 const LF = 10;
@@ -39,6 +39,23 @@ const COLON = 58;
 const TOKEN_CHARS = new Uint8Array(256);
 for (const ch of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") TOKEN_CHARS[ch.charCodeAt(0)] = 1;
 
+/** What a byte is to the field-line checks: one table read per byte in the scan's loop. */
+const TOKEN = 0;
+/** Visible, space, HTAB or ≥ 0x80: fine in a value, not in a name. */
+const OTHER = 1;
+const COLON_BYTE = 2;
+const CR_BYTE = 3;
+const LINE_END = 4;
+/** A control character other than HTAB, CR and LF, or DEL. */
+const CONTROL = 5;
+const BYTE_CLASS = new Uint8Array(256).fill(OTHER);
+for (let c = 0; c < 256; c++) if (TOKEN_CHARS[c] === 1) BYTE_CLASS[c] = TOKEN;
+for (let c = 0; c < SP; c++) if (c !== HTAB) BYTE_CLASS[c] = CONTROL;
+BYTE_CLASS[127] = CONTROL;
+BYTE_CLASS[COLON] = COLON_BYTE;
+BYTE_CLASS[CR] = CR_BYTE;
+BYTE_CLASS[LF] = LINE_END;
+
 function fail(rule: DesyncRule, reason: string, startLine = false): HeadFailure {
   return { ok: false, startLine, rule, reason };
 }
@@ -57,8 +74,8 @@ export class HeadScanner {
   private startLineEnd = 0;
   private problem: HeadFailure | undefined;
   /**
-   * Per field line: name start, colon, value start, value end (before CR), relative to the head's
-   * first byte; the value is trimmed once the head is in. A new array per head: the head keeps it.
+   * Per field line: name start, colon, line end (before CR), relative to the head's first byte.
+   * A new array per head: the head keeps it (field-lines.ts).
    */
   private marks: number[] = [];
   private fields = 0;
@@ -87,7 +104,7 @@ export class HeadScanner {
     this.startLineEnd = 0;
     this.problem = undefined;
     this.fields = 0;
-    if (this.marks.length > 0) this.marks = [];
+    this.marks = [];
     this.nextLine(0);
   }
 
@@ -129,14 +146,16 @@ export class HeadScanner {
       let control = this.control;
       let i = start + this.scanned;
       for (; i < len; i++) {
-        const c = buf[i] ?? 0;
-        if (c === LF) break;
-        if (c === CR) {
+        // One table read settles the common bytes (token characters, fine in names and values).
+        const k = BYTE_CLASS[buf[i] ?? 0] ?? 0;
+        if (k === TOKEN) continue;
+        if (k === LINE_END) break;
+        if (k === CR_BYTE) {
           if (firstCr < 0) firstCr = i;
         } else if (colon < 0) {
-          if (c === COLON) colon = i;
-          else if (TOKEN_CHARS[c] !== 1) badName = true;
-        } else if ((c < SP && c !== HTAB) || c === 127) {
+          if (k === COLON_BYTE) colon = i;
+          else badName = true;
+        } else if (k === CONTROL) {
           control = true;
         }
       }
@@ -190,7 +209,7 @@ export class HeadScanner {
     else if (this.fields === MAX_HEADERS) this.problem = fail('invalid-header', `more than ${MAX_HEADERS} header fields`);
     else {
       this.fields++;
-      this.marks.push(at - start, colon - start, colon + 1 - start, lineEnd - start);
+      this.marks.push(at - start, colon - start, lineEnd - start);
     }
     return -1;
   }
@@ -208,36 +227,15 @@ export class HeadScanner {
     const start = kind === 'request' ? requestLine(text, end) : statusLine(text, end);
     if (start !== undefined) return start;
     if (this.problem) return this.problem;
-    const fields = new FieldLines(text, this.trimmed(text));
-    if (kind === 'request') return new ScannedRequestHead(text.slice(0, scratch.methodEnd), text.slice(scratch.targetStart, scratch.targetEnd), scratch.minor === 0 ? '1.0' : '1.1', fields);
+    const fields = new FieldLines(text, this.marks);
+    if (kind === 'request') return new ScannedRequestHead(text.slice(0, scratch.methodEnd), text.slice(scratch.targetStart, scratch.targetEnd), scratch.minor === 0 ? '1.0' : '1.1', fields, scratch.targetStart);
     return new ScannedResponseHead(scratch.status, end > 12 ? text.slice(13, end) : '', scratch.minor === 0 ? '1.0' : '1.1', fields);
   }
 
   /** The field lines of the section `text` scanned last, pushed into `out`; the first problem, if any. */
   fieldsInto(text: string, out: HttpHeader[]): HeadFailure | undefined {
-    const marks = this.trimmed(text);
-    for (let m = 0; m < marks.length; m += 4) out.push({ name: text.slice(marks[m], marks[m + 1]), value: text.slice(marks[m + 2], marks[m + 3]) });
+    for (const h of new FieldLines(text, this.marks).headers()) out.push(h);
     return this.problem;
-  }
-
-  /** The marks with each value's whitespace trimmed, as llhttp trims it. */
-  private trimmed(text: string): number[] {
-    const marks = this.marks;
-    for (let m = 0; m < marks.length; m += 4) {
-      const name = marks[m] ?? 0;
-      const colon = marks[m + 1] ?? 0;
-      let from = colon + 1;
-      let to = marks[m + 3] ?? 0;
-      while (from < to && (text.charCodeAt(from) === SP || text.charCodeAt(from) === HTAB)) from++;
-      // A trailing tab is kept in the framing fields, so that `Content-Length: 5\t` fails and
-      // `Connection: keep-alive\t` does not count, as in llhttp.
-      const n = colon - name;
-      const framingField = n === 14 ? equalsLower(text, name, colon, 'content-length') : n === 17 ? equalsLower(text, name, colon, 'transfer-encoding') : n === 10 && equalsLower(text, name, colon, 'connection');
-      while (to > from && (text.charCodeAt(to - 1) === SP || (text.charCodeAt(to - 1) === HTAB && !framingField))) to--;
-      marks[m + 2] = from;
-      marks[m + 3] = to;
-    }
-    return marks;
   }
 }
 

@@ -14,6 +14,7 @@ import { newCounters, type PipelineCounters } from './counters';
 import { ProcessInfo } from './process-info';
 import { Sampler, type SamplerOptions } from './sampler';
 import { fieldValue, fieldValues } from '../http/head';
+import { ScannedRequestHead } from '../http/field-lines';
 import { networkInterfaces } from 'node:os';
 
 let localAddresses: Set<string> | undefined;
@@ -313,10 +314,14 @@ export class Pipeline {
   private sampled(conn: Connection, x: Exchange): boolean {
     const head = x.request.head;
     if (!this.sampler || head.kind !== 'request') return true;
-    const q = head.target.indexOf('?');
-    const path = q < 0 ? head.target : head.target.slice(0, q);
+    let endpoint: string;
+    if (head instanceof ScannedRequestHead) endpoint = head.endpoint();
+    else {
+      const q = head.target.indexOf('?');
+      endpoint = `${head.method} ${q < 0 ? head.target : head.target.slice(0, q)}`;
+    }
     const service = fieldValue(head, 'host') ?? `${conn.tuple?.localAddress ?? ''}:${conn.tuple?.localPort ?? 0}`;
-    const kept = this.sampler.keep(x.response?.endNs ?? x.request.endNs, service, head.method, path);
+    const kept = this.sampler.keepEndpoint(x.response?.endNs ?? x.request.endNs, service, endpoint);
     if (!kept) this.counters.sampledOut = this.sampler.sampledOut;
     return kept;
   }
