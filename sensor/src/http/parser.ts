@@ -41,6 +41,8 @@ type State =
   | 'dead';
 
 const RESYNC_KEEP = 64;
+/** The trailers of every message that has none (most): frozen, since messages share it. */
+const NO_TRAILERS: HttpHeader[] = Object.freeze([]) as unknown as HttpHeader[];
 /** How much of the bytes after an offending head a desync sample keeps. */
 const SAMPLE_AFTER = 512;
 
@@ -54,7 +56,7 @@ export class HttpStreamParser {
   private head: MessageHead | null = null;
   private readonly body: BodyCollector;
   private remaining = 0;
-  private trailers: HttpHeader[] = [];
+  private trailers: HttpHeader[] = NO_TRAILERS;
   private startNs = 0n;
   private lastNs = 0n;
   private finalResponses = 0;
@@ -227,7 +229,7 @@ export class HttpStreamParser {
     this.headText = text;
     this.bareLf = this.scanner.usesBareLf;
     this.body.start();
-    this.trailers = [];
+    this.trailers = NO_TRAILERS;
     switch (framing.kind) {
       case 'none':
         this.finish(true, ns);
@@ -320,6 +322,7 @@ export class HttpStreamParser {
       return buf.length;
     }
     const text = latin1(buf, pos, end);
+    this.trailers = [];
     const problem = this.scanner.fieldsInto(text, this.trailers);
     if (problem) {
       this.desync(problem.rule, `in trailers: ${problem.reason}`, this.headText + text);
