@@ -8,16 +8,25 @@ import { equalsLower, listsOption, type RequestHead, type ResponseHead } from '.
 const SP = 32;
 const HTAB = 9;
 
+/** One bit per name length up to 30, one for all longer names. */
+export function nameLengthBit(length: number): number {
+  return length < 31 ? 1 << length : 1 << 31;
+}
+
 export class FieldLines {
   private built: HttpHeader[] | undefined;
   /** The bounds of the value `trim` read last. */
   private from = 0;
   private to = 0;
 
-  /** `marks` holds three offsets into `text` per field: name start, the colon, line end (before CR). */
+  /**
+   * `marks` holds three offsets into `text` per field: name start, the colon, line end (before
+   * CR); `lengths` has the `nameLengthBit` of every name's length.
+   */
   constructor(
     readonly text: string,
     private readonly marks: readonly number[],
+    private readonly lengths: number,
   ) {}
 
   /** Every field, in order (built once, on first use). */
@@ -31,6 +40,7 @@ export class FieldLines {
 
   /** Offset in `marks` of the first field named `lower` (lower case) at or after `from`, or -1. */
   private find(lower: string, from: number): number {
+    if ((this.lengths & nameLengthBit(lower.length)) === 0) return -1;
     const { text, marks } = this;
     for (let m = from; m < marks.length; m += 3) if (equalsLower(text, marks[m] ?? 0, marks[m + 1] ?? 0, lower)) return m;
     return -1;

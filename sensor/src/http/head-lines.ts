@@ -8,7 +8,7 @@
 // Deliberate tolerances (docs/capture.md): extension methods, heads that use bare LF throughout.
 import type { DesyncRule } from '../../../core/src/protocol/desync';
 import type { HttpHeader } from '../../../core/src/protocol/transaction';
-import { FieldLines, ScannedRequestHead, ScannedResponseHead } from './field-lines';
+import { FieldLines, nameLengthBit, ScannedRequestHead, ScannedResponseHead } from './field-lines';
 import type { MessageHead } from './head';
 
 // Local on purpose: a constant imported from another module is a property read per use under tsx.
@@ -79,6 +79,8 @@ export class HeadScanner {
    */
   private marks: number[] = [];
   private fields = 0;
+  /** The name lengths seen (field-lines.ts nameLengthBit): a lookup of a name whose length no field has costs nothing. */
+  private lengths = 0;
   /** The line being scanned: how far, and what was seen so far (offsets from the head's first byte, -1 for none). */
   private scanned = 0;
   private colon = -1;
@@ -104,6 +106,7 @@ export class HeadScanner {
     this.startLineEnd = 0;
     this.problem = undefined;
     this.fields = 0;
+    this.lengths = 0;
     this.marks = [];
     this.nextLine(0);
   }
@@ -209,6 +212,7 @@ export class HeadScanner {
     else if (this.fields === MAX_HEADERS) this.problem = fail('invalid-header', `more than ${MAX_HEADERS} header fields`);
     else {
       this.fields++;
+      this.lengths |= nameLengthBit(colon - at);
       this.marks.push(at - start, colon - start, lineEnd - start);
     }
     return -1;
@@ -227,14 +231,14 @@ export class HeadScanner {
     const start = kind === 'request' ? requestLine(text, end) : statusLine(text, end);
     if (start !== undefined) return start;
     if (this.problem) return this.problem;
-    const fields = new FieldLines(text, this.marks);
+    const fields = new FieldLines(text, this.marks, this.lengths);
     if (kind === 'request') return new ScannedRequestHead(text.slice(0, scratch.methodEnd), text.slice(scratch.targetStart, scratch.targetEnd), scratch.minor === 0 ? '1.0' : '1.1', fields, scratch.targetStart);
     return new ScannedResponseHead(scratch.status, end > 12 ? text.slice(13, end) : '', scratch.minor === 0 ? '1.0' : '1.1', fields);
   }
 
   /** The field lines of the section `text` scanned last, pushed into `out`; the first problem, if any. */
   fieldsInto(text: string, out: HttpHeader[]): HeadFailure | undefined {
-    for (const h of new FieldLines(text, this.marks).headers()) out.push(h);
+    for (const h of new FieldLines(text, this.marks, this.lengths).headers()) out.push(h);
     return this.problem;
   }
 }

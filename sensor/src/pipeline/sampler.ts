@@ -15,6 +15,7 @@ const MAX_KEYS = 10_000;
 
 export class Sampler {
   private windowStart = -1n;
+  private windowEnd = 0n;
   private total = 0;
   /** Per service, per `METHOD path`: two lookups of strings the exchange already holds, no key built. */
   private readonly perKey = new Map<string, Map<string, number>>();
@@ -34,8 +35,10 @@ export class Sampler {
     if (maxPerSecond <= 0 && maxPerEndpointPerSecond <= 0) return true;
     // Events from different CPUs arrive slightly out of order: an earlier timestamp belongs to
     // the current window, it must not open a new one (that would refill the budgets).
-    if (this.windowStart < 0n || ns - this.windowStart >= WINDOW_NS) {
+    // Compared with the window's end, computed once per window: no BigInt made per exchange.
+    if (this.windowStart < 0n || ns >= this.windowEnd) {
       this.windowStart = ns;
+      this.windowEnd = ns + WINDOW_NS;
       this.total = 0;
       this.perKey.clear();
       this.keys = 0;
