@@ -5,12 +5,17 @@
 // configurations: every exchange built and redacted (`--max-rate 0`), and the daemon's default
 // sampling (1000 transactions/s, 100 per endpoint), with kernel timestamps 10 µs apart (a
 // server at 50,000 exchanges/s), where most exchanges are parsed, paired and counted only.
-// Run: node --import tsx bench/sensor-pipeline.bench.ts [--exchanges 200000] [--connections 32]
+// Run: node --import tsx bench/sensor-pipeline.bench.ts [--exchanges 200000] [--connections 32] [--only built|sampled]
+// (`--only` runs one configuration, e.g. under `--cpu-prof`.)
+// A/B: `--base MODULE` loads another version's Pipeline, Redactor and KernelClock (bench/ab-base.ts
+// says how to make one from a commit) and runs it interleaved with this one, round by round, in
+// the same process; it prints both and the CPU ratio.
 import type { CaptureEvent } from '../sensor/src/capture/events';
 import { Pipeline } from '../sensor/src/pipeline/pipeline';
 import { KernelClock } from '../sensor/src/pipeline/clock';
 import { Redactor } from '../core/src/redaction/redactor';
 import type { SamplerOptions } from '../sensor/src/pipeline/sampler';
+import { loadBase, type PipelineImpl } from './ab-base';
 import { reportTarget } from './target';
 
 const arg = (name: string, dflt: number): number => {
@@ -30,14 +35,14 @@ interface Result {
   built: number;
 }
 
-async function run(sampling: SamplerOptions | undefined): Promise<Result> {
+async function run(impl: PipelineImpl, sampling: SamplerOptions | undefined): Promise<Result> {
   let done = 0;
-  const pipe = new Pipeline({
+  const pipe = new impl.Pipeline({
     maxBody: 65536,
-    redactor: new Redactor(),
+    redactor: new impl.Redactor(),
     idPrefix: 'bench',
     onTransaction: () => done++,
-    clock: new KernelClock(),
+    clock: new impl.KernelClock(),
     processInfo: { containerId: () => undefined } as never,
     ...(sampling ? { sampling } : {}),
   });
@@ -66,21 +71,49 @@ async function run(sampling: SamplerOptions | undefined): Promise<Result> {
   return { perSecond: exchanges / seconds, usPerExchange: (cpu.user + cpu.system) / exchanges, built: done };
 }
 
-async function median5(sampling: SamplerOptions | undefined): Promise<Result> {
-  const results: Result[] = [];
-  for (let r = 0; r < 5; r++) results.push(await run(sampling));
-  results.sort((a, b) => a.usPerExchange - b.usPerExchange);
-  const mid = results[2];
+const current: PipelineImpl = { Pipeline, Redactor, KernelClock };
+
+function median(results: Result[]): Result {
+  const sorted = [...results].sort((a, b) => a.usPerExchange - b.usPerExchange);
+  const mid = sorted[Math.floor(sorted.length / 2)];
   if (!mid) throw new Error('no result');
   return mid;
 }
 
+/** Five rounds of this version, each between two of the base's when there is one (old, new, old, new…), after a warm-up. */
+async function rounds(sampling: SamplerOptions | undefined, base: PipelineImpl | undefined): Promise<{ mine: Result; base?: Result }> {
+  const mine: Result[] = [];
+  const theirs: Result[] = [];
+  // One round each first, not counted: the first run of a version pays for its compilation.
+  if (base) await run(base, sampling);
+  await run(current, sampling);
+  for (let r = 0; r < 5; r++) {
+    if (base) theirs.push(await run(base, sampling));
+    mine.push(await run(current, sampling));
+  }
+  if (base) theirs.push(await run(base, sampling));
+  return base ? { mine: median(mine), base: median(theirs) } : { mine: median(mine) };
+}
+
+function describe(label: string, r: { mine: Result; base?: Result }): void {
+  const { mine, base } = r;
+  console.log(`${label}: ${mine.perSecond.toFixed(0)} exchanges/s (median of 5), ${mine.usPerExchange.toFixed(2)} µs CPU per exchange, ${mine.built} of ${exchanges} built, ${connections} connections`);
+  if (base) console.log(`  base (same process, interleaved): ${base.usPerExchange.toFixed(2)} µs CPU per exchange; this ÷ base ${(mine.usPerExchange / base.usPerExchange).toFixed(3)}`);
+}
+
 void (async () => {
-  const all = await median5(undefined);
-  console.log(`every exchange built and redacted: ${all.perSecond.toFixed(0)} exchanges/s (median of 5), ${all.usPerExchange.toFixed(1)} µs CPU per exchange, ${connections} connections`);
-  const sampled = await median5({ maxPerSecond: 1000, maxPerEndpointPerSecond: 100 });
-  console.log(`default sampling: ${sampled.perSecond.toFixed(0)} exchanges/s (median of 5), ${sampled.usPerExchange.toFixed(1)} µs CPU per exchange, ${sampled.built} of ${exchanges} built`);
-  // The daemon's share of the sensor's per-transaction budget (issue 11: ≤ 3 µs kernel + user in all).
-  reportTarget('sensor daemon (decode → transaction), CPU per exchange, every exchange built', all.usPerExchange, { atMost: 3 }, ' µs', 1);
-  reportTarget('sensor daemon, CPU per exchange, default sampling (1000/s, 100 per endpoint)', sampled.usPerExchange, { atMost: 3 }, ' µs', 1);
+  const base = await loadBase(process.argv);
+  const o = process.argv.indexOf('--only');
+  const only = o >= 0 ? process.argv[o + 1] : undefined;
+  if (only !== 'sampled') {
+    const all = await rounds(undefined, base);
+    describe('every exchange built and redacted', all);
+    // The daemon's share of the sensor's per-transaction budget (issue 11: ≤ 3 µs kernel + user in all).
+    reportTarget('sensor daemon (decode → transaction), CPU per exchange, every exchange built', all.mine.usPerExchange, { atMost: 3 }, ' µs', 1);
+  }
+  if (only !== 'built') {
+    const sampled = await rounds({ maxPerSecond: 1000, maxPerEndpointPerSecond: 100 }, base);
+    describe('default sampling', sampled);
+    reportTarget('sensor daemon, CPU per exchange, default sampling (1000/s, 100 per endpoint)', sampled.mine.usPerExchange, { atMost: 3 }, ' µs', 1);
+  }
 })();

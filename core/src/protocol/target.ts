@@ -33,6 +33,8 @@ export function parseQuery(query: string): QueryParam[] {
 }
 
 export function decodeQueryComponent(s: string): string {
+  // Most names and values are plain: nothing to decode, no regex or exception to pay for.
+  if (s.indexOf('%') < 0 && s.indexOf('+') < 0) return s;
   try {
     return decodeURIComponent(s.replace(/\+/g, ' '));
   } catch {

@@ -1,6 +1,6 @@
 // Credential and personal-data detectors that need no surrounding name: the formats real secret
 // scanners know by their shape (vendor prefixes, PEM armour) and the ones with a checksum (IBAN).
-// Each is a TextRule with a cheap `quick` precheck, so text without the prefix costs one scan.
+// Each is a TextRule with a cheap `hint` (or `quick`) precheck, so text without the prefix is not scanned for it.
 import type { TextRule } from './rules';
 
 
@@ -52,32 +52,32 @@ export function credentialRules(): TextRule[] {
       kind: 'private-key',
       // The whole armoured block; a block cut short (truncated body) loses everything after BEGIN.
       pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|[\s\S]*$)/g,
-      quick: (t) => t.includes('PRIVATE KEY'),
+      hint: /PRIVATE KEY/,
     },
     {
       id: 'aws-access-key-id',
       kind: 'credential',
       pattern: /(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}(?![A-Za-z0-9])/g,
-      quick: (t) => AWS_ID.test(t),
+      hint: AWS_ID,
     },
-    { id: 'gcp-api-key', kind: 'credential', pattern: /(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/g, quick: (t) => t.includes('AIza') },
-    { id: 'gcp-oauth-token', kind: 'credential', pattern: /(?<![A-Za-z0-9_-])ya29\.[0-9A-Za-z_-]{20,}/g, quick: (t) => t.includes('ya29.') },
+    { id: 'gcp-api-key', kind: 'credential', pattern: /(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/g, hint: /AIza/ },
+    { id: 'gcp-oauth-token', kind: 'credential', pattern: /(?<![A-Za-z0-9_-])ya29\.[0-9A-Za-z_-]{20,}/g, hint: /ya29\./ },
     {
       id: 'azure-storage-key',
       kind: 'credential',
       // Connection strings and SAS signatures: the key follows its name, so only the value goes.
       pattern: /(?<=(?:AccountKey|SharedAccessKey|SharedAccessSignature)=)[A-Za-z0-9+/%]{20,}={0,2}/gi,
-      quick: (t) => AZURE_KEY_NAME.test(t),
+      hint: AZURE_KEY_NAME,
     },
     // Entra ID (Azure AD) client secrets: three characters, a digit, `Q~`, then 31–34 more.
-    { id: 'azure-client-secret', kind: 'credential', pattern: /(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])/g, quick: (t) => t.includes('Q~') },
-    { id: 'github-token', kind: 'credential', pattern: /(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})/g, quick: (t) => GITHUB.test(t) },
-    { id: 'gitlab-token', kind: 'credential', pattern: /(?<![A-Za-z0-9_-])gl(?:pat|dt|rt|ptt|ft|cbt|oas|soat)-[A-Za-z0-9_-]{20,}/g, quick: (t) => GITLAB.test(t) },
-    { id: 'slack-token', kind: 'credential', pattern: /(?<![A-Za-z0-9-])xox[abeoprs]-[0-9A-Za-z-]{10,}/g, quick: (t) => t.includes('xox') },
-    { id: 'slack-webhook', kind: 'credential', pattern: /https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9_/-]{20,}/g, quick: (t) => t.includes('hooks.slack.com') },
+    { id: 'azure-client-secret', kind: 'credential', pattern: /(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])/g, hint: /Q~/ },
+    { id: 'github-token', kind: 'credential', pattern: /(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})/g, hint: GITHUB },
+    { id: 'gitlab-token', kind: 'credential', pattern: /(?<![A-Za-z0-9_-])gl(?:pat|dt|rt|ptt|ft|cbt|oas|soat)-[A-Za-z0-9_-]{20,}/g, hint: GITLAB },
+    { id: 'slack-token', kind: 'credential', pattern: /(?<![A-Za-z0-9-])xox[abeoprs]-[0-9A-Za-z-]{10,}/g, hint: /xox/ },
+    { id: 'slack-webhook', kind: 'credential', pattern: /https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9_/-]{20,}/g, hint: /hooks\.slack\.com/ },
     // Secret and restricted keys, test or live, and webhook signing secrets. Publishable keys
     // (`pk_…`) are meant for browsers and stay.
-    { id: 'stripe-key', kind: 'credential', pattern: /(?<![A-Za-z0-9_])(?:[sr]k_(?:live|test)_[0-9A-Za-z]{16,247}|whsec_[0-9A-Za-z]{24,})/g, quick: (t) => STRIPE.test(t) },
+    { id: 'stripe-key', kind: 'credential', pattern: /(?<![A-Za-z0-9_])(?:[sr]k_(?:live|test)_[0-9A-Za-z]{16,247}|whsec_[0-9A-Za-z]{24,})/g, hint: STRIPE },
     {
       id: 'iban',
       kind: 'iban',

@@ -105,7 +105,7 @@ export function namedSecretRule(): TextRule {
     id: 'generic-secret',
     kind: 'api-key',
     pattern: NAMED_VALUE,
-    quick: (t) => NAMED_HINT.test(t),
+    hint: NAMED_HINT,
     replace: (groups) => {
       const [name = '', sep = '', value = ''] = groups;
       if (!secretLikeName(name) || !looksRandom(value)) return undefined;
@@ -122,7 +122,7 @@ export function namedPhoneRule(): TextRule {
     id: 'phone',
     kind: 'phone',
     pattern: NAMED_PHONE_VALUE,
-    quick: (t) => PHONE_HINT.test(t),
+    hint: PHONE_HINT,
     replace: (groups) => {
       const [name = '', sep = '', value = ''] = groups;
       return namedPhone(name, value) ? { before: `${name}${sep}`, after: '' } : undefined;

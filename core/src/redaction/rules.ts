@@ -80,6 +80,11 @@ export interface TextRule {
   replace?: (groups: readonly string[]) => { before: string; after: string } | undefined;
   /** A cheap necessary condition: when false the pattern cannot match and is not run. `digits`: how many ASCII digits the text holds. */
   quick?: (text: string, digits: number) => boolean;
+  /**
+   * A necessary condition as a (non-global) pattern: the rule runs only where it matches. The hints
+   * of all rules are first tried as one pattern, so a text that none can match costs one scan.
+   */
+  hint?: RegExp;
 }
 
 export function digitCount(text: string): number {
@@ -126,8 +131,8 @@ export function builtInTextRules(): TextRule[] {
     // PEM blocks first: their base64 must not be cut into pieces by the rules after.
     ...(privateKey ? [privateKey] : []),
     ...credentials.filter((r) => !personal.includes(r)),
-    { id: 'jwt', kind: 'jwt', pattern: /\beyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, quick: (t) => t.includes('eyJ') },
-    { id: 'email', kind: 'email', pattern: /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}\b/g, quick: (t) => t.includes('@') },
+    { id: 'jwt', kind: 'jwt', pattern: /\beyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, hint: /eyJ/ },
+    { id: 'email', kind: 'email', pattern: /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}\b/g, hint: /@/ },
     { id: 'card-number', kind: 'card-number', pattern: /(?<![\d.])\d(?:[ -]?\d){12,18}(?![\d.])/g, accept: cardLike, quick: (_t, digits) => digits >= 13 },
     // US Social Security numbers in their usual written form, excluding never-issued ranges.
     { id: 'national-id', kind: 'national-id', pattern: /\b(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}\b/g, quick: (t, digits) => digits >= 9 && t.includes('-') },
@@ -145,12 +150,27 @@ export interface TextResult {
 
 const NO_COUNTS: ReadonlyMap<RedactionKind, number> = new Map();
 
+/** Per rule list, its hints as one pattern (case-insensitive when any is: a looser test, still necessary). */
+const anyHints = new WeakMap<readonly TextRule[], { rules: number; pattern: RegExp | undefined }>();
+
+function anyHint(rules: readonly TextRule[]): RegExp | undefined {
+  const known = anyHints.get(rules);
+  if (known && known.rules === rules.length) return known.pattern;
+  const hints = rules.flatMap((r) => (r.hint ? [r.hint] : []));
+  const pattern = hints.length === 0 ? undefined : new RegExp(hints.map((h) => `(?:${h.source})`).join('|'), hints.some((h) => h.ignoreCase) ? 'i' : '');
+  anyHints.set(rules, { rules: rules.length, pattern });
+  return pattern;
+}
+
 export function redactText(text: string, rules: readonly TextRule[]): TextResult {
   let counts: Map<RedactionKind, number> | undefined;
   let out = text;
   // Replacements only remove digits: the count of the original text stays a valid upper bound.
   const digits = digitCount(text);
+  // While nothing is replaced the text is the original: where no hint matches it, no hinted rule runs.
+  const hinted = anyHint(rules)?.test(text) ?? false;
   for (const rule of rules) {
+    if (rule.hint && ((counts === undefined && !hinted) || !rule.hint.test(out))) continue;
     if (rule.quick && !rule.quick(out, digits)) continue;
     rule.pattern.lastIndex = 0;
     out = out.replace(rule.pattern, (m: string, ...rest: unknown[]) => {

@@ -53,6 +53,9 @@ function finishBody(input: BodyInput, bytes: Uint8Array, truncated: boolean, cod
   return body;
 }
 
+/** One decoder for every body: a non-streaming `decode` keeps no state between calls. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 function toText(bytes: Uint8Array, contentType: string | undefined, truncated: boolean): string | undefined {
   const declared = contentType !== undefined && TEXT_TYPES.test(contentType);
   if (!declared && contentType !== undefined && !/charset=/i.test(contentType)) {
@@ -63,7 +66,7 @@ function toText(bytes: Uint8Array, contentType: string | undefined, truncated: b
   let end = bytes.length;
   if (truncated) end = completeUtf8End(bytes);
   try {
-    const s = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, end));
+    const s = UTF8.decode(bytes.subarray(0, end));
     if (!declared && hasControlChars(s)) return undefined;
     return s;
   } catch {

@@ -5,8 +5,13 @@ export function asBuffer(buf: Uint8Array): Buffer {
   return Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.length);
 }
 
+/** Node's own latin1 decoder, without `toString`'s argument handling (it runs for every head). */
+type Latin1Buffer = Buffer & { latin1Slice(start: number, end: number): string };
+
 export function latin1(buf: Uint8Array, from: number, to: number): string {
-  return asBuffer(buf).toString('latin1', from, to);
+  const end = to > buf.length ? buf.length : to;
+  if (end <= from) return '';
+  return (asBuffer(buf) as Latin1Buffer).latin1Slice(from, end);
 }
 
 export function concat(slices: readonly Uint8Array[], total: number): Uint8Array {

@@ -6,7 +6,7 @@
 import type { DesyncRule } from '../../../core/src/protocol/desync';
 import type { HttpHeader } from '../../../core/src/protocol/transaction';
 import { latin1 } from './bytes';
-import { allValues, hasConnectionOption, type RequestHead, type ResponseHead } from './head';
+import { fieldCount, fieldValue, fieldValues, hasConnectionOption, headHasConnectionOption, type MessageHead, type RequestHead, type ResponseHead } from './head';
 
 export type Framing =
   | { kind: 'none' }
@@ -18,15 +18,22 @@ export type Framing =
 
 const err = (rule: DesyncRule, reason: string): Framing => ({ kind: 'error', rule, reason });
 
-function contentLength(values: readonly string[]): Framing {
+// The framings without a payload, made once: one is decided for every message.
+const NONE: Framing = { kind: 'none' };
+const CHUNKED: Framing = { kind: 'chunked' };
+const UNTIL_CLOSE: Framing = { kind: 'until-close' };
+const TUNNEL: Framing = { kind: 'tunnel' };
+
+/** `count` Content-Length fields (≥ 1) in `head`. */
+function contentLength(head: MessageHead, count: number): Framing {
   // Repeated values are allowed by RFC 9112 when equal, but llhttp and nginx reject them: two
   // servers behind each other could differ, so the sensor does not guess.
-  if (values.length > 1) return err('content-length', 'Content-Length appears more than once');
-  const v = values[0] ?? '';
+  if (count > 1) return err('content-length', 'Content-Length appears more than once');
+  const v = fieldValue(head, 'content-length') ?? '';
   if (!allDigits(v)) return err('content-length', v === '' ? 'an empty Content-Length' : 'a Content-Length that is not all digits');
   const n = Number(v);
   if (!Number.isSafeInteger(n)) return err('content-length', 'a Content-Length too large to frame');
-  return n === 0 ? { kind: 'none' } : { kind: 'length', length: n };
+  return n === 0 ? NONE : { kind: 'length', length: n };
 }
 
 function allDigits(v: string): boolean {
@@ -38,59 +45,62 @@ function allDigits(v: string): boolean {
 }
 
 export function requestFraming(head: RequestHead): Framing {
-  const te = allValues(head.headers, 'transfer-encoding');
-  const cl = allValues(head.headers, 'content-length');
+  const te = fieldCount(head, 'transfer-encoding');
+  const cl = fieldCount(head, 'content-length');
   if (head.method === 'CONNECT') {
     // RFC 9110 §9.3.6: a CONNECT request has no content; whatever follows is the tunnel.
-    if (te.length > 0 || cl.length > 0) return err('connect-with-content', 'a CONNECT request with Content-Length or Transfer-Encoding');
-    return { kind: 'tunnel' };
+    if (te > 0 || cl > 0) return err('connect-with-content', 'a CONNECT request with Content-Length or Transfer-Encoding');
+    return TUNNEL;
   }
-  if (te.length > 0) {
-    if (cl.length > 0) return err('cl-and-te', 'Content-Length and Transfer-Encoding in one request');
-    if (te.length > 1) return err('transfer-encoding', 'Transfer-Encoding appears more than once');
+  if (te > 0) {
+    if (cl > 0) return err('cl-and-te', 'Content-Length and Transfer-Encoding in one request');
+    if (te > 1) return err('transfer-encoding', 'Transfer-Encoding appears more than once');
     if (head.version === '1.0') return err('transfer-encoding', 'Transfer-Encoding in an HTTP/1.0 request');
     // nginx answers anything but exactly `chunked` with 501; llhttp takes `gzip, chunked`.
-    if ((te[0] ?? '').toLowerCase() !== 'chunked') return err('transfer-encoding', 'a request Transfer-Encoding that is not exactly "chunked"');
-    return { kind: 'chunked' };
+    if ((fieldValue(head, 'transfer-encoding') ?? '').toLowerCase() !== 'chunked') return err('transfer-encoding', 'a request Transfer-Encoding that is not exactly "chunked"');
+    return CHUNKED;
   }
-  if (cl.length > 0) return contentLength(cl);
-  return { kind: 'none' };
+  if (cl > 0) return contentLength(head, cl);
+  return NONE;
 }
 
 /** `requestMethod` is the method of the request this response answers, when known. */
 export function responseFraming(head: ResponseHead, requestMethod: string | undefined): Framing {
   const status = head.status;
-  if (status === 101) return { kind: 'tunnel' };
-  if (requestMethod === 'CONNECT' && status >= 200 && status < 300) return { kind: 'tunnel' };
-  if ((status >= 100 && status < 200) || status === 204 || status === 304) return { kind: 'none' };
-  if (requestMethod === 'HEAD') return { kind: 'none' };
-  const te = allValues(head.headers, 'transfer-encoding');
-  const cl = allValues(head.headers, 'content-length');
-  if (te.length > 0) {
-    if (cl.length > 0) return err('cl-and-te', 'Content-Length and Transfer-Encoding in one response');
-    const codings = te.join(',').toLowerCase().split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (status === 101) return TUNNEL;
+  if (requestMethod === 'CONNECT' && status >= 200 && status < 300) return TUNNEL;
+  if ((status >= 100 && status < 200) || status === 204 || status === 304) return NONE;
+  if (requestMethod === 'HEAD') return NONE;
+  const te = fieldCount(head, 'transfer-encoding');
+  const cl = fieldCount(head, 'content-length');
+  if (te > 0) {
+    if (cl > 0) return err('cl-and-te', 'Content-Length and Transfer-Encoding in one response');
+    const codings = fieldValues(head, 'transfer-encoding').join(',').toLowerCase().split(',').map((s) => s.trim()).filter((s) => s !== '');
     const chunked = codings.indexOf('chunked');
     if (chunked >= 0 && chunked !== codings.length - 1) return err('transfer-encoding', 'a response Transfer-Encoding with chunked before another coding');
     // RFC 9112 §6.3: a response whose last coding is not chunked is delimited by the close.
-    return chunked >= 0 ? { kind: 'chunked' } : { kind: 'until-close' };
+    return chunked >= 0 ? CHUNKED : UNTIL_CLOSE;
   }
-  if (cl.length > 0) return contentLength(cl);
-  return { kind: 'until-close' };
+  if (cl > 0) return contentLength(head, cl);
+  return UNTIL_CLOSE;
 }
 
 /** A request that asks to switch protocols: the server answers 101 (then the bytes are another protocol) or ignores it. */
 export function asksUpgrade(head: RequestHead): boolean {
   // An empty Upgrade names no protocol: llhttp does not treat the request as an upgrade either.
-  return allValues(head.headers, 'upgrade').some((v) => v !== '') && hasConnectionOption(head.headers, 'upgrade');
+  return fieldCount(head, 'upgrade') > 0 && fieldValues(head, 'upgrade').some((v) => v !== '') && headHasConnectionOption(head, 'upgrade');
 }
 
 /** After this message the sender closes: bytes that follow are never processed by the peer. */
 export function closesAfter(head: RequestHead | ResponseHead, trailers: readonly HttpHeader[] = []): boolean {
   // As llhttp decides it (llhttp_should_keep_alive), trailers included: HTTP/1.0 stays open only
   // with keep-alive, even next to `close`; HTTP/1.1 closes with `close`.
-  const fields = trailers.length === 0 ? head.headers : [...head.headers, ...trailers];
-  if (head.version === '1.0') return !hasConnectionOption(fields, 'keep-alive');
-  return hasConnectionOption(fields, 'close');
+  if (head.version === '1.0') return !connectionLists(head, trailers, 'keep-alive');
+  return connectionLists(head, trailers, 'close');
+}
+
+function connectionLists(head: RequestHead | ResponseHead, trailers: readonly HttpHeader[], option: string): boolean {
+  return headHasConnectionOption(head, option) || (trailers.length > 0 && hasConnectionOption(trailers, option));
 }
 
 // chunk = chunk-size *( ";" token [ "=" ( token / quoted-string ) ] ), with no whitespace

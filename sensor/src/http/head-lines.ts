@@ -8,7 +8,8 @@
 // Deliberate tolerances (docs/capture.md): extension methods, heads that use bare LF throughout.
 import type { DesyncRule } from '../../../core/src/protocol/desync';
 import type { HttpHeader } from '../../../core/src/protocol/transaction';
-import { equalsLower, type MessageHead } from './head';
+import { FieldLines, nameLengthBit, ScannedRequestHead, ScannedResponseHead } from './field-lines';
+import type { MessageHead } from './head';
 
 // Local on purpose: a constant imported from another module is a property read per use under tsx.
 const LF = 10;
@@ -22,7 +23,9 @@ export interface HeadFailure {
   reason: string;
 }
 
-export type HeadResult = { ok: true; head: MessageHead; bareLf: boolean } | HeadFailure;
+export function isHeadFailure(r: MessageHead | HeadFailure): r is HeadFailure {
+  return (r as Partial<HeadFailure>).ok === false;
+}
 
 /** origin-form, absolute-form or `*` (authority-form is for CONNECT only), as llhttp accepts them. */
 const TARGET = /^(?:\/|\*|[A-Za-z][A-Za-z0-9+.-]*:\/\/)/;
@@ -35,6 +38,23 @@ const COLON = 58;
 /** RFC 9110 token characters (bytes ≥ 0x80 are not). */
 const TOKEN_CHARS = new Uint8Array(256);
 for (const ch of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") TOKEN_CHARS[ch.charCodeAt(0)] = 1;
+
+/** What a byte is to the field-line checks: one table read per byte in the scan's loop. */
+const TOKEN = 0;
+/** Visible, space, HTAB or ≥ 0x80: fine in a value, not in a name. */
+const OTHER = 1;
+const COLON_BYTE = 2;
+const CR_BYTE = 3;
+const LINE_END = 4;
+/** A control character other than HTAB, CR and LF, or DEL. */
+const CONTROL = 5;
+const BYTE_CLASS = new Uint8Array(256).fill(OTHER);
+for (let c = 0; c < 256; c++) if (TOKEN_CHARS[c] === 1) BYTE_CLASS[c] = TOKEN;
+for (let c = 0; c < SP; c++) if (c !== HTAB) BYTE_CLASS[c] = CONTROL;
+BYTE_CLASS[127] = CONTROL;
+BYTE_CLASS[COLON] = COLON_BYTE;
+BYTE_CLASS[CR] = CR_BYTE;
+BYTE_CLASS[LF] = LINE_END;
 
 function fail(rule: DesyncRule, reason: string, startLine = false): HeadFailure {
   return { ok: false, startLine, rule, reason };
@@ -53,15 +73,25 @@ export class HeadScanner {
   private bareLf = false;
   private startLineEnd = 0;
   private problem: HeadFailure | undefined;
-  /** Per field line: name start, colon, line end (before CR), relative to the head's first byte. */
-  private marks: Int32Array = new Int32Array(3 * 16);
+  /**
+   * Per field line: name start, colon, line end (before CR), relative to the head's first byte.
+   * A new array per head: the head keeps it (field-lines.ts).
+   */
+  private marks: number[] = [];
   private fields = 0;
+  /** The name lengths seen (field-lines.ts nameLengthBit): a lookup of a name whose length no field has costs nothing. */
+  private lengths = 0;
   /** The line being scanned: how far, and what was seen so far (offsets from the head's first byte, -1 for none). */
   private scanned = 0;
   private colon = -1;
   private firstCr = -1;
   private badName = false;
   private control = false;
+
+  /** The head scanned last used bare LF line ends throughout (a tolerance, docs/capture.md). */
+  get usesBareLf(): boolean {
+    return this.bareLf;
+  }
 
   /** Nothing of a head has been scanned yet. */
   get idle(): boolean {
@@ -76,6 +106,8 @@ export class HeadScanner {
     this.startLineEnd = 0;
     this.problem = undefined;
     this.fields = 0;
+    this.lengths = 0;
+    this.marks = [];
     this.nextLine(0);
   }
 
@@ -117,14 +149,16 @@ export class HeadScanner {
       let control = this.control;
       let i = start + this.scanned;
       for (; i < len; i++) {
-        const c = buf[i] ?? 0;
-        if (c === LF) break;
-        if (c === CR) {
+        // One table read settles the common bytes (token characters, fine in names and values).
+        const k = BYTE_CLASS[buf[i] ?? 0] ?? 0;
+        if (k === TOKEN) continue;
+        if (k === LINE_END) break;
+        if (k === CR_BYTE) {
           if (firstCr < 0) firstCr = i;
         } else if (colon < 0) {
-          if (c === COLON) colon = i;
-          else if (TOKEN_CHARS[c] !== 1) badName = true;
-        } else if ((c < SP && c !== HTAB) || c === 127) {
+          if (k === COLON_BYTE) colon = i;
+          else badName = true;
+        } else if (k === CONTROL) {
           control = true;
         }
       }
@@ -177,12 +211,9 @@ export class HeadScanner {
     else if (control) this.problem = fail('invalid-header', 'a control character in a header value');
     else if (this.fields === MAX_HEADERS) this.problem = fail('invalid-header', `more than ${MAX_HEADERS} header fields`);
     else {
-      const m = 3 * this.fields++;
-      // Grown on demand: a parser per connection direction, most heads have a handful of fields.
-      if (m + 3 > this.marks.length) this.marks = grow(this.marks);
-      this.marks[m] = at - start;
-      this.marks[m + 1] = colon - start;
-      this.marks[m + 2] = lineEnd - start;
+      this.fields++;
+      this.lengths |= nameLengthBit(colon - at);
+      this.marks.push(at - start, colon - start, lineEnd - start);
     }
     return -1;
   }
@@ -193,98 +224,79 @@ export class HeadScanner {
   }
 
   /** The head whose bytes (from its first byte to its end) are `text`, after `scan` found its end. */
-  head(text: string, kind: 'request' | 'response'): HeadResult {
-    const start = parseStartLine(text.slice(0, this.startLineEnd), kind);
-    if (!start.ok) return start;
-    const headers: HttpHeader[] = [];
-    const problem = this.fieldsInto(text, headers);
-    if (problem) return problem;
-    const head = start.head;
-    head.headers = headers;
-    return { ok: true, head, bareLf: this.bareLf };
+  head(text: string, kind: 'request' | 'response'): MessageHead | HeadFailure {
+    const end = this.startLineEnd;
+    const cr = text.indexOf('\r');
+    if (cr >= 0 && cr < end) return fail('bare-cr', 'a CR inside the start line', true);
+    const start = kind === 'request' ? requestLine(text, end) : statusLine(text, end);
+    if (start !== undefined) return start;
+    if (this.problem) return this.problem;
+    const fields = new FieldLines(text, this.marks, this.lengths);
+    if (kind === 'request') return new ScannedRequestHead(text.slice(0, scratch.methodEnd), text.slice(scratch.targetStart, scratch.targetEnd), scratch.minor === 0 ? '1.0' : '1.1', fields, scratch.targetStart);
+    return new ScannedResponseHead(scratch.status, end > 12 ? text.slice(13, end) : '', scratch.minor === 0 ? '1.0' : '1.1', fields);
   }
 
   /** The field lines of the section `text` scanned last, pushed into `out`; the first problem, if any. */
   fieldsInto(text: string, out: HttpHeader[]): HeadFailure | undefined {
-    for (let f = 0; f < this.fields; f++) {
-      const name = this.marks[3 * f] ?? 0;
-      const colon = this.marks[3 * f + 1] ?? 0;
-      let to = this.marks[3 * f + 2] ?? 0;
-      let from = colon + 1;
-      while (from < to && (text.charCodeAt(from) === SP || text.charCodeAt(from) === HTAB)) from++;
-      // A trailing tab is kept in the framing fields, so that `Content-Length: 5\t` fails and
-      // `Connection: keep-alive\t` does not count, as in llhttp.
-      const n = colon - name;
-      const framingField = n === 14 ? equalsLower(text, name, colon, 'content-length') : n === 17 ? equalsLower(text, name, colon, 'transfer-encoding') : n === 10 && equalsLower(text, name, colon, 'connection');
-      while (to > from && (text.charCodeAt(to - 1) === SP || (text.charCodeAt(to - 1) === HTAB && !framingField))) to--;
-      out.push({ name: text.slice(name, colon), value: text.slice(from, to) });
-    }
+    for (const h of new FieldLines(text, this.marks, this.lengths).headers()) out.push(h);
     return this.problem;
   }
 }
 
-function grow(marks: Int32Array): Int32Array {
-  const bigger = new Int32Array(marks.length * 2);
-  bigger.set(marks);
-  return bigger;
-}
-
-function parseStartLine(line: string, kind: 'request' | 'response'): { ok: true; head: MessageHead } | HeadFailure {
-  if (line.indexOf('\r') >= 0) return fail('bare-cr', 'a CR inside the start line', true);
-  if (kind === 'request') {
-    const m = requestLine(line);
-    if (!m) return fail('invalid-start-line', 'invalid request line', true);
-    const { method, target } = m;
-    const first = target.charCodeAt(0);
-    if (first !== 47 && first !== 42 && !TARGET.test(target) && method !== 'CONNECT') return fail('invalid-start-line', 'a request target that is not origin-form, absolute-form or *', true);
-    return { ok: true, head: { kind, method, target, version: m.minor === 0 ? '1.0' : '1.1', headers: [] } };
-  }
-  const m = statusLine(line);
-  if (!m) return fail('invalid-start-line', 'invalid status line', true);
-  return { ok: true, head: { kind, status: m.status, reason: m.reason, version: m.minor === 0 ? '1.0' : '1.1', headers: [] } };
-}
+/** Where the start line just read has its parts: module state, so that reading one allocates nothing. */
+const scratch = { methodEnd: 0, targetStart: 0, targetEnd: 0, status: 0, minor: 0 };
 
 /**
- * `method SP+ target SP+ HTTP/1.x`: a token, one or more spaces (as llhttp and nginx accept), a
- * target of visible ASCII only (llhttp rejects controls and bytes ≥ 0x80 there), spaces, the
- * version. Scanned by hand: it runs for every request.
+ * `method SP+ target SP+ HTTP/1.x` in `line` up to `n`: a token, one or more spaces (as llhttp and
+ * nginx accept), a target of visible ASCII only (llhttp rejects controls and bytes ≥ 0x80 there),
+ * spaces, the version. Scanned by hand, in place: it runs for every request. Undefined when it
+ * is one (its parts are in `scratch`).
  */
-function requestLine(line: string): { method: string; target: string; minor: number } | undefined {
-  const n = line.length;
+function requestLine(line: string, n: number): HeadFailure | undefined {
   let i = 0;
   while (i < n && line.charCodeAt(i) < 128 && TOKEN_CHARS[line.charCodeAt(i)] === 1) i++;
   const methodEnd = i;
-  if (methodEnd === 0 || line.charCodeAt(i) !== SP) return undefined;
-  while (line.charCodeAt(i) === SP) i++;
+  if (methodEnd === 0 || i >= n || line.charCodeAt(i) !== SP) return fail('invalid-start-line', 'invalid request line', true);
+  while (i < n && line.charCodeAt(i) === SP) i++;
   const targetStart = i;
   for (; i < n; i++) {
     const c = line.charCodeAt(i);
     if (c < 0x21 || c > 0x7e) break;
   }
   const targetEnd = i;
-  if (targetEnd === targetStart || line.charCodeAt(i) !== SP) return undefined;
-  while (line.charCodeAt(i) === SP) i++;
+  if (targetEnd === targetStart || i >= n || line.charCodeAt(i) !== SP) return fail('invalid-start-line', 'invalid request line', true);
+  while (i < n && line.charCodeAt(i) === SP) i++;
   const minor = line.charCodeAt(i + 7) - 48;
-  if (n - i !== 8 || !line.startsWith('HTTP/1.', i) || (minor !== 0 && minor !== 1)) return undefined;
-  return { method: line.slice(0, methodEnd), target: line.slice(targetStart, targetEnd), minor };
+  if (n - i !== 8 || !line.startsWith('HTTP/1.', i) || (minor !== 0 && minor !== 1)) return fail('invalid-start-line', 'invalid request line', true);
+  const first = line.charCodeAt(targetStart);
+  if (first !== 47 && first !== 42 && !TARGET.test(line.slice(targetStart, targetEnd)) && !(methodEnd === 7 && line.startsWith('CONNECT'))) {
+    return fail('invalid-start-line', 'a request target that is not origin-form, absolute-form or *', true);
+  }
+  scratch.methodEnd = methodEnd;
+  scratch.targetStart = targetStart;
+  scratch.targetEnd = targetEnd;
+  scratch.minor = minor;
+  return undefined;
 }
 
-/** `HTTP/1.x SP 3DIGIT [SP reason]`, the reason without controls but HTAB. */
-function statusLine(line: string): { status: number; reason: string; minor: number } | undefined {
-  const n = line.length;
+/** `HTTP/1.x SP 3DIGIT [SP reason]` in `line` up to `n`, the reason without controls but HTAB; undefined when it is one. */
+function statusLine(line: string, n: number): HeadFailure | undefined {
   const minor = line.charCodeAt(7) - 48;
-  if (n < 12 || !line.startsWith('HTTP/1.') || (minor !== 0 && minor !== 1) || line.charCodeAt(8) !== SP) return undefined;
+  if (n < 12 || !line.startsWith('HTTP/1.') || (minor !== 0 && minor !== 1) || line.charCodeAt(8) !== SP) return fail('invalid-start-line', 'invalid status line', true);
   let status = 0;
   for (let i = 9; i < 12; i++) {
     const d = line.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return undefined;
+    if (d < 0 || d > 9) return fail('invalid-start-line', 'invalid status line', true);
     status = status * 10 + d;
   }
-  if (n === 12) return { status, reason: '', minor };
-  if (line.charCodeAt(12) !== SP) return undefined;
-  for (let i = 13; i < n; i++) {
-    const c = line.charCodeAt(i);
-    if ((c < SP && c !== HTAB) || c === 127) return undefined;
+  if (n > 12) {
+    if (line.charCodeAt(12) !== SP) return fail('invalid-start-line', 'invalid status line', true);
+    for (let i = 13; i < n; i++) {
+      const c = line.charCodeAt(i);
+      if ((c < SP && c !== HTAB) || c === 127) return fail('invalid-start-line', 'invalid status line', true);
+    }
   }
-  return { status, reason: line.slice(13), minor };
+  scratch.status = status;
+  scratch.minor = minor;
+  return undefined;
 }

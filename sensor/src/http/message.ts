@@ -45,9 +45,13 @@ export class Message implements ParsedMessage {
   }
 }
 
+/** Shared by every message without body bytes (most requests): never pushed to. */
+const NO_SLICES: readonly Uint8Array[] = [];
+
 /** The body of the message being parsed: slices of the input up to the cap, and what crossed the wire. */
 export class BodyCollector {
-  slices: Uint8Array[] = [];
+  /** `NO_SLICES` until the first slice is taken. */
+  slices: readonly Uint8Array[] = NO_SLICES;
   kept = 0;
   /** Body bytes that crossed the wire, kept or not, captured or not. */
   size = 0;
@@ -57,7 +61,7 @@ export class BodyCollector {
 
   /** A new message's body begins. */
   start(): void {
-    this.slices = [];
+    this.slices = NO_SLICES;
     this.kept = 0;
     this.size = 0;
     this.truncated = false;
@@ -73,7 +77,9 @@ export class BodyCollector {
       return;
     }
     const keep = Math.min(room, n);
-    this.slices.push(buf.subarray(from, from + keep));
+    const slice = buf.subarray(from, from + keep);
+    if (this.slices === NO_SLICES) this.slices = [slice];
+    else (this.slices as Uint8Array[]).push(slice);
     this.kept += keep;
     if (keep < n) this.truncated = true;
   }
@@ -86,7 +92,7 @@ export class BodyCollector {
 
   /** The slices were handed on in a message, or the message was given up on. */
   release(): void {
-    this.slices = [];
+    this.slices = NO_SLICES;
     this.kept = 0;
   }
 }

@@ -13,7 +13,7 @@ import { HeldBytes, latin1 } from './bytes';
 import { asksUpgrade, closesAfter, readChunkSizeLine, requestFraming, responseFraming, type Framing } from './framing';
 import type { MessageHead } from './head';
 import type { ParserOptions } from './parser-options';
-import { HeadScanner } from './head-lines';
+import { HeadScanner, isHeadFailure } from './head-lines';
 import { BodyCollector, Message } from './message';
 import { findMessageStart } from './resync';
 
@@ -41,6 +41,8 @@ type State =
   | 'dead';
 
 const RESYNC_KEEP = 64;
+/** The trailers of every message that has none (most): frozen, since messages share it. */
+const NO_TRAILERS: HttpHeader[] = Object.freeze([]) as unknown as HttpHeader[];
 /** How much of the bytes after an offending head a desync sample keeps. */
 const SAMPLE_AFTER = 512;
 
@@ -54,7 +56,7 @@ export class HttpStreamParser {
   private head: MessageHead | null = null;
   private readonly body: BodyCollector;
   private remaining = 0;
-  private trailers: HttpHeader[] = [];
+  private trailers: HttpHeader[] = NO_TRAILERS;
   private startNs = 0n;
   private lastNs = 0n;
   private finalResponses = 0;
@@ -203,13 +205,13 @@ export class HttpStreamParser {
     this.startNs = this.nsAt(pos, ns);
     const text = latin1(buf, pos, end);
     const parsed = this.scanner.head(text, this.opts.kind);
-    if (!parsed.ok) {
+    if (isHeadFailure(parsed)) {
       // A connection whose very first message is not HTTP is not HTTP: not an attack, not a desync.
       if (parsed.startLine && this.messages === 0 && !this.lostSync) this.error(parsed.reason, false);
       else this.desync(parsed.rule, parsed.reason, text + latin1(buf, end, end + SAMPLE_AFTER));
       return end;
     }
-    const head = parsed.head;
+    const head = parsed;
     let framing: Framing;
     if (head.kind === 'request') {
       framing = requestFraming(head);
@@ -225,9 +227,9 @@ export class HttpStreamParser {
     }
     this.head = head;
     this.headText = text;
-    this.bareLf = parsed.bareLf;
+    this.bareLf = this.scanner.usesBareLf;
     this.body.start();
-    this.trailers = [];
+    this.trailers = NO_TRAILERS;
     switch (framing.kind) {
       case 'none':
         this.finish(true, ns);
@@ -320,6 +322,7 @@ export class HttpStreamParser {
       return buf.length;
     }
     const text = latin1(buf, pos, end);
+    this.trailers = [];
     const problem = this.scanner.fieldsInto(text, this.trailers);
     if (problem) {
       this.desync(problem.rule, `in trailers: ${problem.reason}`, this.headText + text);

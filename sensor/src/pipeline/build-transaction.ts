@@ -4,7 +4,7 @@ import type { CapturedBody, KubernetesRef, Peer, Transaction } from '../../../co
 import { splitTarget } from '../../../core/src/protocol/target';
 import type { SocketTuple } from '../capture/events';
 import { buildBody } from '../http/body';
-import { headerValue } from '../http/head';
+import { fieldValue } from '../http/head';
 import type { ParsedMessage } from '../http/parser';
 import { durationMs, type KernelClock } from './clock';
 import { grpcCall, isGrpc } from '../http2/grpc';
@@ -49,7 +49,7 @@ export function buildTransaction(ctx: ExchangeContext, request: ParsedMessage, r
   const server = ctx.role === 'server' ? peer(t?.localAddress, t?.localPort, local) : peer(t?.remoteAddress, t?.remotePort, local);
   const client = ctx.role === 'server' ? peer(t?.remoteAddress, t?.remotePort, remote) : peer(t?.localAddress, t?.localPort, remote);
   const split = splitTarget(reqHead.target);
-  const host = headerValue(reqHead.headers, 'host') ?? reqHead.authority;
+  const host = fieldValue(reqHead, 'host') ?? reqHead.authority;
   const endNs = response ? response.endNs : request.endNs;
   const tx: Transaction = {
     id: ctx.id,
@@ -76,7 +76,7 @@ export function buildTransaction(ctx: ExchangeContext, request: ParsedMessage, r
     if (head.reason) tx.response.reason = head.reason;
     resBody = bodyOf(response, ctx.maxBody);
   }
-  if (reqHead.version === '2' && isGrpc(headerValue(reqHead.headers, 'content-type'))) {
+  if (reqHead.version === '2' && isGrpc(fieldValue(reqHead, 'content-type'))) {
     const call = grpcCall(split.path, tx.response?.headers);
     if (call) tx.grpc = call;
   }
@@ -93,8 +93,10 @@ function attachBodies(tx: Transaction, reqBody: CapturedBody | undefined, resBod
 }
 
 function bodyOf(m: ParsedMessage, maxBody: number): ReturnType<typeof buildBody> {
-  const contentType = headerValue(m.head.headers, 'content-type');
-  const contentEncoding = headerValue(m.head.headers, 'content-encoding');
+  // No body crossed the wire (most requests): nothing to join or look up.
+  if (m.bodySize === 0 && m.bodyParts.length === 0) return undefined;
+  const contentType = fieldValue(m.head, 'content-type');
+  const contentEncoding = fieldValue(m.head, 'content-encoding');
   return buildBody({
     bytes: m.body,
     size: m.bodySize,

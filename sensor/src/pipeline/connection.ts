@@ -35,6 +35,17 @@ function isServerSettings(b: Uint8Array): boolean {
   return b.length >= 9 && b[0] === 0 && ((b[1] << 8) | b[2]) % 6 === 0 && b[3] === 0x04 && b[4] === 0 && b[5] === 0 && b[6] === 0 && b[7] === 0 && b[8] === 0;
 }
 
+/**
+ * The upgrade request with its head as a plain object: the HTTP/2 side copies the head with a
+ * spread, which would not carry a scanned head's `headers` (an accessor, field-lines.ts).
+ */
+function withPlainHead(m: ParsedMessage): ParsedMessage {
+  const h = m.head;
+  if (h.kind !== 'request' || !h.fields) return m;
+  const head: RequestHead = { kind: 'request', method: h.method, target: h.target, version: h.version, headers: h.headers };
+  return { ...m, body: m.body, head };
+}
+
 export class Connection {
   role: 'client' | 'server' | undefined;
   tuple: SocketTuple | undefined;
@@ -168,7 +179,7 @@ export class Connection {
     if (!request) return;
     this.upgradeToH2 = undefined;
     this.startHttp2();
-    this.h2?.upgraded(request);
+    this.h2?.upgraded(withPlainHead(request));
     if (held.length > 0) this.h2?.feed('client', held, request.endNs, 0);
     if (rest.length > 0) this.h2?.feed('server', rest, request.endNs, 0);
   }

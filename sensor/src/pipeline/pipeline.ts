@@ -13,7 +13,8 @@ import type { Desync } from '../http/parser';
 import { newCounters, type PipelineCounters } from './counters';
 import { ProcessInfo } from './process-info';
 import { Sampler, type SamplerOptions } from './sampler';
-import { equalsLower, headerValue } from '../http/head';
+import { fieldValue, fieldValues } from '../http/head';
+import { ScannedRequestHead } from '../http/field-lines';
 import { networkInterfaces } from 'node:os';
 
 let localAddresses: Set<string> | undefined;
@@ -160,14 +161,14 @@ export class Pipeline {
       } else {
         // The tuple can arrive after the exchange (no open event seen yet): the Host the client
         // named then tells whether it spoke to our port on this machine.
-        const host = x.request.head.kind === 'request' ? headerValue(x.request.head.headers, 'host') : undefined;
+        const host = x.request.head.kind === 'request' ? fieldValue(x.request.head, 'host') : undefined;
         const m = host ? /^\[?([^\]]*?)\]?:(\d+)$/.exec(host.trim()) : null;
         if (m && this.ownPorts.has(Number(m[2])) && (m[1] === 'localhost' || isLocalAddress(m[1] ?? ''))) return true;
       }
     }
     if (this.ownAuthorization.size === 0) return false;
-    for (const h of x.request.head.headers) {
-      if (equalsLower(h.name, 0, h.name.length, 'authorization') && this.ownAuthorization.has(h.value.trim().toLowerCase().replace(/\s+/g, ' '))) return true;
+    for (const value of fieldValues(x.request.head, 'authorization')) {
+      if (this.ownAuthorization.has(value.trim().toLowerCase().replace(/\s+/g, ' '))) return true;
     }
     return false;
   }
@@ -313,10 +314,14 @@ export class Pipeline {
   private sampled(conn: Connection, x: Exchange): boolean {
     const head = x.request.head;
     if (!this.sampler || head.kind !== 'request') return true;
-    const q = head.target.indexOf('?');
-    const path = q < 0 ? head.target : head.target.slice(0, q);
-    const service = headerValue(head.headers, 'host') ?? `${conn.tuple?.localAddress ?? ''}:${conn.tuple?.localPort ?? 0}`;
-    const kept = this.sampler.keep(x.response?.endNs ?? x.request.endNs, service, head.method, path);
+    let endpoint: string;
+    if (head instanceof ScannedRequestHead) endpoint = head.endpoint();
+    else {
+      const q = head.target.indexOf('?');
+      endpoint = `${head.method} ${q < 0 ? head.target : head.target.slice(0, q)}`;
+    }
+    const service = fieldValue(head, 'host') ?? `${conn.tuple?.localAddress ?? ''}:${conn.tuple?.localPort ?? 0}`;
+    const kept = this.sampler.keepEndpoint(x.response?.endNs ?? x.request.endNs, service, endpoint);
     if (!kept) this.counters.sampledOut = this.sampler.sampledOut;
     return kept;
   }

@@ -15,35 +15,51 @@ const MAX_KEYS = 10_000;
 
 export class Sampler {
   private windowStart = -1n;
+  private windowEnd = 0n;
   private total = 0;
-  private readonly perKey = new Map<string, number>();
+  /** Per service, per `METHOD path`: two lookups of strings the exchange already holds, no key built. */
+  private readonly perKey = new Map<string, Map<string, number>>();
+  private keys = 0;
   sampledOut = 0;
 
   constructor(private readonly opts: SamplerOptions) {}
 
   /** Whether the exchange ending at `ns` on this endpoint is kept. */
   keep(ns: bigint, service: string, method: string, path: string): boolean {
+    return this.keepEndpoint(ns, service, `${method} ${path}`);
+  }
+
+  /** `keep`, the method and path given as `METHOD path` (a method is a token: no space in it). */
+  keepEndpoint(ns: bigint, service: string, endpoint: string): boolean {
     const { maxPerSecond, maxPerEndpointPerSecond } = this.opts;
     if (maxPerSecond <= 0 && maxPerEndpointPerSecond <= 0) return true;
     // Events from different CPUs arrive slightly out of order: an earlier timestamp belongs to
     // the current window, it must not open a new one (that would refill the budgets).
-    if (this.windowStart < 0n || ns - this.windowStart >= WINDOW_NS) {
+    // Compared with the window's end, computed once per window: no BigInt made per exchange.
+    if (this.windowStart < 0n || ns >= this.windowEnd) {
       this.windowStart = ns;
+      this.windowEnd = ns + WINDOW_NS;
       this.total = 0;
       this.perKey.clear();
+      this.keys = 0;
     }
     if (maxPerSecond > 0 && this.total >= maxPerSecond) {
       this.sampledOut++;
       return false;
     }
     if (maxPerEndpointPerSecond > 0) {
-      const key = `${service}\u0000${method}\u0000${path}`;
-      const n = this.perKey.get(key) ?? 0;
+      let endpoints = this.perKey.get(service);
+      const n = endpoints?.get(endpoint) ?? 0;
       if (n >= maxPerEndpointPerSecond) {
         this.sampledOut++;
         return false;
       }
-      if (this.perKey.size < MAX_KEYS || n > 0) this.perKey.set(key, n + 1);
+      if (n > 0) endpoints?.set(endpoint, n + 1);
+      else if (this.keys < MAX_KEYS) {
+        if (!endpoints) this.perKey.set(service, (endpoints = new Map()));
+        endpoints.set(endpoint, 1);
+        this.keys++;
+      }
     }
     this.total++;
     return true;
