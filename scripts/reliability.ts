@@ -4,12 +4,13 @@
 // held. `npm run reliability [-- --runs N] [--seed S] [--check]`: --runs is per fuzz target
 // (default 20,000; the long runs recorded in the doc used more), --check writes nothing and fails
 // when something did not hold. Long runs take too long to repeat on every regeneration: `--record
-// fuzz:TARGET --runs N` or `--record soak --seconds S --rate R` runs one, appends its result to
+// fuzz:TARGET --runs N [--per-process M]` or `--record soak --seconds S --rate R` runs one, appends its result to
 // docs/reliability-runs.json, and the table shows every recorded run with its date and command.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { measureRedaction } from '../test/fixtures/redaction/measure';
+import { describeFuzz, runFuzz } from './reliability-fuzz';
 
 const root = join(__dirname, '..');
 const argv = process.argv.slice(2);
@@ -55,33 +56,14 @@ function fuzzTargets(): void {
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts')).sort()) {
     if (!/export function run\(/.test(readFileSync(join(dir, file), 'utf8'))) continue;
     const target = file.replace(/\.ts$/, '');
-    const cmd = `node --import tsx test/fuzz/${file} --runs ${runs} --seed ${seed}`;
-    const started = Date.now();
-    const r = spawnSync(process.execPath, ['--import', 'tsx', join('test/fuzz', file), '--runs', String(runs), '--seed', String(seed)], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    const line = r.stdout.trim().split('\n').pop() ?? '';
-    let s: Record<string, unknown> = {};
-    try {
-      s = JSON.parse(line) as Record<string, unknown>;
-    } catch {
-      // reported below as not held
-    }
-    const crashes = Number(s.crashes ?? 0);
-    const differences = Number(s.differences ?? 0);
-    const ok = r.status === 0 && typeof s.runs === 'number' && crashes === 0 && differences === 0;
-    const counts = typeof s.counts === 'object' && s.counts !== null ? Object.entries(s.counts as Record<string, number>).map(([k, v]) => `${k} ${fmt(v)}`).join(', ') : '';
-    const extra = [
-      typeof s.slowestMs === 'number' ? `slowest input ${s.slowestMs} ms` : '',
-      typeof s.peakHeapMiB === 'number' ? `peak heap ${s.peakHeapMiB} MiB` : '',
-      typeof s.agreed === 'number' ? `agreed ${fmt(s.agreed)}` : '',
-      typeof s.tolerated === 'object' && s.tolerated !== null ? `documented tolerances ${fmt(Object.values(s.tolerated as Record<string, number>).reduce((a, b) => a + b, 0))}` : '',
-    ].filter((x) => x !== '');
+    const t = runFuzz(root, target, runs, seed);
+    const d = describeFuzz(t, runs);
     rows.push({
       item: `Fuzz: ${target}`,
-      tried: `${fmt(Number(s.runs ?? 0))} generated inputs, seed ${seed}, ${seconds} s${counts ? ` (${counts})` : ''}`,
-      held: ok ? `no crash${differences === 0 && 'differences' in s ? ', no unexplained difference' : ''}; ${extra.join(', ')}` : `NOT HELD: exit ${String(r.status)}, crashes ${crashes}, differences ${differences}${r.stderr ? `; ${r.stderr.trim().split('\n').slice(-1)[0] ?? ''}` : ''}`,
-      ok,
-      rerun: cmd,
+      tried: `${fmt(t.runs)} generated inputs, seed ${seed}, ${t.seconds.toFixed(1)} s${d.counts ? ` (${d.counts})` : ''}`,
+      held: d.held,
+      ok: d.ok,
+      rerun: `node --import tsx test/fuzz/${file} --runs ${runs} --seed ${seed}`,
     });
   }
 }
@@ -90,7 +72,7 @@ function fuzzTargets(): void {
 const TESTED: { item: string; file: string; tried: string }[] = [
   { item: 'Broken specs (loader)', file: 'test/unit/openapi-broken-specs.test.ts', tried: 'syntax errors, 8 wrong-type variants, circular and dangling $refs, a 10⁹-expansion YAML alias bomb with both parsers, a 100 MB document, 16 documents changing between reads, a reader that throws' },
   { item: 'Broken specs (language server)', file: 'test/integration/language-server.test.ts', tried: 'the real server process: alias bomb, 100 MB document and reference cycles opened together, then a hover on an ordinary document' },
-  { item: 'Soak (short)', file: 'test/integration/sensor-soak.test.ts', tried: 'the real sensor, 20 s at 3,000 transactions/s (60,000), one fast and one slow WebSocket client: fast misses nothing, slow sent = received + dropped, RSS growth under 1.5×' },
+  { item: 'Soak (short)', file: 'test/integration/sensor-soak.test.ts', tried: 'the real sensor, 20 s at 3,000 transactions/s (60,000), pinging every 3 s, one fast and one slow WebSocket client (reads 10 ms every 2 s): fast misses nothing, slow stays connected and sent = received + dropped, RSS growth under 1.5×; a client that stops reading under load is closed by the heartbeat while another keeps receiving' },
   { item: 'Sensor token and TLS', file: 'test/unit/sensor-auth.test.ts', tried: 'constant-time comparison, repeated bad tokens slowed down and logged on the stream and on /healthz?detail=1 (one count per address), wss:// with an openssl self-signed certificate trusted by its pinned fingerprint' },
   { item: 'TLS pinning in the engine', file: 'test/integration/sensor-tls-pinning.test.ts', tried: 'the real sensor over wss:// with an openssl self-signed certificate and the real language server: unpinned, mispinned, malformed and pinned (two spellings) certificateFingerprint; an impostor with another certificate' },
   { item: 'Least privilege', file: 'test/integration/sensor-privileges.test.ts', tried: 'the running daemon and loader read from /proc/PID/status (CapPrm, CapEff, CapBnd, CapInh, CapAmb, NoNewPrivs, uids, groups) against the table in docs/sensor.md; capture after the drop; a later process mapping OpenSSL from a root-only directory attached after the drop' },
@@ -142,35 +124,34 @@ function recordedRuns(): RecordedRun[] {
 
 /** Runs one long run and appends it to docs/reliability-runs.json (the latest per item and command wins in the table). */
 function record(what: string): void {
-  const started = Date.now();
   let run: Omit<RecordedRun, 'date'>;
   if (what === 'soak') {
     const seconds = Number(flag('--seconds') ?? 600);
     const rate = Number(flag('--rate') ?? 1000);
     const args = ['--import', 'tsx', 'test/soak/soak.ts', '--seconds', String(seconds), '--rate', String(rate)];
     const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
-    const s = JSON.parse(r.stdout.trim().split('\n').pop() || '{}') as { sent?: number; elapsedSeconds?: number; fast?: { received: number; dropped: number }; slow?: { received: number; dropped: number }; rssMiB?: number[]; rssGrowth?: number };
-    const exact = s.sent !== undefined && s.fast && s.slow && s.fast.received === s.sent && s.fast.dropped === 0 && s.slow.received + s.slow.dropped === s.sent;
+    const s = JSON.parse(r.stdout.trim().split('\n').pop() || '{}') as { sent?: number; elapsedSeconds?: number; fast?: { received: number; dropped: number }; slow?: { received: number; dropped: number }; rssMiB?: number[]; rssGrowth?: number; slowClosedWith?: number };
+    const exact = s.sent !== undefined && s.fast && s.slow && s.fast.received === s.sent && s.fast.dropped === 0 && s.slow.received + s.slow.dropped === s.sent && s.slowClosedWith === undefined && (s.rssGrowth ?? 99) < 1.5;
     const rss = s.rssMiB ?? [];
     run = {
       item: `Soak (${seconds / 60} min)`,
       command: `node --import tsx ${args.slice(2).join(' ')}`,
-      tried: `the real sensor, ${fmt(s.sent ?? seconds * rate)} transactions planned at ${fmt(rate)}/s (${s.elapsedSeconds ?? '?'} s as played), one fast and one slow WebSocket client`,
+      tried: `the real sensor, ${fmt(s.sent ?? seconds * rate)} transactions planned at ${fmt(rate)}/s (${s.elapsedSeconds ?? '?'} s as played), one fast and one slow WebSocket client (reads 10 ms every 10 s; pings every 15 s)`,
       held: r.status === 0 && exact ? `fast ${fmt(s.fast?.received ?? 0)} received, 0 dropped; slow ${fmt(s.slow?.received ?? 0)} received + ${fmt(s.slow?.dropped ?? 0)} dropped = sent; RSS ${rss[3] ?? '?'} → ${rss.at(-1) ?? '?'} MiB, growth ${s.rssGrowth ?? '?'}× after warm-up` : `NOT HELD: exit ${String(r.status)}; ${r.stderr.trim().split('\n')[0] ?? ''}`,
       ok: r.status === 0 && Boolean(exact),
     };
   } else if (what.startsWith('fuzz:')) {
     const target = what.slice(5);
-    const args = ['--import', 'tsx', `test/fuzz/${target}.ts`, '--runs', String(runs), '--seed', String(seed)];
-    const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
-    const s = JSON.parse(r.stdout.trim().split('\n').pop() || '{}') as { runs?: number; crashes?: number; slowestMs?: number; peakHeapMiB?: number };
-    const ok = r.status === 0 && s.runs === runs && Number(s.crashes ?? 0) === 0;
+    const perProcess = Number(flag('--per-process') ?? runs);
+    const t = runFuzz(root, target, runs, seed, perProcess);
+    const d = describeFuzz(t, runs);
+    const split = t.processes > 1 ? ` in ${fmt(t.processes)} processes of ${fmt(perProcess)}` : '';
     run = {
       item: `Fuzz (long): ${target}`,
-      command: `node --import tsx ${args.slice(2).join(' ')}`,
-      tried: `${fmt(s.runs ?? 0)} generated inputs, seed ${seed}, ${((Date.now() - started) / 1000).toFixed(0)} s at nice 19 on the shared machine`,
-      held: ok ? `no crash; slowest input ${s.slowestMs ?? '?'} ms, peak heap ${s.peakHeapMiB ?? '?'} MiB` : `NOT HELD: exit ${String(r.status)}, crashes ${String(s.crashes ?? '?')}`,
-      ok,
+      command: t.processes > 1 ? `npm run reliability -- --record fuzz:${target} --runs ${runs} --seed ${seed} --per-process ${perProcess}` : `node --import tsx test/fuzz/${target}.ts --runs ${runs} --seed ${seed}`,
+      tried: `${fmt(t.runs)} generated inputs${split}, seed ${seed}, ${t.seconds.toFixed(0)} s at nice 19 on the shared machine${d.counts ? ` (${d.counts})` : ''}`,
+      held: d.held,
+      ok: d.ok,
     };
   } else throw new Error(`--record takes soak or fuzz:TARGET, not ${what}`);
   const all = recordedRuns().filter((x) => !(x.item === run.item && x.command === run.command));

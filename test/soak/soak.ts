@@ -1,7 +1,9 @@
 // Soak: the real sensor (dist/sensor.js, replay mode, no rate limits) streams `rate` transactions
 // per second for `seconds` to two WebSocket clients: a fast one that reads everything, and a slow
-// one that reads for 10 ms of every 10 s (its socket paused the rest of the time, so TCP and the
-// sensor's per-client queue fill up). Once the replay is done and the slow client has caught up,
+// one that reads for 10 ms of every `slowEveryMs` (10 s by default; its socket paused the rest of
+// the time, so TCP and the sensor's per-client queue fill up). The sensor pings every `heartbeatMs`
+// (its default 15 s): a ping waits behind what is queued for the slow client, so the run also shows
+// that a slow but live client is kept, not closed for a late pong. Once the replay is done and the slow client has caught up,
 // each client's count must be exact: received + dropped (the sensor's `queueDropped` in that
 // client's stats) = sent; the fast client drops nothing. The sensor's RSS is sampled every second.
 // Short run in test/integration/sensor-soak.test.ts; long run:
@@ -24,9 +26,23 @@ export interface SoakResult {
   rssMiB: number[];
   /** Max RSS of the last third of the run over the max of the first third (after the first 3 s). */
   rssGrowth: number;
+  /** The slow client's close code when the sensor closed it during the run (absent: it stayed). */
+  slowClosedWith?: number;
+  /** What the sensor wrote on stderr after it listened (first 50 lines). */
+  sensorLog: string[];
 }
 
-function har(n: number): string {
+export interface SoakOptions {
+  seconds: number;
+  rate: number;
+  /** The sensor's --heartbeat-ms (default: the sensor's own, 15 s). */
+  heartbeatMs?: number;
+  /** The slow client reads for 10 ms every this many ms (default 10 s). */
+  slowEveryMs?: number;
+}
+
+/** A HAR of `n` small JSON GETs over 50 endpoints. */
+export function har(n: number): string {
   const entries = Array.from({ length: n }, (_, i) => ({
     startedDateTime: new Date(1_764_000_000_000 + i).toISOString(),
     time: 1,
@@ -42,6 +58,8 @@ interface Client {
   received: number;
   dropped: number;
   lastTotal: number;
+  /** The close code, once the sensor (or the network) closed this client. */
+  closedWith?: number;
   ws: WebSocket;
 }
 
@@ -56,6 +74,9 @@ function client(url: string, token: string): Promise<Client> {
         c.dropped = m.counters.queueDropped;
         c.lastTotal = m.counters.transactions;
       }
+    });
+    ws.once('close', (code: number) => {
+      c.closedWith = code;
     });
     ws.once('open', () => {
       ws.send(JSON.stringify({ type: 'subscribe', filters: {} }));
@@ -84,7 +105,7 @@ async function until(check: () => boolean, what: string, deadlineMs: number): Pr
   }
 }
 
-export async function soak(opts: { seconds: number; rate: number }): Promise<SoakResult> {
+export async function soak(opts: SoakOptions): Promise<SoakResult> {
   const sent = opts.seconds * opts.rate;
   const dir = mkdtempSync(join(tmpdir(), 'tapline-soak-'));
   try {
@@ -93,16 +114,25 @@ export async function soak(opts: { seconds: number; rate: number }): Promise<Soa
       '--listen', '127.0.0.1:0', '--replay', join(dir, 'soak.har'), '--replay-rate', String(opts.rate),
       // The default backlog (1000) covers what is replayed before the clients connect.
       '--max-rate', '0', '--max-rate-per-endpoint', '0', '--stats-interval-ms', '250',
+      ...(opts.heartbeatMs ? ['--heartbeat-ms', String(opts.heartbeatMs)] : []),
     ]);
+    const sensorLog: string[] = [];
+    let partial = '';
+    sensor.child.stderr?.on('data', (chunk: Buffer) => {
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) if (sensorLog.length < 50) sensorLog.push(line);
+    });
+    const said = (): string => (sensorLog.length > 0 ? `; the sensor said: ${sensorLog.join(' | ')}` : '');
     try {
       const fast = await client(sensor.url, sensor.token);
       const slow = await client(sensor.url, sensor.token);
       const socket = (slow.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
-      // Slow: read 10 ms of every 10 s until the replay is over (often enough to answer the 15 s pings).
+      // Slow: read 10 ms of every slowEveryMs until the replay is over.
       const slowTimer = setInterval(() => {
         socket.resume();
         setTimeout(() => socket.pause(), 10).unref();
-      }, 10_000);
+      }, opts.slowEveryMs ?? 10_000);
       socket.pause();
       const rss: number[] = [];
       const pid = sensor.child.pid ?? 0;
@@ -110,7 +140,8 @@ export async function soak(opts: { seconds: number; rate: number }): Promise<Soa
       const started = Date.now();
       try {
         // A loaded machine replays slower than asked: the deadline allows three times the plan.
-        await until(() => fast.lastTotal >= sent, `the replay of ${sent} transactions`, (opts.seconds * 3 + 60) * 1000);
+        await until(() => fast.lastTotal >= sent, `the replay of ${sent} transactions`, (opts.seconds * 3 + 60) * 1000)
+          .catch((e: unknown) => Promise.reject(new Error(`${(e as Error).message}${said()}`)));
       } finally {
         clearInterval(slowTimer);
         clearInterval(rssTimer);
@@ -118,16 +149,21 @@ export async function soak(opts: { seconds: number; rate: number }): Promise<Soa
       const elapsedSeconds = Math.round((Date.now() - started) / 1000);
       socket.resume();
       // Caught up: everything sent was received or dropped, as the latest stats count them.
-      const tally = (): string => `sent ${sent}; fast ${fast.received} received + ${fast.dropped} dropped; slow ${slow.received} received + ${slow.dropped} dropped`;
+      const tally = (): string => `sent ${sent}; fast ${fast.received} received + ${fast.dropped} dropped; slow ${slow.received} received + ${slow.dropped} dropped${slow.closedWith ? ` (slow closed, code ${slow.closedWith})` : ''}`;
       // The slow client drains up to its whole queue (10,000) and TCP buffers once resumed.
-      await until(() => fast.received + fast.dropped === sent && slow.received + slow.dropped === sent, `both clients to account for every transaction (${tally()})`, 60_000 + opts.seconds * 200)
-        .catch((e: unknown) => Promise.reject(new Error(`${(e as Error).message}; at the deadline: ${tally()}`)));
+      const accounted = (): boolean => {
+        if (slow.closedWith !== undefined) throw new Error(`the sensor closed the slow client (code ${slow.closedWith})`);
+        return fast.received + fast.dropped === sent && slow.received + slow.dropped === sent;
+      };
+      await until(accounted, `both clients to account for every transaction (${tally()})`, 60_000 + opts.seconds * 200)
+        .catch((e: unknown) => Promise.reject(new Error(`${(e as Error).message}; at the deadline: ${tally()}${said()}`)));
+      const slowClosedWith = slow.closedWith;
       fast.ws.close();
       slow.ws.close();
       const warm = rss.slice(3);
       const third = Math.max(1, Math.floor(warm.length / 3));
       const growth = warm.length === 0 ? 1 : Math.max(...warm.slice(-third)) / Math.max(1, Math.max(...warm.slice(0, third)));
-      return { seconds: opts.seconds, elapsedSeconds, rate: opts.rate, sent, fast: { received: fast.received, dropped: fast.dropped }, slow: { received: slow.received, dropped: slow.dropped }, rssMiB: rss, rssGrowth: Math.round(growth * 100) / 100 };
+      return { seconds: opts.seconds, elapsedSeconds, rate: opts.rate, sent, fast: { received: fast.received, dropped: fast.dropped }, slow: { received: slow.received, dropped: slow.dropped }, rssMiB: rss, rssGrowth: Math.round(growth * 100) / 100, ...(slowClosedWith !== undefined ? { slowClosedWith } : {}), sensorLog };
     } finally {
       await sensor.stop();
     }
@@ -141,7 +177,9 @@ if (require.main === module) {
     const i = process.argv.indexOf(flag);
     return i >= 0 ? Number(process.argv[i + 1]) : dflt;
   };
-  soak({ seconds: arg('--seconds', 20), rate: arg('--rate', 1000) }).then(
+  const heartbeatMs = arg('--heartbeat-ms', 0);
+  const slowEveryMs = arg('--slow-every-ms', 0);
+  soak({ seconds: arg('--seconds', 20), rate: arg('--rate', 1000), ...(heartbeatMs ? { heartbeatMs } : {}), ...(slowEveryMs ? { slowEveryMs } : {}) }).then(
     (r) => process.stdout.write(`${JSON.stringify(r)}\n`),
     (e: unknown) => {
       process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);

@@ -13,10 +13,17 @@ class FakeSocket extends EventEmitter {
   readyState = 1;
   bufferedAmount = 0;
   sent: SensorMessage[] = [];
+  pings: string[] = [];
   send(text: string): void {
     this.sent.push(JSON.parse(text) as SensorMessage);
   }
-  ping(): void {}
+  ping(data: string): void {
+    this.pings.push(data);
+  }
+  /** The client answers every ping so far, as ws and browsers do (the payload echoed). */
+  pongAll(): void {
+    for (const p of this.pings.splice(0)) this.emit('pong', Buffer.from(p));
+  }
   terminate(): void {
     this.readyState = 3;
     this.emit('close');
@@ -36,7 +43,7 @@ function tx(i: number, method = 'GET', status = 200): Transaction {
 function session(ws: FakeSocket, over: Partial<SessionOptions> = {}): ClientSession {
   return new ClientSession(ws as unknown as WebSocket, 'test', {
     hello: () => ({ type: 'hello', protocol: 'tapline/1', sensor: { id: 'x', name: 'x', version: '0', hostname: 'x', mode: 'replay' }, capabilities: [], serverTime: 0, maxBodyBytes: 0 }),
-    counters: newCounters, startedAt: 0, maxQueue: 5, batchSize: 3, flushMs: 60_000, statsMs: 60_000, heartbeatMs: 60_000, highWaterBytes: 1000,
+    counters: newCounters, startedAt: 0, maxQueue: 5, batchSize: 3, flushMs: 60_000, statsMs: 60_000, heartbeatMs: 60_000, windowBytes: 100_000,
     onClose: () => undefined, log: () => undefined, ...over,
   });
 }
@@ -50,20 +57,37 @@ test('hello first; batches leave when full', () => {
   ws.terminate();
 });
 
-test('a slow client: the queue stays bounded, the oldest are dropped and counted', () => {
+test('a slow client: the window fills, the queue stays bounded, the oldest are dropped and counted', () => {
   const ws = new FakeSocket();
-  ws.bufferedAmount = 10_000; // the socket is not draining
-  const s = session(ws, { statsMs: 60_000 });
+  // Each batch of 3 is ~1.5 KB: a 2,000-byte window holds two batches unconfirmed.
+  const s = session(ws, { windowBytes: 2000 });
   for (let i = 0; i < 100; i++) s.enqueue(tx(i));
-  assert.equal(ws.sent.length, 1);
-  ws.bufferedAmount = 0;
-  s.enqueue(tx(100));
-  const delivered = ws.sent.flatMap((m) => (m.type === 'transactions' ? m.items.map((t) => t.id) : []));
-  assert.deepEqual(delivered, ['t96', 't97', 't98', 't99', 't100']);
+  const delivered = (): string[] => ws.sent.flatMap((m) => (m.type === 'transactions' ? m.items.map((t) => t.id) : []));
+  assert.deepEqual(delivered(), ['t0', 't1', 't2', 't3', 't4', 't5']);
+  assert.ok(ws.pings.length > 0, 'a ping asks the client to confirm the window');
+  ws.pongAll(); // the client read up to the pings: the queue (the newest 5) goes out
+  assert.deepEqual(delivered().slice(6), ['t95', 't96', 't97', 't98', 't99']);
   (s as unknown as { sendStats(): void }).sendStats();
   const stats = ws.sent.at(-1);
-  assert.equal(stats?.type === 'stats' ? stats.counters.queueDropped : -1, 96);
+  assert.equal(stats?.type === 'stats' ? stats.counters.queueDropped : -1, 100 - 6 - 5);
   ws.terminate();
+});
+
+test('heartbeats: a client that answers stays however slow; one that does not is closed at the next beat', () => {
+  const ws = new FakeSocket();
+  const logs: string[] = [];
+  const s = session(ws, { windowBytes: 2000, log: (m) => logs.push(m) });
+  const beat = (): void => (s as unknown as { heartbeat(): void }).heartbeat();
+  for (let i = 0; i < 50; i++) s.enqueue(tx(i));
+  for (let n = 0; n < 4; n++) {
+    beat();
+    ws.pongAll(); // slow: answers once per beat, a window behind in between
+  }
+  beat();
+  assert.equal(ws.readyState, 1, 'answered every beat: still connected');
+  beat(); // no answer since the last beat
+  assert.equal(ws.readyState, 3);
+  assert.match(logs.join('\n'), /no pong, closing/);
 });
 
 test('subscribe filters and garbage from the client', () => {

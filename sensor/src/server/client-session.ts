@@ -1,6 +1,13 @@
 // One authenticated WebSocket client: hello first, then batched transactions (by count or
 // every flush interval), periodic stats, heartbeats. Its queue is bounded: when the client reads
 // too slowly the oldest transactions are dropped and counted, never memory.
+//
+// Flow control: at most `windowBytes` of transactions are in flight (in ws's buffer, the kernel's
+// and the client's) beyond what the client has confirmed by answering a ping. Every half window
+// the session pings; a pong confirms everything written before its ping. So a ping (the heartbeat
+// included) never waits behind more than a window of frames: a slow but live client answers within
+// the heartbeat deadline and stays connected (its overflow is dropped from the queue, counted, and
+// reported in stats), while a dead one still answers nothing and is closed.
 import type { WebSocket } from 'ws';
 import type { ErrorCode, HelloMessage, PublishStatus, SensorCounters, SensorMessage, SubscribeFilters } from '../../../core/src/protocol/messages';
 import { parseClientMessage } from '../../../core/src/protocol/validate-messages';
@@ -21,8 +28,8 @@ export interface SessionOptions {
   flushMs: number;
   statsMs: number;
   heartbeatMs: number;
-  /** Stop sending while the socket holds more than this many unsent bytes. */
-  highWaterBytes: number;
+  /** Bytes of transactions a client may have in flight beyond its last answered ping. */
+  windowBytes: number;
   onClose: (session: ClientSession) => void;
   log: (message: string) => void;
 }
@@ -36,6 +43,13 @@ export class ClientSession {
   private readonly heartbeatTimer: NodeJS.Timeout;
   private alive = true;
   private closed = false;
+  /** Bytes of message text handed to the socket so far. */
+  private written = 0;
+  /** `written` when the latest answered ping was sent: the client has read up to here. */
+  private confirmed = 0;
+  /** Pings not answered yet, oldest first: their payload and `written` when each was sent. */
+  private readonly pings: { id: string; at: number }[] = [];
+  private pingSeq = 0;
 
   constructor(
     private readonly ws: WebSocket,
@@ -44,9 +58,7 @@ export class ClientSession {
   ) {
     this.send(opts.hello());
     ws.on('message', (data, isBinary) => this.message(data, isBinary));
-    ws.on('pong', () => {
-      this.alive = true;
-    });
+    ws.on('pong', (data: Buffer) => this.pong(data));
     ws.on('close', () => this.dispose());
     ws.on('error', (e) => {
       opts.log(`client ${remote}: ${e.message}`);
@@ -93,14 +105,37 @@ export class ClientSession {
     this.flushTimer = undefined;
     if (this.closed) return;
     while (this.queue.length > 0) {
-      if (this.ws.bufferedAmount > this.opts.highWaterBytes) {
-        // The client is behind: keep the (bounded) queue and try again later.
-        this.flushTimer = setTimeout(() => this.flush(), this.opts.flushMs);
+      // The client is a window behind: keep the (bounded) queue; the next pong flushes again.
+      if (this.written - this.confirmed >= this.opts.windowBytes) {
+        if (this.pings.length === 0) this.ping();
         return;
       }
       const items = this.queue.splice(0, this.opts.batchSize);
       this.send({ type: 'transactions', items });
+      const lastPing = this.pings.at(-1)?.at ?? this.confirmed;
+      if (this.written - lastPing >= this.opts.windowBytes / 2) this.ping();
     }
+  }
+
+  private ping(): void {
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+    const id = String(++this.pingSeq);
+    this.pings.push({ id, at: this.written });
+    try {
+      this.ws.ping(id);
+    } catch {
+      this.dispose();
+    }
+  }
+
+  /** Pongs come in order; one whose payload names no ping (an unsolicited pong) confirms the oldest. */
+  private pong(data: Buffer): void {
+    this.alive = true;
+    const id = data.toString();
+    const i = Math.max(0, this.pings.findIndex((p) => p.id === id));
+    const answered = this.pings.splice(0, i + 1).at(-1);
+    if (answered) this.confirmed = Math.max(this.confirmed, answered.at);
+    if (this.queue.length > 0) this.flush();
   }
 
   private sendStats(): void {
@@ -116,11 +151,7 @@ export class ClientSession {
       return;
     }
     this.alive = false;
-    try {
-      this.ws.ping();
-    } catch {
-      this.dispose();
-    }
+    this.ping();
   }
 
   private message(data: unknown, isBinary: boolean): void {
@@ -141,7 +172,9 @@ export class ClientSession {
 
   private send(message: SensorMessage): void {
     if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
-    this.ws.send(JSON.stringify(message));
+    const text = JSON.stringify(message);
+    this.written += Buffer.byteLength(text);
+    this.ws.send(text);
   }
 
   private dispose(): void {

@@ -25,7 +25,7 @@ export interface StreamServerOptions {
   publish?: () => PublishStatus;
   /** Recent transactions kept for clients that connect later (replayed after hello). */
   backlog?: number;
-  session?: Partial<Pick<SessionOptions, 'maxQueue' | 'batchSize' | 'flushMs' | 'statsMs' | 'heartbeatMs' | 'highWaterBytes'>>;
+  session?: Partial<Pick<SessionOptions, 'maxQueue' | 'batchSize' | 'flushMs' | 'statsMs' | 'heartbeatMs' | 'windowBytes'>>;
   log: (message: string) => void;
   /** How bad tokens are slowed down (auth.ts has the defaults). */
   badTokens?: ThrottleOptions;
@@ -180,7 +180,7 @@ export class StreamServer {
         flushMs: s.flushMs ?? 100,
         statsMs: s.statsMs ?? 5000,
         heartbeatMs: s.heartbeatMs ?? 15_000,
-        highWaterBytes: s.highWaterBytes ?? 4 * 1024 * 1024,
+        windowBytes: s.windowBytes ?? 1024 * 1024,
         onClose: (gone) => this.sessions.delete(gone),
         log: this.opts.log,
       });
