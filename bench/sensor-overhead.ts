@@ -5,9 +5,12 @@
 // (bench/sensor-overhead-consumer.ts). The same rows for HTTP/2 over TLS (`h2`: node's http2
 // over its OpenSSL, SSL uprobes) and Go (`go`: Go's net/http, HTTP/2 over crypto/tls, Go uprobes),
 // loaded by h2load (bench/h2load.ts). Needs root, wrk, h2load, Go and taskset.
-//   node --import tsx bench/sensor-overhead.ts [--duration 10] [--rounds 2] [--connections 32] [--protocols h1,h2,go] [--kernel-profile]
+//   node --import tsx bench/sensor-overhead.ts [--duration 10] [--rounds 2] [--connections 32] [--protocols h1,h2,go] [--kernel-profile] [--compare-loader PATH]
 // --kernel-profile turns kernel.bpf_stats_enabled on for the run and prints each BPF program's
 // time per request (the counting itself costs the traced server a little: off by default).
+// --compare-loader PATH (another build of tapline-loader, e.g. the base commit's) adds, in every
+// round, a traced run with that loader, bracketed by baselines like the others: an A/B of the
+// kernel side in one run, printed next to the targets (which stay this build's).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,6 +52,8 @@ const protocolsArg = process.argv.indexOf('--protocols');
 const protocols = (protocolsArg >= 0 ? (process.argv[protocolsArg + 1] ?? '') : 'h1,h2,go').split(',').filter(Boolean);
 const root = join(import.meta.dirname ?? __dirname, '..');
 const loaderPath = join(root, 'sensor', 'bpf', 'build', 'tapline-loader');
+const compareArg = process.argv.indexOf('--compare-loader');
+const compareLoader = compareArg >= 0 ? process.argv[compareArg + 1] : undefined;
 
 const SERVER = `
 const http = require('node:http');
@@ -151,9 +156,9 @@ interface ConsumerTotals {
 }
 
 /** One traced run: the consumer (loader + decoder) is its own process, like the daemon. */
-async function traced(port: number): Promise<Run> {
+async function traced(port: number, loader = loaderPath): Promise<Run> {
   const existing = loadedProgIds();
-  const consumer = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench', 'sensor-overhead-consumer.ts'), loaderPath], {
+  const consumer = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench', 'sensor-overhead-consumer.ts'), loader], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines: string[] = [];
@@ -179,10 +184,11 @@ async function traced(port: number): Promise<Run> {
     });
   const ready = JSON.parse(await nextLine()) as { loaderPid: number };
   const progsBefore = progStats(existing);
-  const run = await wrk(port, 'traced', [ready.loaderPid, consumer.pid!]);
-  kernelRuns.push({ requests: run.rps * duration, progs: progDelta(progsBefore, progStats(existing)) });
+  const run = await wrk(port, loader === loaderPath ? 'traced' : 'compare', [ready.loaderPid, consumer.pid!]);
   consumer.kill('SIGTERM');
   const totals = JSON.parse(await nextLine()) as ConsumerTotals;
+  if (loader !== loaderPath) return run;
+  kernelRuns.push({ requests: run.rps * duration, progs: progDelta(progsBefore, progStats(existing)) });
   tracedTotals.dropped += totals.lost + totals.mergeDropped + totals.badFrames;
   tracedTotals.events += totals.events;
   tracedTotals.bytes += totals.bytes;
@@ -213,6 +219,16 @@ function printKernelProfile(): void {
   const total = progs.reduce((n, p) => n + p.ns, 0) / requests / 1000;
   const rows = progs.filter((p) => p.ns > 0).slice(0, 8).map((p) => `${p.name} ${(p.ns / requests / 1000).toFixed(2)} µs (${(p.runs / requests).toFixed(1)} runs, ${(p.ns / p.runs).toFixed(0)} ns each)`);
   console.log(`kernel programs per request: ${total.toFixed(2)} µs in all (bpf_stats, every process's syscalls on the machine): ${rows.join('; ')}`);
+}
+
+/** --compare-loader: each traced run against the mean of the baselines bracketing it, by loader. */
+function printComparison(runs: Run[], other: string): void {
+  const extra = (label: string): number[] =>
+    runs.flatMap((r, i) => (r.label === label ? [r.serverUs! - (runs[i - 1]!.serverUs! + runs[i + 1]!.serverUs!) / 2] : []));
+  const sensor = (label: string): number => median(runs.filter((r) => r.label === label).map((r) => r.sensorUs!));
+  const show = (xs: number[]): string => `${xs.map((x) => x.toFixed(1)).join(', ')} (median ${median(xs).toFixed(1)})`;
+  console.log(`A/B, server's extra CPU per request over its bracketing baselines: this build ${show(extra('traced'))} µs; ${other} ${show(extra('compare'))} µs`);
+  console.log(`A/B, sensor CPU per request: this build ${sensor('traced').toFixed(1)} µs; ${other} ${sensor('compare').toFixed(1)} µs`);
 }
 
 const tracedTotals = { dropped: 0, events: 0, bytes: 0, records: 0, transactions: 0, sampledOut: 0 };
@@ -263,9 +279,10 @@ async function measure(): Promise<void> {
       const base = { rps: (before.rps + after.rps) / 2, p99: (before.p99Ms + after.p99Ms) / 2 };
       rpsRatios.push(t.rps / base.rps);
       p99Ratios.push(t.p99Ms / base.p99);
+      if (compareLoader) runs.push(await traced(port, compareLoader), await wrk(port, 'baseline'));
     }
     for (const r of runs) {
-      const cpu = `server CPU ${r.serverUs!.toFixed(1)} µs/req` + (r.label === 'traced' ? `, sensor CPU ${r.sensorUs!.toFixed(1)} µs/req` : '');
+      const cpu = `server CPU ${r.serverUs!.toFixed(1)} µs/req` + (r.label !== 'baseline' ? `, sensor CPU ${r.sensorUs!.toFixed(1)} µs/req` : '');
       console.log(`${r.label.padEnd(9)} ${r.rps.toFixed(0).padStart(8)} req/s   p99 ${r.p99Ms.toFixed(2)} ms   ${cpu}`);
     }
     const tracedRuns = runs.filter((r) => r.label === 'traced');
@@ -276,6 +293,7 @@ async function measure(): Promise<void> {
       `server CPU per request: ${cpuBase.toFixed(1)} µs untraced, ${cpuTraced.toFixed(1)} µs traced ` +
         `(capacity ratio of the CPU-bound server ${(cpuBase / cpuTraced).toFixed(3)}); sensor (loader + decoder + pipeline) ${median(tracedRuns.map((r) => r.sensorUs!)).toFixed(1)} µs/req`,
     );
+    if (compareLoader) printComparison(runs, compareLoader);
     const rps = median(rpsRatios);
     const totalTracedS = duration * rounds;
     console.log(`requests/s ratio traced/untraced: ${rpsRatios.map((x) => x.toFixed(3)).join(', ')} (median ${rps.toFixed(3)})`);

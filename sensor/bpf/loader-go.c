@@ -1,8 +1,10 @@
 /* Go's crypto/tls: recognises Go executables (their .go.buildinfo section), reads the Go version,
- * finds crypto/tls.(*Conn).Read and Write in the symbol table, and attaches an entry uprobe to
- * each and a plain uprobe to every RET instruction inside them (see go-tls.bpf.h for why not
- * uretprobes). The RETs are found by decoding the functions' machine code with Capstone: a byte
- * search for 0xc3 would also hit immediates and displacements. */
+ * finds crypto/tls.(*Conn).Read and Write in the symbol table, and decodes their machine code with
+ * Capstone (a byte search would also hit immediates and displacements) to place as few probes as
+ * possible on instructions the kernel emulates rather than single-steps (go-tls.bpf.h says why):
+ * Write gets one probe, on its prologue's stack-check branch; Read one there and one on its call
+ * to runtime.memmove. A function whose code does not have that shape gets the general plan: a
+ * probe on its first instruction and a plain uprobe on every RET (not uretprobes). */
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
@@ -23,11 +25,14 @@ static struct bpf_link *links[GO_MAX_FILES][GO_LINKS];
 static int n_go_files;
 
 struct go_func {
+  uint64_t va;
   uint64_t file_off;
   uint64_t size;
   int found;
   int n_rets; /* -1: the code did not decode to its end */
   uint64_t rets[GO_MAX_RETS];
+  int64_t jbe;  /* offset of the prologue's `jbe morestack` after `cmp …, [r14+16]`, or -1 */
+  int64_t copy; /* offset of the function's only `call runtime.memmove`, or -1 (none, or several) */
 };
 
 static Elf_Scn *section_named(Elf *e, const char *name, GElf_Shdr *sh)
@@ -100,7 +105,7 @@ static int go_version(int fd, Elf *e, char *out, size_t outlen)
 }
 
 /* Looks up both functions in .symtab; 0 when the binary has no symbol table (stripped). */
-static int find_funcs(Elf *e, struct go_func *rd, struct go_func *wr)
+static int find_funcs(Elf *e, struct go_func *rd, struct go_func *wr, uint64_t *memmove_va)
 {
   Elf_Scn *scn = NULL;
   int have_symtab = 0;
@@ -116,12 +121,15 @@ static int find_funcs(Elf *e, struct go_func *rd, struct go_func *wr)
       if (!gelf_getsym(data, (int)i, &sym) || GELF_ST_TYPE(sym.st_info) != STT_FUNC || !sym.st_value)
         continue;
       const char *s = elf_strptr(e, sh.sh_link, sym.st_name);
+      if (s && strcmp(s, "runtime.memmove") == 0)
+        *memmove_va = sym.st_value;
       struct go_func *f = !s ? NULL
                         : strcmp(s, "crypto/tls.(*Conn).Read") == 0 ? rd
                         : strcmp(s, "crypto/tls.(*Conn).Write") == 0 ? wr
                         : NULL;
       if (!f)
         continue;
+      f->va = sym.st_value;
       f->file_off = va_to_off(e, sym.st_value);
       f->size = sym.st_size;
       f->found = f->file_off != 0 && f->size != 0;
@@ -130,32 +138,56 @@ static int find_funcs(Elf *e, struct go_func *rd, struct go_func *wr)
   return have_symtab;
 }
 
-/* Offsets (from the function's start) of its RET instructions; -1 when the code does not decode
- * to the end, so that no probe ever lands inside an instruction. */
-int tl_go_find_rets(const uint8_t *code, size_t size, uint64_t *rets, int max)
+/* Go's stack check opens every function that can grow its stack: `cmp rsp, [r14+16]` (g's
+ * stackguard0), after `lea r12, [rsp-N]` for large frames, then `jbe` to morestack. */
+static int is_stack_check(const cs_insn *insn, int index)
 {
+  if (insn->id == X86_INS_CMP)
+    return strstr(insn->op_str, "[r14 + 0x10]") != NULL;
+  return index == 0 && insn->id == X86_INS_LEA && strncmp(insn->op_str, "r12,", 4) == 0;
+}
+
+/* Decodes the function (addresses from its start): its RETs (n_rets -1 when the code does not
+ * decode to the end, so that no probe ever lands inside an instruction), the stack-check branch,
+ * and its call to runtime.memmove at `memmove_rel` (memmove's address minus the function's). */
+static void go_decode(const uint8_t *code, size_t size, int64_t memmove_rel, struct go_func *f)
+{
+  f->n_rets = -1;
+  f->jbe = f->copy = -1;
   csh h;
   if (cs_open(CS_ARCH_X86, CS_MODE_64, &h) != CS_ERR_OK)
-    return -1;
+    return;
   cs_insn *insn = cs_malloc(h);
   const uint8_t *p = code;
   size_t left = size;
   uint64_t addr = 0;
-  int n = 0;
+  int n = 0, index = 0, copies = 0;
+  int in_check = 1; /* every instruction so far belongs to the stack check */
+  int after_cmp = 0;
   while (left && cs_disasm_iter(h, &p, &left, &addr, insn)) {
-    if (insn->id == X86_INS_RET) {
-      if (n == max) {
-        n = -1;
-        break;
-      }
-      rets[n++] = insn->address;
+    if (in_check && after_cmp && insn->id == X86_INS_JBE)
+      f->jbe = (int64_t)insn->address;
+    in_check = in_check && f->jbe < 0 && index < 2 && is_stack_check(insn, index);
+    after_cmp = in_check && insn->id == X86_INS_CMP;
+    if (insn->size == 5 && insn->bytes[0] == 0xe8) {
+      int32_t rel;
+      memcpy(&rel, insn->bytes + 1, 4);
+      if ((int64_t)insn->address + 5 + rel == memmove_rel && copies++ == 0)
+        f->copy = (int64_t)insn->address;
     }
+    if (insn->id == X86_INS_RET && n >= 0) {
+      if (n == GO_MAX_RETS)
+        n = -2;
+      else
+        f->rets[n++] = insn->address;
+    }
+    index++;
   }
-  if (left != 0)
-    n = -1;
+  if (copies != 1)
+    f->copy = -1;
+  f->n_rets = left != 0 || n == -2 ? -1 : n;
   cs_free(insn, 1);
   cs_close(&h);
-  return n;
 }
 
 static struct bpf_link *attach_at(struct bpf_program *prog, const char *path, uint64_t off)
@@ -173,33 +205,44 @@ static void detach_file(int slot)
     }
 }
 
-/* Decodes the function's code for its RETs (f->n_rets). */
-static void find_func_rets(int fd, struct go_func *f)
+/* Reads and decodes the function's code (go_decode). */
+static void decode_func(int fd, struct go_func *f, uint64_t memmove_va)
 {
   f->n_rets = -1;
+  f->jbe = f->copy = -1;
   if (f->size > (1u << 20))
     return;
   uint8_t *code = malloc(f->size);
   if (code && pread(fd, code, f->size, (off_t)f->file_off) == (ssize_t)f->size)
-    f->n_rets = tl_go_find_rets(code, f->size, f->rets, GO_MAX_RETS);
+    go_decode(code, f->size, memmove_va ? (int64_t)(memmove_va - f->va) : INT64_MIN, f);
   free(code);
 }
 
-/* Entry probe plus one per RET; returns the number of links made, or -1 (the caller detaches). */
-static int attach_func(const char *path, const struct go_func *f, struct bpf_program *entry,
-                       struct bpf_program *ret, struct bpf_link **out)
+/* The probes of one function: on the stack-check branch when there is one (`at_jbe`, else the
+ * first instruction: `entry`), then either the copy probe or one per RET. Write at its branch
+ * needs nothing more (`copy` NULL). Returns the number of links made, or -1 (the caller
+ * detaches). */
+struct go_progs {
+  struct bpf_program *entry, *at_jbe, *copy, *ret;
+};
+
+static int attach_func(const char *path, const struct go_func *f, const struct go_progs *p, struct bpf_link **out)
 {
-  if (f->n_rets <= 0)
+  int n = 0;
+  int fast = f->jbe >= 0 && !p->copy; /* Write: one probe */
+  int copy = p->copy && f->copy >= 0; /* Read: the copy probe instead of the RETs */
+  if (!fast && !copy && f->n_rets <= 0)
     return -1;
-  out[0] = attach_at(entry, path, f->file_off);
-  if (!out[0])
+  if (!(out[n++] = attach_at(f->jbe >= 0 ? p->at_jbe : p->entry, path, f->file_off + (f->jbe >= 0 ? (uint64_t)f->jbe : 0))))
     return -1;
-  for (int i = 0; i < f->n_rets; i++) {
-    out[1 + i] = attach_at(ret, path, f->file_off + f->rets[i]);
-    if (!out[1 + i])
+  if (fast)
+    return n;
+  if (copy)
+    return (out[n++] = attach_at(p->copy, path, f->file_off + (uint64_t)f->copy)) ? n : -1;
+  for (int i = 0; i < f->n_rets; i++)
+    if (!(out[n++] = attach_at(p->ret, path, f->file_off + f->rets[i])))
       return -1;
-  }
-  return 1 + f->n_rets;
+  return n;
 }
 
 /* What the file is (enum tl_tls_lib) and, for a hookable Go binary, where the probes go:
@@ -218,7 +261,8 @@ static int go_plan(const char *path, char *version, size_t vlen, struct go_func 
   int major = 0, minor = 0;
   const char *g = strstr(version, "go");
   int known = g && sscanf(g, "go%d.%d", &major, &minor) == 2;
-  if (!find_funcs(e, rd, wr)) {
+  uint64_t memmove_va = 0;
+  if (!find_funcs(e, rd, wr, &memmove_va)) {
     lib = TL_LIB_GO_STRIPPED;
     goto out;
   }
@@ -231,8 +275,8 @@ static int go_plan(const char *path, char *version, size_t vlen, struct go_func 
     goto out;
   }
   lib = TL_LIB_GO_UNSUPPORTED;
-  find_func_rets(fd, rd);
-  find_func_rets(fd, wr);
+  decode_func(fd, rd, memmove_va);
+  decode_func(fd, wr, 0); /* Write's bytes are copied at its entry */
 out:
   if (e)
     elf_end(e);
@@ -257,7 +301,8 @@ int tl_go_print_probes(const char *path)
            (unsigned long long)f[i].size);
     for (int j = 0; j < f[i].n_rets; j++)
       printf("%s%llu", j ? "," : "", (unsigned long long)f[i].rets[j]);
-    printf("],\"decoded\":%s}", f[i].n_rets >= 0 ? "true" : "false");
+    printf("],\"decoded\":%s,\"jbe\":%lld,\"copy\":%lld}", f[i].n_rets >= 0 ? "true" : "false",
+           (long long)f[i].jbe, (long long)f[i].copy);
   }
   printf("}\n");
   return 0;
@@ -273,8 +318,10 @@ int tl_go_inspect(struct tapline *skel, const char *path, char *version, size_t 
   if (n_go_files >= GO_MAX_FILES)
     return lib;
   int slot = n_go_files;
-  int a = attach_func(path, &rd, skel->progs.tl_go_read, skel->progs.tl_go_ret, links[slot]);
-  int b = a < 0 ? -1 : attach_func(path, &wr, skel->progs.tl_go_write, skel->progs.tl_go_ret, links[slot] + 1 + GO_MAX_RETS);
+  const struct go_progs rp = { skel->progs.tl_go_read, skel->progs.tl_go_read_jbe, skel->progs.tl_go_read_copy, skel->progs.tl_go_ret };
+  const struct go_progs wp = { skel->progs.tl_go_write, skel->progs.tl_go_write_jbe, NULL, skel->progs.tl_go_ret };
+  int a = attach_func(path, &rd, &rp, links[slot]);
+  int b = a < 0 ? -1 : attach_func(path, &wr, &wp, links[slot] + 1 + GO_MAX_RETS);
   if (a < 0 || b < 0) {
     tl_warn("could not attach Go crypto/tls uprobes to %s", path);
     detach_file(slot);

@@ -113,6 +113,9 @@ static void configure(struct tapline *skel, const struct tl_config *cfg)
   bpf_program__set_autoattach(skel->progs.tl_go_read, false);
   bpf_program__set_autoattach(skel->progs.tl_go_write, false);
   bpf_program__set_autoattach(skel->progs.tl_go_ret, false);
+  bpf_program__set_autoattach(skel->progs.tl_go_read_jbe, false);
+  bpf_program__set_autoattach(skel->progs.tl_go_write_jbe, false);
+  bpf_program__set_autoattach(skel->progs.tl_go_read_copy, false);
 }
 
 static void write_stats(struct tapline *skel)

@@ -77,7 +77,6 @@ void tl_ssl_detach(void);
 /* Go crypto/tls (loader-go.c): inspects an executable, attaches when it can; returns its
  * enum tl_tls_lib (TL_LIB_NONE for a non-Go file) and fills `version` with the Go version. */
 int tl_go_inspect(struct tapline *skel, const char *path, char *version, size_t vlen, int verbose);
-int tl_go_find_rets(const uint8_t *code, size_t size, uint64_t *rets, int max);
 int tl_go_print_probes(const char *path);
 int tl_go_targets(void);
 void tl_go_detach(void);

@@ -1,6 +1,7 @@
 // The loader's Go probe plan on real Go binaries (the test fixture, built with Debian's Go):
 // every RET that Capstone finds in crypto/tls.(*Conn).Read and Write is one that GNU objdump finds
-// too, and none is missed; a stripped build is recognised as such. No root: `tapline-loader
+// too, and none is missed; the stack-check branch and Read's call to runtime.memmove (where the
+// cheap probes go) are where objdump puts them; a stripped build is recognised as such. No root: `tapline-loader
 // --go-probes PATH` only reads the file.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -16,8 +17,19 @@ const loader = join(root, 'sensor', 'bpf', 'build', 'tapline-loader');
 interface Plan {
   lib: number;
   version: string;
-  read?: { offset: number; size: number; rets: number[]; decoded: boolean };
-  write?: { offset: number; size: number; rets: number[]; decoded: boolean };
+  read?: FuncPlan;
+  write?: FuncPlan;
+}
+
+interface FuncPlan {
+  offset: number;
+  size: number;
+  rets: number[];
+  decoded: boolean;
+  /** The prologue's `jbe` to morestack, -1 when absent. */
+  jbe: number;
+  /** The only `call runtime.memmove`, -1 when not exactly one (Write is not searched). */
+  copy: number;
 }
 
 function unavailable(): string | undefined {
@@ -46,8 +58,9 @@ function plan(path: string): Plan {
   return JSON.parse(r.stdout) as Plan;
 }
 
-/** RET offsets (from the function's start) as objdump disassembles the function. */
-function objdumpRets(binary: string, symbol: string): { rets: number[]; size: number } {
+/** RET offsets (from the function's start) as objdump disassembles the function, and where its
+ * stack check's `jbe` and its calls to runtime.memmove are. */
+function objdumpRets(binary: string, symbol: string): { rets: number[]; size: number; jbe: number; memmoves: number[] } {
   const nm = spawnSync('nm', ['-S', binary], { encoding: 'utf8', maxBuffer: 64 << 20 });
   const line = nm.stdout.split('\n').find((l) => l.endsWith(` T ${symbol}`));
   assert.ok(line, `${symbol} in nm's output`);
@@ -56,11 +69,20 @@ function objdumpRets(binary: string, symbol: string): { rets: number[]; size: nu
   const size = parseInt(sizeHex!, 16);
   const dump = spawnSync('objdump', ['-d', '--no-show-raw-insn', `--start-address=0x${start.toString(16)}`, `--stop-address=0x${(start + size).toString(16)}`, binary], { encoding: 'utf8', maxBuffer: 64 << 20 });
   const rets: number[] = [];
+  const memmoves: number[] = [];
+  const insns: Array<{ at: number; text: string }> = [];
   for (const l of dump.stdout.split('\n')) {
-    const m = /^\s*([0-9a-f]+):\s+(\S+)/.exec(l);
-    if (m && /^retq?$/.test(m[2]!)) rets.push(parseInt(m[1]!, 16) - start);
+    const m = /^\s*([0-9a-f]+):\s+(\S+)(.*)$/.exec(l);
+    if (!m) continue;
+    const at = parseInt(m[1]!, 16) - start;
+    insns.push({ at, text: `${m[2]}${m[3]}` });
+    if (/^retq?$/.test(m[2]!)) rets.push(at);
+    if (/^callq?$/.test(m[2]!) && m[3]!.includes('<runtime.memmove>')) memmoves.push(at);
   }
-  return { rets, size };
+  // AT&T syntax: `cmp 0x10(%r14),%rsp` (or `%r12` after a `lea`), then `jbe`.
+  const cmp = insns.findIndex((i, n) => n < 2 && /^cmp\s+0x10\(%r14\),%r(sp|12)$/.test(i.text));
+  const jbe = cmp >= 0 && /^jbe\s/.test(insns[cmp + 1]?.text ?? '') ? insns[cmp + 1]!.at : -1;
+  return { rets, size, jbe, memmoves };
 }
 
 test('Go crypto/tls probes: Capstone\'s RETs are objdump\'s RETs; stripped and non-Go files are told apart', (t) => {
@@ -76,6 +98,12 @@ test('Go crypto/tls probes: Capstone\'s RETs are objdump\'s RETs; stripped and n
     assert.equal(mine.size, theirs.size);
     assert.ok(theirs.rets.length > 0, `objdump finds RETs in ${symbol}`);
     assert.deepEqual(mine.rets, theirs.rets, `RETs of ${symbol}`);
+    assert.ok(theirs.jbe > 0, `objdump finds the stack check's jbe in ${symbol}`);
+    assert.equal(mine.jbe, theirs.jbe, `stack-check branch of ${symbol}`);
+    if (fn === 'read') {
+      assert.equal(theirs.memmoves.length, 1, 'Read copies the record into b with one memmove');
+      assert.equal(mine.copy, theirs.memmoves[0], 'the copy probe is on that call');
+    } else assert.equal(mine.copy, -1, 'Write gets no copy probe');
   }
   assert.deepEqual(plan(go.stripped), { lib: TLS_LIB.TL_LIB_GO_STRIPPED, version: go.version });
   assert.deepEqual(plan(process.execPath), { lib: TLS_LIB.TL_LIB_NONE, version: '' });
