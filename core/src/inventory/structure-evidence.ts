@@ -160,6 +160,30 @@ export function subtreeSimilarity(siblings: readonly SiblingView[]): number | un
   return sum / sets.length;
 }
 
+/** What lies right below a trie position, as a set: literal children, `{}` for a parameter, `$` for an end. */
+export function continuations(view: SiblingView): Set<string> {
+  const out = new Set(view.childLiterals);
+  if (view.hasParamChild) out.add('{}');
+  if (view.isEnd) out.add('$');
+  return out;
+}
+
+/**
+ * Whether a literal beside a parameter position is one more value of it: it leads where the
+ * parameter leads (`/locations/westeurope/checkNameAvailability` beside
+ * `/locations/{}/checkNameAvailability`). API vocabulary stays (`/users/followers`); so do leaves
+ * that only end where the parameter ends, unless they are shaped like names (`/users/me` stays).
+ */
+export function leadsWhereParamLeads(sibling: SiblingView, param: SiblingView): boolean {
+  if (isVocabulary(sibling.segment) || valueShape(sibling.segment) < 0) return false;
+  const mine = continuations(sibling);
+  const theirs = continuations(param);
+  mine.delete('$');
+  theirs.delete('$');
+  if (mine.size === 0) return sibling.isEnd && param.isEnd && valueShape(sibling.segment) > 0;
+  return jaccard(mine, theirs) >= 0.5;
+}
+
 /**
  * Whether the literal children of one position are values of a parameter.
  * `parentPlural`: the position sits below a plural noun. `hasParam`: ids (numbers, UUIDs…)

@@ -1,0 +1,67 @@
+// The structure evidence of path-trie.ts and structure-evidence.ts, one rule per test, on the
+// shapes that the few-values corpus (inventory-templating-few-values.test.ts) showed failing.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PathTemplater, templateShape } from '../../core/src/inventory/template';
+import { classifySegment } from '../../core/src/inventory/segment-kind';
+
+function shapes(t: PathTemplater, paths: readonly string[]): string[] {
+  return paths.map((p) => templateShape(t.template(p)));
+}
+
+test('names ending in a number after a separator are values on sight; API words with digits are not', () => {
+  for (const name of ['my-group-42', 'eu-west-1', 'prod-cache-2025', 'worker_7', 'backend.v2-3']) assert.equal(classifySegment(name), 'name', name);
+  for (const word of ['oauth2', 'v1-2', 'reviews-v1', 'sha256', 'x-1', '2fa-login', 'ipv4']) assert.notEqual(classifySegment(word), 'name', word);
+  const t = new PathTemplater();
+  assert.equal(t.learn('/resourceGroups/my-group-42/providers'), '/resourceGroups/{resourceGroupId}/providers');
+});
+
+test('a word beside a parameter that leads where the parameter leads is one more value of it', () => {
+  const t = new PathTemplater();
+  const paths = [
+    '/subscriptions/1/locations/eu-west-1/checkNameAvailability',
+    '/subscriptions/1/locations/us-east-2/checkNameAvailability',
+    '/subscriptions/1/locations/westeurope/checkNameAvailability',
+  ];
+  for (const p of paths) t.observe(p);
+  assert.deepEqual(shapes(t, paths), Array(3).fill('/subscriptions/{}/locations/{}/checkNameAvailability'));
+  // Later traffic with the folded word keeps the parameter (no flapping back to a literal).
+  t.observe('/subscriptions/1/locations/westeurope/usages');
+  assert.equal(templateShape(t.template('/subscriptions/1/locations/westeurope/checkNameAvailability')), '/subscriptions/{}/locations/{}/checkNameAvailability');
+});
+
+test('literal siblings of a parameter stay literal when they lead elsewhere or only end there', () => {
+  const t = new PathTemplater();
+  for (const p of ['/users/17/repos', '/users/42/repos', '/users/17', '/users/me', '/users/followers', '/users/search/recent']) t.observe(p);
+  assert.equal(t.template('/users/me'), '/users/me');
+  assert.equal(t.template('/users/followers'), '/users/followers');
+  assert.equal(t.template('/users/search/recent'), '/users/search/recent');
+  assert.equal(templateShape(t.template('/users/99/repos')), '/users/{}/repos');
+});
+
+test('merging a parameter position with a literal one keeps every template it showed', () => {
+  // `connect/envelopes` is a value under one account (a parameter position there) and a literal
+  // under another; when the accounts fold together, the merged position must stay a parameter.
+  const t = new PathTemplater();
+  const seen: string[] = [];
+  const paths = [
+    '/accounts/acct-app-1/connect/envelopes/heidi/retry',
+    '/accounts/acct-app-1/connect/alpha/users', '/accounts/acct-app-1/connect/beta/users', '/accounts/acct-app-1/connect/gamma/users',
+    '/accounts/acct-app-1/connect/delta/users', '/accounts/acct-app-1/connect/epsilon/users',
+    '/accounts/contoso.example.com/connect/envelopes/heidi/retry', '/accounts/contoso.example.com/connect/alpha/users',
+    '/accounts/acct-db-2/connect/envelopes/heidi/retry',
+  ];
+  const last = new Map<string, string>();
+  for (const p of paths) {
+    t.observe(p);
+    seen.push(p);
+    for (const s of seen) {
+      const now = t.template(s).split('/');
+      const before = last.get(s)?.split('/');
+      before?.forEach((seg, i) => {
+        if (seg.startsWith('{')) assert.ok(now[i]!.startsWith('{'), `${s}: ${last.get(s)} → ${now.join('/')}`);
+      });
+      last.set(s, now.join('/'));
+    }
+  }
+});
