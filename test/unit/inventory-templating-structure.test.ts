@@ -65,3 +65,28 @@ test('merging a parameter position with a literal one keeps every template it sh
     }
   }
 });
+
+test('siblings that scope the same deep sub-paths are values of one parameter (`/ws/{dialect}/api/where/…`)', () => {
+  const t = new PathTemplater();
+  const leaves = ['alert-search', 'bicycle-rental', 'metadata', 'plan-access', 'route-details', 'stops-for-location', 'trip-details', 'vehicles'];
+  const paths: string[] = [];
+  leaves.forEach((leaf, i) => {
+    paths.push(`/ws/mobile/api/where/${leaf}`);
+    if (i % 3 !== 1) paths.push(`/ws/otp/api/where/${leaf}`);
+  });
+  for (const p of paths) t.observe(p);
+  assert.equal(templateShape(t.template('/ws/otp/api/where/metadata')), '/ws/{}/api/where/metadata');
+  assert.equal(templateShape(t.template('/ws/mobile/api/where/bicycle-rental')), '/ws/{}/api/where/bicycle-rental');
+});
+
+test('resources with sub-APIs of their own stay literal though a few sub-paths are alike', () => {
+  const t = new PathTemplater();
+  const apis: Record<string, string[]> = {
+    bitcoin: ['blocks/number', 'blocks/42', 'fees', 'wallets/main/addresses', 'transactions/7/decoded'],
+    ethereum: ['blocks/number', 'blocks/42', 'gas/price', 'tokens/erc20/balance', 'contracts/abi/verify', 'wallets/main/nfts'],
+    polygon: ['blocks/number', 'gas/price', 'tokens/erc20/transfers', 'staking/validators/list', 'bridges/plasma/exits'],
+  };
+  for (const [chain, subs] of Object.entries(apis)) for (const sub of subs) t.observe(`/v2/${chain}/${sub}`);
+  assert.equal(t.template('/v2/bitcoin/fees'), '/v2/bitcoin/fees');
+  assert.equal(t.template('/v2/polygon/gas/price'), '/v2/polygon/gas/price');
+});

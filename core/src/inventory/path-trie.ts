@@ -26,6 +26,12 @@ function isCollectionName(segment: string): boolean {
   return isPluralNoun(segment);
 }
 
+/**
+ * A new position is evidence for this many positions above it: its parent (one more sibling), its
+ * grandparent (the siblings' continuations) and, through sub-paths up to three deep, two more.
+ */
+const JUDGED_ANCESTORS = 4;
+
 /** Structure is judged for positions with at most this many literal children (cost bound). */
 const MAX_JUDGED_CHILDREN = 64;
 
@@ -65,8 +71,28 @@ export const DEFAULT_TRIE_OPTIONS: Readonly<TrieOptions> = {
 };
 
 function siblingView(segment: string, child: TrieNode): SiblingView {
-  return { segment, childLiterals: child.literals === undefined ? [] : [...child.literals.keys()], hasParamChild: child.param !== undefined, isEnd: child.ends > 0 };
+  return { segment, childLiterals: child.literals === undefined ? [] : [...child.literals.keys()], hasParamChild: child.param !== undefined, isEnd: child.ends > 0, subPaths: subPaths(child) };
 }
+
+/** Sub-paths two and three segments deep below a node (`api/where`, `{}/members/{}`), at most SUB_PATHS. */
+function subPaths(node: TrieNode): string[] {
+  const out: string[] = [];
+  const walk = (n: TrieNode, prefix: string, depth: number): void => {
+    const children: [string, TrieNode][] = n.param === undefined ? [] : [['{}', n.param]];
+    for (const entry of n.literals ?? []) children.push(entry);
+    for (const [segment, child] of children) {
+      if (out.length >= SUB_PATHS) return;
+      const path = prefix === '' ? segment : `${prefix}/${segment}`;
+      if (depth >= 2) out.push(path);
+      if (depth < 3) walk(child, path, depth + 1);
+    }
+  };
+  walk(node, '', 1);
+  return out;
+}
+
+/** Sub-paths compared per sibling (cost bound of a judgement). */
+const SUB_PATHS = 48;
 
 /** Recomputes a node's counts over its literal children after some were merged or moved. */
 function recount(node: TrieNode): void {
@@ -251,7 +277,7 @@ export class PathTrie {
 
   /** Judges, bottom-up, the positions above the last new node of one observed path. */
   private judgeAlong(visited: readonly TrieNode[], firstNew: number): void {
-    for (let k = firstNew - 1; k >= Math.max(0, firstNew - 2); k--) {
+    for (let k = firstNew - 1; k >= Math.max(0, firstNew - JUDGED_ANCESTORS); k--) {
       const node = visited[k]!;
       if (node.generalized || node.literals === undefined) continue;
       if (this.judge(node)) return;

@@ -23,6 +23,8 @@ export interface SiblingView {
   readonly hasParamChild: boolean;
   /** Whether some paths end at this child. */
   readonly isEnd: boolean;
+  /** Sub-paths two and three segments below this child (`api/where`, `{}/members`), when known. */
+  readonly subPaths?: readonly string[];
 }
 
 export interface StructureVerdict {
@@ -184,6 +186,31 @@ export function leadsWhereParamLeads(sibling: SiblingView, param: SiblingView): 
   return jaccard(mine, theirs) >= 0.5;
 }
 
+// Deep evidence needs at least 3 shared sub-paths and 3 per sibling on average (thin sub-trees,
+// `search/{}` below each of etmdb's resources, say nothing). Only similarity above 0.45 counts,
+// steeply: at 0.33 (chaingateway's `bitcoin`, `ethereum`, … which are resources with alike
+// sub-APIs) it must not tip a judgement; at 0.53 (a database name) and 0.75 (`ws/{dialect}`) it
+// must. Chosen on the few-values corpus; a floor of 0.3–0.4 folded chaingateway's resources.
+const DEEP_SHARED_MIN = 3;
+const DEEP_WEIGHT = 8;
+const DEEP_FLOOR = 0.45;
+
+/** Like subtreeSimilarity, over the siblings' deep sub-paths; also how many sub-paths are shared. */
+export function deepSimilarity(siblings: readonly SiblingView[]): { similarity: number; shared: number; meanSubPaths: number } | undefined {
+  const sets = siblings.filter((s) => (s.subPaths?.length ?? 0) > 0).map((s) => new Set(s.subPaths));
+  if (sets.length < 2) return undefined;
+  const seen = new Set<string>();
+  const shared = new Set<string>();
+  let sum = 0;
+  for (let i = 0; i < sets.length; i++) {
+    let best = 0;
+    for (let j = 0; j < sets.length; j++) if (i !== j) best = Math.max(best, jaccard(sets[i]!, sets[j]!));
+    sum += best;
+    for (const p of sets[i]!) (seen.has(p) ? shared : seen).add(p);
+  }
+  return { similarity: sum / sets.length, shared: shared.size, meanSubPaths: sets.reduce((n, x) => n + x.size, 0) / siblings.length };
+}
+
 /**
  * Whether the literal children of one position are values of a parameter.
  * `parentPlural`: the position sits below a plural noun. `hasParam`: ids (numbers, UUIDs…)
@@ -220,6 +247,12 @@ export function judgeSiblings(siblings: readonly SiblingView[], parentPlural: bo
   } else if (similarity !== undefined) {
     // Different sub-paths below each sibling: different resources.
     score += 3 * (similarity - 0.4);
+  }
+  // Deep sub-paths in common (`otp/api/where/…` and `mobile/api/where/…`): one parameter's values
+  // scope the same API below them; resource names share at most a verb or an id below them.
+  const deep = deepSimilarity(candidates);
+  if (deep !== undefined && deep.shared >= DEEP_SHARED_MIN && deep.meanSubPaths >= DEEP_SHARED_MIN) {
+    score += DEEP_WEIGHT * Math.max(0, deep.similarity - DEEP_FLOOR);
   }
   // Two siblings and nothing below them to compare: too little to generalise irreversibly.
   if (similarity === undefined && candidates.length < 3) return no;
