@@ -90,3 +90,12 @@ test('resources with sub-APIs of their own stay literal though a few sub-paths a
   assert.equal(t.template('/v2/bitcoin/fees'), '/v2/bitcoin/fees');
   assert.equal(t.template('/v2/polygon/gas/price'), '/v2/polygon/gas/price');
 });
+
+test('a name-shaped word folds into the parameter when most of where it leads the parameter leads too', () => {
+  const t = new PathTemplater();
+  for (const p of ['/service/svc-a-1/products', '/service/svc-a-1/apis', '/service/svc-b-2/products', '/service/svc-b-2/policies', '/service/release.prod.example.com/products']) t.observe(p);
+  assert.equal(templateShape(t.template('/service/release.prod.example.com/products')), '/service/{}/products');
+  // A plain word needs the parameter's continuations overall: `self` leads to one of three, stays.
+  for (const p of ['/users/7/password', '/users/7/mfa', '/users/8/tokens', '/users/self/password']) t.observe(p);
+  assert.equal(t.template('/users/self/password'), '/users/self/password');
+});

@@ -292,8 +292,7 @@ export class PathTrie {
     for (const [segment, child] of literals) siblings.push(siblingView(segment, child));
     if (node.param !== undefined && this.foldAlike(node, siblings)) return true;
     if (siblings.length < 2) return false;
-    const paramChild = node.param === undefined ? undefined : node.param.literals === undefined ? [] : [...node.param.literals.keys()];
-    const verdict = judgeSiblings(siblings, node.collection, paramChild);
+    const verdict = judgeSiblings(siblings, node.collection, node.param === undefined ? undefined : siblingView('{}', node.param));
     if (verdict.parameter) {
       this.generalize(node, new Set(verdict.keepLiteral));
       return true;

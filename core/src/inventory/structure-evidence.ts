@@ -183,7 +183,12 @@ export function leadsWhereParamLeads(sibling: SiblingView, param: SiblingView): 
   mine.delete('$');
   theirs.delete('$');
   if (mine.size === 0) return sibling.isEnd && param.isEnd && valueShape(sibling.segment) > 0;
-  return jaccard(mine, theirs) >= 0.5;
+  let shared = 0;
+  for (const c of mine) if (theirs.has(c)) shared++;
+  // Shaped like a name: most of where it leads is enough. A plain word (`self`) must lead where
+  // the parameter leads overall (`/users/self/password` beside `/users/{id}/password` stays).
+  if (valueShape(sibling.segment) > 0) return shared * 2 > mine.size;
+  return shared * 2 >= mine.size + theirs.size - shared;
 }
 
 // Deep evidence needs at least 3 shared sub-paths and 3 per sibling on average (thin sub-trees,
@@ -213,11 +218,10 @@ export function deepSimilarity(siblings: readonly SiblingView[]): { similarity: 
 
 /**
  * Whether the literal children of one position are values of a parameter.
- * `parentPlural`: the position sits below a plural noun. `hasParam`: ids (numbers, UUIDs…)
+ * `parentPlural`: the position sits below a plural noun. `param`: ids (numbers, UUIDs…)
  * were already seen at this position, so words beside them are more likely vocabulary.
  */
-export function judgeSiblings(siblings: readonly SiblingView[], parentPlural: boolean, paramChild: readonly string[] | undefined): StructureVerdict {
-  const hasParam = paramChild !== undefined;
+export function judgeSiblings(siblings: readonly SiblingView[], parentPlural: boolean, param: SiblingView | undefined): StructureVerdict {
   const keepLiteral = siblings.filter((s) => isVocabulary(s.segment)).map((s) => s.segment);
   const candidates = siblings.filter((s) => !isVocabulary(s.segment));
   const no: StructureVerdict = { parameter: false, keepLiteral: [], childrenAreValues: false };
@@ -225,9 +229,9 @@ export function judgeSiblings(siblings: readonly SiblingView[], parentPlural: bo
   const shape = meanShape(candidates.map((s) => s.segment));
   let score = 2 * shape;
   if (parentPlural) score += 1;
-  if (hasParam) {
+  if (param !== undefined) {
     // Ids already seen here: words beside them are vocabulary, unless they lead where the ids lead.
-    const like = paramChild.length === 0 ? undefined : subtreeSimilarity([...candidates, { segment: '{}', childLiterals: paramChild, hasParamChild: false, isEnd: false }]);
+    const like = param.childLiterals.length === 0 ? undefined : subtreeSimilarity([...candidates, param]);
     score += like !== undefined && like > 0.5 ? 1 : -1.5;
   }
   // Vocabulary siblings beside the candidates: this is a resource-name position.
