@@ -99,3 +99,16 @@ test('a name-shaped word folds into the parameter when most of where it leads th
   for (const p of ['/users/7/password', '/users/7/mfa', '/users/8/tokens', '/users/self/password']) t.observe(p);
   assert.equal(t.template('/users/self/password'), '/users/self/password');
 });
+
+test('words beside a parameter of names are judged as its peers, not as vocabulary beside ids', () => {
+  // `/v1/{name}` with numbered names, `/v1/{parent}/…` with slugs: one position, two operations.
+  const t = new PathTemplater();
+  const slugs = ['faq', 'hello-world', 'getting-started', 'about-us'];
+  const subs = ['entries', 'fields', 'tags', 'policyTags'];
+  for (const v of ['team-vault-34', 'test-group-29']) t.observe(`/v1/${v}`);
+  slugs.forEach((s, i) => {
+    for (let k = 0; k < 3; k++) t.observe(`/v1/${s}/${subs[(i + k) % 4]!}`);
+  });
+  assert.equal(templateShape(t.template('/v1/faq/entries')), '/v1/{}/entries');
+  assert.equal(templateShape(t.template('/v1/team-vault-34')), '/v1/{}');
+});

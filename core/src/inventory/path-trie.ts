@@ -14,7 +14,7 @@
 // Generalising is irreversible (the store merges the endpoints below it), so thresholds lean
 // towards waiting for evidence. Defaults and their justification are in DEFAULT_TRIE_OPTIONS.
 
-import { isValueSegment } from './segment-kind';
+import { isNumberedName, isValueSegment } from './segment-kind';
 import { isPluralNoun, isStrongVocabulary, isVocabulary, judgeSiblings, leadsWhereParamLeads, sharedChildren, valueShape, type SiblingView } from './structure-evidence';
 
 function startsWithDigit(segment: string): boolean {
@@ -120,6 +120,8 @@ class TrieNode {
   collection = false;
   /** Literal children that are plural words. */
   pluralChildren = 0;
+  /** Some values of the parameter child were names people chose (`my-group-42`), not ids. */
+  paramNamed = false;
   /** Words folded into the parameter child because they led where it leads: values from now on. */
   folded: Set<string> | undefined = undefined;
 }
@@ -174,6 +176,7 @@ export class PathTrie {
         next = node.param ?? this.newNode();
         if (next === undefined) break;
         node.param = next;
+        if (!node.paramNamed && isNumberedName(segment)) node.paramNamed = true;
       } else {
         next = this.descendLiteral(node, segment);
         if (next === undefined) break;
@@ -292,7 +295,7 @@ export class PathTrie {
     for (const [segment, child] of literals) siblings.push(siblingView(segment, child));
     if (node.param !== undefined && this.foldAlike(node, siblings)) return true;
     if (siblings.length < 2) return false;
-    const verdict = judgeSiblings(siblings, node.collection, node.param === undefined ? undefined : siblingView('{}', node.param));
+    const verdict = judgeSiblings(siblings, node.collection, node.param === undefined ? undefined : siblingView('{}', node.param), node.paramNamed);
     if (verdict.parameter) {
       this.generalize(node, new Set(verdict.keepLiteral));
       return true;
@@ -365,6 +368,7 @@ export class PathTrie {
     into.count += from.count;
     into.ends += from.ends;
     into.generalized ||= from.generalized;
+    into.paramNamed ||= from.paramNamed;
     if (from.param !== undefined) {
       if (into.param === undefined) into.param = from.param;
       else this.mergeInto(into.param, from.param);

