@@ -46,7 +46,7 @@ test('learns word-valued parameters when the values keep changing', () => {
   const repos = ['hello-world', 'linux', 'react', 'got', 'express', 'critical', 'vue', 'downshift', 'grit', 'dotjs'];
   const subresources = ['issues', 'pulls', 'branches', 'tags', 'releases'];
   for (let i = 0; i < 200; i++) {
-    t.observe(`/repos/${owners[i % 10]}-${i}/${repos[(i * 3) % 10]}${i}/${subresources[i % 5]}`);
+    t.observe(`/repos/${owners[i % 10]}-r${i}/${repos[(i * 3) % 10]}${i}/${subresources[i % 5]}`);
   }
   assert.equal(t.template('/repos/someone/something/issues'), '/repos/{repoId}/{id}/issues');
   assert.equal(t.template('/repos/someone/something/pulls'), '/repos/{repoId}/{id}/pulls');

@@ -14,8 +14,8 @@
 // Generalising is irreversible (the store merges the endpoints below it), so thresholds lean
 // towards waiting for evidence. Defaults and their justification are in DEFAULT_TRIE_OPTIONS.
 
-import { isValueSegment } from './segment-kind';
-import { isPluralNoun, isStrongVocabulary, isVocabulary, judgeSiblings, sharedChildren, valueShape, type SiblingView } from './structure-evidence';
+import { isNumberedName, isValueSegment } from './segment-kind';
+import { isPluralNoun, isStrongVocabulary, isVocabulary, judgeSiblings, leadsWhereParamLeads, sharedChildren, valueShape, type SiblingView } from './structure-evidence';
 
 function startsWithDigit(segment: string): boolean {
   const c = segment.charCodeAt(0);
@@ -25,6 +25,12 @@ function startsWithDigit(segment: string): boolean {
 function isCollectionName(segment: string): boolean {
   return isPluralNoun(segment);
 }
+
+/**
+ * A new position is evidence for this many positions above it: its parent (one more sibling), its
+ * grandparent (the siblings' continuations) and, through sub-paths up to three deep, two more.
+ */
+const JUDGED_ANCESTORS = 4;
 
 /** Structure is judged for positions with at most this many literal children (cost bound). */
 const MAX_JUDGED_CHILDREN = 64;
@@ -64,6 +70,42 @@ export const DEFAULT_TRIE_OPTIONS: Readonly<TrieOptions> = {
   maxDepth: 32,
 };
 
+function siblingView(segment: string, child: TrieNode): SiblingView {
+  return { segment, childLiterals: child.literals === undefined ? [] : [...child.literals.keys()], hasParamChild: child.param !== undefined, isEnd: child.ends > 0, subPaths: subPaths(child) };
+}
+
+/** Sub-paths two and three segments deep below a node (`api/where`, `{}/members/{}`), at most SUB_PATHS. */
+function subPaths(node: TrieNode): string[] {
+  const out: string[] = [];
+  const walk = (n: TrieNode, prefix: string, depth: number): void => {
+    const children: [string, TrieNode][] = n.param === undefined ? [] : [['{}', n.param]];
+    for (const entry of n.literals ?? []) children.push(entry);
+    for (const [segment, child] of children) {
+      if (out.length >= SUB_PATHS) return;
+      const path = prefix === '' ? segment : `${prefix}/${segment}`;
+      if (depth >= 2) out.push(path);
+      if (depth < 3) walk(child, path, depth + 1);
+    }
+  };
+  walk(node, '', 1);
+  return out;
+}
+
+/** Sub-paths compared per sibling (cost bound of a judgement). */
+const SUB_PATHS = 48;
+
+/** Recomputes a node's counts over its literal children after some were merged or moved. */
+function recount(node: TrieNode): void {
+  node.literalObs = 0;
+  node.singletons = 0;
+  node.pluralChildren = 0;
+  for (const child of node.literals?.values() ?? []) {
+    node.literalObs += child.count;
+    if (child.count === 1) node.singletons++;
+    if (child.collection) node.pluralChildren++;
+  }
+}
+
 class TrieNode {
   literals: Map<string, TrieNode> | undefined = undefined;
   param: TrieNode | undefined = undefined;
@@ -78,6 +120,10 @@ class TrieNode {
   collection = false;
   /** Literal children that are plural words. */
   pluralChildren = 0;
+  /** Some values of the parameter child were names people chose (`my-group-42`), not ids. */
+  paramNamed = false;
+  /** Words folded into the parameter child because they led where it leads: values from now on. */
+  folded: Set<string> | undefined = undefined;
 }
 
 export class PathTrie {
@@ -125,11 +171,12 @@ export class PathTrie {
       // A literal this node already holds was classified when it arrived; only digit-led ones
       // (API versions) depend on their context, so the rest skip the classifier's regexes.
       const known = node.literals !== undefined && !startsWithDigit(segment) && node.literals.has(segment);
-      const isParam = !known && (node.generalized ? !isStrongVocabulary(segment) || isValueSegment(segment, i, segments[i - 1]) : isValueSegment(segment, i, segments[i - 1]));
+      const isParam = !known && (node.folded?.has(segment) === true || (node.generalized ? !isStrongVocabulary(segment) || isValueSegment(segment, i, segments[i - 1]) : isValueSegment(segment, i, segments[i - 1])));
       if (isParam) {
         next = node.param ?? this.newNode();
         if (next === undefined) break;
         node.param = next;
+        if (!node.paramNamed && isNumberedName(segment)) node.paramNamed = true;
       } else {
         next = this.descendLiteral(node, segment);
         if (next === undefined) break;
@@ -164,7 +211,7 @@ export class PathTrie {
       if (node?.literals !== undefined && !startsWithDigit(segment) && node.literals.has(segment)) {
         mask.push(false);
         node = node.literals.get(segment);
-      } else if (isValueSegment(segment, i, segments[i - 1])) {
+      } else if (node?.folded?.has(segment) === true || isValueSegment(segment, i, segments[i - 1])) {
         mask.push(true);
         node = node?.param;
       } else if (node?.generalized === true && !isStrongVocabulary(segment)) {
@@ -233,7 +280,7 @@ export class PathTrie {
 
   /** Judges, bottom-up, the positions above the last new node of one observed path. */
   private judgeAlong(visited: readonly TrieNode[], firstNew: number): void {
-    for (let k = firstNew - 1; k >= Math.max(0, firstNew - 2); k--) {
+    for (let k = firstNew - 1; k >= Math.max(0, firstNew - JUDGED_ANCESTORS); k--) {
       const node = visited[k]!;
       if (node.generalized || node.literals === undefined) continue;
       if (this.judge(node)) return;
@@ -243,13 +290,12 @@ export class PathTrie {
   /** Generalises `node` (or its children's positions) when the structure says so; true if it did. */
   private judge(node: TrieNode): boolean {
     const literals = node.literals;
-    if (literals === undefined || literals.size < 2 || literals.size > MAX_JUDGED_CHILDREN) return false;
+    if (literals === undefined || literals.size > MAX_JUDGED_CHILDREN) return false;
     const siblings: SiblingView[] = [];
-    for (const [segment, child] of literals) {
-      siblings.push({ segment, childLiterals: child.literals === undefined ? [] : [...child.literals.keys()], hasParamChild: child.param !== undefined, isEnd: child.ends > 0 });
-    }
-    const paramChild = node.param === undefined ? undefined : node.param.literals === undefined ? [] : [...node.param.literals.keys()];
-    const verdict = judgeSiblings(siblings, node.collection, paramChild);
+    for (const [segment, child] of literals) siblings.push(siblingView(segment, child));
+    if (node.param !== undefined && this.foldAlike(node, siblings)) return true;
+    if (siblings.length < 2) return false;
+    const verdict = judgeSiblings(siblings, node.collection, node.param === undefined ? undefined : siblingView('{}', node.param), node.paramNamed);
     if (verdict.parameter) {
       this.generalize(node, new Set(verdict.keepLiteral));
       return true;
@@ -265,6 +311,24 @@ export class PathTrie {
       if (mine.length * 2 < keys.length || mine.reduce((n, k) => n + valueShape(k), 0) <= 0) continue;
       this.generalize(child, new Set(keys.filter(isVocabulary)));
     }
+    return true;
+  }
+
+  /** Folds the literal children that lead where the parameter child leads into it; true if any. */
+  private foldAlike(node: TrieNode, siblings: readonly SiblingView[]): boolean {
+    const param = siblingView('{}', node.param!);
+    const alike = siblings.filter((s) => leadsWhereParamLeads(s, param)).map((s) => s.segment);
+    if (alike.length === 0) return false;
+    this.generation++;
+    for (const segment of alike) {
+      const child = node.literals!.get(segment)!;
+      node.literals!.delete(segment);
+      (node.folded ??= new Set()).add(segment);
+      this.mergeInto(node.param!, child);
+    }
+    if (node.literals!.size === 0) node.literals = undefined;
+    recount(node);
+    this.recheck(node.param!);
     return true;
   }
 
@@ -296,9 +360,15 @@ export class PathTrie {
   /** Adds `from`'s counts and children into `into`; `from` is discarded. */
   private mergeInto(into: TrieNode, from: TrieNode): void {
     this.nodes--;
+    // On a side already a parameter position, a literal the other side brings was templated as a
+    // value (unless strong vocabulary): it folds in, or that side's templates would lose a parameter.
+    const kept = into.generalized || from.generalized ? new Set<string>() : undefined;
+    if (into.generalized) for (const segment of into.literals?.keys() ?? []) kept!.add(segment);
+    if (from.generalized) for (const segment of from.literals?.keys() ?? []) kept!.add(segment);
     into.count += from.count;
     into.ends += from.ends;
     into.generalized ||= from.generalized;
+    into.paramNamed ||= from.paramNamed;
     if (from.param !== undefined) {
       if (into.param === undefined) into.param = from.param;
       else this.mergeInto(into.param, from.param);
@@ -308,14 +378,17 @@ export class PathTrie {
       if (existing === undefined) (into.literals ??= new Map()).set(segment, child);
       else this.mergeInto(existing, child);
     }
-    into.literalObs = 0;
-    into.singletons = 0;
-    into.pluralChildren = 0;
-    for (const child of into.literals?.values() ?? []) {
-      into.literalObs += child.count;
-      if (child.count === 1) into.singletons++;
-      if (child.collection) into.pluralChildren++;
+    for (const segment of from.folded ?? []) (into.folded ??= new Set()).add(segment);
+    // A word one side had folded into its parameter is a value on the merged side too.
+    for (const [segment, child] of into.literals ?? []) {
+      const value = into.folded?.has(segment) === true || (kept !== undefined && !kept.has(segment) && !isStrongVocabulary(segment));
+      if (!value) continue;
+      into.literals!.delete(segment);
+      if (into.param === undefined) into.param = child;
+      else this.mergeInto(into.param, child);
     }
+    if (into.literals?.size === 0) into.literals = undefined;
+    recount(into);
   }
 
   /** After a merge the subtree has more distinct values per position: some may now generalise. */

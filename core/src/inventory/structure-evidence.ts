@@ -23,6 +23,8 @@ export interface SiblingView {
   readonly hasParamChild: boolean;
   /** Whether some paths end at this child. */
   readonly isEnd: boolean;
+  /** Sub-paths two and three segments below this child (`api/where`, `{}/members`), when known. */
+  readonly subPaths?: readonly string[];
 }
 
 export interface StructureVerdict {
@@ -96,11 +98,14 @@ function caseFlips(value: string): number {
   return flips;
 }
 
+/** Stands for a parameter of names among siblings being judged; shaped like a name. */
+const NAMED_PARAM = '{name}';
+
 function meanShape(segments: Iterable<string>): number {
   let sum = 0;
   let n = 0;
   for (const s of segments) {
-    sum += valueShape(s);
+    sum += s === NAMED_PARAM ? 1 : valueShape(s);
     n++;
   }
   return n === 0 ? 0 : sum / n;
@@ -160,23 +165,82 @@ export function subtreeSimilarity(siblings: readonly SiblingView[]): number | un
   return sum / sets.length;
 }
 
+/** What lies right below a trie position, as a set: literal children, `{}` for a parameter, `$` for an end. */
+export function continuations(view: SiblingView): Set<string> {
+  const out = new Set(view.childLiterals);
+  if (view.hasParamChild) out.add('{}');
+  if (view.isEnd) out.add('$');
+  return out;
+}
+
+/**
+ * Whether a literal beside a parameter position is one more value of it: it leads where the
+ * parameter leads (`/locations/westeurope/checkNameAvailability` beside
+ * `/locations/{}/checkNameAvailability`). API vocabulary stays (`/users/followers`); so do leaves
+ * that only end where the parameter ends, unless they are shaped like names (`/users/me` stays).
+ */
+export function leadsWhereParamLeads(sibling: SiblingView, param: SiblingView): boolean {
+  if (isVocabulary(sibling.segment) || valueShape(sibling.segment) < 0) return false;
+  const mine = continuations(sibling);
+  const theirs = continuations(param);
+  mine.delete('$');
+  theirs.delete('$');
+  if (mine.size === 0) return sibling.isEnd && param.isEnd && valueShape(sibling.segment) > 0;
+  let shared = 0;
+  for (const c of mine) if (theirs.has(c)) shared++;
+  // Shaped like a name: most of where it leads is enough. A plain word (`self`) must lead where
+  // the parameter leads overall (`/users/self/password` beside `/users/{id}/password` stays).
+  if (valueShape(sibling.segment) > 0) return shared * 2 > mine.size;
+  return shared * 2 >= mine.size + theirs.size - shared;
+}
+
+// Deep evidence needs at least 3 shared sub-paths and 3 per sibling on average (thin sub-trees,
+// `search/{}` below each of etmdb's resources, say nothing). Only similarity above 0.45 counts,
+// steeply: at 0.33 (chaingateway's `bitcoin`, `ethereum`, … which are resources with alike
+// sub-APIs) it must not tip a judgement; at 0.53 (a database name) and 0.75 (`ws/{dialect}`) it
+// must. Chosen on the few-values corpus; a floor of 0.3–0.4 folded chaingateway's resources.
+const DEEP_SHARED_MIN = 3;
+const DEEP_WEIGHT = 8;
+const DEEP_FLOOR = 0.45;
+
+/** Like subtreeSimilarity, over the siblings' deep sub-paths; also how many sub-paths are shared. */
+export function deepSimilarity(siblings: readonly SiblingView[]): { similarity: number; shared: number; meanSubPaths: number } | undefined {
+  const sets = siblings.filter((s) => (s.subPaths?.length ?? 0) > 0).map((s) => new Set(s.subPaths));
+  if (sets.length < 2) return undefined;
+  const seen = new Set<string>();
+  const shared = new Set<string>();
+  let sum = 0;
+  for (let i = 0; i < sets.length; i++) {
+    let best = 0;
+    for (let j = 0; j < sets.length; j++) if (i !== j) best = Math.max(best, jaccard(sets[i]!, sets[j]!));
+    sum += best;
+    for (const p of sets[i]!) (seen.has(p) ? shared : seen).add(p);
+  }
+  return { similarity: sum / sets.length, shared: shared.size, meanSubPaths: sets.reduce((n, x) => n + x.size, 0) / siblings.length };
+}
+
 /**
  * Whether the literal children of one position are values of a parameter.
- * `parentPlural`: the position sits below a plural noun. `hasParam`: ids (numbers, UUIDs…)
+ * `parentPlural`: the position sits below a plural noun. `param`: ids (numbers, UUIDs…)
  * were already seen at this position, so words beside them are more likely vocabulary.
  */
-export function judgeSiblings(siblings: readonly SiblingView[], parentPlural: boolean, paramChild: readonly string[] | undefined): StructureVerdict {
-  const hasParam = paramChild !== undefined;
+export function judgeSiblings(siblings: readonly SiblingView[], parentPlural: boolean, param: SiblingView | undefined, paramNamed = false): StructureVerdict {
   const keepLiteral = siblings.filter((s) => isVocabulary(s.segment)).map((s) => s.segment);
   const candidates = siblings.filter((s) => !isVocabulary(s.segment));
+  if (param !== undefined && paramNamed) {
+    // The parameter here holds names people chose (`team-vault-34`), not ids: words beside it are
+    // judged as its peers, the parameter counting as one more name-shaped sibling.
+    candidates.push({ ...param, segment: NAMED_PARAM });
+    param = undefined;
+  }
   const no: StructureVerdict = { parameter: false, keepLiteral: [], childrenAreValues: false };
   if (candidates.length < 2) return no;
   const shape = meanShape(candidates.map((s) => s.segment));
   let score = 2 * shape;
   if (parentPlural) score += 1;
-  if (hasParam) {
+  if (param !== undefined) {
     // Ids already seen here: words beside them are vocabulary, unless they lead where the ids lead.
-    const like = paramChild.length === 0 ? undefined : subtreeSimilarity([...candidates, { segment: '{}', childLiterals: paramChild, hasParamChild: false, isEnd: false }]);
+    const like = param.childLiterals.length === 0 ? undefined : subtreeSimilarity([...candidates, param]);
     score += like !== undefined && like > 0.5 ? 1 : -1.5;
   }
   // Vocabulary siblings beside the candidates: this is a resource-name position.
@@ -196,6 +260,12 @@ export function judgeSiblings(siblings: readonly SiblingView[], parentPlural: bo
   } else if (similarity !== undefined) {
     // Different sub-paths below each sibling: different resources.
     score += 3 * (similarity - 0.4);
+  }
+  // Deep sub-paths in common (`otp/api/where/…` and `mobile/api/where/…`): one parameter's values
+  // scope the same API below them; resource names share at most a verb or an id below them.
+  const deep = deepSimilarity(candidates);
+  if (deep !== undefined && deep.shared >= DEEP_SHARED_MIN && deep.meanSubPaths >= DEEP_SHARED_MIN) {
+    score += DEEP_WEIGHT * Math.max(0, deep.similarity - DEEP_FLOOR);
   }
   // Two siblings and nothing below them to compare: too little to generalise irreversibly.
   if (similarity === undefined && candidates.length < 3) return no;

@@ -1,0 +1,114 @@
+// The structure evidence of path-trie.ts and structure-evidence.ts, one rule per test, on the
+// shapes that the few-values corpus (inventory-templating-few-values.test.ts) showed failing.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PathTemplater, templateShape } from '../../core/src/inventory/template';
+import { classifySegment } from '../../core/src/inventory/segment-kind';
+
+function shapes(t: PathTemplater, paths: readonly string[]): string[] {
+  return paths.map((p) => templateShape(t.template(p)));
+}
+
+test('names ending in a number after a separator are values on sight; API words with digits are not', () => {
+  for (const name of ['my-group-42', 'eu-west-1', 'prod-cache-2025', 'worker_7', 'backend.v2-3']) assert.equal(classifySegment(name), 'name', name);
+  for (const word of ['oauth2', 'v1-2', 'reviews-v1', 'sha256', 'x-1', '2fa-login', 'ipv4']) assert.notEqual(classifySegment(word), 'name', word);
+  const t = new PathTemplater();
+  assert.equal(t.learn('/resourceGroups/my-group-42/providers'), '/resourceGroups/{resourceGroupId}/providers');
+});
+
+test('a word beside a parameter that leads where the parameter leads is one more value of it', () => {
+  const t = new PathTemplater();
+  const paths = [
+    '/subscriptions/1/locations/eu-west-1/checkNameAvailability',
+    '/subscriptions/1/locations/us-east-2/checkNameAvailability',
+    '/subscriptions/1/locations/westeurope/checkNameAvailability',
+  ];
+  for (const p of paths) t.observe(p);
+  assert.deepEqual(shapes(t, paths), Array(3).fill('/subscriptions/{}/locations/{}/checkNameAvailability'));
+  // Later traffic with the folded word keeps the parameter (no flapping back to a literal).
+  t.observe('/subscriptions/1/locations/westeurope/usages');
+  assert.equal(templateShape(t.template('/subscriptions/1/locations/westeurope/checkNameAvailability')), '/subscriptions/{}/locations/{}/checkNameAvailability');
+});
+
+test('literal siblings of a parameter stay literal when they lead elsewhere or only end there', () => {
+  const t = new PathTemplater();
+  for (const p of ['/users/17/repos', '/users/42/repos', '/users/17', '/users/me', '/users/followers', '/users/search/recent']) t.observe(p);
+  assert.equal(t.template('/users/me'), '/users/me');
+  assert.equal(t.template('/users/followers'), '/users/followers');
+  assert.equal(t.template('/users/search/recent'), '/users/search/recent');
+  assert.equal(templateShape(t.template('/users/99/repos')), '/users/{}/repos');
+});
+
+test('merging a parameter position with a literal one keeps every template it showed', () => {
+  // `connect/envelopes` is a value under one account (a parameter position there) and a literal
+  // under another; when the accounts fold together, the merged position must stay a parameter.
+  const t = new PathTemplater();
+  const seen: string[] = [];
+  const paths = [
+    '/accounts/acct-app-1/connect/envelopes/heidi/retry',
+    '/accounts/acct-app-1/connect/alpha/users', '/accounts/acct-app-1/connect/beta/users', '/accounts/acct-app-1/connect/gamma/users',
+    '/accounts/acct-app-1/connect/delta/users', '/accounts/acct-app-1/connect/epsilon/users',
+    '/accounts/contoso.example.com/connect/envelopes/heidi/retry', '/accounts/contoso.example.com/connect/alpha/users',
+    '/accounts/acct-db-2/connect/envelopes/heidi/retry',
+  ];
+  const last = new Map<string, string>();
+  for (const p of paths) {
+    t.observe(p);
+    seen.push(p);
+    for (const s of seen) {
+      const now = t.template(s).split('/');
+      const before = last.get(s)?.split('/');
+      before?.forEach((seg, i) => {
+        if (seg.startsWith('{')) assert.ok(now[i]!.startsWith('{'), `${s}: ${last.get(s)} → ${now.join('/')}`);
+      });
+      last.set(s, now.join('/'));
+    }
+  }
+});
+
+test('siblings that scope the same deep sub-paths are values of one parameter (`/ws/{dialect}/api/where/…`)', () => {
+  const t = new PathTemplater();
+  const leaves = ['alert-search', 'bicycle-rental', 'metadata', 'plan-access', 'route-details', 'stops-for-location', 'trip-details', 'vehicles'];
+  const paths: string[] = [];
+  leaves.forEach((leaf, i) => {
+    paths.push(`/ws/mobile/api/where/${leaf}`);
+    if (i % 3 !== 1) paths.push(`/ws/otp/api/where/${leaf}`);
+  });
+  for (const p of paths) t.observe(p);
+  assert.equal(templateShape(t.template('/ws/otp/api/where/metadata')), '/ws/{}/api/where/metadata');
+  assert.equal(templateShape(t.template('/ws/mobile/api/where/bicycle-rental')), '/ws/{}/api/where/bicycle-rental');
+});
+
+test('resources with sub-APIs of their own stay literal though a few sub-paths are alike', () => {
+  const t = new PathTemplater();
+  const apis: Record<string, string[]> = {
+    bitcoin: ['blocks/number', 'blocks/42', 'fees', 'wallets/main/addresses', 'transactions/7/decoded'],
+    ethereum: ['blocks/number', 'blocks/42', 'gas/price', 'tokens/erc20/balance', 'contracts/abi/verify', 'wallets/main/nfts'],
+    polygon: ['blocks/number', 'gas/price', 'tokens/erc20/transfers', 'staking/validators/list', 'bridges/plasma/exits'],
+  };
+  for (const [chain, subs] of Object.entries(apis)) for (const sub of subs) t.observe(`/v2/${chain}/${sub}`);
+  assert.equal(t.template('/v2/bitcoin/fees'), '/v2/bitcoin/fees');
+  assert.equal(t.template('/v2/polygon/gas/price'), '/v2/polygon/gas/price');
+});
+
+test('a name-shaped word folds into the parameter when most of where it leads the parameter leads too', () => {
+  const t = new PathTemplater();
+  for (const p of ['/service/svc-a-1/products', '/service/svc-a-1/apis', '/service/svc-b-2/products', '/service/svc-b-2/policies', '/service/release.prod.example.com/products']) t.observe(p);
+  assert.equal(templateShape(t.template('/service/release.prod.example.com/products')), '/service/{}/products');
+  // A plain word needs the parameter's continuations overall: `self` leads to one of three, stays.
+  for (const p of ['/users/7/password', '/users/7/mfa', '/users/8/tokens', '/users/self/password']) t.observe(p);
+  assert.equal(t.template('/users/self/password'), '/users/self/password');
+});
+
+test('words beside a parameter of names are judged as its peers, not as vocabulary beside ids', () => {
+  // `/v1/{name}` with numbered names, `/v1/{parent}/…` with slugs: one position, two operations.
+  const t = new PathTemplater();
+  const slugs = ['faq', 'hello-world', 'getting-started', 'about-us'];
+  const subs = ['entries', 'fields', 'tags', 'policyTags'];
+  for (const v of ['team-vault-34', 'test-group-29']) t.observe(`/v1/${v}`);
+  slugs.forEach((s, i) => {
+    for (let k = 0; k < 3; k++) t.observe(`/v1/${s}/${subs[(i + k) % 4]!}`);
+  });
+  assert.equal(templateShape(t.template('/v1/faq/entries')), '/v1/{}/entries');
+  assert.equal(templateShape(t.template('/v1/team-vault-34')), '/v1/{}');
+});
