@@ -154,6 +154,12 @@ test('keyboard: arrows move, Enter opens the detail with its sample body; state 
   await page.keyboard.press('Escape');
   await page.locator('#search').waitFor();
   assert.equal(await page.locator('#search').inputValue(), 'users/{userId}');
+  // The selected endpoint's detail refreshed as traffic arrives: the table stays the tab shown.
+  const selectedId = await page.evaluate(() => (window as unknown as { __preview: { posted: { type: string; endpointId?: string }[] } }).__preview.posted.filter((m) => m.type === 'selectEndpoint').at(-1)?.endpointId);
+  assert.ok(selectedId);
+  await page.evaluate((id) => (window as unknown as { __preview: { refreshSelection: (id: string) => void } }).__preview.refreshSelection(id), selectedId);
+  await detail.locator('pre.body').last().waitFor({ state: 'attached' });
+  assert.equal(await page.getByRole('tab', { name: 'Endpoints' }).getAttribute('aria-selected'), 'true', 'a refresh does not move the page to the detail');
   // Reloading on the table (an endpoint still selected) comes back to the table, not the detail.
   await page.reload();
   await page.getByRole('gridcell', { name: '/users/{userId}', exact: true }).waitFor();

@@ -84,7 +84,7 @@ test('selection: detail from the observation, chart points from samples and matc
   data.apply({ type: 'snapshot', snapshot: { sequence: 1, services: [{ service: 'api:80', endpoints: [users] }], stats } });
   assert.equal(data.detail(users.id), undefined, 'no detail before the observation arrives');
   const change = data.apply({ type: 'selection', endpointId: users.id, detail: observation(users, [tx('s1', '/users/1', 1000, 5)]) });
-  assert.deepEqual(change, { endpointId: users.id });
+  assert.deepEqual(change, { endpointId: users.id, reveal: false }, 'a refresh: no reveal');
   const d1 = data.detail(users.id)!;
   assert.deepEqual(d1.latency, [{ t: 1000, ms: 5 }]);
   assert.equal(data.detail(users.id), d1, 'memoized while nothing changes');
@@ -96,7 +96,8 @@ test('selection: detail from the observation, chart points from samples and matc
   assert.equal(data.stream.list.length, 3);
   assert.equal(data.stream.list[0]!.transaction.id, 't3', 'stream is newest first');
 
-  assert.deepEqual(data.apply({ type: 'selection', endpointId: null }), { endpointId: null });
+  assert.deepEqual(data.apply({ type: 'selection', endpointId: null }), { endpointId: null, reveal: false });
+  assert.deepEqual(data.apply({ type: 'selection', endpointId: users.id, reveal: true, detail: observation(users, []) }), { endpointId: users.id, reveal: true });
 });
 
 test('a stream transaction finds its endpoint; the most literal template wins', () => {

@@ -74,7 +74,8 @@ export class ExplorerApp extends LitElement {
       if (change.endpointId === null) {
         const { selectedEndpointId: _deselected, ...rest } = this.state;
         this.state = { ...rest, tab: rest.tab === 'detail' ? 'endpoints' : rest.tab };
-      } else if (change.endpointId === this.restoring) {
+      } else if (change.endpointId === this.restoring || !change.reveal) {
+        // A restored page, or the selected endpoint's detail refreshed: stay on the tab the user is on.
         this.state = { ...this.state, selectedEndpointId: change.endpointId };
       } else {
         // The extension chose an endpoint (the tree's "Open in Explorer"): show it.

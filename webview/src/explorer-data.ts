@@ -14,7 +14,7 @@ import { TransactionStream } from './stream';
 /** Transactions of the selected endpoint kept from the stream, for its latency chart. */
 export const MAX_SEEN_PER_SELECTION = 500;
 
-export type SelectionChange = { endpointId: string | null } | undefined;
+export type SelectionChange = { endpointId: string | null; reveal: boolean } | undefined;
 
 export class ExplorerData {
   private readonly summaries = new Map<string, EndpointSummary>();
@@ -78,7 +78,7 @@ export class ExplorerData {
           this.summaries.set(message.detail.id, message.detail);
           this.rowList = undefined;
         }
-        return { endpointId: message.endpointId };
+        return { endpointId: message.endpointId, reveal: message.reveal === true };
     }
   }
 

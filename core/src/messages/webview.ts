@@ -35,6 +35,11 @@ export interface FindingsMessage {
 export interface SelectionMessage {
   type: 'selection';
   endpointId: string | null;
+  /**
+   * Show it: the user chose this endpoint (in the tree or the table). Absent on a refresh of the
+   * selected endpoint's detail as traffic arrives, which must not move the page to the Detail tab.
+   */
+  reveal?: true;
   detail?: EndpointObservation;
   /** For a gRPC method: statuses by name and the samples' messages (decoded or hex, with why). */
   grpc?: GrpcDetail;

@@ -82,7 +82,7 @@ export class ExplorerPanels implements vscode.Disposable {
       this.post({ type: 'findings', sequence: ++this.findingsSequence, endpoints: snapshot.endpoints });
       this.post({ type: 'desyncs', services: snapshot.desyncs ?? [] });
       this.post({ type: 'coverage', specs: snapshot.coverage ?? [] });
-      if (this.selected && (event.reset || event.inventory)) await this.sendSelection(this.selected);
+      if (this.selected && (event.reset || event.inventory)) await this.sendSelection(this.selected, false);
     }
     if (event.reset || event.transactions) {
       const recent = await this.engine.request(RECENT_TRANSACTIONS, { after: this.cursor });
@@ -173,11 +173,12 @@ export class ExplorerPanels implements vscode.Disposable {
     }
   }
 
-  private async sendSelection(endpointId: string): Promise<void> {
+  /** `reveal`: the user chose it (show the Detail tab); false for a refresh as traffic arrives. */
+  private async sendSelection(endpointId: string, reveal = true): Promise<void> {
     const { epoch, detail, grpc } = await this.engine.request(ENDPOINT_DETAIL, { endpointId });
     this.engine.observeEpoch(epoch);
     this.selected = detail ? endpointId : undefined;
-    this.post({ type: 'selection', endpointId: detail ? endpointId : null, ...(detail ? { detail } : {}), ...(detail && grpc ? { grpc } : {}) });
+    this.post({ type: 'selection', endpointId: detail ? endpointId : null, ...(reveal ? { reveal: true } : {}), ...(detail ? { detail } : {}), ...(detail && grpc ? { grpc } : {}) });
   }
 
   private post(message: ExtensionToWebviewMessage): void {
