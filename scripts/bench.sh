@@ -10,7 +10,7 @@ if [ "${1:-}" = "--record" ]; then record=true; shift; fi
 bash scripts/setup.sh
 node scripts/build.mjs
 
-ALL=(http-parser.bench sensor-pipeline.bench store engine-ingest spec-parse spec-prism gateway-nginx sensor-overhead)
+ALL=(http-parser.bench sensor-pipeline.bench store engine-ingest har-stream spec-parse spec-prism gateway-nginx sensor-overhead)
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=("${ALL[@]}")
 log=$(mktemp)

@@ -5,7 +5,8 @@
 // a second sensor is connected by editing `tapline.sensors`; after "Restart Language Server" the
 // views show the new engine's state only; a path template edited from the tree regroups the
 // inventory (kept in .tapline/templates.json); "Connect to Dev Cluster…" with the real kubectl and
-// an unreachable server, then with a kubectl that is not on the PATH, says what is missing.
+// an unreachable server, then with a kubectl that is not on the PATH, says what is missing. The
+// spec's coverage shows in the tree, the Explorer's status line and a code lens on its first line.
 // Real VS Code (code-server), real Chromium, the packaged VSIX, the real sensors and the engine.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -149,6 +150,8 @@ test('the API Explorer lists the endpoints, filters them, and shows a sample res
   const rows = view.locator('.viewport [role="row"]');
   await rows.filter({ hasText: '/v1/orders/{orderId}' }).waitFor();
   assert.ok((await rows.count()) >= 5, 'every endpoint has a row');
+  // The spec's coverage in the Explorer's status line.
+  await view.locator('[role="status"]', { hasText: /· coverage \d+ % of Swagger Petstore/ }).waitFor();
 
   await view.locator('input#search').fill('orders');
   await view.locator('.viewport [role="row"]', { hasText: '/v1/pets' }).first().waitFor({ state: 'detached' });
@@ -222,6 +225,11 @@ test('an OpenAPI document written to disk by another process gets diagnostics an
 test('a quick fix chosen right after an edit lands at the right place and documents the endpoint', (t) => workbench.step('quick-fix', async () => {
   const specPath = join(server.workspace, 'openapi.yaml');
   await workbench.openFile('openapi.yaml');
+  // The spec's coverage as a code lens above its first line.
+  const lens = workbench.page.locator('.monaco-editor .codelens-decoration', { hasText: /Tapline coverage: \d+\/3 operations \(\d+ %\) · \d+\/\d+ responses/ });
+  await lens.waitFor();
+  const firstLine = workbench.page.locator('.monaco-editor .view-line', { hasText: 'openapi: "3.0.0"' });
+  assert.ok((await lens.boundingBox())!.y < (await firstLine.boundingBox())!.y, 'the coverage lens is above the first line');
   await workbench.openProblems();
   const problem = workbench.page.locator('.markers-panel .monaco-list-row', { hasText: /GET \/orders\/\{orderId\}|\/v1\/orders/ }).first();
   await problem.waitFor();

@@ -4,9 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DIFF_WINDOW, DiffStream, diffSpec } from '../../core/src/diff/diff';
-import { MAX_INFER_SAMPLES } from '../../core/src/diff/aggregates';
+import { MAX_INFER_SAMPLES, MAX_UNDOCUMENTED_GROUPS } from '../../core/src/diff/aggregates';
+import { templatePath } from '../../core/src/inventory/template';
 import { loadSpec } from '../../core/src/openapi/load';
 import type { Transaction } from '../../core/src/protocol/transaction';
+import { runTapline } from '../support/cli';
 import { tx } from './diff-helpers';
 import { memoryFs } from './openapi-helpers';
 
@@ -97,4 +99,38 @@ test('the inferred fix of an aggregate reads its first transactions, as before',
   if (fix.kind !== 'add-operation') return;
   assert.deepEqual(fix.operation.parameters.map((p) => [p.name, p.in, p.schema]), [['shadowId', 'path', { type: 'integer' }]]);
   assert.equal(fix.operation.responses[0]?.status, '200');
+});
+
+test("a scanner's thousands of distinct paths: the first MAX_UNDOCUMENTED_GROUPS are findings, calls to later new ones are counted; memory stays bounded", async () => {
+  const loaded = await spec();
+  const stream = new DiffStream(loaded, { severities: { 'unused-operation': 'off' } });
+  const extra = 700;
+  // Words, as a scanner tries them: paths that template to themselves, each its own endpoint.
+  const paths: string[] = [];
+  for (let i = 0; paths.length < MAX_UNDOCUMENTED_GROUPS + extra; i++) {
+    const p = `/probe-${[...i.toString(26)].map((c) => String.fromCharCode(97 + parseInt(c, 26))).join('')}/admin`;
+    if (templatePath(p) === p) paths.push(p);
+  }
+  let most = 0;
+  for (const p of paths) {
+    stream.add(tx({ path: p, status: 404 }));
+    stream.add(tx({ path: p, status: 404 }));
+    most = Math.max(most, stream.retainedTransactions);
+  }
+  const findings = stream.finish();
+  assert.equal(findings.filter((f) => f.code === 'undocumented-endpoint').length, MAX_UNDOCUMENTED_GROUPS);
+  assert.deepEqual(stream.leftOut, { undocumentedCalls: 2 * extra, findingCalls: 0 });
+  assert.ok(most <= DIFF_WINDOW + 2 * MAX_UNDOCUMENTED_GROUPS, `held ${most}`);
+});
+
+test('tapline diff says on stderr how many calls went to undocumented endpoints past the cap', async () => {
+  const lines: string[] = [];
+  for (let i = 0; i < MAX_UNDOCUMENTED_GROUPS + 3; i++) {
+    const word = [...i.toString(26)].map((c) => String.fromCharCode(97 + parseInt(c, 26))).join('');
+    lines.push(JSON.stringify({ remote_addr: '10.0.0.9', request_method: 'GET', request_uri: `/wp-${word}/setup`, status: 404, host: 'petstore.swagger.io' }));
+  }
+  const r = await runTapline(['diff', '--spec', 'test/fixtures/workspaces/petstore/openapi.yaml', '--log', 'scan.log', '--format', 'json', '--fail-on', 'none'], { files: { 'scan.log': lines.join('\n') + '\n' } });
+  assert.equal(r.code, 0, r.err);
+  assert.equal((JSON.parse(r.out) as { findings: { code: string }[] }).findings.filter((f) => f.code === 'undocumented-endpoint').length, MAX_UNDOCUMENTED_GROUPS);
+  assert.match(r.err, new RegExp(`tapline: 3 calls to undocumented endpoints first seen after the first ${MAX_UNDOCUMENTED_GROUPS} were counted, not listed`));
 });

@@ -9,6 +9,11 @@ import type { Transaction } from '../protocol/transaction';
 
 /** Transactions kept per aggregate (as many as the inference reads). */
 export const MAX_INFER_SAMPLES = 50;
+/**
+ * Undocumented endpoints and methods (per service) one diff keeps at most; calls to further new
+ * ones are counted only (a scanner in an access log tries thousands of paths, each its own).
+ */
+export const MAX_UNDOCUMENTED_GROUPS = 5_000;
 /** Distinct callers counted per deprecated operation; later new ones are not counted one by one. */
 export const MAX_TALLIED_CALLERS = 10_000;
 
@@ -87,11 +92,18 @@ export class DiffAggregates {
   readonly used = new Set<OperationModel>();
   readonly bodies = new Map<OperationModel, BodyAggregates>();
   readonly zombies = new Map<OperationModel, ZombieAggregate>();
+  /** Calls to undocumented endpoints or methods first seen past MAX_UNDOCUMENTED_GROUPS. */
+  overflowCalls = 0;
   /** Calls that reached this API (matched a path, or fall under one of its base paths). */
   apiTraffic = 0;
+  window: { start: number; end: number } | undefined;
 
   constructor(readonly callsOf: CallsOf = ONE_CALL) {}
-  window: { start: number; end: number } | undefined;
+
+  /** Whether a new undocumented endpoint or method may still be kept. */
+  roomForGroups(): boolean {
+    return this.undocumentedEndpoints.size + this.undocumentedMethods.size < MAX_UNDOCUMENTED_GROUPS;
+  }
 
   bodiesOf(op: OperationModel): BodyAggregates {
     let b = this.bodies.get(op);

@@ -11,6 +11,11 @@ import { DEFAULT_SEVERITIES } from './finding';
 import { suppressionFor } from './suppression';
 
 export const MAX_SAMPLE_IDS = 5;
+/**
+ * Distinct findings one diff reports at most: traffic is attacker-controlled, and a scanner's
+ * thousands of query names or paths would each be one. Past it, new ones are counted, not kept.
+ */
+export const MAX_FINDINGS = 20_000;
 
 // Per operation of a loaded spec (which never changes): several rules read the operation's raw
 // object for every diff, and the pointer lookup behind it was a measurable share of a warm diff.
@@ -38,6 +43,8 @@ export interface DraftFinding {
 export class DiffContext {
   readonly resolver: RefResolver;
   private readonly findings = new Map<string, DiffFinding>();
+  /** Transactions that would have started a finding past MAX_FINDINGS. */
+  droppedFindings = 0;
 
   constructor(
     readonly spec: LoadedSpec,
@@ -84,6 +91,10 @@ export class DiffContext {
     if (existing) {
       existing.count++;
       if (existing.sampleIds.length < MAX_SAMPLE_IDS && !existing.sampleIds.includes(d.tx.id)) existing.sampleIds.push(d.tx.id);
+      return;
+    }
+    if (this.findings.size >= MAX_FINDINGS) {
+      this.droppedFindings++;
       return;
     }
     const suppressed = suppressionFor(this.resolver, d.code, d.at ?? d.operation?.ref, d.operation, d.within);

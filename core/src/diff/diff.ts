@@ -85,6 +85,14 @@ export class DiffStream {
     if (this.window.length >= DIFF_WINDOW) this.flush();
   }
 
+  /**
+   * What the diff's bounds left out (MAX_UNDOCUMENTED_GROUPS, MAX_FINDINGS): calls to undocumented
+   * endpoints first seen past the cap, and transactions whose new finding found no room.
+   */
+  get leftOut(): { undocumentedCalls: number; findingCalls: number } {
+    return { undocumentedCalls: this.aggregates.overflowCalls, findingCalls: this.ctx?.droppedFindings ?? 0 };
+  }
+
   /** Transactions held right now: the window, and what the aggregates keep (for tests and bench/har-stream). */
   get retainedTransactions(): number {
     const agg = this.aggregates;
@@ -127,17 +135,29 @@ export class DiffStream {
       zombieRules(ctx, op, matched, agg);
     }
     for (const [key, g] of grouped.undocumentedEndpoints) {
+      const into = this.groupFor(agg.undocumentedEndpoints, key, g.txs.length, () => ({ method: g.method, template: g.template, offset: g.offset, service: g.service, count: 0, txs: [] }));
+      if (into === undefined) continue;
       securityRules(ctx, undefined, g.txs, g.template);
-      const into = agg.undocumentedEndpoints.get(key) ?? { method: g.method, template: g.template, offset: g.offset, service: g.service, count: 0, txs: [] };
       keep(into, g.txs, agg.callsOf);
-      agg.undocumentedEndpoints.set(key, into);
     }
     for (const [key, g] of grouped.undocumentedMethods) {
+      const into = this.groupFor(agg.undocumentedMethods, key, g.txs.length, () => ({ method: g.method, pathItem: g.pathItem, offset: g.offset, service: g.service, count: 0, txs: [] }));
+      if (into === undefined) continue;
       securityRules(ctx, undefined, g.txs, g.pathItem.path);
-      const into = agg.undocumentedMethods.get(key) ?? { method: g.method, pathItem: g.pathItem, offset: g.offset, service: g.service, count: 0, txs: [] };
       keep(into, g.txs, agg.callsOf);
-      agg.undocumentedMethods.set(key, into);
     }
+  }
+
+  /** The aggregate under `key`, made while there is room; undefined (its calls counted) past the cap. */
+  private groupFor<G>(groups: Map<string, G>, key: string, calls: number, make: () => G): G | undefined {
+    let group = groups.get(key);
+    if (group !== undefined) return group;
+    if (!this.aggregates.roomForGroups()) {
+      this.aggregates.overflowCalls += calls;
+      return undefined;
+    }
+    groups.set(key, (group = make()));
+    return group;
   }
 }
 

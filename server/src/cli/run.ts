@@ -3,6 +3,8 @@
 
 import { CoverageCounter } from '../../../core/src/diff/coverage';
 import { DiffStream } from '../../../core/src/diff/diff';
+import { MAX_UNDOCUMENTED_GROUPS } from '../../../core/src/diff/aggregates';
+import { MAX_FINDINGS } from '../../../core/src/diff/context';
 import { SEVERITY_RANK } from '../../../core/src/diff/finding';
 import { loadSpec } from '../../../core/src/openapi/load';
 import type { DiffCommand, SensorSource } from './args';
@@ -87,6 +89,9 @@ async function runDiff(cmd: DiffCommand, io: CliIo): Promise<number> {
   if (counter) return runCoverage(cmd, spec, counter, display, io);
   // SARIF reports what x-tapline-ignore covers as suppressed results; the rest leave them out.
   const reported = stream!.finish();
+  const { undocumentedCalls, findingCalls } = stream!.leftOut;
+  if (undocumentedCalls > 0) io.stderr(`tapline: ${undocumentedCalls} calls to undocumented endpoints first seen after the first ${MAX_UNDOCUMENTED_GROUPS} were counted, not listed\n`);
+  if (findingCalls > 0) io.stderr(`tapline: ${findingCalls} transactions showed further findings past the first ${MAX_FINDINGS}, not listed\n`);
   if (cmd.desync !== undefined && !addDesyncFindings(cmd.desync, (p) => io.readFile(p), io.stderr, cmd.severities['request-desync'], reported)) return 2;
   const findings = reported.filter((f) => f.suppressed === undefined);
   if (cmd.overlay !== undefined && !writeOverlay(cmd.overlay, spec, findings, display, io)) return 2;
