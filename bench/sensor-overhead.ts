@@ -264,7 +264,7 @@ async function measure(): Promise<void> {
   const server = spawn('taskset', ['-c', '0', ...protocol.command()], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve) => server.stdout.once('data', (d: Buffer) => resolve(Number(/(\d+)\s*$/.exec(String(d).split('\n')[0] ?? '')?.[1]))));
   serverPid = server.pid; // taskset execs the server: same process
-  const restoreStats = process.argv.includes('--kernel-profile') ? enableBpfStats() : undefined;
+  const restoreStats = process.argv.includes('--kernel-profile') ? await enableBpfStats() : undefined;
   try {
     await wrk(port, 'warm-up');
     const runs: Run[] = [await wrk(port, 'baseline')];
