@@ -4,9 +4,9 @@
 // after a traced run: Debian's bpftool does not name the process holding a program, so the
 // loader's are the `tl_` programs that were not loaded before it started. Needs root and
 // bpftool. The counting is held on with the bpf(2) command BPF_ENABLE_STATS, whose file
-// descriptor keeps it on until closed whatever the sysctl says (other sessions on this machine
-// set the sysctl back to 0 when their own runs end, which stopped the counts mid-run); Debian's
-// python3 makes that one call. Without it, the sysctl is turned on and put back as it was.
+// descriptor keeps it on until closed whatever the sysctl says (another session running this
+// benchmark on the same machine puts the sysctl back to 0 when its run ends, which would stop
+// the counts in the middle of ours); Debian's python3 makes that one call. Without it, the sysctl is turned on and put back as it was.
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 
