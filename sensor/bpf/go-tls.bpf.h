@@ -9,8 +9,9 @@
  * (a jump, a call) costs the breakpoint trap alone; any other is single-stepped out of line, a
  * second trap that measured ~20 µs a hit on these VMs (docs/capture.md). So, where the code has
  * Go's usual shape, Write has one probe (on the prologue's stack-check branch, copying b there)
- * and Read two (that branch, and its call to runtime.memmove, copying the record from its
- * source). Otherwise: the first instruction, and a plain uprobe on each RET — never a uretprobe,
+ * and Read one (on its call to runtime.memmove, copying the record from its source; its
+ * arguments come from their spill slots, or from a second probe on the stack-check branch when
+ * the prologue does not spill them). Otherwise: the first instruction, and a plain uprobe on each RET — never a uretprobe,
  * which rewrites the return address on the goroutine's stack, and Go's stack growth and
  * traceback do not expect that. */
 #ifndef TAPLINE_GO_TLS_BPF_H

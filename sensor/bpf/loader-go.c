@@ -2,9 +2,11 @@
  * finds crypto/tls.(*Conn).Read and Write in the symbol table, and decodes their machine code with
  * Capstone (a byte search would also hit immediates and displacements) to place as few probes as
  * possible on instructions the kernel emulates rather than single-steps (go-tls.bpf.h says why):
- * Write gets one probe, on its prologue's stack-check branch; Read one there and one on its call
- * to runtime.memmove. A function whose code does not have that shape gets the general plan: a
- * probe on its first instruction and a plain uprobe on every RET (not uretprobes). */
+ * Write gets one probe, on its prologue's stack-check branch; Read one, on its call to
+ * runtime.memmove, reading its receiver and b from the slots its prologue spills them to (or,
+ * when it does not spill them so, a second probe on its stack-check branch). A function whose
+ * code does not have that shape gets the general plan: a probe on its first instruction and a
+ * plain uprobe on every RET (not uretprobes). */
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
@@ -246,9 +248,10 @@ static void decode_func(int fd, struct go_func *f, uint64_t memmove_va)
   free(code);
 }
 
-/* The probes of one function: on the stack-check branch when there is one (`at_jbe`, else the
- * first instruction: `entry`), then either the copy probe or one per RET. Write at its branch
- * needs nothing more (`copy` NULL). Returns the number of links made, or -1 (the caller
+/* The probes of one function: Read's copy probe alone when its arguments are spilled
+ * (`copy_spilled`); otherwise one on the stack-check branch when there is one (`at_jbe`, else
+ * the first instruction: `entry`), then either the copy probe or one per RET. Write at its
+ * branch needs nothing more (`copy` NULL). Returns the number of links made, or -1 (the caller
  * detaches). */
 struct go_progs {
   struct bpf_program *entry, *at_jbe, *copy, *ret;
