@@ -279,6 +279,14 @@ static int attach_func(const char *path, const struct go_func *f, const struct g
   return n;
 }
 
+/* TAPLINE_GO_PROBES=general: the plan for code of another shape (first instruction, every RET)
+ * even where the cheap one fits, so that tests exercise it on the Go they have. */
+static int general_plan(void)
+{
+  const char *v = getenv("TAPLINE_GO_PROBES");
+  return v && strcmp(v, "general") == 0;
+}
+
 /* What the file is (enum tl_tls_lib) and, for a hookable Go binary, where the probes go:
  * TL_LIB_GO_UNSUPPORTED then means "attach next". */
 static int go_plan(const char *path, char *version, size_t vlen, struct go_func *rd, struct go_func *wr)
@@ -311,6 +319,10 @@ static int go_plan(const char *path, char *version, size_t vlen, struct go_func 
   lib = TL_LIB_GO_UNSUPPORTED;
   decode_func(fd, rd, memmove_va);
   decode_func(fd, wr, 0); /* Write's bytes are copied at its entry */
+  if (general_plan()) {
+    rd->jbe = rd->copy = rd->spill = -1;
+    wr->jbe = wr->copy = wr->spill = -1;
+  }
 out:
   if (e)
     elf_end(e);
