@@ -6,14 +6,14 @@
  * blocks, so the in-flight call is keyed by (process, g) rather than by thread.
  *
  * What a probe costs is mostly how the kernel resumes the probed instruction: one it emulates
- * (a jump, a call) costs the breakpoint trap alone; any other is single-stepped out of line, a
- * second trap that measured ~20 µs a hit on these VMs (docs/capture.md). So, where the code has
- * Go's usual shape, Write has one probe (on the prologue's stack-check branch, copying b there)
- * and Read one (on its call to runtime.memmove, copying the record from its source; its
- * arguments come from their spill slots, or from a second probe on the stack-check branch when
- * the prologue does not spill them). Otherwise: the first instruction, and a plain uprobe on each RET — never a uretprobe,
- * which rewrites the return address on the goroutine's stack, and Go's stack growth and
- * traceback do not expect that. */
+ * (a push, a jump, a call) costs the breakpoint trap alone (~0.9 µs here); any other is
+ * single-stepped out of line, a second trap (~16 µs here: bench/uprobe-trap.ts). So, where the
+ * code has Go's usual shape, Write has one probe (on the prologue's stack-check branch, copying
+ * b there) and Read one (on its call to runtime.memmove, copying the record from its source;
+ * its arguments come from their spill slots, or from a second probe on the stack-check branch
+ * when the prologue does not spill them). Otherwise: the first instruction, and a plain uprobe
+ * on each RET — never a uretprobe, which rewrites the return address on the goroutine's stack,
+ * and Go's stack growth and traceback do not expect that. */
 #ifndef TAPLINE_GO_TLS_BPF_H
 #define TAPLINE_GO_TLS_BPF_H
 
@@ -92,7 +92,7 @@ static __always_inline int go_enter(struct pt_regs *ctx, __u8 dir)
 
 /* Probes on the prologue's stack-check branch (`cmp rsp, [r14+16]; jbe morestack`) instead of
  * the function's first instruction: the kernel emulates a conditional jump, where it must
- * single-step a `cmp` out of line (a second trap, which on these VMs cost ~20 µs a hit). The
+ * single-step a `cmp` out of line (a second trap, ~16 µs a hit on these VMs). The
  * flags of that `cmp` say whether the branch goes to morestack (CF or ZF: jbe taken), after which
  * the prologue runs again: only the pass that falls through counts, so each call is seen once. */
 #define GO_JBE_TAKEN(ctx) (((ctx)->flags & 0x41) != 0) /* CF | ZF */
