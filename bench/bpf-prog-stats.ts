@@ -3,8 +3,11 @@
 // run_time_ns). bench/sensor-overhead.ts takes a snapshot of the loader's programs before and
 // after a traced run: Debian's bpftool does not name the process holding a program, so the
 // loader's are the `tl_` programs that were not loaded before it started. Needs root and
-// bpftool; the sysctl is put back as it was.
-import { spawnSync } from 'node:child_process';
+// bpftool. The counting is held on with the bpf(2) command BPF_ENABLE_STATS, whose file
+// descriptor keeps it on until closed whatever the sysctl says (another session running this
+// benchmark on the same machine puts the sysctl back to 0 when its run ends, which would stop
+// the counts in the middle of ours); Debian's python3 makes that one call. Without it, the sysctl is turned on and put back as it was.
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const SYSCTL = '/proc/sys/kernel/bpf_stats_enabled';
@@ -15,8 +18,28 @@ export interface ProgStats {
   ns: number;
 }
 
-/** Turns the counting on; returns how to put the sysctl back, or undefined when it cannot be read. */
-export function enableBpfStats(): (() => void) | undefined {
+/** Holds BPF_ENABLE_STATS (cmd 32, type BPF_STATS_RUN_TIME) open until its stdin closes. */
+const HOLD_STATS = `
+import ctypes, sys
+attr = ctypes.create_string_buffer(128)  # union bpf_attr, .enable_stats.type = 0
+fd = ctypes.CDLL(None, use_errno=True).syscall(321, 32, attr, 128)
+print(fd, ctypes.get_errno(), flush=True)
+sys.stdin.read()
+`;
+
+/** Turns the counting on (and holds it on); returns how to end that, or undefined when it cannot. */
+export async function enableBpfStats(): Promise<(() => void) | undefined> {
+  const holder = spawn('/usr/bin/python3', ['-c', HOLD_STATS], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const fd = await new Promise<number>((resolve) => {
+    holder.once('error', () => resolve(-1));
+    holder.stdout.once('data', (d: Buffer) => resolve(Number(String(d).split(' ')[0])));
+  });
+  if (fd >= 0) return () => holder.stdin.end();
+  holder.kill();
+  return sysctlStats();
+}
+
+function sysctlStats(): (() => void) | undefined {
   let before: string;
   try {
     before = readFileSync(SYSCTL, 'utf8').trim();

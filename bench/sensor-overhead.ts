@@ -185,10 +185,12 @@ async function traced(port: number, loader = loaderPath): Promise<Run> {
   const ready = JSON.parse(await nextLine()) as { loaderPid: number };
   const progsBefore = progStats(existing);
   const run = await wrk(port, loader === loaderPath ? 'traced' : 'compare', [ready.loaderPid, consumer.pid!]);
+  // Read while the loader still holds its programs (they are unloaded when it exits).
+  const progs = progDelta(progsBefore, progStats(existing));
   consumer.kill('SIGTERM');
   const totals = JSON.parse(await nextLine()) as ConsumerTotals;
   if (loader !== loaderPath) return run;
-  kernelRuns.push({ requests: run.rps * duration, progs: progDelta(progsBefore, progStats(existing)) });
+  kernelRuns.push({ requests: run.rps * duration, progs });
   tracedTotals.dropped += totals.lost + totals.mergeDropped + totals.badFrames;
   tracedTotals.events += totals.events;
   tracedTotals.bytes += totals.bytes;
@@ -264,7 +266,7 @@ async function measure(): Promise<void> {
   const server = spawn('taskset', ['-c', '0', ...protocol.command()], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve) => server.stdout.once('data', (d: Buffer) => resolve(Number(/(\d+)\s*$/.exec(String(d).split('\n')[0] ?? '')?.[1]))));
   serverPid = server.pid; // taskset execs the server: same process
-  const restoreStats = process.argv.includes('--kernel-profile') ? enableBpfStats() : undefined;
+  const restoreStats = process.argv.includes('--kernel-profile') ? await enableBpfStats() : undefined;
   try {
     await wrk(port, 'warm-up');
     const runs: Run[] = [await wrk(port, 'baseline')];

@@ -6,13 +6,14 @@
  * blocks, so the in-flight call is keyed by (process, g) rather than by thread.
  *
  * What a probe costs is mostly how the kernel resumes the probed instruction: one it emulates
- * (a jump, a call) costs the breakpoint trap alone; any other is single-stepped out of line, a
- * second trap that measured ~20 µs a hit on these VMs (docs/capture.md). So, where the code has
- * Go's usual shape, Write has one probe (on the prologue's stack-check branch, copying b there)
- * and Read two (that branch, and its call to runtime.memmove, copying the record from its
- * source). Otherwise: the first instruction, and a plain uprobe on each RET — never a uretprobe,
- * which rewrites the return address on the goroutine's stack, and Go's stack growth and
- * traceback do not expect that. */
+ * (a push, a jump, a call) costs the breakpoint trap alone (~0.9 µs here); any other is
+ * single-stepped out of line, a second trap (~16 µs here: bench/uprobe-trap.ts). So, where the
+ * code has Go's usual shape, Write has one probe (on the prologue's stack-check branch, copying
+ * b there) and Read one (on its call to runtime.memmove, copying the record from its source;
+ * its arguments come from their spill slots, or from a second probe on the stack-check branch
+ * when the prologue does not spill them). Otherwise: the first instruction, and a plain uprobe
+ * on each RET — never a uretprobe, which rewrites the return address on the goroutine's stack,
+ * and Go's stack growth and traceback do not expect that. */
 #ifndef TAPLINE_GO_TLS_BPF_H
 #define TAPLINE_GO_TLS_BPF_H
 
@@ -55,12 +56,12 @@ static __always_inline __s32 go_conn_fd(__u64 conn)
   return sysfd >= 0 && sysfd < 0x7fffffff ? (__s32)sysfd : -1;
 }
 
-/* The socket behind the call's *tls.Conn (RAX), or NULL when it is not one worth reporting. */
-static __always_inline struct tl_sock_info *go_sock(struct pt_regs *ctx, __u32 tgid, __s32 *fd_out)
+/* The socket behind a *tls.Conn, or NULL when it is not one worth reporting. */
+static __always_inline struct tl_sock_info *go_sock(__u64 conn, __u32 tgid, __s32 *fd_out)
 {
   if (is_self(tgid))
     return NULL;
-  __s32 fd = go_conn_fd(ctx->ax);
+  __s32 fd = go_conn_fd(conn);
   if (fd < 0)
     return NULL;
   struct tl_sock_key sk = { .tgid = tgid, .fd = fd };
@@ -80,7 +81,7 @@ static __always_inline int go_enter(struct pt_regs *ctx, __u8 dir)
 {
   __u32 tgid = bpf_get_current_pid_tgid() >> 32;
   __s32 fd;
-  if (!go_sock(ctx, tgid, &fd))
+  if (!go_sock(ctx->ax, tgid, &fd))
     return 0;
   struct tl_go_key k = { .tgid = tgid, .g = ctx->r14 };
   struct tl_go_args a = { .buf = ctx->bx, .len = ctx->cx, .fd = fd, .dir = dir };
@@ -91,7 +92,7 @@ static __always_inline int go_enter(struct pt_regs *ctx, __u8 dir)
 
 /* Probes on the prologue's stack-check branch (`cmp rsp, [r14+16]; jbe morestack`) instead of
  * the function's first instruction: the kernel emulates a conditional jump, where it must
- * single-step a `cmp` out of line (a second trap, which on these VMs cost ~20 µs a hit). The
+ * single-step a `cmp` out of line (a second trap, ~16 µs a hit on these VMs). The
  * flags of that `cmp` say whether the branch goes to morestack (CF or ZF: jbe taken), after which
  * the prologue runs again: only the pass that falls through counts, so each call is seen once. */
 #define GO_JBE_TAKEN(ctx) (((ctx)->flags & 0x41) != 0) /* CF | ZF */
@@ -115,7 +116,7 @@ int tl_go_write_jbe(struct pt_regs *ctx)
   __u32 tgid = bpf_get_current_pid_tgid() >> 32;
   __s32 fd;
   __s64 n = (__s64)ctx->cx;
-  if (n <= 0 || !go_sock(ctx, tgid, &fd))
+  if (n <= 0 || !go_sock(ctx->ax, tgid, &fd))
     return 0;
   tls_plaintext(tgid, fd, ctx->bx, (__u64)n, TL_DIR_WRITE);
   return 0;
@@ -139,6 +140,26 @@ int tl_go_read_copy(struct pt_regs *ctx)
   if (a.dir != TL_DIR_READ || ctx->ax != a.buf || n <= 0 || (__u64)n > a.len)
     return 0;
   tls_plaintext(tgid, a.fd, ctx->bx, (__u64)n, TL_DIR_READ);
+  return 0;
+}
+
+/* Read's copy probe alone, when the prologue spills the receiver and b to their slots above the
+ * return address (the loader saw it do so, and passes where they are from RSP as the cookie):
+ * no entry probe, no in-flight state, one probe hit per Read. */
+SEC("uprobe")
+int tl_go_read_spilled(struct pt_regs *ctx)
+{
+  struct { __u64 conn, buf, len; } args;
+  if (bpf_probe_read_user(&args, sizeof(args), (void *)(ctx->sp + bpf_get_attach_cookie(ctx))))
+    return 0;
+  __s64 n = (__s64)ctx->cx;
+  if (ctx->ax != args.buf || n <= 0 || (__u64)n > args.len)
+    return 0;
+  __u32 tgid = bpf_get_current_pid_tgid() >> 32;
+  __s32 fd;
+  if (!go_sock(args.conn, tgid, &fd))
+    return 0;
+  tls_plaintext(tgid, fd, ctx->bx, (__u64)n, TL_DIR_READ);
   return 0;
 }
 

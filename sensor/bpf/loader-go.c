@@ -2,9 +2,11 @@
  * finds crypto/tls.(*Conn).Read and Write in the symbol table, and decodes their machine code with
  * Capstone (a byte search would also hit immediates and displacements) to place as few probes as
  * possible on instructions the kernel emulates rather than single-steps (go-tls.bpf.h says why):
- * Write gets one probe, on its prologue's stack-check branch; Read one there and one on its call
- * to runtime.memmove. A function whose code does not have that shape gets the general plan: a
- * probe on its first instruction and a plain uprobe on every RET (not uretprobes). */
+ * Write gets one probe, on its prologue's stack-check branch; Read one, on its call to
+ * runtime.memmove, reading its receiver and b from the slots its prologue spills them to (or,
+ * when it does not spill them so, a second probe on its stack-check branch). A function whose
+ * code does not have that shape gets the general plan: a probe on its first instruction and a
+ * plain uprobe on every RET (not uretprobes). */
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
@@ -33,6 +35,8 @@ struct go_func {
   uint64_t rets[GO_MAX_RETS];
   int64_t jbe;  /* offset of the prologue's `jbe morestack` after `cmp …, [r14+16]`, or -1 */
   int64_t copy; /* offset of the function's only `call runtime.memmove`, or -1 (none, or several) */
+  int64_t spill; /* from the body's RSP, where the prologue spills RAX, RBX, RCX (receiver, b's
+                    pointer and length: 8-byte slots in a row, above the return address), or -1 */
 };
 
 static Elf_Scn *section_named(Elf *e, const char *name, GElf_Shdr *sh)
@@ -147,6 +151,22 @@ static int is_stack_check(const cs_insn *insn, int index)
   return index == 0 && insn->id == X86_INS_LEA && strncmp(insn->op_str, "r12,", 4) == 0;
 }
 
+/* The prologue's spills of the register arguments into their slots above the return address:
+ * after `sub rsp, N`, `mov [rsp + N+8], rax`, `[rsp + N+16], rbx`, `[rsp + N+24], rcx`, all
+ * before the first call. Returns a bit per register seen (1 rax, 2 rbx, 4 rcx) for `frame`. */
+static int spill_bits(const cs_insn *insn, uint64_t frame)
+{
+  unsigned long disp;
+  char reg[8];
+  if (insn->id != X86_INS_MOV || sscanf(insn->op_str, "qword ptr [rsp + 0x%lx], %7s", &disp, reg) != 2)
+    return 0;
+  static const char *const regs[] = { "rax", "rbx", "rcx" };
+  for (int i = 0; i < 3; i++)
+    if (strcmp(reg, regs[i]) == 0 && disp == frame + 8 * (uint64_t)(i + 1))
+      return 1 << i;
+  return 0;
+}
+
 /* Decodes the function (addresses from its start): its RETs (n_rets -1 when the code does not
  * decode to the end, so that no probe ever lands inside an instruction), the stack-check branch,
  * and its call to runtime.memmove at `memmove_rel` (memmove's address minus the function's). */
@@ -163,8 +183,16 @@ static void go_decode(const uint8_t *code, size_t size, int64_t memmove_rel, str
   uint64_t addr = 0;
   int n = 0, index = 0, copies = 0;
   int in_check = 1; /* every instruction so far belongs to the stack check */
-  int after_cmp = 0;
+  int after_cmp = 0, spilled = 0, before_call = 1;
+  unsigned long frame = 0;
+  f->spill = -1;
   while (left && cs_disasm_iter(h, &p, &left, &addr, insn)) {
+    if (insn->id == X86_INS_CALL)
+      before_call = 0;
+    if (before_call && f->jbe >= 0 && !frame && insn->id == X86_INS_SUB)
+      sscanf(insn->op_str, "rsp, 0x%lx", &frame);
+    else if (before_call && frame)
+      spilled |= spill_bits(insn, frame);
     if (in_check && after_cmp && insn->id == X86_INS_JBE)
       f->jbe = (int64_t)insn->address;
     in_check = in_check && f->jbe < 0 && index < 2 && is_stack_check(insn, index);
@@ -185,14 +213,16 @@ static void go_decode(const uint8_t *code, size_t size, int64_t memmove_rel, str
   }
   if (copies != 1)
     f->copy = -1;
+  if (spilled == 7)
+    f->spill = (int64_t)frame + 8;
   f->n_rets = left != 0 || n == -2 ? -1 : n;
   cs_free(insn, 1);
   cs_close(&h);
 }
 
-static struct bpf_link *attach_at(struct bpf_program *prog, const char *path, uint64_t off)
+static struct bpf_link *attach_at(struct bpf_program *prog, const char *path, uint64_t off, uint64_t cookie)
 {
-  LIBBPF_OPTS(bpf_uprobe_opts, opts, .retprobe = false);
+  LIBBPF_OPTS(bpf_uprobe_opts, opts, .retprobe = false, .bpf_cookie = cookie);
   return bpf_program__attach_uprobe_opts(prog, -1, path, (size_t)off, &opts);
 }
 
@@ -209,7 +239,7 @@ static void detach_file(int slot)
 static void decode_func(int fd, struct go_func *f, uint64_t memmove_va)
 {
   f->n_rets = -1;
-  f->jbe = f->copy = -1;
+  f->jbe = f->copy = f->spill = -1;
   if (f->size > (1u << 20))
     return;
   uint8_t *code = malloc(f->size);
@@ -218,31 +248,43 @@ static void decode_func(int fd, struct go_func *f, uint64_t memmove_va)
   free(code);
 }
 
-/* The probes of one function: on the stack-check branch when there is one (`at_jbe`, else the
- * first instruction: `entry`), then either the copy probe or one per RET. Write at its branch
- * needs nothing more (`copy` NULL). Returns the number of links made, or -1 (the caller
+/* The probes of one function: Read's copy probe alone when its arguments are spilled
+ * (`copy_spilled`); otherwise one on the stack-check branch when there is one (`at_jbe`, else
+ * the first instruction: `entry`), then either the copy probe or one per RET. Write at its
+ * branch needs nothing more (`copy` NULL). Returns the number of links made, or -1 (the caller
  * detaches). */
 struct go_progs {
   struct bpf_program *entry, *at_jbe, *copy, *ret;
+  struct bpf_program *copy_spilled; /* Read: the copy probe alone, arguments from their spill slots */
 };
 
 static int attach_func(const char *path, const struct go_func *f, const struct go_progs *p, struct bpf_link **out)
 {
   int n = 0;
+  if (p->copy_spilled && f->copy >= 0 && f->spill >= 0)
+    return (out[0] = attach_at(p->copy_spilled, path, f->file_off + (uint64_t)f->copy, (uint64_t)f->spill)) ? 1 : -1;
   int fast = f->jbe >= 0 && !p->copy; /* Write: one probe */
   int copy = p->copy && f->copy >= 0; /* Read: the copy probe instead of the RETs */
   if (!fast && !copy && f->n_rets <= 0)
     return -1;
-  if (!(out[n++] = attach_at(f->jbe >= 0 ? p->at_jbe : p->entry, path, f->file_off + (f->jbe >= 0 ? (uint64_t)f->jbe : 0))))
+  if (!(out[n++] = attach_at(f->jbe >= 0 ? p->at_jbe : p->entry, path, f->file_off + (f->jbe >= 0 ? (uint64_t)f->jbe : 0), 0)))
     return -1;
   if (fast)
     return n;
   if (copy)
-    return (out[n++] = attach_at(p->copy, path, f->file_off + (uint64_t)f->copy)) ? n : -1;
+    return (out[n++] = attach_at(p->copy, path, f->file_off + (uint64_t)f->copy, 0)) ? n : -1;
   for (int i = 0; i < f->n_rets; i++)
-    if (!(out[n++] = attach_at(p->ret, path, f->file_off + f->rets[i])))
+    if (!(out[n++] = attach_at(p->ret, path, f->file_off + f->rets[i], 0)))
       return -1;
   return n;
+}
+
+/* TAPLINE_GO_PROBES=general: the plan for code of another shape (first instruction, every RET)
+ * even where the cheap one fits, so that tests exercise it on the Go they have. */
+static int general_plan(void)
+{
+  const char *v = getenv("TAPLINE_GO_PROBES");
+  return v && strcmp(v, "general") == 0;
 }
 
 /* What the file is (enum tl_tls_lib) and, for a hookable Go binary, where the probes go:
@@ -277,6 +319,10 @@ static int go_plan(const char *path, char *version, size_t vlen, struct go_func 
   lib = TL_LIB_GO_UNSUPPORTED;
   decode_func(fd, rd, memmove_va);
   decode_func(fd, wr, 0); /* Write's bytes are copied at its entry */
+  if (general_plan()) {
+    rd->jbe = rd->copy = rd->spill = -1;
+    wr->jbe = wr->copy = wr->spill = -1;
+  }
 out:
   if (e)
     elf_end(e);
@@ -301,8 +347,8 @@ int tl_go_print_probes(const char *path)
            (unsigned long long)f[i].size);
     for (int j = 0; j < f[i].n_rets; j++)
       printf("%s%llu", j ? "," : "", (unsigned long long)f[i].rets[j]);
-    printf("],\"decoded\":%s,\"jbe\":%lld,\"copy\":%lld}", f[i].n_rets >= 0 ? "true" : "false",
-           (long long)f[i].jbe, (long long)f[i].copy);
+    printf("],\"decoded\":%s,\"jbe\":%lld,\"copy\":%lld,\"spill\":%lld}", f[i].n_rets >= 0 ? "true" : "false",
+           (long long)f[i].jbe, (long long)f[i].copy, (long long)f[i].spill);
   }
   printf("}\n");
   return 0;
@@ -318,8 +364,9 @@ int tl_go_inspect(struct tapline *skel, const char *path, char *version, size_t 
   if (n_go_files >= GO_MAX_FILES)
     return lib;
   int slot = n_go_files;
-  const struct go_progs rp = { skel->progs.tl_go_read, skel->progs.tl_go_read_jbe, skel->progs.tl_go_read_copy, skel->progs.tl_go_ret };
-  const struct go_progs wp = { skel->progs.tl_go_write, skel->progs.tl_go_write_jbe, NULL, skel->progs.tl_go_ret };
+  const struct go_progs rp = { skel->progs.tl_go_read, skel->progs.tl_go_read_jbe, skel->progs.tl_go_read_copy, skel->progs.tl_go_ret,
+                                skel->progs.tl_go_read_spilled };
+  const struct go_progs wp = { skel->progs.tl_go_write, skel->progs.tl_go_write_jbe, NULL, skel->progs.tl_go_ret, NULL };
   int a = attach_func(path, &rd, &rp, links[slot]);
   int b = a < 0 ? -1 : attach_func(path, &wr, &wp, links[slot] + 1 + GO_MAX_RETS);
   if (a < 0 || b < 0) {

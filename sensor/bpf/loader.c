@@ -116,6 +116,7 @@ static void configure(struct tapline *skel, const struct tl_config *cfg)
   bpf_program__set_autoattach(skel->progs.tl_go_read_jbe, false);
   bpf_program__set_autoattach(skel->progs.tl_go_write_jbe, false);
   bpf_program__set_autoattach(skel->progs.tl_go_read_copy, false);
+  bpf_program__set_autoattach(skel->progs.tl_go_read_spilled, false);
 }
 
 static void write_stats(struct tapline *skel)

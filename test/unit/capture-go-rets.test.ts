@@ -30,6 +30,8 @@ interface FuncPlan {
   jbe: number;
   /** The only `call runtime.memmove`, -1 when not exactly one (Write is not searched). */
   copy: number;
+  /** From the body's RSP, the slots where the prologue spills RAX, RBX, RCX; -1 when it does not. */
+  spill: number;
 }
 
 function unavailable(): string | undefined {
@@ -60,7 +62,7 @@ function plan(path: string): Plan {
 
 /** RET offsets (from the function's start) as objdump disassembles the function, and where its
  * stack check's `jbe` and its calls to runtime.memmove are. */
-function objdumpRets(binary: string, symbol: string): { rets: number[]; size: number; jbe: number; memmoves: number[] } {
+function objdumpRets(binary: string, symbol: string): { rets: number[]; size: number; jbe: number; memmoves: number[]; raxSpill: number } {
   const nm = spawnSync('nm', ['-S', binary], { encoding: 'utf8', maxBuffer: 64 << 20 });
   const line = nm.stdout.split('\n').find((l) => l.endsWith(` T ${symbol}`));
   assert.ok(line, `${symbol} in nm's output`);
@@ -82,7 +84,13 @@ function objdumpRets(binary: string, symbol: string): { rets: number[]; size: nu
   // AT&T syntax: `cmp 0x10(%r14),%rsp` (or `%r12` after a `lea`), then `jbe`.
   const cmp = insns.findIndex((i, n) => n < 2 && /^cmp\s+0x10\(%r14\),%r(sp|12)$/.test(i.text));
   const jbe = cmp >= 0 && /^jbe\s/.test(insns[cmp + 1]?.text ?? '') ? insns[cmp + 1]!.at : -1;
-  return { rets, size, jbe, memmoves };
+  // The frame (`sub $N,%rsp`) and where RAX (the receiver) is stored before the first call.
+  const firstCall = insns.findIndex((i) => /^callq?\s/.test(i.text));
+  const prologue = insns.slice(0, firstCall < 0 ? insns.length : firstCall);
+  const frame = /^sub\s+\$0x([0-9a-f]+),%rsp$/.exec(prologue.find((i) => /^sub\s+\$0x[0-9a-f]+,%rsp$/.test(i.text))?.text ?? '');
+  const rax = prologue.map((i) => /^mov\s+%rax,0x([0-9a-f]+)\(%rsp\)$/.exec(i.text)).find(Boolean);
+  const raxSpill = frame && rax && parseInt(rax[1]!, 16) === parseInt(frame[1]!, 16) + 8 ? parseInt(rax[1]!, 16) : -1;
+  return { rets, size, jbe, memmoves, raxSpill };
 }
 
 test('Go crypto/tls probes: Capstone\'s RETs are objdump\'s RETs; stripped and non-Go files are told apart', (t) => {
@@ -103,6 +111,8 @@ test('Go crypto/tls probes: Capstone\'s RETs are objdump\'s RETs; stripped and n
     if (fn === 'read') {
       assert.equal(theirs.memmoves.length, 1, 'Read copies the record into b with one memmove');
       assert.equal(mine.copy, theirs.memmoves[0], 'the copy probe is on that call');
+      assert.ok(theirs.raxSpill > 0, 'objdump: Read spills its receiver above the return address');
+      assert.equal(mine.spill, theirs.raxSpill, 'the copy probe reads the receiver and b from there');
     } else assert.equal(mine.copy, -1, 'Write gets no copy probe');
   }
   assert.deepEqual(plan(go.stripped), { lib: TLS_LIB.TL_LIB_GO_STRIPPED, version: go.version });
