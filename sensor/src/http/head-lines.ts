@@ -148,18 +148,25 @@ export class HeadScanner {
       let badName = this.badName;
       let control = this.control;
       let i = start + this.scanned;
-      for (; i < len; i++) {
-        // One table read settles the common bytes (token characters, fine in names and values).
+      // One table read per byte settles the common ones: token characters in the name, anything
+      // but CR, LF and controls in the value.
+      for (; colon < 0 && i < len; i++) {
         const k = BYTE_CLASS[buf[i] ?? 0] ?? 0;
         if (k === TOKEN) continue;
         if (k === LINE_END) break;
         if (k === CR_BYTE) {
           if (firstCr < 0) firstCr = i;
-        } else if (colon < 0) {
-          if (k === COLON_BYTE) colon = i;
-          else badName = true;
-        } else if (k === CONTROL) {
-          control = true;
+        } else if (k === COLON_BYTE) colon = i;
+        else badName = true;
+      }
+      if (colon >= 0) {
+        for (; i < len; i++) {
+          const k = BYTE_CLASS[buf[i] ?? 0] ?? 0;
+          if (k < CR_BYTE) continue;
+          if (k === LINE_END) break;
+          if (k === CR_BYTE) {
+            if (firstCr < 0) firstCr = i;
+          } else control = true;
         }
       }
       if (i >= len) {

@@ -23,35 +23,67 @@ export interface ParsedMessage {
   bareLf: boolean;
 }
 
-/** A parsed message; the body is joined from its slices only when someone asks for it. */
+/** A parsed message; its body's slices are cut from the input, and joined, only when someone asks. */
 export class Message implements ParsedMessage {
+  private parts: readonly Uint8Array[] | undefined;
   private joined: Uint8Array | undefined;
+  /** The body as it was collected (BodyCollector): the first piece as offsets, later ones as slices. */
+  private readonly firstInput: Uint8Array | undefined;
+  private readonly firstFrom: number;
+  private readonly firstTo: number;
+  private readonly more: readonly Uint8Array[];
+  private readonly kept: number;
+  readonly bodySize: number;
+
   constructor(
     readonly head: MessageHead,
-    readonly bodyParts: readonly Uint8Array[],
-    private readonly kept: number,
-    readonly bodySize: number,
+    body: BodyCollector,
     readonly truncated: boolean,
     readonly complete: boolean,
     readonly trailers: HttpHeader[],
     readonly startNs: bigint,
     readonly endNs: bigint,
     readonly bareLf: boolean,
-  ) {}
+  ) {
+    this.firstInput = body.firstInput;
+    this.firstFrom = body.firstFrom;
+    this.firstTo = body.firstTo;
+    this.more = body.more;
+    this.kept = body.kept;
+    this.bodySize = body.size;
+  }
+
+  get bodyParts(): readonly Uint8Array[] {
+    if (this.parts) return this.parts;
+    const first = this.firstInput;
+    this.parts = first === undefined ? NO_SLICES : [first.subarray(this.firstFrom, this.firstTo), ...this.more];
+    return this.parts;
+  }
 
   get body(): Uint8Array {
-    this.joined ??= this.bodyParts.length === 1 ? (this.bodyParts[0] ?? new Uint8Array(0)) : concat(this.bodyParts, this.kept);
+    if (this.joined) return this.joined;
+    const first = this.firstInput;
+    if (first === undefined) this.joined = new Uint8Array(0);
+    else if (this.more.length === 0) this.joined = first.subarray(this.firstFrom, this.firstTo);
+    else this.joined = concat(this.bodyParts, this.kept);
     return this.joined;
   }
 }
 
-/** Shared by every message without body bytes (most requests): never pushed to. */
+/** Shared by every message with fewer than two body pieces (most): never pushed to. */
 const NO_SLICES: readonly Uint8Array[] = [];
 
-/** The body of the message being parsed: slices of the input up to the cap, and what crossed the wire. */
+/**
+ * The body of the message being parsed, up to the cap, and what crossed the wire. Its first piece
+ * is kept as offsets into the input (a slice is an object; most messages are never built), the
+ * others as slices.
+ */
 export class BodyCollector {
-  /** `NO_SLICES` until the first slice is taken. */
-  slices: readonly Uint8Array[] = NO_SLICES;
+  firstInput: Uint8Array | undefined;
+  firstFrom = 0;
+  firstTo = 0;
+  /** `NO_SLICES` until a second piece is taken. */
+  more: readonly Uint8Array[] = NO_SLICES;
   kept = 0;
   /** Body bytes that crossed the wire, kept or not, captured or not. */
   size = 0;
@@ -61,8 +93,7 @@ export class BodyCollector {
 
   /** A new message's body begins. */
   start(): void {
-    this.slices = NO_SLICES;
-    this.kept = 0;
+    this.release();
     this.size = 0;
     this.truncated = false;
   }
@@ -77,9 +108,12 @@ export class BodyCollector {
       return;
     }
     const keep = Math.min(room, n);
-    const slice = buf.subarray(from, from + keep);
-    if (this.slices === NO_SLICES) this.slices = [slice];
-    else (this.slices as Uint8Array[]).push(slice);
+    if (this.firstInput === undefined) {
+      this.firstInput = buf;
+      this.firstFrom = from;
+      this.firstTo = from + keep;
+    } else if (this.more === NO_SLICES) this.more = [buf.subarray(from, from + keep)];
+    else (this.more as Uint8Array[]).push(buf.subarray(from, from + keep));
     this.kept += keep;
     if (keep < n) this.truncated = true;
   }
@@ -90,9 +124,10 @@ export class BodyCollector {
     this.truncated = true;
   }
 
-  /** The slices were handed on in a message, or the message was given up on. */
+  /** The pieces were handed on in a message, or the message was given up on. */
   release(): void {
-    this.slices = NO_SLICES;
+    this.firstInput = undefined;
+    this.more = NO_SLICES;
     this.kept = 0;
   }
 }

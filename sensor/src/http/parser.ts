@@ -408,7 +408,7 @@ export class HttpStreamParser {
     const head = this.head;
     if (!head) return;
     const body = this.body;
-    const message = new Message(head, body.slices, body.kept, body.size, body.truncated || !complete, complete, this.trailers, this.startNs || ns, ns, this.bareLf);
+    const message = new Message(head, body, body.truncated || !complete, complete, this.trailers, this.startNs || ns, ns, this.bareLf);
     this.head = null;
     body.release();
     this.startNs = 0n;

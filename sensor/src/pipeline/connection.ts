@@ -2,7 +2,7 @@
 // and requests paired with their responses in order (HTTP/1.x answers in order, pipelined or not).
 import type { DataEvent, SocketTuple } from '../capture/events';
 import { HttpStreamParser, type Desync, type ParsedMessage } from '../http/parser';
-import { headerValue, type RequestHead, type ResponseHead } from '../http/head';
+import { headerValue, type MessageHead, type RequestHead, type ResponseHead } from '../http/head';
 import { asksUpgrade } from '../http/framing';
 import { Http2Session } from '../http2/session';
 
@@ -36,14 +36,24 @@ function isServerSettings(b: Uint8Array): boolean {
 }
 
 /**
- * The upgrade request with its head as a plain object: the HTTP/2 side copies the head with a
- * spread, which would not carry a scanned head's `headers` (an accessor, field-lines.ts).
+ * The upgrade request as a plain object, its head too: the HTTP/2 side copies both with a spread,
+ * which would not carry a scanned head's `headers` nor a message's `bodyParts` (accessors).
  */
 function withPlainHead(m: ParsedMessage): ParsedMessage {
   const h = m.head;
-  if (h.kind !== 'request' || !h.fields) return m;
-  const head: RequestHead = { kind: 'request', method: h.method, target: h.target, version: h.version, headers: h.headers };
-  return { ...m, body: m.body, head };
+  const head: MessageHead = h.kind === 'request' && h.fields ? { kind: 'request', method: h.method, target: h.target, version: h.version, headers: h.headers } : h;
+  return {
+    head,
+    bodyParts: m.bodyParts,
+    body: m.body,
+    bodySize: m.bodySize,
+    truncated: m.truncated,
+    complete: m.complete,
+    trailers: m.trailers,
+    startNs: m.startNs,
+    endNs: m.endNs,
+    bareLf: m.bareLf,
+  };
 }
 
 export class Connection {
