@@ -317,7 +317,7 @@ export class PathTrie {
   /** Folds the literal children that lead where the parameter child leads into it; true if any. */
   private foldAlike(node: TrieNode, siblings: readonly SiblingView[]): boolean {
     const param = siblingView('{}', node.param!);
-    const alike = siblings.filter((s) => leadsWhereParamLeads(s, param)).map((s) => s.segment);
+    const alike = siblings.filter((s) => leadsWhereParamLeads(s, param, node.paramNamed)).map((s) => s.segment);
     if (alike.length === 0) return false;
     this.generation++;
     for (const segment of alike) {

@@ -179,7 +179,7 @@ export function continuations(view: SiblingView): Set<string> {
  * `/locations/{}/checkNameAvailability`). API vocabulary stays (`/users/followers`); so do leaves
  * that only end where the parameter ends, unless they are shaped like names (`/users/me` stays).
  */
-export function leadsWhereParamLeads(sibling: SiblingView, param: SiblingView): boolean {
+export function leadsWhereParamLeads(sibling: SiblingView, param: SiblingView, paramNamed: boolean): boolean {
   if (isVocabulary(sibling.segment) || valueShape(sibling.segment) < 0) return false;
   const mine = continuations(sibling);
   const theirs = continuations(param);
@@ -188,9 +188,10 @@ export function leadsWhereParamLeads(sibling: SiblingView, param: SiblingView): 
   if (mine.size === 0) return sibling.isEnd && param.isEnd && valueShape(sibling.segment) > 0;
   let shared = 0;
   for (const c of mine) if (theirs.has(c)) shared++;
-  // Shaped like a name: most of where it leads is enough. A plain word (`self`) must lead where
-  // the parameter leads overall (`/users/self/password` beside `/users/{id}/password` stays).
-  if (valueShape(sibling.segment) > 0) return shared * 2 > mine.size;
+  // Shaped like a name, or beside a parameter of names: most of where it leads is enough. A plain
+  // word beside ids (`/carts/mine/…` beside `/carts/42/…`) is vocabulary unless it leads where the
+  // ids lead overall.
+  if (valueShape(sibling.segment) > 0 || paramNamed) return shared * 2 > mine.size;
   return shared * 2 >= mine.size + theirs.size - shared;
 }
 
