@@ -23,7 +23,7 @@ export interface SiblingView {
   readonly hasParamChild: boolean;
   /** Whether some paths end at this child. */
   readonly isEnd: boolean;
-  /** Sub-paths two and three segments below this child (`api/where`, `{}/members`), when known. */
+  /** Sub-paths two and three segments below this child (`api/where`, `{}/members`), when known (may be computed on read). */
   readonly subPaths?: readonly string[];
 }
 
@@ -55,6 +55,20 @@ const VOCABULARY_CAMEL = /^[a-z]+[A-Z][A-Za-z]*$/;
  * characters alone. Plain lowercase words and kebab-case words are 0: both kinds use them.
  */
 export function valueShape(raw: string): number {
+  let shape = shapeCache.get(raw);
+  if (shape === undefined) {
+    // Judging re-reads the same sibling names many times; the regexes below are the cost.
+    if (shapeCache.size >= CACHE_LIMIT) shapeCache.clear();
+    shapeCache.set(raw, (shape = computeValueShape(raw)));
+  }
+  return shape;
+}
+
+const CACHE_LIMIT = 4096;
+const shapeCache = new Map<string, number>();
+const vocabularyCache = new Map<string, boolean>();
+
+function computeValueShape(raw: string): number {
   // A format suffix says nothing about the name before it (`notifications.json`, `42.xml`).
   const segment = raw.replace(FORMAT_SUFFIX, '');
   if (segment.length === 0) return 0;
@@ -139,6 +153,15 @@ export function isStrongVocabulary(segment: string): boolean {
 }
 
 export function isVocabulary(segment: string): boolean {
+  let vocabulary = vocabularyCache.get(segment);
+  if (vocabulary === undefined) {
+    if (vocabularyCache.size >= CACHE_LIMIT) vocabularyCache.clear();
+    vocabularyCache.set(segment, (vocabulary = computeIsVocabulary(segment)));
+  }
+  return vocabulary;
+}
+
+function computeIsVocabulary(segment: string): boolean {
   return (/^[A-Za-z][a-z]+$/.test(segment) && isPluralNoun(segment)) || (VOCABULARY_CAMEL.test(segment) && valueShape(segment) < 0) || /^[A-Z][a-z]+(?:[A-Z][a-z0-9]+)+(?:Api|Service|Controller|Manager|Resource)$/.test(segment);
 }
 
@@ -231,7 +254,9 @@ export function judgeSiblings(siblings: readonly SiblingView[], parentPlural: bo
   if (param !== undefined && paramNamed) {
     // The parameter here holds names people chose (`team-vault-34`), not ids: words beside it are
     // judged as its peers, the parameter counting as one more name-shaped sibling.
-    candidates.push({ ...param, segment: NAMED_PARAM });
+    const named = param;
+    // (Not a spread: a view may compute its sub-paths on read.)
+    candidates.push({ segment: NAMED_PARAM, childLiterals: named.childLiterals, hasParamChild: named.hasParamChild, isEnd: named.isEnd, get subPaths() { return named.subPaths; } });
     param = undefined;
   }
   const no: StructureVerdict = { parameter: false, keepLiteral: [], childrenAreValues: false };
@@ -264,9 +289,12 @@ export function judgeSiblings(siblings: readonly SiblingView[], parentPlural: bo
   }
   // Deep sub-paths in common (`otp/api/where/…` and `mobile/api/where/…`): one parameter's values
   // scope the same API below them; resource names share at most a verb or an id below them.
-  const deep = deepSimilarity(candidates);
-  if (deep !== undefined && deep.shared >= DEEP_SHARED_MIN && deep.meanSubPaths >= DEEP_SHARED_MIN) {
-    score += DEEP_WEIGHT * Math.max(0, deep.similarity - DEEP_FLOOR);
+  // (Walked only when it can tip the verdict: sub-paths are the costly part of a judgement.)
+  if (score < 1.5 && score + DEEP_WEIGHT * (1 - DEEP_FLOOR) >= 1.5) {
+    const deep = deepSimilarity(candidates);
+    if (deep !== undefined && deep.shared >= DEEP_SHARED_MIN && deep.meanSubPaths >= DEEP_SHARED_MIN) {
+      score += DEEP_WEIGHT * Math.max(0, deep.similarity - DEEP_FLOOR);
+    }
   }
   // Two siblings and nothing below them to compare: too little to generalise irreversibly.
   if (similarity === undefined && candidates.length < 3) return no;
