@@ -9,6 +9,10 @@
 //     words or other resource names;
 //   - values are shaped like names people choose (`my-group-42`, `erin.k`, `OrderProcessor`),
 //     resource names like API vocabulary (`resourceGroups`, `multipart-uploads`, `policy`).
+//   - values of one parameter scope the same sub-paths two and three levels down
+//     (`ws/mobile/api/where/…`, `ws/otp/api/where/…`);
+//   - a word that leads where a parameter beside it leads is one more of its values
+//     (`locations/westeurope/…` beside `locations/{}/…`).
 // Each sibling set is scored from these; a position becomes a parameter when the score is clearly
 // positive, and siblings shaped like API vocabulary stay literal beside it (`/users/search`).
 
