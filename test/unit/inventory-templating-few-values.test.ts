@@ -11,11 +11,12 @@ import assert from 'node:assert/strict';
 import { fewValueCorpus } from '../fixtures/templating/few-values-corpus';
 import { evaluateTemplating, type TemplatingScore } from '../fixtures/templating/evaluate';
 import { PathTemplater } from '../../core/src/inventory/template';
+import { shapeReport } from '../fixtures/templating/shape-report';
 
-const MIN_PRECISION = 0.86;
-const MIN_RECALL = 0.88;
-const MIN_HARD_PRECISION = 0.24;
-const MIN_HARD_RECALL = 0.28;
+const MIN_PRECISION = 0.91;
+const MIN_RECALL = 0.915;
+const MIN_HARD_PRECISION = 0.47;
+const MIN_HARD_RECALL = 0.39;
 
 function percent(s: TemplatingScore): string {
   return `precision ${(s.precision * 100).toFixed(1)} % (${s.correct}/${s.inferred}), recall ${(s.recall * 100).toFixed(1)} % (${s.recovered}/${s.truths})`;
@@ -45,6 +46,9 @@ test('few values per parameter, human-chosen names: precision and recall overall
   t.diagnostic(`APIS: ${apis.length}, paths ${corpus.length}`);
   t.diagnostic(`HARDEST TENTH (${Math.ceil(ranked.length / 10)} APIs): ${hardest.text}`);
   t.diagnostic(`TOTAL: ${percent(total)}`);
+  for (const [shape, s] of [...shapeReport(corpus)].sort((a, b) => b[1].positions - a[1].positions)) {
+    t.diagnostic(`SHAPE ${shape}: ${((s.right / s.positions) * 100).toFixed(1)} % of ${s.positions} positions right`);
+  }
   assert.ok(total.precision >= MIN_PRECISION, `precision ${total.precision} < ${MIN_PRECISION}`);
   assert.ok(total.recall >= MIN_RECALL, `recall ${total.recall} < ${MIN_RECALL}`);
   assert.ok(hardest.precision >= MIN_HARD_PRECISION, `hardest-tenth precision ${hardest.precision}`);
@@ -52,9 +56,11 @@ test('few values per parameter, human-chosen names: precision and recall overall
 });
 
 test('a template once shown does not flap: each path changes template at most by gaining parameters', () => {
-  // Replays a few APIs path by path and re-templates every path seen so far after each one:
-  // a position that became a parameter never turns back into a literal.
-  const sample = new Set(apis.filter((_a, i) => i % 16 === 0));
+  // Replays APIs path by path and re-templates every path seen so far after each one: a position
+  // that became a parameter never turns back into a literal. One API in four, and the APIs where
+  // folding beside a parameter, deep sub-paths and merges act most (Azure's `providers/` chains,
+  // datacatalog, docusign, bkk.hu, enanomapper, circleci).
+  const sample = new Set(apis.filter((a, i) => i % 4 === 0 || /azure|datacatalog|docusign|bkk|enanomapper|circleci/.test(a)));
   for (const api of sample) {
     const entries = corpus.filter((e) => e.service === api).slice(0, 300);
     const templater = new PathTemplater();

@@ -71,24 +71,47 @@ export const DEFAULT_TRIE_OPTIONS: Readonly<TrieOptions> = {
 };
 
 function siblingView(segment: string, child: TrieNode): SiblingView {
-  return { segment, childLiterals: child.literals === undefined ? [] : [...child.literals.keys()], hasParamChild: child.param !== undefined, isEnd: child.ends > 0, subPaths: subPaths(child) };
+  return new TrieSibling(segment, child);
+}
+
+/** A trie child as the evidence sees it; its sub-paths are walked only if a judgement asks. */
+class TrieSibling implements SiblingView {
+  readonly childLiterals: readonly string[];
+  readonly hasParamChild: boolean;
+  readonly isEnd: boolean;
+  private walked: string[] | undefined = undefined;
+
+  constructor(
+    readonly segment: string,
+    private readonly node: TrieNode,
+  ) {
+    this.childLiterals = node.literals === undefined ? [] : [...node.literals.keys()];
+    this.hasParamChild = node.param !== undefined;
+    this.isEnd = node.ends > 0;
+  }
+
+  get subPaths(): readonly string[] {
+    if (this.walked === undefined) {
+      this.walked = [];
+      collectSubPaths(this.node, '', 1, this.walked);
+    }
+    return this.walked;
+  }
 }
 
 /** Sub-paths two and three segments deep below a node (`api/where`, `{}/members/{}`), at most SUB_PATHS. */
-function subPaths(node: TrieNode): string[] {
-  const out: string[] = [];
-  const walk = (n: TrieNode, prefix: string, depth: number): void => {
-    const children: [string, TrieNode][] = n.param === undefined ? [] : [['{}', n.param]];
-    for (const entry of n.literals ?? []) children.push(entry);
-    for (const [segment, child] of children) {
-      if (out.length >= SUB_PATHS) return;
-      const path = prefix === '' ? segment : `${prefix}/${segment}`;
-      if (depth >= 2) out.push(path);
-      if (depth < 3) walk(child, path, depth + 1);
-    }
-  };
-  walk(node, '', 1);
-  return out;
+function collectSubPaths(node: TrieNode, prefix: string, depth: number, out: string[]): void {
+  if (node.param !== undefined) collectSubPath(node.param, '{}', prefix, depth, out);
+  for (const [segment, child] of node.literals ?? []) {
+    if (out.length >= SUB_PATHS) return;
+    collectSubPath(child, segment, prefix, depth, out);
+  }
+}
+
+function collectSubPath(child: TrieNode, segment: string, prefix: string, depth: number, out: string[]): void {
+  const path = prefix === '' ? segment : `${prefix}/${segment}`;
+  if (depth >= 2) out.push(path);
+  if (depth < 3 && (child.literals !== undefined || child.param !== undefined)) collectSubPaths(child, path, depth + 1, out);
 }
 
 /** Sub-paths compared per sibling (cost bound of a judgement). */
@@ -317,7 +340,7 @@ export class PathTrie {
   /** Folds the literal children that lead where the parameter child leads into it; true if any. */
   private foldAlike(node: TrieNode, siblings: readonly SiblingView[]): boolean {
     const param = siblingView('{}', node.param!);
-    const alike = siblings.filter((s) => leadsWhereParamLeads(s, param)).map((s) => s.segment);
+    const alike = siblings.filter((s) => leadsWhereParamLeads(s, param, node.paramNamed)).map((s) => s.segment);
     if (alike.length === 0) return false;
     this.generation++;
     for (const segment of alike) {

@@ -9,6 +9,10 @@
 //     words or other resource names;
 //   - values are shaped like names people choose (`my-group-42`, `erin.k`, `OrderProcessor`),
 //     resource names like API vocabulary (`resourceGroups`, `multipart-uploads`, `policy`).
+//   - values of one parameter scope the same sub-paths two and three levels down
+//     (`ws/mobile/api/where/…`, `ws/otp/api/where/…`);
+//   - a word that leads where a parameter beside it leads is one more of its values
+//     (`locations/westeurope/…` beside `locations/{}/…`).
 // Each sibling set is scored from these; a position becomes a parameter when the score is clearly
 // positive, and siblings shaped like API vocabulary stay literal beside it (`/users/search`).
 
@@ -23,7 +27,7 @@ export interface SiblingView {
   readonly hasParamChild: boolean;
   /** Whether some paths end at this child. */
   readonly isEnd: boolean;
-  /** Sub-paths two and three segments below this child (`api/where`, `{}/members`), when known. */
+  /** Sub-paths two and three segments below this child (`api/where`, `{}/members`), when known (may be computed on read). */
   readonly subPaths?: readonly string[];
 }
 
@@ -55,6 +59,20 @@ const VOCABULARY_CAMEL = /^[a-z]+[A-Z][A-Za-z]*$/;
  * characters alone. Plain lowercase words and kebab-case words are 0: both kinds use them.
  */
 export function valueShape(raw: string): number {
+  let shape = shapeCache.get(raw);
+  if (shape === undefined) {
+    // Judging re-reads the same sibling names many times; the regexes below are the cost.
+    if (shapeCache.size >= CACHE_LIMIT) shapeCache.clear();
+    shapeCache.set(raw, (shape = computeValueShape(raw)));
+  }
+  return shape;
+}
+
+const CACHE_LIMIT = 4096;
+const shapeCache = new Map<string, number>();
+const vocabularyCache = new Map<string, boolean>();
+
+function computeValueShape(raw: string): number {
   // A format suffix says nothing about the name before it (`notifications.json`, `42.xml`).
   const segment = raw.replace(FORMAT_SUFFIX, '');
   if (segment.length === 0) return 0;
@@ -139,6 +157,15 @@ export function isStrongVocabulary(segment: string): boolean {
 }
 
 export function isVocabulary(segment: string): boolean {
+  let vocabulary = vocabularyCache.get(segment);
+  if (vocabulary === undefined) {
+    if (vocabularyCache.size >= CACHE_LIMIT) vocabularyCache.clear();
+    vocabularyCache.set(segment, (vocabulary = computeIsVocabulary(segment)));
+  }
+  return vocabulary;
+}
+
+function computeIsVocabulary(segment: string): boolean {
   return (/^[A-Za-z][a-z]+$/.test(segment) && isPluralNoun(segment)) || (VOCABULARY_CAMEL.test(segment) && valueShape(segment) < 0) || /^[A-Z][a-z]+(?:[A-Z][a-z0-9]+)+(?:Api|Service|Controller|Manager|Resource)$/.test(segment);
 }
 
@@ -179,7 +206,7 @@ export function continuations(view: SiblingView): Set<string> {
  * `/locations/{}/checkNameAvailability`). API vocabulary stays (`/users/followers`); so do leaves
  * that only end where the parameter ends, unless they are shaped like names (`/users/me` stays).
  */
-export function leadsWhereParamLeads(sibling: SiblingView, param: SiblingView): boolean {
+export function leadsWhereParamLeads(sibling: SiblingView, param: SiblingView, paramNamed: boolean): boolean {
   if (isVocabulary(sibling.segment) || valueShape(sibling.segment) < 0) return false;
   const mine = continuations(sibling);
   const theirs = continuations(param);
@@ -188,9 +215,10 @@ export function leadsWhereParamLeads(sibling: SiblingView, param: SiblingView): 
   if (mine.size === 0) return sibling.isEnd && param.isEnd && valueShape(sibling.segment) > 0;
   let shared = 0;
   for (const c of mine) if (theirs.has(c)) shared++;
-  // Shaped like a name: most of where it leads is enough. A plain word (`self`) must lead where
-  // the parameter leads overall (`/users/self/password` beside `/users/{id}/password` stays).
-  if (valueShape(sibling.segment) > 0) return shared * 2 > mine.size;
+  // Shaped like a name, or beside a parameter of names: most of where it leads is enough. A plain
+  // word beside ids (`/carts/mine/…` beside `/carts/42/…`) is vocabulary unless it leads where the
+  // ids lead overall.
+  if (valueShape(sibling.segment) > 0 || paramNamed) return shared * 2 > mine.size;
   return shared * 2 >= mine.size + theirs.size - shared;
 }
 
@@ -230,7 +258,9 @@ export function judgeSiblings(siblings: readonly SiblingView[], parentPlural: bo
   if (param !== undefined && paramNamed) {
     // The parameter here holds names people chose (`team-vault-34`), not ids: words beside it are
     // judged as its peers, the parameter counting as one more name-shaped sibling.
-    candidates.push({ ...param, segment: NAMED_PARAM });
+    const named = param;
+    // (Not a spread: a view may compute its sub-paths on read.)
+    candidates.push({ segment: NAMED_PARAM, childLiterals: named.childLiterals, hasParamChild: named.hasParamChild, isEnd: named.isEnd, get subPaths() { return named.subPaths; } });
     param = undefined;
   }
   const no: StructureVerdict = { parameter: false, keepLiteral: [], childrenAreValues: false };
@@ -263,9 +293,12 @@ export function judgeSiblings(siblings: readonly SiblingView[], parentPlural: bo
   }
   // Deep sub-paths in common (`otp/api/where/…` and `mobile/api/where/…`): one parameter's values
   // scope the same API below them; resource names share at most a verb or an id below them.
-  const deep = deepSimilarity(candidates);
-  if (deep !== undefined && deep.shared >= DEEP_SHARED_MIN && deep.meanSubPaths >= DEEP_SHARED_MIN) {
-    score += DEEP_WEIGHT * Math.max(0, deep.similarity - DEEP_FLOOR);
+  // (Walked only when it can tip the verdict: sub-paths are the costly part of a judgement.)
+  if (score < 1.5 && score + DEEP_WEIGHT * (1 - DEEP_FLOOR) >= 1.5) {
+    const deep = deepSimilarity(candidates);
+    if (deep !== undefined && deep.shared >= DEEP_SHARED_MIN && deep.meanSubPaths >= DEEP_SHARED_MIN) {
+      score += DEEP_WEIGHT * Math.max(0, deep.similarity - DEEP_FLOOR);
+    }
   }
   // Two siblings and nothing below them to compare: too little to generalise irreversibly.
   if (similarity === undefined && candidates.length < 3) return no;
