@@ -13,6 +13,7 @@
 #include "tapline.h"
 #include "sock.bpf.h"
 #include "state.bpf.h"
+#include "procs.bpf.h"
 #include "copy.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -25,7 +26,7 @@ static __always_inline int data_enter(__s64 fd, __u64 buf, __u64 cnt, __u8 op)
     return 0;
   __u64 id = bpf_get_current_pid_tgid();
   __u32 tgid = id >> 32;
-  if (is_self(tgid))
+  if (!may_hold_tcp(tgid) || is_self(tgid))
     return 0;
   struct tl_sock_key k = { .tgid = tgid, .fd = (__s32)fd };
   struct tl_sock_info *si = bpf_map_lookup_elem(&socks, &k);
@@ -78,6 +79,8 @@ static __always_inline int data_enter(__s64 fd, __u64 buf, __u64 cnt, __u8 op)
 static __always_inline int data_exit(long ret, __u8 op)
 {
   __u64 id = bpf_get_current_pid_tgid();
+  if (!may_hold_tcp(id >> 32))
+    return 0;
   struct tl_io_args *ap = bpf_task_storage_get(&io_inflight, bpf_get_current_task_btf(), 0, 0);
   if (!ap || !ap->op)
     return 0;
@@ -190,6 +193,7 @@ int tl_exit_connect(struct trace_event_raw_sys_exit *ctx)
   if (ctx->ret != 0 && ctx->ret != -115 /* EINPROGRESS: the tuple is set already */)
     return 0;
   struct tl_sock_key k = { .tgid = id >> 32, .fd = fd };
+  set_net_proc(k.tgid, 1);
   forget_sock(&k);
   probe_sock(&k, TL_ROLE_CLIENT);
   return 0;
@@ -207,6 +211,7 @@ static __always_inline int on_accept(long ret)
       register_listener(BPF_CORE_READ(sk, __sk_common.skc_num), k.tgid, LST_SELF);
     return 0;
   }
+  set_net_proc(k.tgid, 1);
   forget_sock(&k);
   struct tl_sock_info *si = probe_sock(&k, TL_ROLE_SERVER);
   if (si && si->kind == K_TCP)
@@ -243,11 +248,56 @@ SEC("tracepoint/syscalls/sys_enter_close")
 int tl_enter_close(struct trace_event_raw_sys_enter *ctx)
 {
   __u64 id = bpf_get_current_pid_tgid();
+  if (!may_hold_tcp(id >> 32))
+    return 0;
   struct tl_sock_key k = { .tgid = id >> 32, .fd = (__s32)TP_ARGS(ctx, 0) };
   struct tl_sock_info *si = bpf_map_lookup_elem(&socks, &k);
   if (si && si->opened)
     emit_close(&k, si);
   forget_sock(&k);
+  return 0;
+}
+
+/* A process that dies closes its descriptors without close(): forget (and report closed) what
+ * its table still holds, or a later process with the same pid would inherit the entries (a file
+ * taken for a socket, a socket for a file). Once per process, when its last thread exits. */
+#define TL_EXIT_MAX_FDS 65536
+
+struct fd_forget {
+  struct file **fds;
+  __u32 tgid;
+};
+
+static long forget_fd(__u32 i, void *ctx)
+{
+  struct fd_forget *s = ctx;
+  struct file *f = NULL;
+  bpf_probe_read_kernel(&f, sizeof(f), &s->fds[i]);
+  if (!f)
+    return 0;
+  struct tl_sock_key k = { .tgid = s->tgid, .fd = (__s32)i };
+  struct tl_sock_info *si = bpf_map_lookup_elem(&socks, &k);
+  if (si && si->opened)
+    emit_close(&k, si);
+  forget_sock(&k);
+  return 0;
+}
+
+SEC("tracepoint/sched/sched_process_exit")
+int tl_exit_process(void *ctx)
+{
+  __u32 tgid = bpf_get_current_pid_tgid() >> 32;
+  if (!may_hold_tcp(tgid))
+    return 0;
+  struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+  if (BPF_CORE_READ(task, signal, live.counter) != 0)
+    return 0; /* other threads still share the table */
+  struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+  if (!fdt)
+    return 0;
+  unsigned int max = BPF_CORE_READ(fdt, max_fds);
+  struct fd_forget s = { .fds = BPF_CORE_READ(fdt, fd), .tgid = tgid };
+  bpf_loop(max < TL_EXIT_MAX_FDS ? max : TL_EXIT_MAX_FDS, forget_fd, &s, 0);
   return 0;
 }
 
