@@ -57,6 +57,7 @@ async function main(): Promise<void> {
   /** BPF ns per dd syscall, by case and loader. */
   const bpfNs = new Map<string, number[]>();
   const restoreStats = enableBpfStats();
+  const otherRuns: number[] = [];
   const add = (key: string, v: number): void => void samples.set(key, [...(samples.get(key) ?? []), v]);
   try {
     for (let r = 0; r < rounds; r++) {
@@ -68,10 +69,12 @@ async function main(): Promise<void> {
           for (const c of cases) {
             const before = progStats(existing);
             add(`${c.name}|${v.name}`, ddCpu(c.port));
-            const ns = progDelta(before, progStats(existing))
-              .filter((p) => /^tl_(enter|exit)_(read|write)$/.test(p.name))
-              .reduce((n, p) => n + p.ns, 0);
+            const progs = progDelta(before, progStats(existing)).filter((p) => /^tl_(enter|exit)_(read|write)$/.test(p.name));
+            const ns = progs.reduce((n, p) => n + p.ns, 0);
+            const runs = progs.reduce((n, p) => n + p.runs, 0);
             bpfNs.set(`${c.name}|${v.name}`, [...(bpfNs.get(`${c.name}|${v.name}`) ?? []), ns / (2 * bytes)]);
+            // dd's calls run two programs each; the excess is the rest of the machine's calls meanwhile.
+            otherRuns.push(runs / (4 * bytes) - 1);
           }
         } finally {
           loader.kill('SIGTERM');
@@ -85,16 +88,18 @@ async function main(): Promise<void> {
     ab?.cleanup();
   }
   const min = (xs: number[]): number => Math.min(...xs);
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
   const calls = 2 * bytes;
   for (const c of cases) {
     const base = min(samples.get(`${c.name}|untraced`)!);
     const rows = variants.map((v) => {
       const extra = ((min(samples.get(`${c.name}|${v.name}`)!) - base) * 1e9) / calls;
       const own = bpfNs.get(`${c.name}|${v.name}`)!;
-      return `${v.name} +${extra.toFixed(0)} ns (BPF programs ${min(own).toFixed(0)}–${Math.max(...own).toFixed(0)} ns)`;
+      return `${v.name} +${extra.toFixed(0)} ns (BPF programs: median ${median(own).toFixed(0)} ns, min ${min(own).toFixed(0)})`;
     });
-    console.log(`dd, ${c.name}: ${((base * 1e9) / calls).toFixed(0)} ns per syscall untraced; per syscall with the loader attached: ${rows.join(', ')} (min of ${rounds} runs each)`);
+    console.log(`dd, ${c.name}: ${((base * 1e9) / calls).toFixed(0)} ns per syscall untraced; per syscall with the loader attached: ${rows.join(', ')} (CPU: min of ${rounds} runs each)`);
   }
+  console.log(`other processes' read/write program runs during dd's, per dd syscall: median ${median(otherRuns).toFixed(3)} (they inflate the BPF figures alike for every loader)`);
 }
 
 void main().catch((e: unknown) => {

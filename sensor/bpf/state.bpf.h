@@ -57,7 +57,11 @@ struct tl_io_args {
   __u64 cnt;
   __s32 fd;
   __u8 op;
-  __u8 _pad[3];
+  __u8 copy; /* the socket was admitted HTTP at entry: `si` holds what its records need */
+  __u8 _pad[2];
+  /* A copy taken at entry, so that the exit of a call on an admitted socket (the calls that are
+   * copied) needs no second hash lookup. */
+  struct tl_sock_info si;
 };
 
 struct tl_ssl_args {

@@ -65,6 +65,9 @@ static __always_inline int data_enter(__s64 fd, __u64 buf, __u64 cnt, __u8 op)
   a->cnt = cnt;
   a->fd = (__s32)fd;
   a->op = 0;
+  a->copy = si->sock_class == C_HTTP && si->verdict == V_ADMIT;
+  if (a->copy)
+    a->si = *si;
   if (op == TLOP_SENDMSG || op == TLOP_RECVMSG) {
     struct user_msghdr msg;
     if (bpf_probe_read_user(&msg, sizeof(msg), (void *)buf))
@@ -84,17 +87,22 @@ static __always_inline int data_exit(long ret, __u8 op)
   struct tl_io_args *ap = bpf_task_storage_get(&io_inflight, bpf_get_current_task_btf(), 0, 0);
   if (!ap || !ap->op)
     return 0;
-  struct tl_io_args a = *ap;
+  __u8 saved_op = ap->op;
   ap->op = 0;
   /* The saved entry must belong to this syscall (see EBPF-NOTES: entry/exit pairing). */
-  if (a.op != op || ret <= 0)
+  if (saved_op != op || ret <= 0)
     return 0;
-  struct tl_sock_key k = { .tgid = id >> 32, .fd = a.fd };
+  struct tl_sock_key k = { .tgid = id >> 32, .fd = ap->fd };
+  __u8 dir = op_is_write(op) ? TL_DIR_WRITE : TL_DIR_READ;
+  __u8 vec = op_is_vec(op);
+  if (ap->copy) {
+    emit_data(&ap->si, &k, ap->buf, vec ? ap->cnt : 0, ret, dir, 0);
+    return 0;
+  }
+  struct tl_io_args a = { .buf = ap->buf, .cnt = ap->cnt, .fd = ap->fd };
   struct tl_sock_info *si = bpf_map_lookup_elem(&socks, &k);
   if (!si)
     return 0;
-  __u8 dir = op_is_write(op) ? TL_DIR_WRITE : TL_DIR_READ;
-  __u8 vec = op_is_vec(op);
   if (si->sock_class == C_UNKNOWN) {
     __u64 first = a.buf, firstlen = ret;
     if (vec) {
