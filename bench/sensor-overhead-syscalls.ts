@@ -3,7 +3,8 @@
 // write per byte, nothing for the sensor to copy), and its CPU time (bash's `time`) is compared
 // with no loader running and with each loader attached, interleaved in one run. Two processes:
 // one without a TCP socket, and one that holds one (bash's /dev/tcp, inherited by dd), which
-// the per-process filter cannot skip.
+// the per-process filter cannot skip. And dd writing HTTP requests to a TCP connection, each write
+// copied: the run time of the write programs on the path that copies.
 //   node --import tsx bench/sensor-overhead-syscalls.ts [--bytes 1000000] [--rounds 3] [--ab REV]
 // Prints, for each loader, the ns per syscall above the untraced run (CPU time: noisy on a loaded
 // machine) and the BPF programs' own run time per syscall (kernel.bpf_stats_enabled, enter + exit
@@ -32,8 +33,16 @@ function ddCpu(port?: number): number {
   return Number(m[1]) + Number(m[2]);
 }
 
+/** dd writing 64-byte HTTP requests to a TCP connection whose server (this process) is not traced: every write is copied. */
+function ddHttp(port: number): void {
+  const script = `exec 3<>/dev/tcp/127.0.0.1/${port}; yes $'GET /x HTTP/1.1\\r\\nHost: x\\r\\n\\r' | dd bs=64 count=${Math.ceil(bytes / 10)} iflag=fullblock >&3 2>/dev/null`;
+  const r = spawnSync('bash', ['-c', script], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`dd failed: ${r.stderr}`);
+}
+
 async function startLoader(path: string): Promise<ChildProcess> {
-  const loader = spawn(path, ['--no-ssl'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // Only dd is traced: the server here (node) is not, so dd's side of its connection is copied.
+  const loader = spawn(path, ['--no-ssl', '--comm', 'dd'], { stdio: ['ignore', 'pipe', 'inherit'] });
   // The first frame it writes is the ready record: attached from then on.
   await once(loader.stdout!, 'data');
   loader.stdout!.resume();
@@ -76,6 +85,10 @@ async function main(): Promise<void> {
             // dd's calls run two programs each; the excess is the rest of the machine's calls meanwhile.
             otherRuns.push(runs / (4 * bytes) - 1);
           }
+          const before = progStats(existing);
+          ddHttp(port);
+          for (const p of progDelta(before, progStats(existing)))
+            if (p.name === 'tl_enter_write' || p.name === 'tl_exit_write') bpfNs.set(`copied ${p.name}|${v.name}`, [...(bpfNs.get(`copied ${p.name}|${v.name}`) ?? []), p.ns / p.runs]);
         } finally {
           loader.kill('SIGTERM');
           await once(loader, 'exit');
@@ -98,6 +111,10 @@ async function main(): Promise<void> {
       return `${v.name} +${extra.toFixed(0)} ns (BPF programs: median ${median(own).toFixed(0)} ns, min ${min(own).toFixed(0)})`;
     });
     console.log(`dd, ${c.name}: ${((base * 1e9) / calls).toFixed(0)} ns per syscall untraced; per syscall with the loader attached: ${rows.join(', ')} (CPU: min of ${rounds} runs each)`);
+  }
+  for (const prog of ['tl_enter_write', 'tl_exit_write']) {
+    const rows = variants.map((v) => `${v.name} ${median(bpfNs.get(`copied ${prog}|${v.name}`)!).toFixed(0)} ns`);
+    console.log(`dd writing HTTP to a traced TCP connection (64 B a write, copied): ${prog} per run (median of ${rounds}): ${rows.join(', ')}`);
   }
   console.log(`other processes' read/write program runs during dd's, per dd syscall: median ${median(otherRuns).toFixed(3)} (they inflate the BPF figures alike for every loader)`);
 }

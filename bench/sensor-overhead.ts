@@ -4,8 +4,9 @@
 // run because these machines drift. The sensor consumer runs as its own process
 // (bench/sensor-overhead-consumer.ts). The same rows for HTTP/2 over TLS (`h2`: node's http2
 // over its OpenSSL, SSL uprobes) and Go (`go`: Go's net/http, HTTP/2 over crypto/tls, Go uprobes),
-// loaded by h2load (bench/h2load.ts). Needs root, wrk, h2load, Go and taskset.
-//   node --import tsx bench/sensor-overhead.ts [--duration 10] [--rounds 2] [--connections 32] [--protocols h1,h2,go] [--kernel-profile] [--ab REV]
+// loaded by h2load (bench/h2load.ts); `h1tls` is HTTP/1.1 over node's OpenSSL (SSL uprobes), loaded
+// by wrk over https (not in the default list). Needs root, wrk, h2load, Go and taskset.
+//   node --import tsx bench/sensor-overhead.ts [--duration 10] [--rounds 2] [--connections 32] [--protocols h1,h1tls,h2,go] [--kernel-profile] [--ab REV]
 // --kernel-profile turns kernel.bpf_stats_enabled on for the run and prints each BPF program's
 // time per request (the counting itself costs the traced server a little: off by default).
 // --ab REV builds REV's loader too and alternates it with the worktree's in every round
@@ -69,6 +70,16 @@ http.createServer((req, res) => {
 }).listen(0, '127.0.0.1', function () { process.stdout.write(this.address().port + '\\n'); });
 `;
 
+/** The same answer over HTTP/1.1 and TLS (node's https on its own OpenSSL: SSL uprobes); key and cert in argv. */
+const H1_TLS_SERVER = `
+const https = require('node:https'), fs = require('node:fs');
+const body = JSON.stringify({ id: 42, name: 'tapline', tags: ['a', 'b'], ok: true });
+https.createServer({ key: fs.readFileSync(process.argv[1]), cert: fs.readFileSync(process.argv[2]) }, (req, res) => {
+  req.resume();
+  req.on('end', () => { res.setHeader('content-type', 'application/json'); res.end(body); });
+}).listen(0, '127.0.0.1', function () { process.stdout.write(this.address().port + '\\n'); });
+`;
+
 /** The same answer over HTTP/2 and TLS (node's http2 on its own OpenSSL); key and cert in argv. */
 const H2_SERVER = `
 const http2 = require('node:http2'), fs = require('node:fs');
@@ -95,7 +106,8 @@ function tlsFiles(): [string, string] {
 }
 
 const PROTOCOLS: Record<string, Protocol> = {
-  h1: { title: '', command: () => [process.execPath, '-e', SERVER], load: (port) => wrkOnly(port) },
+  h1: { title: '', command: () => [process.execPath, '-e', SERVER], load: (port) => wrkOnly(`http://127.0.0.1:${port}/items/42`) },
+  h1tls: { title: 'HTTP/1.1 over TLS (node, OpenSSL): ', command: () => [process.execPath, '-e', H1_TLS_SERVER, ...tlsFiles()], load: (port) => wrkOnly(`https://127.0.0.1:${port}/items/42`) },
   h2: { title: 'HTTP/2 over TLS (node, OpenSSL): ', command: () => [process.execPath, '-e', H2_SERVER, ...tlsFiles()], load: (port) => h2load(`https://127.0.0.1:${port}/items/42`, connections, duration) },
   go: {
     title: 'HTTP/2 over Go crypto/tls: ',
@@ -137,9 +149,9 @@ async function wrk(port: number, label: string, sensorPids: number[] = []): Prom
   return run;
 }
 
-function wrkOnly(port: number): Promise<{ rps: number; p99Ms: number }> {
+function wrkOnly(url: string): Promise<{ rps: number; p99Ms: number }> {
   return new Promise((resolve, reject) => {
-    const args = ['-c', '1', 'wrk', '-t1', `-c${connections}`, `-d${duration}s`, '--latency', `http://127.0.0.1:${port}/items/42`];
+    const args = ['-c', '1', 'wrk', '-t1', `-c${connections}`, `-d${duration}s`, '--latency', url];
     const child = spawn('taskset', args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
@@ -241,7 +253,7 @@ function median(xs: number[]): number {
 async function main(): Promise<void> {
   need(process.platform === 'linux' && process.getuid?.() === 0, 'needs root on Linux (eBPF)');
   need(protocols.length > 0 && protocols.every((p) => p in PROTOCOLS), `--protocols takes a list of ${Object.keys(PROTOCOLS).join(', ')}`);
-  if (protocols.includes('h1')) need(spawnSync('wrk', ['--version']).error === undefined, 'needs wrk (apt-get install wrk)');
+  if (protocols.some((p) => p.startsWith('h1'))) need(spawnSync('wrk', ['--version']).error === undefined, 'needs wrk (apt-get install wrk)');
   if (protocols.some((p) => p !== 'h1')) need(spawnSync('h2load', ['--version']).status === 0, 'needs h2load (apt-get install nghttp2-client)');
   need(spawnSync('taskset', ['-V']).status === 0, 'needs taskset (util-linux)');
   if (!existsSync(loaderPath)) need(spawnSync('make', ['-s', '-C', join(root, 'sensor', 'bpf')], { stdio: 'inherit' }).status === 0, 'cannot build the loader');
