@@ -41,8 +41,8 @@ static __always_inline int data_enter(__s64 fd, __u64 buf, __u64 cnt, __u8 op)
     return 0;
   if (si->sock_class == C_UNKNOWN || si->sock_class == C_TLS) {
     /* A syscall inside SSL_read/SSL_write (socket BIO, e.g. curl): learn the SSL's socket. */
-    struct tl_ssl_args *sa = bpf_map_lookup_elem(&ssl_inflight, &id);
-    if (sa) {
+    struct tl_ssl_args *sa = bpf_task_storage_get(&ssl_inflight, bpf_get_current_task_btf(), 0, 0);
+    if (sa && sa->active) {
       bind_ssl(tgid, sa->ssl, (__s32)fd, si);
       return 0;
     }
@@ -342,13 +342,20 @@ static __always_inline int ssl_enter(__u64 ssl, __u64 buf, __u64 done_ptr, __u8 
   __u32 tgid = id >> 32;
   if (is_self(tgid))
     return 0;
-  struct tl_ssl_args *cur = bpf_map_lookup_elem(&ssl_inflight, &id);
-  if (cur) {
+  struct tl_ssl_args *cur = bpf_task_storage_get(&ssl_inflight, bpf_get_current_task_btf(), 0,
+                                                 BPF_LOCAL_STORAGE_GET_F_CREATE);
+  if (!cur)
+    return 0;
+  if (cur->active) {
     cur->depth++; /* one exported SSL call inside another: the outer one reports */
     return 0;
   }
-  struct tl_ssl_args a = { .ssl = ssl, .buf = buf, .done_ptr = done_ptr, .dir = dir };
-  bpf_map_update_elem(&ssl_inflight, &id, &a, BPF_ANY);
+  cur->ssl = ssl;
+  cur->buf = buf;
+  cur->done_ptr = done_ptr;
+  cur->dir = dir;
+  cur->depth = 0;
+  cur->active = 1;
   if (!bpf_map_lookup_elem(&ssl_procs, &tgid)) {
     __u8 one = 1;
     bpf_map_update_elem(&ssl_procs, &tgid, &one, BPF_ANY);
@@ -370,15 +377,15 @@ static __always_inline int ssl_enter(__u64 ssl, __u64 buf, __u64 done_ptr, __u8 
 static __always_inline int ssl_exit(long ret)
 {
   __u64 id = bpf_get_current_pid_tgid();
-  struct tl_ssl_args *ap = bpf_map_lookup_elem(&ssl_inflight, &id);
-  if (!ap)
+  struct tl_ssl_args *ap = bpf_task_storage_get(&ssl_inflight, bpf_get_current_task_btf(), 0, 0);
+  if (!ap || !ap->active)
     return 0;
   if (ap->depth) {
     ap->depth--;
     return 0;
   }
   struct tl_ssl_args a = *ap;
-  bpf_map_delete_elem(&ssl_inflight, &id);
+  ap->active = 0;
   __u64 bytes = 0;
   if (a.done_ptr) {
     if (ret != 1 || bpf_probe_read_user(&bytes, sizeof(bytes), (void *)a.done_ptr))
