@@ -43,14 +43,19 @@ static __always_inline int data_enter(__s64 fd, __u64 buf, __u64 cnt, __u8 op)
     /* A syscall inside SSL_read/SSL_write (socket BIO, e.g. curl): learn the SSL's socket. */
     struct tl_ssl_args *sa = bpf_task_storage_get(&ssl_inflight, bpf_get_current_task_btf(), 0, 0);
     if (sa && sa->active) {
-      bind_ssl(tgid, sa->ssl, (__s32)fd, si);
+      /* Every read and write inside SSL_read/SSL_write comes here: bind (a hash update) once. */
+      if (si->ssl != sa->ssl)
+        bind_ssl(tgid, sa->ssl, (__s32)fd, si);
       return 0;
     }
     if (si->sock_class == C_TLS) {
-      /* Node feeds ciphertext read here into SSL_read right after: remember the socket. */
+      /* Node feeds ciphertext read here into SSL_read right after: remember the socket (an
+       * update only when it changed: a lookup takes no lock). */
       if (!op_is_write(op)) {
         __s32 f = (__s32)fd;
-        bpf_map_update_elem(&thread_tls_fd, &id, &f, BPF_ANY);
+        __s32 *last = bpf_map_lookup_elem(&thread_tls_fd, &id);
+        if (!last || *last != f)
+          bpf_map_update_elem(&thread_tls_fd, &id, &f, BPF_ANY);
       }
       return 0;
     }
