@@ -4,30 +4,35 @@
 // run because these machines drift. The sensor consumer runs as its own process
 // (bench/sensor-overhead-consumer.ts). The same rows for HTTP/2 over TLS (`h2`: node's http2
 // over its OpenSSL, SSL uprobes) and Go (`go`: Go's net/http, HTTP/2 over crypto/tls, Go uprobes),
-// loaded by h2load (bench/h2load.ts). Needs root, wrk, h2load, Go and taskset.
-//   node --import tsx bench/sensor-overhead.ts [--duration 10] [--rounds 2] [--connections 32] [--protocols h1,h2,go] [--kernel-profile] [--compare-loader PATH]
+// loaded by h2load (bench/h2load.ts); `h1tls` is HTTP/1.1 over node's OpenSSL (SSL uprobes), loaded
+// by wrk over https (not in the default list). Needs root, wrk, h2load, Go and taskset.
+//   node --import tsx bench/sensor-overhead.ts [--duration 10] [--rounds 2] [--connections 32] [--protocols h1,h1tls,h2,go] [--kernel-profile] [--ab REV]
 // --kernel-profile turns kernel.bpf_stats_enabled on for the run and prints each BPF program's
 // time per request (the counting itself costs the traced server a little: off by default).
-// --compare-loader PATH (another build of tapline-loader, e.g. the base commit's) adds, in every
-// round, a traced run with that loader, bracketed by baselines like the others: an A/B of the
-// kernel side in one run, printed next to the targets (which stay this build's).
+// --ab REV builds REV's loader too and alternates it with the worktree's in every round
+// (bench/sensor-overhead-ab.ts): each prints its own cost, capacity and kernel profile.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TLS_CERT, TLS_KEY } from '../test/integration/ebpf-helpers';
 import { buildGoFixture } from '../test/support/go-fixture';
+import { buildLoaderAt, roundOrder, type LoaderVariant } from './sensor-overhead-ab';
 import { enableBpfStats, loadedProgIds, progDelta, progStats, type ProgStats } from './bpf-prog-stats';
 import { h2load } from './h2load';
 import { reportTarget } from './target';
 
 interface Run {
   label: string;
+  /** The loader of a traced run. */
+  variant?: string;
   rps: number;
   p99Ms: number;
   /** CPU time per request (µs): the server (its syscalls' BPF programs included), the sensor. */
   serverUs?: number;
   sensorUs?: number;
+  /** The sensor's share that is the loader's (the rest is the decoder + pipeline). */
+  loaderUs?: number;
 }
 
 /** utime + stime of a process, in ms (clock ticks are 10 ms). */
@@ -52,13 +57,24 @@ const protocolsArg = process.argv.indexOf('--protocols');
 const protocols = (protocolsArg >= 0 ? (process.argv[protocolsArg + 1] ?? '') : 'h1,h2,go').split(',').filter(Boolean);
 const root = join(import.meta.dirname ?? __dirname, '..');
 const loaderPath = join(root, 'sensor', 'bpf', 'build', 'tapline-loader');
-const compareArg = process.argv.indexOf('--compare-loader');
-const compareLoader = compareArg >= 0 ? process.argv[compareArg + 1] : undefined;
+const abArg = process.argv.indexOf('--ab');
+const abRev = abArg >= 0 ? process.argv[abArg + 1] : undefined;
+const variants: LoaderVariant[] = [{ name: 'worktree', path: loaderPath }];
 
 const SERVER = `
 const http = require('node:http');
 const body = JSON.stringify({ id: 42, name: 'tapline', tags: ['a', 'b'], ok: true });
 http.createServer((req, res) => {
+  req.resume();
+  req.on('end', () => { res.setHeader('content-type', 'application/json'); res.end(body); });
+}).listen(0, '127.0.0.1', function () { process.stdout.write(this.address().port + '\\n'); });
+`;
+
+/** The same answer over HTTP/1.1 and TLS (node's https on its own OpenSSL: SSL uprobes); key and cert in argv. */
+const H1_TLS_SERVER = `
+const https = require('node:https'), fs = require('node:fs');
+const body = JSON.stringify({ id: 42, name: 'tapline', tags: ['a', 'b'], ok: true });
+https.createServer({ key: fs.readFileSync(process.argv[1]), cert: fs.readFileSync(process.argv[2]) }, (req, res) => {
   req.resume();
   req.on('end', () => { res.setHeader('content-type', 'application/json'); res.end(body); });
 }).listen(0, '127.0.0.1', function () { process.stdout.write(this.address().port + '\\n'); });
@@ -90,7 +106,8 @@ function tlsFiles(): [string, string] {
 }
 
 const PROTOCOLS: Record<string, Protocol> = {
-  h1: { title: '', command: () => [process.execPath, '-e', SERVER], load: (port) => wrkOnly(port) },
+  h1: { title: '', command: () => [process.execPath, '-e', SERVER], load: (port) => wrkOnly(`http://127.0.0.1:${port}/items/42`) },
+  h1tls: { title: 'HTTP/1.1 over TLS (node, OpenSSL): ', command: () => [process.execPath, '-e', H1_TLS_SERVER, ...tlsFiles()], load: (port) => wrkOnly(`https://127.0.0.1:${port}/items/42`) },
   h2: { title: 'HTTP/2 over TLS (node, OpenSSL): ', command: () => [process.execPath, '-e', H2_SERVER, ...tlsFiles()], load: (port) => h2load(`https://127.0.0.1:${port}/items/42`, connections, duration) },
   go: {
     title: 'HTTP/2 over Go crypto/tls: ',
@@ -119,19 +136,22 @@ function parseDuration(s: string): number {
 
 let serverPid: number | undefined;
 
+/** One load run; `sensorPids` are the loader's and the consumer's, in that order. */
 async function wrk(port: number, label: string, sensorPids: number[] = []): Promise<Run> {
   const s0 = cpuMs(serverPid);
-  const k0 = sensorPids.reduce((n, p) => n + cpuMs(p), 0);
+  const k0 = sensorPids.map(cpuMs);
   const run: Run = { label, ...(await protocol.load(port)) };
   const requests = run.rps * duration;
+  const k1 = sensorPids.map(cpuMs);
   run.serverUs = ((cpuMs(serverPid) - s0) * 1000) / requests;
-  run.sensorUs = ((sensorPids.reduce((n, p) => n + cpuMs(p), 0) - k0) * 1000) / requests;
+  run.sensorUs = (k1.reduce((n, v, i) => n + v - k0[i]!, 0) * 1000) / requests;
+  run.loaderUs = sensorPids.length ? ((k1[0]! - k0[0]!) * 1000) / requests : 0;
   return run;
 }
 
-function wrkOnly(port: number): Promise<{ rps: number; p99Ms: number }> {
+function wrkOnly(url: string): Promise<{ rps: number; p99Ms: number }> {
   return new Promise((resolve, reject) => {
-    const args = ['-c', '1', 'wrk', '-t1', `-c${connections}`, `-d${duration}s`, '--latency', `http://127.0.0.1:${port}/items/42`];
+    const args = ['-c', '1', 'wrk', '-t1', `-c${connections}`, `-d${duration}s`, '--latency', url];
     const child = spawn('taskset', args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
@@ -156,9 +176,9 @@ interface ConsumerTotals {
 }
 
 /** One traced run: the consumer (loader + decoder) is its own process, like the daemon. */
-async function traced(port: number, loader = loaderPath): Promise<Run> {
+async function traced(port: number, variant: LoaderVariant): Promise<Run> {
   const existing = loadedProgIds();
-  const consumer = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench', 'sensor-overhead-consumer.ts'), loader], {
+  const consumer = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench', 'sensor-overhead-consumer.ts'), variant.path], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines: string[] = [];
@@ -184,13 +204,11 @@ async function traced(port: number, loader = loaderPath): Promise<Run> {
     });
   const ready = JSON.parse(await nextLine()) as { loaderPid: number };
   const progsBefore = progStats(existing);
-  const run = await wrk(port, loader === loaderPath ? 'traced' : 'compare', [ready.loaderPid, consumer.pid!]);
-  // Read while the loader still holds its programs (they are unloaded when it exits).
-  const progs = progDelta(progsBefore, progStats(existing));
+  const run = await wrk(port, 'traced', [ready.loaderPid, consumer.pid!]);
+  run.variant = variant.name;
+  kernelRuns.push({ variant: variant.name, requests: run.rps * duration, progs: progDelta(progsBefore, progStats(existing)) });
   consumer.kill('SIGTERM');
   const totals = JSON.parse(await nextLine()) as ConsumerTotals;
-  if (loader !== loaderPath) return run;
-  kernelRuns.push({ requests: run.rps * duration, progs });
   tracedTotals.dropped += totals.lost + totals.mergeDropped + totals.badFrames;
   tracedTotals.events += totals.events;
   tracedTotals.bytes += totals.bytes;
@@ -201,13 +219,14 @@ async function traced(port: number, loader = loaderPath): Promise<Run> {
 }
 
 /** Per traced run, what each of the loader's BPF programs ran (bpf-prog-stats.ts). */
-const kernelRuns: Array<{ requests: number; progs: ProgStats[] }> = [];
+const kernelRuns: Array<{ variant: string; requests: number; progs: ProgStats[] }> = [];
 
-/** The kernel profile: µs of BPF program time per request, by program, over all traced runs. */
-function printKernelProfile(): void {
-  const requests = kernelRuns.reduce((n, r) => n + r.requests, 0);
+/** The kernel profile: µs of BPF program time per request, by program, over one loader's traced runs. */
+function printKernelProfile(variant: string): void {
+  const mine = kernelRuns.filter((r) => r.variant === variant);
+  const requests = mine.reduce((n, r) => n + r.requests, 0);
   const byName = new Map<string, ProgStats>();
-  for (const r of kernelRuns) for (const p of r.progs) {
+  for (const r of mine) for (const p of r.progs) {
     const sum = byName.get(p.name) ?? { name: p.name, runs: 0, ns: 0 };
     sum.runs += p.runs;
     sum.ns += p.ns;
@@ -220,17 +239,7 @@ function printKernelProfile(): void {
   }
   const total = progs.reduce((n, p) => n + p.ns, 0) / requests / 1000;
   const rows = progs.filter((p) => p.ns > 0).slice(0, 8).map((p) => `${p.name} ${(p.ns / requests / 1000).toFixed(2)} µs (${(p.runs / requests).toFixed(1)} runs, ${(p.ns / p.runs).toFixed(0)} ns each)`);
-  console.log(`kernel programs per request: ${total.toFixed(2)} µs in all (bpf_stats, every process's syscalls on the machine): ${rows.join('; ')}`);
-}
-
-/** --compare-loader: each traced run against the mean of the baselines bracketing it, by loader. */
-function printComparison(runs: Run[], other: string): void {
-  const extra = (label: string): number[] =>
-    runs.flatMap((r, i) => (r.label === label ? [r.serverUs! - (runs[i - 1]!.serverUs! + runs[i + 1]!.serverUs!) / 2] : []));
-  const sensor = (label: string): number => median(runs.filter((r) => r.label === label).map((r) => r.sensorUs!));
-  const show = (xs: number[]): string => `${xs.map((x) => x.toFixed(1)).join(', ')} (median ${median(xs).toFixed(1)})`;
-  console.log(`A/B, server's extra CPU per request over its bracketing baselines: this build ${show(extra('traced'))} µs; ${other} ${show(extra('compare'))} µs`);
-  console.log(`A/B, sensor CPU per request: this build ${sensor('traced').toFixed(1)} µs; ${other} ${sensor('compare').toFixed(1)} µs`);
+  console.log(`${variants.length > 1 ? `[${variant}] ` : ''}kernel programs per request: ${total.toFixed(2)} µs in all (bpf_stats, every process's syscalls on the machine): ${rows.join('; ')}`);
 }
 
 const tracedTotals = { dropped: 0, events: 0, bytes: 0, records: 0, transactions: 0, sampledOut: 0 };
@@ -244,10 +253,12 @@ function median(xs: number[]): number {
 async function main(): Promise<void> {
   need(process.platform === 'linux' && process.getuid?.() === 0, 'needs root on Linux (eBPF)');
   need(protocols.length > 0 && protocols.every((p) => p in PROTOCOLS), `--protocols takes a list of ${Object.keys(PROTOCOLS).join(', ')}`);
-  if (protocols.includes('h1')) need(spawnSync('wrk', ['--version']).error === undefined, 'needs wrk (apt-get install wrk)');
+  if (protocols.some((p) => p.startsWith('h1'))) need(spawnSync('wrk', ['--version']).error === undefined, 'needs wrk (apt-get install wrk)');
   if (protocols.some((p) => p !== 'h1')) need(spawnSync('h2load', ['--version']).status === 0, 'needs h2load (apt-get install nghttp2-client)');
   need(spawnSync('taskset', ['-V']).status === 0, 'needs taskset (util-linux)');
   if (!existsSync(loaderPath)) need(spawnSync('make', ['-s', '-C', join(root, 'sensor', 'bpf')], { stdio: 'inherit' }).status === 0, 'cannot build the loader');
+  const ab = abRev ? buildLoaderAt(root, abRev) : undefined;
+  if (ab) variants.unshift(ab.variant);
   try {
     for (const name of protocols) {
       protocol = PROTOCOLS[name]!;
@@ -256,6 +267,7 @@ async function main(): Promise<void> {
     }
   } finally {
     if (tlsDir) rmSync(tlsDir, { recursive: true, force: true });
+    ab?.cleanup();
   }
 }
 
@@ -270,47 +282,52 @@ async function measure(): Promise<void> {
   try {
     await wrk(port, 'warm-up');
     const runs: Run[] = [await wrk(port, 'baseline')];
-    const rpsRatios: number[] = [];
-    const p99Ratios: number[] = [];
+    /** Per traced run: its requests/s and p99 against the mean of the baselines either side. */
+    const ratios: Array<{ variant: string; rps: number; p99: number }> = [];
     for (let r = 0; r < rounds; r++) {
-      const before = runs.at(-1)!;
-      const t = await traced(port);
-      runs.push(t);
-      const after = await wrk(port, 'baseline');
-      runs.push(after);
-      const base = { rps: (before.rps + after.rps) / 2, p99: (before.p99Ms + after.p99Ms) / 2 };
-      rpsRatios.push(t.rps / base.rps);
-      p99Ratios.push(t.p99Ms / base.p99);
-      if (compareLoader) runs.push(await traced(port, compareLoader), await wrk(port, 'baseline'));
+      for (const variant of roundOrder(variants, r)) {
+        const before = runs.at(-1)!;
+        const t = await traced(port, variant);
+        runs.push(t);
+        const after = await wrk(port, 'baseline');
+        runs.push(after);
+        ratios.push({ variant: variant.name, rps: (2 * t.rps) / (before.rps + after.rps), p99: (2 * t.p99Ms) / (before.p99Ms + after.p99Ms) });
+      }
     }
+    const tag = (r: Run): string => (r.label === 'traced' && variants.length > 1 ? `traced ${r.variant}` : r.label);
     for (const r of runs) {
-      const cpu = `server CPU ${r.serverUs!.toFixed(1)} µs/req` + (r.label !== 'baseline' ? `, sensor CPU ${r.sensorUs!.toFixed(1)} µs/req` : '');
-      console.log(`${r.label.padEnd(9)} ${r.rps.toFixed(0).padStart(8)} req/s   p99 ${r.p99Ms.toFixed(2)} ms   ${cpu}`);
+      const cpu = `server CPU ${r.serverUs!.toFixed(1)} µs/req` + (r.label === 'traced' ? `, sensor CPU ${r.sensorUs!.toFixed(1)} µs/req (loader ${r.loaderUs!.toFixed(1)})` : '');
+      console.log(`${tag(r).padEnd(9)} ${r.rps.toFixed(0).padStart(8)} req/s   p99 ${r.p99Ms.toFixed(2)} ms   ${cpu}`);
     }
-    const tracedRuns = runs.filter((r) => r.label === 'traced');
-    const baseRuns = runs.filter((r) => r.label === 'baseline');
-    const cpuBase = median(baseRuns.map((r) => r.serverUs!));
-    const cpuTraced = median(tracedRuns.map((r) => r.serverUs!));
-    console.log(
-      `server CPU per request: ${cpuBase.toFixed(1)} µs untraced, ${cpuTraced.toFixed(1)} µs traced ` +
-        `(capacity ratio of the CPU-bound server ${(cpuBase / cpuTraced).toFixed(3)}); sensor (loader + decoder + pipeline) ${median(tracedRuns.map((r) => r.sensorUs!)).toFixed(1)} µs/req`,
-    );
-    if (compareLoader) printComparison(runs, compareLoader);
-    const rps = median(rpsRatios);
-    const totalTracedS = duration * rounds;
-    console.log(`requests/s ratio traced/untraced: ${rpsRatios.map((x) => x.toFixed(3)).join(', ')} (median ${rps.toFixed(3)})`);
-    // Issue 11's targets: the traced server's extra CPU plus the sensor's, per request; and the
-    // CPU-bound server's capacity ratio (CPU counts, which the machine's noise moves far less than req/s).
-    const sensorUs = median(tracedRuns.map((r) => r.sensorUs!));
-    reportTarget(`${protocol.title}sensor cost per transaction (traced server's extra CPU + sensor CPU)`, cpuTraced - cpuBase + sensorUs, { atMost: 3 }, ' µs', 1);
-    reportTarget(`${protocol.title}traced server's CPU-bound capacity ratio`, cpuBase / cpuTraced, { atLeast: 0.95 }, '', 3);
-    console.log(`p99 latency ratio traced/untraced: ${p99Ratios.map((x) => x.toFixed(3)).join(', ')} (median ${median(p99Ratios).toFixed(3)})`);
+    const cpuBase = median(runs.filter((r) => r.label === 'baseline').map((r) => r.serverUs!));
+    for (const variant of variants) {
+      const prefix = variants.length > 1 ? `[${variant.name}] ` : '';
+      const tracedRuns = runs.filter((r) => r.variant === variant.name);
+      const cpuTraced = median(tracedRuns.map((r) => r.serverUs!));
+      const sensorUs = median(tracedRuns.map((r) => r.sensorUs!));
+      const cost = cpuTraced - cpuBase + sensorUs;
+      console.log(
+        `${prefix}server CPU per request: ${cpuBase.toFixed(1)} µs untraced, ${cpuTraced.toFixed(1)} µs traced ` +
+          `(capacity ratio of the CPU-bound server ${(cpuBase / cpuTraced).toFixed(3)}); sensor (loader + decoder + pipeline) ${sensorUs.toFixed(1)} µs/req ` +
+          `(loader ${median(tracedRuns.map((r) => r.loaderUs!)).toFixed(1)}); cost per transaction ${cost.toFixed(1)} µs`,
+      );
+      const mine = ratios.filter((x) => x.variant === variant.name);
+      console.log(`${prefix}requests/s ratio traced/untraced: ${mine.map((x) => x.rps.toFixed(3)).join(', ')} (median ${median(mine.map((x) => x.rps)).toFixed(3)})`);
+      console.log(`${prefix}p99 latency ratio traced/untraced: ${mine.map((x) => x.p99.toFixed(3)).join(', ')} (median ${median(mine.map((x) => x.p99)).toFixed(3)})`);
+      if (restoreStats) printKernelProfile(variant.name);
+      if (variant.path !== loaderPath) continue;
+      // Issue 11's targets, for the worktree's loader: the traced server's extra CPU plus the
+      // sensor's, per request; and the CPU-bound server's capacity ratio (CPU counts, which the
+      // machine's noise moves far less than req/s).
+      reportTarget(`${protocol.title}sensor cost per transaction (traced server's extra CPU + sensor CPU)`, cost, { atMost: 3 }, ' µs', 1);
+      reportTarget(`${protocol.title}traced server's CPU-bound capacity ratio`, cpuBase / cpuTraced, { atLeast: 0.95 }, '', 3);
+    }
+    const totalTracedS = duration * rounds * variants.length;
     console.log(
       `sensor: ${tracedTotals.events} events decoded (${(tracedTotals.events / totalTracedS).toFixed(0)}/s, ` +
         `${(tracedTotals.bytes / 1048576).toFixed(1)} MiB payload), ${tracedTotals.records} kernel records, dropped events: ${tracedTotals.dropped}; ` +
         `pipeline: ${tracedTotals.transactions} transactions built, ${tracedTotals.sampledOut} exchanges sampled out`,
     );
-    if (restoreStats) printKernelProfile();
   } finally {
     restoreStats?.();
     server.kill('SIGTERM');

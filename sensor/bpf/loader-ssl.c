@@ -351,6 +351,23 @@ static uint32_t listener_kind(int pid, uint16_t port)
   return ok ? TRACED : UNTRACED;
 }
 
+struct listener_seed {
+  struct bpf_map *map;
+  struct sock_inode *socks;
+  int n;
+};
+
+static void seed_listener(int pid, unsigned long ino, void *ctx)
+{
+  struct listener_seed *ls = ctx;
+  for (int i = 0; i < ls->n; i++) {
+    if (ls->socks[i].ino != ino)
+      continue;
+    struct { uint32_t tgid, kind; } v = { (uint32_t)pid, listener_kind(pid, ls->socks[i].port) };
+    bpf_map__update_elem(ls->map, &ls->socks[i].port, sizeof(uint16_t), &v, sizeof(v), BPF_ANY);
+  }
+}
+
 void tl_seed_listeners(struct bpf_map *listeners, const struct tl_config *cfg)
 {
   config = cfg;
@@ -360,36 +377,6 @@ void tl_seed_listeners(struct bpf_map *listeners, const struct tl_config *cfg)
   n = read_listeners("/proc/net/tcp6", socks, n, MAX_LISTEN);
   if (!n)
     return;
-  DIR *d = opendir("/proc");
-  if (!d)
-    return;
-  struct dirent *de;
-  while ((de = readdir(d))) {
-    int pid = atoi(de->d_name);
-    if (pid <= 0)
-      continue;
-    char dir[64];
-    snprintf(dir, sizeof(dir), "/proc/%d/fd", pid);
-    DIR *fdd = opendir(dir);
-    if (!fdd)
-      continue;
-    struct dirent *fe;
-    while ((fe = readdir(fdd))) {
-      char link[PATH_MAX], target[64];
-      snprintf(link, sizeof(link), "%s/%s", dir, fe->d_name);
-      ssize_t len = readlink(link, target, sizeof(target) - 1);
-      if (len <= 8 || strncmp(target, "socket:[", 8) != 0)
-        continue;
-      target[len] = 0;
-      unsigned long ino = strtoul(target + 8, NULL, 10);
-      for (int i = 0; i < n; i++) {
-        if (socks[i].ino != ino)
-          continue;
-        struct { uint32_t tgid, kind; } v = { (uint32_t)pid, listener_kind(pid, socks[i].port) };
-        bpf_map__update_elem(listeners, &socks[i].port, sizeof(uint16_t), &v, sizeof(v), BPF_ANY);
-      }
-    }
-    closedir(fdd);
-  }
-  closedir(d);
+  struct listener_seed ls = { listeners, socks, n };
+  tl_for_each_socket(seed_listener, &ls);
 }

@@ -104,6 +104,7 @@ static void configure(struct tapline *skel, const struct tl_config *cfg)
   if (cpus > 0)
     bpf_map__set_max_entries(skel->maps.scratch, cpus);
   bpf_map__set_max_entries(skel->maps.rb, cfg->ringbuf_mb << 20);
+  tl_net_procs_size(skel);
   /* The uprobes are attached per file by loader-ssl.c, not by the skeleton. */
   bpf_program__set_autoattach(skel->progs.tl_ssl_write, false);
   bpf_program__set_autoattach(skel->progs.tl_ssl_read, false);
@@ -168,6 +169,7 @@ int main(int argc, char **argv)
   if (err)
     tl_die(err == -EPERM || err == -EACCES ? TL_EXIT_PRIVILEGE : TL_EXIT_LOAD,
            "attaching syscall tracepoints failed: %s", strerror(-err));
+  tl_net_procs_seed(skel);
   tl_out_init();
   tl_ssl_init(skel, &cfg);
 

@@ -86,5 +86,10 @@ int tl_lib_by_mapping(const char *file);
 int tl_lib_by_symbols(const char *path);
 /* Seeds the kernel's listener map from /proc/net/tcp{,6} and /proc/<pid>/fd. */
 void tl_seed_listeners(struct bpf_map *listeners, const struct tl_config *cfg);
+/* Every socket held by a process, as (pid, inode), from /proc/<pid>/fd (loader-procs.c). */
+void tl_for_each_socket(void (*fn)(int pid, unsigned long ino, void *ctx), void *ctx);
+/* The kernel's bitmap of processes that may hold a TCP socket: sized before load, seeded after attach. */
+void tl_net_procs_size(struct tapline *skel);
+void tl_net_procs_seed(struct tapline *skel);
 
 #endif

@@ -10,21 +10,9 @@
 #define TL_IPPROTO_TCP 6
 #define TL_SOCK_STREAM 1
 
-/* The struct sock behind `fd` in the current process when it is a TCP/IPv4-or-IPv6 socket. */
-static __always_inline struct sock *fd_to_tcp_sock(int fd)
+/* The struct sock behind an open file when it is a TCP/IPv4-or-IPv6 socket. */
+static __always_inline struct sock *file_tcp_sock(struct file *f)
 {
-  struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-  struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-  if (!fdt)
-    return NULL;
-  unsigned int max = BPF_CORE_READ(fdt, max_fds);
-  if (fd < 0 || (unsigned int)fd >= max)
-    return NULL;
-  struct file **arr = BPF_CORE_READ(fdt, fd);
-  struct file *f = NULL;
-  bpf_probe_read_kernel(&f, sizeof(f), &arr[fd]);
-  if (!f)
-    return NULL;
   umode_t mode = BPF_CORE_READ(f, f_inode, i_mode);
   if ((mode & TL_S_IFMT) != TL_S_IFSOCK)
     return NULL;
@@ -40,6 +28,24 @@ static __always_inline struct sock *fd_to_tcp_sock(int fd)
   if (fam != TL_AF_INET && fam != TL_AF_INET6)
     return NULL;
   return sk;
+}
+
+/* The struct sock behind `fd` in the current process when it is a TCP/IPv4-or-IPv6 socket. */
+static __always_inline struct sock *fd_to_tcp_sock(int fd)
+{
+  struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+  struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+  if (!fdt)
+    return NULL;
+  unsigned int max = BPF_CORE_READ(fdt, max_fds);
+  if (fd < 0 || (unsigned int)fd >= max)
+    return NULL;
+  struct file **arr = BPF_CORE_READ(fdt, fd);
+  struct file *f = NULL;
+  bpf_probe_read_kernel(&f, sizeof(f), &arr[fd]);
+  if (!f)
+    return NULL;
+  return file_tcp_sock(f);
 }
 
 static __always_inline void map_v4(__u8 *dst, __be32 a)

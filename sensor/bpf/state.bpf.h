@@ -57,7 +57,11 @@ struct tl_io_args {
   __u64 cnt;
   __s32 fd;
   __u8 op;
-  __u8 _pad[3];
+  __u8 copy; /* the socket was admitted HTTP at entry: `si` holds what its records need */
+  __u8 _pad[2];
+  /* A copy taken at entry, so that the exit of a call on an admitted socket (the calls that are
+   * copied) needs no second hash lookup. */
+  struct tl_sock_info si;
 };
 
 struct tl_ssl_args {
@@ -66,7 +70,8 @@ struct tl_ssl_args {
   __u64 done_ptr;
   __u8 dir;
   __u8 depth;
-  __u8 _pad[6];
+  __u8 active; /* inside an SSL call (the entry stays allocated between calls) */
+  __u8 _pad[5];
 };
 
 struct tl_ssl_key {
@@ -92,7 +97,9 @@ struct { __uint(type, BPF_MAP_TYPE_LRU_HASH); __uint(max_entries, 65536); __type
 /* Per-thread in-flight syscall arguments: task storage costs a pointer walk where a hash map
  * would take a bucket lock on every enter and exit of every traced call. */
 struct { __uint(type, BPF_MAP_TYPE_TASK_STORAGE); __uint(map_flags, BPF_F_NO_PREALLOC); __type(key, int); __type(value, struct tl_io_args); } io_inflight SEC(".maps");
-struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 16384); __type(key, __u64); __type(value, struct tl_ssl_args); } ssl_inflight SEC(".maps");
+/* Per-thread SSL call in flight: task storage for the same reason as io_inflight (a hash update
+ * and delete per SSL call took a bucket lock twice). */
+struct { __uint(type, BPF_MAP_TYPE_TASK_STORAGE); __uint(map_flags, BPF_F_NO_PREALLOC); __type(key, int); __type(value, struct tl_ssl_args); } ssl_inflight SEC(".maps");
 struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 4096); __type(key, __u64); __type(value, __s32); } connect_inflight SEC(".maps");
 struct { __uint(type, BPF_MAP_TYPE_LRU_HASH); __uint(max_entries, 16384); __type(key, struct tl_ssl_key); __type(value, __s32); } ssl_fds SEC(".maps");
 struct { __uint(type, BPF_MAP_TYPE_LRU_HASH); __uint(max_entries, 16384); __type(key, __u64); __type(value, __s32); } thread_tls_fd SEC(".maps");

@@ -13,6 +13,7 @@
 #include "tapline.h"
 #include "sock.bpf.h"
 #include "state.bpf.h"
+#include "procs.bpf.h"
 #include "copy.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -25,7 +26,7 @@ static __always_inline int data_enter(__s64 fd, __u64 buf, __u64 cnt, __u8 op)
     return 0;
   __u64 id = bpf_get_current_pid_tgid();
   __u32 tgid = id >> 32;
-  if (is_self(tgid))
+  if (!may_hold_tcp(tgid) || is_self(tgid))
     return 0;
   struct tl_sock_key k = { .tgid = tgid, .fd = (__s32)fd };
   struct tl_sock_info *si = bpf_map_lookup_elem(&socks, &k);
@@ -40,16 +41,21 @@ static __always_inline int data_enter(__s64 fd, __u64 buf, __u64 cnt, __u8 op)
     return 0;
   if (si->sock_class == C_UNKNOWN || si->sock_class == C_TLS) {
     /* A syscall inside SSL_read/SSL_write (socket BIO, e.g. curl): learn the SSL's socket. */
-    struct tl_ssl_args *sa = bpf_map_lookup_elem(&ssl_inflight, &id);
-    if (sa) {
-      bind_ssl(tgid, sa->ssl, (__s32)fd, si);
+    struct tl_ssl_args *sa = bpf_task_storage_get(&ssl_inflight, bpf_get_current_task_btf(), 0, 0);
+    if (sa && sa->active) {
+      /* Every read and write inside SSL_read/SSL_write comes here: bind (a hash update) once. */
+      if (si->ssl != sa->ssl)
+        bind_ssl(tgid, sa->ssl, (__s32)fd, si);
       return 0;
     }
     if (si->sock_class == C_TLS) {
-      /* Node feeds ciphertext read here into SSL_read right after: remember the socket. */
+      /* Node feeds ciphertext read here into SSL_read right after: remember the socket (an
+       * update only when it changed: a lookup takes no lock). */
       if (!op_is_write(op)) {
         __s32 f = (__s32)fd;
-        bpf_map_update_elem(&thread_tls_fd, &id, &f, BPF_ANY);
+        __s32 *last = bpf_map_lookup_elem(&thread_tls_fd, &id);
+        if (!last || *last != f)
+          bpf_map_update_elem(&thread_tls_fd, &id, &f, BPF_ANY);
       }
       return 0;
     }
@@ -64,6 +70,9 @@ static __always_inline int data_enter(__s64 fd, __u64 buf, __u64 cnt, __u8 op)
   a->cnt = cnt;
   a->fd = (__s32)fd;
   a->op = 0;
+  a->copy = si->sock_class == C_HTTP && si->verdict == V_ADMIT;
+  if (a->copy)
+    a->si = *si;
   if (op == TLOP_SENDMSG || op == TLOP_RECVMSG) {
     struct user_msghdr msg;
     if (bpf_probe_read_user(&msg, sizeof(msg), (void *)buf))
@@ -78,20 +87,27 @@ static __always_inline int data_enter(__s64 fd, __u64 buf, __u64 cnt, __u8 op)
 static __always_inline int data_exit(long ret, __u8 op)
 {
   __u64 id = bpf_get_current_pid_tgid();
+  if (!may_hold_tcp(id >> 32))
+    return 0;
   struct tl_io_args *ap = bpf_task_storage_get(&io_inflight, bpf_get_current_task_btf(), 0, 0);
   if (!ap || !ap->op)
     return 0;
-  struct tl_io_args a = *ap;
+  __u8 saved_op = ap->op;
   ap->op = 0;
   /* The saved entry must belong to this syscall (see EBPF-NOTES: entry/exit pairing). */
-  if (a.op != op || ret <= 0)
+  if (saved_op != op || ret <= 0)
     return 0;
-  struct tl_sock_key k = { .tgid = id >> 32, .fd = a.fd };
+  struct tl_sock_key k = { .tgid = id >> 32, .fd = ap->fd };
+  __u8 dir = op_is_write(op) ? TL_DIR_WRITE : TL_DIR_READ;
+  __u8 vec = op_is_vec(op);
+  if (ap->copy) {
+    emit_data(&ap->si, &k, ap->buf, vec ? ap->cnt : 0, ret, dir, 0);
+    return 0;
+  }
+  struct tl_io_args a = { .buf = ap->buf, .cnt = ap->cnt, .fd = ap->fd };
   struct tl_sock_info *si = bpf_map_lookup_elem(&socks, &k);
   if (!si)
     return 0;
-  __u8 dir = op_is_write(op) ? TL_DIR_WRITE : TL_DIR_READ;
-  __u8 vec = op_is_vec(op);
   if (si->sock_class == C_UNKNOWN) {
     __u64 first = a.buf, firstlen = ret;
     if (vec) {
@@ -190,6 +206,7 @@ int tl_exit_connect(struct trace_event_raw_sys_exit *ctx)
   if (ctx->ret != 0 && ctx->ret != -115 /* EINPROGRESS: the tuple is set already */)
     return 0;
   struct tl_sock_key k = { .tgid = id >> 32, .fd = fd };
+  set_net_proc(k.tgid, 1);
   forget_sock(&k);
   probe_sock(&k, TL_ROLE_CLIENT);
   return 0;
@@ -207,6 +224,7 @@ static __always_inline int on_accept(long ret)
       register_listener(BPF_CORE_READ(sk, __sk_common.skc_num), k.tgid, LST_SELF);
     return 0;
   }
+  set_net_proc(k.tgid, 1);
   forget_sock(&k);
   struct tl_sock_info *si = probe_sock(&k, TL_ROLE_SERVER);
   if (si && si->kind == K_TCP)
@@ -243,11 +261,56 @@ SEC("tracepoint/syscalls/sys_enter_close")
 int tl_enter_close(struct trace_event_raw_sys_enter *ctx)
 {
   __u64 id = bpf_get_current_pid_tgid();
+  if (!may_hold_tcp(id >> 32))
+    return 0;
   struct tl_sock_key k = { .tgid = id >> 32, .fd = (__s32)TP_ARGS(ctx, 0) };
   struct tl_sock_info *si = bpf_map_lookup_elem(&socks, &k);
   if (si && si->opened)
     emit_close(&k, si);
   forget_sock(&k);
+  return 0;
+}
+
+/* A process that dies closes its descriptors without close(): forget (and report closed) what
+ * its table still holds, or a later process with the same pid would inherit the entries (a file
+ * taken for a socket, a socket for a file). Once per process, when its last thread exits. */
+#define TL_EXIT_MAX_FDS 65536
+
+struct fd_forget {
+  struct file **fds;
+  __u32 tgid;
+};
+
+static long forget_fd(__u32 i, void *ctx)
+{
+  struct fd_forget *s = ctx;
+  struct file *f = NULL;
+  bpf_probe_read_kernel(&f, sizeof(f), &s->fds[i]);
+  if (!f)
+    return 0;
+  struct tl_sock_key k = { .tgid = s->tgid, .fd = (__s32)i };
+  struct tl_sock_info *si = bpf_map_lookup_elem(&socks, &k);
+  if (si && si->opened)
+    emit_close(&k, si);
+  forget_sock(&k);
+  return 0;
+}
+
+SEC("tracepoint/sched/sched_process_exit")
+int tl_exit_process(void *ctx)
+{
+  __u32 tgid = bpf_get_current_pid_tgid() >> 32;
+  if (!may_hold_tcp(tgid))
+    return 0;
+  struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+  if (BPF_CORE_READ(task, signal, live.counter) != 0)
+    return 0; /* other threads still share the table */
+  struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+  if (!fdt)
+    return 0;
+  unsigned int max = BPF_CORE_READ(fdt, max_fds);
+  struct fd_forget s = { .fds = BPF_CORE_READ(fdt, fd), .tgid = tgid };
+  bpf_loop(max < TL_EXIT_MAX_FDS ? max : TL_EXIT_MAX_FDS, forget_fd, &s, 0);
   return 0;
 }
 
@@ -284,13 +347,20 @@ static __always_inline int ssl_enter(__u64 ssl, __u64 buf, __u64 done_ptr, __u8 
   __u32 tgid = id >> 32;
   if (is_self(tgid))
     return 0;
-  struct tl_ssl_args *cur = bpf_map_lookup_elem(&ssl_inflight, &id);
-  if (cur) {
+  struct tl_ssl_args *cur = bpf_task_storage_get(&ssl_inflight, bpf_get_current_task_btf(), 0,
+                                                 BPF_LOCAL_STORAGE_GET_F_CREATE);
+  if (!cur)
+    return 0;
+  if (cur->active) {
     cur->depth++; /* one exported SSL call inside another: the outer one reports */
     return 0;
   }
-  struct tl_ssl_args a = { .ssl = ssl, .buf = buf, .done_ptr = done_ptr, .dir = dir };
-  bpf_map_update_elem(&ssl_inflight, &id, &a, BPF_ANY);
+  cur->ssl = ssl;
+  cur->buf = buf;
+  cur->done_ptr = done_ptr;
+  cur->dir = dir;
+  cur->depth = 0;
+  cur->active = 1;
   if (!bpf_map_lookup_elem(&ssl_procs, &tgid)) {
     __u8 one = 1;
     bpf_map_update_elem(&ssl_procs, &tgid, &one, BPF_ANY);
@@ -312,15 +382,15 @@ static __always_inline int ssl_enter(__u64 ssl, __u64 buf, __u64 done_ptr, __u8 
 static __always_inline int ssl_exit(long ret)
 {
   __u64 id = bpf_get_current_pid_tgid();
-  struct tl_ssl_args *ap = bpf_map_lookup_elem(&ssl_inflight, &id);
-  if (!ap)
+  struct tl_ssl_args *ap = bpf_task_storage_get(&ssl_inflight, bpf_get_current_task_btf(), 0, 0);
+  if (!ap || !ap->active)
     return 0;
   if (ap->depth) {
     ap->depth--;
     return 0;
   }
   struct tl_ssl_args a = *ap;
-  bpf_map_delete_elem(&ssl_inflight, &id);
+  ap->active = 0;
   __u64 bytes = 0;
   if (a.done_ptr) {
     if (ret != 1 || bpf_probe_read_user(&bytes, sizeof(bytes), (void *)a.done_ptr))
