@@ -73,7 +73,7 @@ test('a slow client: the window fills, the queue stays bounded, the oldest are d
   ws.terminate();
 });
 
-test('heartbeats: a client that answers stays however slow; one that does not is closed at the next beat', () => {
+test('heartbeats: a client that answers stays however slow; one silent for two beats is closed', () => {
   const ws = new FakeSocket();
   const logs: string[] = [];
   const s = session(ws, { windowBytes: 2000, log: (m) => logs.push(m) });
@@ -85,7 +85,9 @@ test('heartbeats: a client that answers stays however slow; one that does not is
   }
   beat();
   assert.equal(ws.readyState, 1, 'answered every beat: still connected');
-  beat(); // no answer since the last beat
+  beat(); // silent for one period: still given the benefit of the doubt
+  assert.equal(ws.readyState, 1);
+  beat(); // silent for two
   assert.equal(ws.readyState, 3);
   assert.match(logs.join('\n'), /no pong, closing/);
 });
