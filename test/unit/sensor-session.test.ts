@@ -70,6 +70,12 @@ test('a slow client: the window fills, the queue stays bounded, the oldest are d
   (s as unknown as { sendStats(): void }).sendStats();
   const stats = ws.sent.at(-1);
   assert.equal(stats?.type === 'stats' ? stats.counters.queueDropped : -1, 100 - 6 - 5);
+  // Pongs without reading: ws's own buffer is full, so the window opening sends nothing more.
+  ws.bufferedAmount = 2000;
+  for (let i = 100; i < 110; i++) s.enqueue(tx(i));
+  ws.pongAll();
+  ws.emit('pong', Buffer.from('unsolicited'));
+  assert.equal(delivered().length, 11);
   ws.terminate();
 });
 

@@ -112,6 +112,12 @@ export class ClientSession {
         if (this.pings.length === 0) this.ping();
         return;
       }
+      // Pongs are the client's word: one that sends them without reading still gets no more
+      // than a window into ws's own buffer.
+      if (this.ws.bufferedAmount >= this.opts.windowBytes) {
+        this.flushTimer = setTimeout(() => this.flush(), this.opts.flushMs);
+        return;
+      }
       const items = this.queue.splice(0, this.opts.batchSize);
       this.send({ type: 'transactions', items });
       const lastPing = this.pings.at(-1)?.at ?? this.confirmed;
