@@ -7,7 +7,7 @@
 // each client's count must be exact: received + dropped (the sensor's `queueDropped` in that
 // client's stats) = sent; the fast client drops nothing. The sensor's RSS is sampled every second.
 // Short run in test/integration/sensor-soak.test.ts; long run:
-//   node --import tsx test/soak/soak.ts --seconds 600 --rate 2000
+//   nice -n 19 npm run reliability -- --record soak --seconds 600 --rate 1000 (docs/reliability.md)
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -70,10 +70,16 @@ test('a slow client: the window fills, the queue stays bounded, the oldest are d
   (s as unknown as { sendStats(): void }).sendStats();
   const stats = ws.sent.at(-1);
   assert.equal(stats?.type === 'stats' ? stats.counters.queueDropped : -1, 100 - 6 - 5);
+  // Pongs without reading: ws's own buffer is full, so the window opening sends nothing more.
+  ws.bufferedAmount = 2000;
+  for (let i = 100; i < 110; i++) s.enqueue(tx(i));
+  ws.pongAll();
+  ws.emit('pong', Buffer.from('unsolicited'));
+  assert.equal(delivered().length, 11);
   ws.terminate();
 });
 
-test('heartbeats: a client that answers stays however slow; one that does not is closed at the next beat', () => {
+test('heartbeats: a client that answers stays however slow; one silent for two beats is closed', () => {
   const ws = new FakeSocket();
   const logs: string[] = [];
   const s = session(ws, { windowBytes: 2000, log: (m) => logs.push(m) });
@@ -85,7 +91,9 @@ test('heartbeats: a client that answers stays however slow; one that does not is
   }
   beat();
   assert.equal(ws.readyState, 1, 'answered every beat: still connected');
-  beat(); // no answer since the last beat
+  beat(); // silent for one period: still given the benefit of the doubt
+  assert.equal(ws.readyState, 1);
+  beat(); // silent for two
   assert.equal(ws.readyState, 3);
   assert.match(logs.join('\n'), /no pong, closing/);
 });

@@ -41,7 +41,9 @@ export class ClientSession {
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly statsTimer: NodeJS.Timeout;
   private readonly heartbeatTimer: NodeJS.Timeout;
-  private alive = true;
+  /** Heartbeats in a row with no pong since the one before. */
+  private silentBeats = 0;
+  private answered = true;
   private closed = false;
   /** Bytes of message text handed to the socket so far. */
   private written = 0;
@@ -110,10 +112,16 @@ export class ClientSession {
         if (this.pings.length === 0) this.ping();
         return;
       }
+      // Pongs are the client's word: one that sends them without reading still gets no more
+      // than a window into ws's own buffer.
+      if (this.ws.bufferedAmount >= this.opts.windowBytes) {
+        this.flushTimer = setTimeout(() => this.flush(), this.opts.flushMs);
+        return;
+      }
       const items = this.queue.splice(0, this.opts.batchSize);
       this.send({ type: 'transactions', items });
       const lastPing = this.pings.at(-1)?.at ?? this.confirmed;
-      if (this.written - lastPing >= this.opts.windowBytes / 2) this.ping();
+      if (this.written - lastPing >= this.opts.windowBytes / 8) this.ping();
     }
   }
 
@@ -130,7 +138,7 @@ export class ClientSession {
 
   /** Pongs come in order; one whose payload names no ping (an unsolicited pong) confirms the oldest. */
   private pong(data: Buffer): void {
-    this.alive = true;
+    this.answered = true;
     const id = data.toString();
     const i = Math.max(0, this.pings.findIndex((p) => p.id === id));
     const answered = this.pings.splice(0, i + 1).at(-1);
@@ -143,14 +151,16 @@ export class ClientSession {
     this.send({ type: 'stats', at: Date.now(), uptimeMs: Date.now() - this.opts.startedAt, counters: { ...this.opts.counters(), queueDropped: this.queueDropped }, ...(publish ? { publish } : {}) });
   }
 
+  /** Closes a client silent for two heartbeat periods (between two and three since its last pong). */
   private heartbeat(): void {
-    if (!this.alive) {
+    this.silentBeats = this.answered ? 0 : this.silentBeats + 1;
+    if (this.silentBeats >= 2) {
       this.opts.log(`client ${this.remote}: no pong, closing`);
       this.ws.terminate();
       this.dispose();
       return;
     }
-    this.alive = false;
+    this.answered = false;
     this.ping();
   }
 
