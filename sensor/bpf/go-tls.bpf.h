@@ -90,6 +90,18 @@ static __always_inline int go_enter(struct pt_regs *ctx, __u8 dir)
   return 0;
 }
 
+/* The call this goroutine (R14) entered, taken out of the in-flight map: 0 when there is none. */
+static __always_inline int go_take_inflight(struct pt_regs *ctx, __u32 tgid, struct tl_go_args *out)
+{
+  struct tl_go_key k = { .tgid = tgid, .g = ctx->r14 };
+  struct tl_go_args *ap = bpf_map_lookup_elem(&go_inflight, &k);
+  if (!ap)
+    return 0;
+  *out = *ap;
+  bpf_map_delete_elem(&go_inflight, &k);
+  return 1;
+}
+
 /* Probes on the prologue's stack-check branch (`cmp rsp, [r14+16]; jbe morestack`) instead of
  * the function's first instruction: the kernel emulates a conditional jump, where it must
  * single-step a `cmp` out of line (a second trap, ~16 µs a hit on these VMs). The
@@ -130,12 +142,9 @@ SEC("uprobe")
 int tl_go_read_copy(struct pt_regs *ctx)
 {
   __u32 tgid = bpf_get_current_pid_tgid() >> 32;
-  struct tl_go_key k = { .tgid = tgid, .g = ctx->r14 };
-  struct tl_go_args *ap = bpf_map_lookup_elem(&go_inflight, &k);
-  if (!ap)
+  struct tl_go_args a;
+  if (!go_take_inflight(ctx, tgid, &a))
     return 0;
-  struct tl_go_args a = *ap;
-  bpf_map_delete_elem(&go_inflight, &k);
   __s64 n = (__s64)ctx->cx;
   if (a.dir != TL_DIR_READ || ctx->ax != a.buf || n <= 0 || (__u64)n > a.len)
     return 0;
@@ -169,12 +178,9 @@ SEC("uprobe")
 int tl_go_ret(struct pt_regs *ctx)
 {
   __u32 tgid = bpf_get_current_pid_tgid() >> 32;
-  struct tl_go_key k = { .tgid = tgid, .g = ctx->r14 };
-  struct tl_go_args *ap = bpf_map_lookup_elem(&go_inflight, &k);
-  if (!ap)
+  struct tl_go_args a;
+  if (!go_take_inflight(ctx, tgid, &a))
     return 0;
-  struct tl_go_args a = *ap;
-  bpf_map_delete_elem(&go_inflight, &k);
   __s64 n = (__s64)ctx->ax;
   if (n <= 0)
     return 0;
