@@ -3,6 +3,7 @@
 // the data code actions, code lenses and hovers read.
 import type { Diagnostic, DiagnosticRelatedInformation } from 'vscode-languageserver/node';
 import { createSession, diffSpec, type SpecSession } from '../../core/src/diff/diff';
+import type { CallsOf } from '../../core/src/diff/aggregates';
 import type { DiffFinding, FindingCode, FindingSeverity } from '../../core/src/diff/finding';
 import type { EndpointObservation } from '../../core/src/inventory/inventory-types';
 import type { EndpointFindings } from '../../core/src/messages';
@@ -90,7 +91,7 @@ export class Analyzer {
    */
   analyzeNow(rootUri: string): SpecAnalysis | undefined {
     const observed = this.observations();
-    const analysis = this.analyse(rootUri, observed, observed.flatMap((e) => e.samples));
+    const analysis = this.analyse(rootUri, observed, observed.flatMap((e) => e.samples), callsOfSamples(observed));
     if (analysis) this.analyses.set(rootUri, analysis);
     return analysis;
   }
@@ -108,9 +109,10 @@ export class Analyzer {
     const observed = this.observations().filter((e) => e.grpc === undefined);
     const transactions = observed.flatMap((e) => e.samples);
     const byTransaction = new Map(transactions.map((t) => [t.id, t]));
+    const callsOf = callsOfSamples(observed);
     for (const rootUri of [...this.dirty]) {
       this.dirty.delete(rootUri);
-      const analysis = this.analyse(rootUri, observed, transactions);
+      const analysis = this.analyse(rootUri, observed, transactions, callsOf);
       if (!analysis) continue;
       this.analyses.set(rootUri, analysis);
       this.host.publish(rootUri, this.diagnosticsOf(analysis, byTransaction));
@@ -119,12 +121,9 @@ export class Analyzer {
     this.host.findingsChanged();
   }
 
-  private analyse(rootUri: string, observed: EndpointObservation[], transactions: Transaction[]): SpecAnalysis | undefined {
+  private analyse(rootUri: string, observed: EndpointObservation[], transactions: Transaction[], callsOf: CallsOf): SpecAnalysis | undefined {
     const spec = this.specs.get(rootUri);
     if (!spec) return undefined;
-    // Each sample stands for its share of its endpoint's calls: findings name the calls observed.
-    const share = new Map(observed.flatMap((e) => e.samples.map((t) => [t.id, e.count / e.samples.length] as const)));
-    const callsOf = (t: Transaction): number => share.get(t.id) ?? 1;
     const previous = this.analyses.get(rootUri);
     const session = previous?.spec === spec ? previous.session : createSession(spec, previous?.session);
     const enabled = this.host.diagnosticsEnabled(rootUri);
@@ -158,6 +157,12 @@ export class Analyzer {
   dispose(): void {
     clearTimeout(this.timer);
   }
+}
+
+/** Each sample stands for its share of its endpoint's calls, so that findings name the calls observed. */
+function callsOfSamples(observed: readonly EndpointObservation[]): CallsOf {
+  const share = new Map(observed.flatMap((e) => e.samples.map((t) => [t.id, e.count / e.samples.length] as const)));
+  return (t) => share.get(t.id) ?? 1;
 }
 
 /** A sample of the transactions that showed a finding, as related information at the finding's place. */
