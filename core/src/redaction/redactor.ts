@@ -7,7 +7,7 @@ import { redactCookieHeader, redactSetCookie } from './cookies';
 import { redactJsonText } from './json-text';
 import { redactMultipart } from './multipart';
 import { NAMED_HINT, namedPhone, namedSecret } from './named-secrets';
-import { API_KEY_HEADER, AUTHORIZATION_HEADERS, PLAIN_HEADERS, SECRET_FIELD, SECRET_FIELD_KEY, SECRET_PARAM, builtInTextRules, marker, redactText, type TextRule } from './rules';
+import { API_KEY_HEADER, AUTHORIZATION_HEADERS, PLAIN_HEADERS, SECRET_FIELD, SECRET_FIELD_KEY, SECRET_PARAM, builtInTextRules, marker, redactText, type BuiltInRuleId, type TextRule } from './rules';
 
 class Tally {
   private readonly map = new Map<string, Redaction>();
@@ -129,12 +129,10 @@ export class Redactor {
       tally.add('api-key', location, lower);
       return { name: h.name, value: marker('api-key') };
     }
-    if (namedPhone(h.name, h.value) && this.on('phone')) {
-      tally.add('phone', location, lower);
-      return { name: h.name, value: marker('phone') };
-    }
-    const value = this.text(h.value, location, lower, tally);
-    return value === h.value ? h : { name: h.name, value };
+    const r = this.named(h.name, h.value, false, 'api-key-header');
+    if (!r) return h;
+    for (const k of r.kinds) tally.add(k, location, lower);
+    return { name: h.name, value: r.value };
   }
 
   /** The first kind the text rules find in a value, if any (for values redacted whole). */
@@ -145,13 +143,26 @@ export class Redactor {
   }
 
   /** A value judged together with its name: secret fields and parameters, phone fields, then the text rules. */
-  private named(name: string, value: string, secretName: boolean): { value: string; kinds: RedactionKind[] } | undefined {
+  private named(name: string, value: string, secretName: boolean, secretRule: BuiltInRuleId = 'api-key-query'): { value: string; kinds: RedactionKind[] } | undefined {
     if (value === '') return undefined;
-    if ((secretName || namedSecret(name, value)) && this.on('api-key-query', 'api-key')) return { value: marker('api-key'), kinds: ['api-key'] };
-    if (namedPhone(name, value) && this.on('phone')) return { value: marker('phone'), kinds: ['phone'] };
+    const whole = this.namedWhole(name, value, secretName, secretRule);
+    if (whole) return { value: marker(whole), kinds: [whole] };
     const r = redactText(value, this.textRules);
     if (r.counts.size === 0) return undefined;
-    return { value: r.text, kinds: [...r.counts.entries()].flatMap(([k, n]) => Array<RedactionKind>(n).fill(k)) };
+    const kinds = [...r.counts.entries()].flatMap(([k, n]) => Array<RedactionKind>(n).fill(k));
+    // The text rules remove digits: a `Mobile` value holding a JWT chain (too many digits for a
+    // phone number) can hold a phone number's worth once the JWTs are out. Judged again here, it
+    // goes now rather than on a second pass (one pass must be a fixed point).
+    const after = this.namedWhole(name, r.text, false, secretRule);
+    if (after) return { value: marker(after), kinds: [...kinds, after] };
+    return { value: r.text, kinds };
+  }
+
+  /** The kind a value is redacted whole as because of its name (a secret or a phone field), if any. */
+  private namedWhole(name: string, value: string, secretName: boolean, secretRule: BuiltInRuleId): RedactionKind | undefined {
+    if ((secretName || namedSecret(name, value)) && this.on(secretRule, 'api-key')) return 'api-key';
+    if (namedPhone(name, value) && this.on('phone')) return 'phone';
+    return undefined;
   }
 
   private isSecretParam(name: string): boolean {
