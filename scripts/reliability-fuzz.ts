@@ -16,6 +16,8 @@ export interface FuzzTotals {
   peakHeapMiB?: number;
   counts: Record<string, number>;
   processes: number;
+  /** The first crash: its batch seed (the rerun's `--seed`) and message. */
+  firstCrash?: string;
   /** The first failure: exit status and last line of stderr. */
   failure?: string;
   seconds: number;
@@ -46,6 +48,8 @@ export function runFuzz(root: string, target: string, runs: number, seed: number
     if (!s) continue;
     t.runs += num(s.runs) ?? 0;
     t.crashes += num(s.crashes) ?? 0;
+    const example = Array.isArray(s.examples) ? (s.examples[0] as { seed?: unknown; error?: unknown } | undefined) : undefined;
+    if (example) t.firstCrash ??= `first in batch seed ${String(example.seed)} (${String(example.error)})`;
     if ('differences' in s) t.differences = (t.differences ?? 0) + (num(s.differences) ?? 0);
     if ('agreed' in s) t.agreed = (t.agreed ?? 0) + (num(s.agreed) ?? 0);
     if (typeof s.tolerated === 'object' && s.tolerated !== null) t.tolerated = (t.tolerated ?? 0) + Object.values(s.tolerated as Record<string, number>).reduce((a, b) => a + b, 0);
@@ -70,6 +74,6 @@ export function describeFuzz(t: FuzzTotals, runs: number): { counts: string; hel
   ].filter((x) => x !== '');
   const held = ok
     ? `no crash${t.differences !== undefined ? ', no unexplained difference' : ''}; ${extra.join(', ')}`
-    : `NOT HELD: ${t.failure ?? 'exit 0'}, ${fmt(t.runs)} of ${fmt(runs)} inputs run, crashes ${t.crashes}, differences ${differences}`;
+    : `NOT HELD: ${t.failure ?? 'exit 0'}, ${fmt(t.runs)} of ${fmt(runs)} inputs run, crashes ${t.crashes}${t.firstCrash ? `, ${t.firstCrash}` : ''}, differences ${differences}`;
   return { counts, held, ok };
 }

@@ -3,14 +3,17 @@
 // files that prove the other hardening items, then writes one table of what was tried and what
 // held. `npm run reliability [-- --runs N] [--seed S] [--check]`: --runs is per fuzz target
 // (default 20,000; the long runs recorded in the doc used more), --check writes nothing and fails
-// when something did not hold. Long runs take too long to repeat on every regeneration: `--record
-// fuzz:TARGET --runs N [--per-process M]` or `--record soak --seconds S --rate R` runs one, appends its result to
-// docs/reliability-runs.json, and the table shows every recorded run with its date and command.
+// when something did not hold. The e2e items package the extension first when tapline.vsix is
+// missing or older than its sources (scripts/reliability-vsix.ts). Long runs take too long to
+// repeat on every regeneration: `--record fuzz:TARGET --runs N [--per-process M]` or `--record
+// soak --seconds S --rate R` runs one, appends its result to docs/reliability-runs.json, and the
+// table shows every recorded run with its date and command.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { measureRedaction } from '../test/fixtures/redaction/measure';
 import { describeFuzz, runFuzz } from './reliability-fuzz';
+import { ensureVsix } from './reliability-vsix';
 
 const root = join(__dirname, '..');
 const argv = process.argv.slice(2);
@@ -69,7 +72,7 @@ function fuzzTargets(): void {
 }
 
 /** Items proven by test files: each file is run and its pass/fail count recorded. */
-const TESTED: { item: string; file: string; tried: string }[] = [
+const TESTED: { item: string; file: string; tried: string; needsVsix?: true }[] = [
   { item: 'Broken specs (loader)', file: 'test/unit/openapi-broken-specs.test.ts', tried: 'syntax errors, 8 wrong-type variants, circular and dangling $refs, a 10⁹-expansion YAML alias bomb with both parsers, a 100 MB document, 16 documents changing between reads, a reader that throws' },
   { item: 'Broken specs (language server)', file: 'test/integration/language-server.test.ts', tried: 'the real server process: alias bomb, 100 MB document and reference cycles opened together, then a hover on an ordinary document' },
   { item: 'Soak (short)', file: 'test/integration/sensor-soak.test.ts', tried: 'the real sensor, 20 s at 3,000 transactions/s (60,000), pinging every 3 s, one fast and one slow WebSocket client (reads 10 ms every 2 s): fast misses nothing, slow stays connected and sent = received + dropped, RSS growth under 1.5×; a client that stops reading under load is closed by the heartbeat while another keeps receiving' },
@@ -77,7 +80,7 @@ const TESTED: { item: string; file: string; tried: string }[] = [
   { item: 'TLS pinning in the engine', file: 'test/integration/sensor-tls-pinning.test.ts', tried: 'the real sensor over wss:// with an openssl self-signed certificate and the real language server: unpinned, mispinned, malformed and pinned (two spellings) certificateFingerprint; an impostor with another certificate' },
   { item: 'Least privilege', file: 'test/integration/sensor-privileges.test.ts', tried: 'the running daemon and loader read from /proc/PID/status (CapPrm, CapEff, CapBnd, CapInh, CapAmb, NoNewPrivs, uids, groups) against the table in docs/sensor.md; capture after the drop; a later process mapping OpenSSL from a root-only directory attached after the drop' },
   { item: 'Faults', file: 'test/integration/sensor-faults.test.ts', tried: 'a traced process exiting mid-request; the sensor SIGKILLed and restarted on its port; the loader SIGKILLed; a network-namespace veth link cut and restored; bpftool prog/link checked for the dead sensor\'s ids after each death' },
-  { item: 'Hostile traffic in the UI', file: 'test/e2e/xss.test.ts', tried: 'an XSS corpus through the packaged extension in code-server with a canary in the page and the webview frames' },
+  { item: 'Hostile traffic in the UI', file: 'test/e2e/xss.test.ts', tried: 'an XSS corpus through the packaged extension in code-server with a canary in the page and the webview frames', needsVsix: true },
 ];
 
 function testedItems(): void {
@@ -91,6 +94,11 @@ function testedItems(): void {
     }
     if (!exists) {
       rows.push({ item: t.item, tried: t.tried, held: 'not built yet', ok: true, rerun: '—' });
+      continue;
+    }
+    const unpackaged = t.needsVsix ? ensureVsix(root, (line) => console.log(line)) : undefined;
+    if (unpackaged !== undefined) {
+      rows.push({ item: t.item, tried: t.tried, held: `NOT HELD: ${unpackaged}`, ok: false, rerun: `node scripts/package.mjs && node --import tsx --test ${t.file}` });
       continue;
     }
     const started = Date.now();
