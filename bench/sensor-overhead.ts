@@ -5,7 +5,7 @@
 // (bench/sensor-overhead-consumer.ts). The same rows for HTTP/2 over TLS (`h2`: node's http2
 // over its OpenSSL, SSL uprobes) and Go (`go`: Go's net/http, HTTP/2 over crypto/tls, Go uprobes),
 // loaded by h2load (bench/h2load.ts); `h1tls` is HTTP/1.1 over node's OpenSSL (SSL uprobes), loaded
-// by wrk over https (not in the default list). Needs root, wrk, h2load, Go and taskset.
+// by wrk over https. Needs root, wrk, h2load, Go and taskset.
 //   node --import tsx bench/sensor-overhead.ts [--duration 10] [--rounds 2] [--connections 32] [--protocols h1,h1tls,h2,go] [--kernel-profile] [--ab REV]
 // --kernel-profile turns kernel.bpf_stats_enabled on for the run and prints each BPF program's
 // time per request (the counting itself costs the traced server a little: off by default).
@@ -54,7 +54,7 @@ const duration = arg('duration', 10);
 const rounds = arg('rounds', 2);
 const connections = arg('connections', 32);
 const protocolsArg = process.argv.indexOf('--protocols');
-const protocols = (protocolsArg >= 0 ? (process.argv[protocolsArg + 1] ?? '') : 'h1,h2,go').split(',').filter(Boolean);
+const protocols = (protocolsArg >= 0 ? (process.argv[protocolsArg + 1] ?? '') : 'h1,h1tls,h2,go').split(',').filter(Boolean);
 const root = join(import.meta.dirname ?? __dirname, '..');
 const loaderPath = join(root, 'sensor', 'bpf', 'build', 'tapline-loader');
 const abArg = process.argv.indexOf('--ab');

@@ -77,6 +77,39 @@ static struct bpf_link *attach(struct bpf_program *prog, const char *path, const
   return l ? l : NULL;
 }
 
+/* Probes on the internal read and write functions instead of the four exported ones, when their
+ * code has the shape loader-ssl-inner.c looks for (TAPLINE_SSL_PROBES=exported keeps the four). */
+static int attach_inner(struct seen_file *f, const char *path)
+{
+  const char *v = getenv("TAPLINE_SSL_PROBES");
+  if (v && strcmp(v, "exported") == 0)
+    return 0;
+  uint64_t rd = tl_ssl_inner(path, "SSL_read", "SSL_read_ex"), wr = rd ? tl_ssl_inner(path, "SSL_write", "SSL_write_ex") : 0;
+  if (!rd || !wr)
+    return 0;
+  struct { struct bpf_program *p; uint64_t off; int ret; } plan[] = {
+    { skel->progs.tl_ssl_write_ex, wr, 0 }, { skel->progs.tl_ssl_ret, wr, 1 },
+    { skel->progs.tl_ssl_read_ex, rd, 0 },  { skel->progs.tl_ssl_ret, rd, 1 },
+  };
+  for (int i = 0; i < 4; i++) {
+    LIBBPF_OPTS(bpf_uprobe_opts, opts, .retprobe = plan[i].ret);
+    f->links[i] = bpf_program__attach_uprobe_opts(plan[i].p, -1, path, (size_t)plan[i].off, &opts);
+    if (!f->links[i]) {
+      for (int j = 0; j < i; j++) {
+        bpf_link__destroy(f->links[j]);
+        f->links[j] = NULL;
+      }
+      return 0; /* the exported plan is tried next */
+    }
+  }
+  f->attached = 1;
+  n_targets++;
+  if (config->verbose)
+    fprintf(stderr, "tapline-loader: OpenSSL uprobes on %s (4 probes) on its internal read/write at 0x%llx/0x%llx\n", path,
+            (unsigned long long)rd, (unsigned long long)wr);
+  return 1;
+}
+
 /* Attaches once per file; remembers what each file is so that it is not parsed again. An
  * executable without OpenSSL is inspected for Go's crypto/tls and for libraries we cannot read. */
 static struct seen_file *try_target(const char *path, int exe)
@@ -100,6 +133,8 @@ static struct seen_file *try_target(const char *path, int exe)
     }
     return f;
   }
+  if (attach_inner(f, path))
+    return f;
   struct { struct bpf_program *p; const char *fn; int ret; } plan[] = {
     { skel->progs.tl_ssl_write, "SSL_write", 0 }, { skel->progs.tl_ssl_ret, "SSL_write", 1 },
     { skel->progs.tl_ssl_read, "SSL_read", 0 },   { skel->progs.tl_ssl_ret, "SSL_read", 1 },

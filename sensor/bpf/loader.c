@@ -81,6 +81,30 @@ static void ensure_tracefs(void)
            "mount -t tracefs tracefs /sys/kernel/tracing (needs CAP_SYS_ADMIN)", strerror(errno));
 }
 
+/* The syscall handlers come in two sets (tapline.bpf.c, dispatch.bpf.h): one perf syscall
+ * tracepoint per syscall, or two raw tracepoints switching on the syscall number (x86-64; the
+ * default where it exists, measured cheaper: docs/capture.md). TAPLINE_SYSCALL_HOOKS=tracepoints
+ * in the environment picks the first. Only the chosen set is loaded. */
+static void choose_syscall_hooks(struct tapline *skel)
+{
+#if defined(__x86_64__)
+  const char *v = getenv("TAPLINE_SYSCALL_HOOKS");
+  int raw = !v || strcmp(v, "tracepoints") != 0;
+  if (v && strcmp(v, "raw") != 0 && strcmp(v, "tracepoints") != 0)
+    tl_warn("TAPLINE_SYSCALL_HOOKS=%s is neither raw nor tracepoints: using raw", v);
+#else
+  int raw = 0;
+#endif
+  struct bpf_program *prog;
+  bpf_object__for_each_program(prog, skel->obj) {
+    const char *sec = bpf_program__section_name(prog);
+    int per_syscall = strncmp(sec, "tracepoint/syscalls/", 20) == 0;
+    int dispatch = strncmp(sec, "tp_btf/sys_", 11) == 0;
+    if ((raw && per_syscall) || (!raw && dispatch))
+      bpf_program__set_autoload(prog, false);
+  }
+}
+
 static void configure(struct tapline *skel, const struct tl_config *cfg)
 {
   struct tapline__rodata *ro = skel->rodata;
@@ -105,6 +129,7 @@ static void configure(struct tapline *skel, const struct tl_config *cfg)
     bpf_map__set_max_entries(skel->maps.scratch, cpus);
   bpf_map__set_max_entries(skel->maps.rb, cfg->ringbuf_mb << 20);
   tl_net_procs_size(skel);
+  choose_syscall_hooks(skel);
   /* The uprobes are attached per file by loader-ssl.c, not by the skeleton. */
   bpf_program__set_autoattach(skel->progs.tl_ssl_write, false);
   bpf_program__set_autoattach(skel->progs.tl_ssl_read, false);

@@ -74,6 +74,9 @@ void tl_ssl_init(struct tapline *skel, const struct tl_config *cfg);
 void tl_ssl_scan(void);
 int tl_ssl_targets(void);
 void tl_ssl_detach(void);
+/* File offset of the internal function both `plain` and `ex` (SSL_read, SSL_read_ex) call, when
+ * the probes are cheaper there (loader-ssl-inner.c), or 0. */
+uint64_t tl_ssl_inner(const char *path, const char *plain, const char *ex);
 /* Go crypto/tls (loader-go.c): inspects an executable, attaches when it can; returns its
  * enum tl_tls_lib (TL_LIB_NONE for a non-Go file) and fills `version` with the Go version. */
 int tl_go_inspect(struct tapline *skel, const char *path, char *version, size_t vlen, int verbose);

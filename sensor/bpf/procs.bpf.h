@@ -33,14 +33,15 @@ static __always_inline void set_net_proc(__u32 pid, int on)
   }
 }
 
-SEC("tracepoint/syscalls/sys_enter_socket")
-int tl_enter_socket(struct trace_event_raw_sys_enter *ctx)
+static __always_inline int socket_enter(__u64 family, __u64 type)
 {
-  __u64 family = ctx->args[0], type = ctx->args[1] & 0xf;
-  if ((family == TL_AF_INET || family == TL_AF_INET6) && type == TL_SOCK_STREAM)
+  if ((family == TL_AF_INET || family == TL_AF_INET6) && (type & 0xf) == TL_SOCK_STREAM)
     set_net_proc(bpf_get_current_pid_tgid() >> 32, 1);
   return 0;
 }
+
+SEC("tracepoint/syscalls/sys_enter_socket")
+int tl_enter_socket(struct trace_event_raw_sys_enter *ctx) { return socket_enter(ctx->args[0], ctx->args[1]); }
 
 /* The child inherits the parent's sockets, and with them its bit (for a new thread the id is a
  * thread id that no process uses meanwhile: harmless). */

@@ -183,19 +183,16 @@ int tl_exit_sendmsg(struct trace_event_raw_sys_exit *ctx) { return data_exit(ctx
 
 /* ---- connection lifecycle ---- */
 
-SEC("tracepoint/syscalls/sys_enter_connect")
-int tl_enter_connect(struct trace_event_raw_sys_enter *ctx)
+static __always_inline int connect_enter(__s32 fd)
 {
   __u64 id = bpf_get_current_pid_tgid();
   if (is_self(id >> 32))
     return 0;
-  __s32 fd = (__s32)TP_ARGS(ctx, 0);
   bpf_map_update_elem(&connect_inflight, &id, &fd, BPF_ANY);
   return 0;
 }
 
-SEC("tracepoint/syscalls/sys_exit_connect")
-int tl_exit_connect(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int connect_exit(long ret)
 {
   __u64 id = bpf_get_current_pid_tgid();
   __s32 *fdp = bpf_map_lookup_elem(&connect_inflight, &id);
@@ -203,7 +200,7 @@ int tl_exit_connect(struct trace_event_raw_sys_exit *ctx)
     return 0;
   __s32 fd = *fdp;
   bpf_map_delete_elem(&connect_inflight, &id);
-  if (ctx->ret != 0 && ctx->ret != -115 /* EINPROGRESS: the tuple is set already */)
+  if (ret != 0 && ret != -115 /* EINPROGRESS: the tuple is set already */)
     return 0;
   struct tl_sock_key k = { .tgid = id >> 32, .fd = fd };
   set_net_proc(k.tgid, 1);
@@ -211,6 +208,11 @@ int tl_exit_connect(struct trace_event_raw_sys_exit *ctx)
   probe_sock(&k, TL_ROLE_CLIENT);
   return 0;
 }
+
+SEC("tracepoint/syscalls/sys_enter_connect")
+int tl_enter_connect(struct trace_event_raw_sys_enter *ctx) { return connect_enter((__s32)TP_ARGS(ctx, 0)); }
+SEC("tracepoint/syscalls/sys_exit_connect")
+int tl_exit_connect(struct trace_event_raw_sys_exit *ctx) { return connect_exit(ctx->ret); }
 
 static __always_inline int on_accept(long ret)
 {
@@ -238,11 +240,10 @@ int tl_exit_accept(struct trace_event_raw_sys_exit *ctx) { return on_accept(ctx-
 SEC("tracepoint/syscalls/sys_exit_accept4")
 int tl_exit_accept4(struct trace_event_raw_sys_exit *ctx) { return on_accept(ctx->ret); }
 
-SEC("tracepoint/syscalls/sys_enter_listen")
-int tl_enter_listen(struct trace_event_raw_sys_enter *ctx)
+static __always_inline int listen_enter(int fd)
 {
   __u32 tgid = bpf_get_current_pid_tgid() >> 32;
-  struct sock *sk = fd_to_tcp_sock((int)TP_ARGS(ctx, 0));
+  struct sock *sk = fd_to_tcp_sock(fd);
   if (!sk)
     return 0;
   __u16 port = BPF_CORE_READ(sk, __sk_common.skc_num);
@@ -257,19 +258,24 @@ int tl_enter_listen(struct trace_event_raw_sys_enter *ctx)
   return 0;
 }
 
-SEC("tracepoint/syscalls/sys_enter_close")
-int tl_enter_close(struct trace_event_raw_sys_enter *ctx)
+SEC("tracepoint/syscalls/sys_enter_listen")
+int tl_enter_listen(struct trace_event_raw_sys_enter *ctx) { return listen_enter((int)TP_ARGS(ctx, 0)); }
+
+static __always_inline int close_enter(__s32 fd)
 {
   __u64 id = bpf_get_current_pid_tgid();
   if (!may_hold_tcp(id >> 32))
     return 0;
-  struct tl_sock_key k = { .tgid = id >> 32, .fd = (__s32)TP_ARGS(ctx, 0) };
+  struct tl_sock_key k = { .tgid = id >> 32, .fd = fd };
   struct tl_sock_info *si = bpf_map_lookup_elem(&socks, &k);
   if (si && si->opened)
     emit_close(&k, si);
   forget_sock(&k);
   return 0;
 }
+
+SEC("tracepoint/syscalls/sys_enter_close")
+int tl_enter_close(struct trace_event_raw_sys_enter *ctx) { return close_enter((__s32)TP_ARGS(ctx, 0)); }
 
 /* A process that dies closes its descriptors without close(): forget (and report closed) what
  * its table still holds, or a later process with the same pid would inherit the entries (a file
@@ -427,3 +433,6 @@ int BPF_KRETPROBE(tl_ssl_ret, long ret) { return ssl_exit((int)ret); /* all four
 
 /* Go's crypto/tls (its own TLS stack, no OpenSSL). */
 #include "go-tls.bpf.h"
+
+/* The same syscall handlers behind two raw tracepoints instead of the per-syscall ones. */
+#include "dispatch.bpf.h"
