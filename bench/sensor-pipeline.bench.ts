@@ -5,17 +5,20 @@
 // configurations: every exchange built and redacted (`--max-rate 0`), and the daemon's default
 // sampling (1000 transactions/s, 100 per endpoint), with kernel timestamps 10 µs apart (a
 // server at 50,000 exchanges/s), where most exchanges are parsed, paired and counted only.
-// Run: node --import tsx bench/sensor-pipeline.bench.ts [--exchanges 200000] [--connections 32] [--only built|sampled]
+// The pipeline measured is this checkout's, bundled with esbuild as scripts/build.mjs bundles the
+// sensor (dist/sensor.js, bench/ab-base.ts `bundled`): what ships. `--tsx` measures the modules as
+// tsx loads them instead (a getter call per imported binding, so slower than what ships).
+// Run: node --import tsx bench/sensor-pipeline.bench.ts [--exchanges 200000] [--connections 32] [--only built|sampled] [--tsx]
 // (`--only` runs one configuration, e.g. under `--cpu-prof`.)
 // A/B: `--base MODULE` loads another version's Pipeline, Redactor and KernelClock (bench/ab-base.ts
 // says how to make one from a commit) and runs it interleaved with this one, round by round, in
-// the same process; it prints both and the CPU ratio.
+// the same process; it prints both and the CPU ratio (give it a `.cjs` base: bundled as well).
 import type { CaptureEvent } from '../sensor/src/capture/events';
 import { Pipeline } from '../sensor/src/pipeline/pipeline';
 import { KernelClock } from '../sensor/src/pipeline/clock';
 import { Redactor } from '../core/src/redaction/redactor';
 import type { SamplerOptions } from '../sensor/src/pipeline/sampler';
-import { loadBase, type PipelineImpl } from './ab-base';
+import { bundledCurrent, loadBase, type PipelineImpl } from './ab-base';
 import { reportTarget } from './target';
 
 const arg = (name: string, dflt: number): number => {
@@ -71,7 +74,10 @@ async function run(impl: PipelineImpl, sampling: SamplerOptions | undefined): Pr
   return { perSecond: exchanges / seconds, usPerExchange: (cpu.user + cpu.system) / exchanges, built: done };
 }
 
-const current: PipelineImpl = { Pipeline, Redactor, KernelClock };
+const underTsx = process.argv.includes('--tsx');
+const current: PipelineImpl = underTsx ? { Pipeline, Redactor, KernelClock } : bundledCurrent();
+/** Named in every figure: a bundled run and a tsx run are not the same measurement. */
+const build = underTsx ? 'under tsx' : 'bundled';
 
 function median(results: Result[]): Result {
   const sorted = [...results].sort((a, b) => a.usPerExchange - b.usPerExchange);
@@ -97,7 +103,7 @@ async function rounds(sampling: SamplerOptions | undefined, base: PipelineImpl |
 
 function describe(label: string, r: { mine: Result; base?: Result }): void {
   const { mine, base } = r;
-  console.log(`${label}: ${mine.perSecond.toFixed(0)} exchanges/s (median of 5), ${mine.usPerExchange.toFixed(2)} µs CPU per exchange, ${mine.built} of ${exchanges} built, ${connections} connections`);
+  console.log(`${label} (${build}): ${mine.perSecond.toFixed(0)} exchanges/s (median of 5), ${mine.usPerExchange.toFixed(2)} µs CPU per exchange, ${mine.built} of ${exchanges} built, ${connections} connections`);
   if (base) console.log(`  base (same process, interleaved): ${base.usPerExchange.toFixed(2)} µs CPU per exchange; this ÷ base ${(mine.usPerExchange / base.usPerExchange).toFixed(3)}`);
 }
 
@@ -109,11 +115,11 @@ void (async () => {
     const all = await rounds(undefined, base);
     describe('every exchange built and redacted', all);
     // The daemon's share of the sensor's per-transaction budget (issue 11: ≤ 3 µs kernel + user in all).
-    reportTarget('sensor daemon (decode → transaction), CPU per exchange, every exchange built', all.mine.usPerExchange, { atMost: 3 }, ' µs', 1);
+    reportTarget(`sensor daemon (decode → transaction, ${build}), CPU per exchange, every exchange built`, all.mine.usPerExchange, { atMost: 3 }, ' µs', 1);
   }
   if (only !== 'built') {
     const sampled = await rounds({ maxPerSecond: 1000, maxPerEndpointPerSecond: 100 }, base);
     describe('default sampling', sampled);
-    reportTarget('sensor daemon, CPU per exchange, default sampling (1000/s, 100 per endpoint)', sampled.mine.usPerExchange, { atMost: 3 }, ' µs', 1);
+    reportTarget(`sensor daemon (${build}), CPU per exchange, default sampling (1000/s, 100 per endpoint)`, sampled.mine.usPerExchange, { atMost: 3 }, ' µs', 1);
   }
 })();
