@@ -1,4 +1,4 @@
-// Robustness of the sensor's HTTP/2 session (sensor/src/http2/: framing, HPACK through hpack.js,
+// Robustness of the sensor's HTTP/2 session (sensor/src/http2/: framing, HPACK (encoded by hpack.js),
 // streams paired into exchanges) on both directions of a connection: well-formed conversations
 // (preface, SETTINGS, HEADERS split into CONTINUATION, padded DATA, trailers, RST_STREAM, GOAWAY,
 // PING, WINDOW_UPDATE, PRIORITY, PUSH_PROMISE, unknown frame types, many streams), the same
