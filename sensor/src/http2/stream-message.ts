@@ -3,7 +3,7 @@
 // and the kernel times of its first and last frame. It becomes the same ParsedMessage the
 // HTTP/1.x parser produces, so one transaction builder serves both.
 import type { HttpHeader } from '../../../core/src/protocol/transaction';
-import type { MessageHead } from '../http/head';
+import type { MessageHead, RequestHead } from '../http/head';
 import type { ParsedMessage } from '../http/parser';
 
 export class StreamMessage {
@@ -73,8 +73,7 @@ export class StreamMessage {
   /** Undefined when no usable head was seen (no headers, or a request without :method). */
   toParsed(ns: bigint, cut: boolean): ParsedMessage | undefined {
     const from = this.upgradedFrom;
-    // Its answer came over HTTP/2, so the exchange is reported as HTTP/2 (httpVersion '2').
-    if (from) return from.head.kind === 'request' ? { ...from, body: from.body, head: { ...from.head, version: '2' } } : undefined;
+    if (from) return from.head.kind === 'request' ? asHttp2(from, from.head) : undefined;
     if (!this.headers) return undefined;
     const head = this.head(this.headers);
     if (!head) return undefined;
@@ -111,4 +110,30 @@ export class StreamMessage {
     const target = this.pseudo.get(':path') ?? authority ?? '';
     return { kind: 'request', method, target, version: '2', headers, ...(authority !== undefined ? { authority } : {}) };
   }
+}
+
+/**
+ * The h2c upgrade request (an HTTP/1.1 message) as the exchange's request: its answer came over
+ * HTTP/2, so it is reported as HTTP/2. Built field by field, never spread: a parsed message's body
+ * and a scanned head's `headers` are accessors (message.ts, field-lines.ts), which a spread
+ * would not carry; the body stays lazy.
+ */
+function asHttp2(m: ParsedMessage, h: RequestHead): ParsedMessage {
+  const head: RequestHead = { kind: 'request', method: h.method, target: h.target, version: '2', headers: h.headers };
+  return {
+    head,
+    get bodyParts(): readonly Uint8Array[] {
+      return m.bodyParts;
+    },
+    get body(): Uint8Array {
+      return m.body;
+    },
+    bodySize: m.bodySize,
+    truncated: m.truncated,
+    complete: m.complete,
+    bareLf: m.bareLf,
+    trailers: m.trailers,
+    startNs: m.startNs,
+    endNs: m.endNs,
+  };
 }

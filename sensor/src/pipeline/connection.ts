@@ -2,7 +2,7 @@
 // and requests paired with their responses in order (HTTP/1.x answers in order, pipelined or not).
 import type { DataEvent, SocketTuple } from '../capture/events';
 import { HttpStreamParser, type Desync, type ParsedMessage } from '../http/parser';
-import { headerValue, type MessageHead, type RequestHead, type ResponseHead } from '../http/head';
+import { headerValue, type RequestHead, type ResponseHead } from '../http/head';
 import { asksUpgrade } from '../http/framing';
 import { Http2Session } from '../http2/session';
 
@@ -33,27 +33,6 @@ function upgradesToH2c(request: RequestHead, response: ResponseHead): boolean {
 
 function isServerSettings(b: Uint8Array): boolean {
   return b.length >= 9 && b[0] === 0 && ((b[1] << 8) | b[2]) % 6 === 0 && b[3] === 0x04 && b[4] === 0 && b[5] === 0 && b[6] === 0 && b[7] === 0 && b[8] === 0;
-}
-
-/**
- * The upgrade request as a plain object, its head too: the HTTP/2 side copies both with a spread,
- * which would not carry a scanned head's `headers` nor a message's `bodyParts` (accessors).
- */
-function withPlainHead(m: ParsedMessage): ParsedMessage {
-  const h = m.head;
-  const head: MessageHead = h.kind === 'request' && h.fields ? { kind: 'request', method: h.method, target: h.target, version: h.version, headers: h.headers } : h;
-  return {
-    head,
-    bodyParts: m.bodyParts,
-    body: m.body,
-    bodySize: m.bodySize,
-    truncated: m.truncated,
-    complete: m.complete,
-    trailers: m.trailers,
-    startNs: m.startNs,
-    endNs: m.endNs,
-    bareLf: m.bareLf,
-  };
 }
 
 export class Connection {
@@ -189,7 +168,7 @@ export class Connection {
     if (!request) return;
     this.upgradeToH2 = undefined;
     this.startHttp2();
-    this.h2?.upgraded(withPlainHead(request));
+    this.h2?.upgraded(request);
     if (held.length > 0) this.h2?.feed('client', held, request.endNs, 0);
     if (rest.length > 0) this.h2?.feed('server', rest, request.endNs, 0);
   }
