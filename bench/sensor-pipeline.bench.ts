@@ -8,7 +8,9 @@
 // The pipeline measured is this checkout's, bundled with esbuild as scripts/build.mjs bundles the
 // sensor (dist/sensor.js, bench/ab-base.ts `bundled`): what ships. `--tsx` measures the modules as
 // tsx loads them instead (a getter call per imported binding, so slower than what ships).
-// Run: node --import tsx bench/sensor-pipeline.bench.ts [--exchanges 200000] [--connections 32] [--only built|sampled] [--tsx]
+// `--protocol h2`: the same exchanges over HTTP/2 as node's OpenSSL uprobes hand them over
+// (bench/h2-traffic.ts: one HEADERS read, one HEADERS + DATA write per exchange, HPACK-coded).
+// Run: node --import tsx bench/sensor-pipeline.bench.ts [--exchanges 200000] [--connections 32] [--only built|sampled] [--tsx] [--protocol h2]
 // (`--only` runs one configuration, e.g. under `--cpu-prof`.)
 // A/B: `--base MODULE` loads another version's Pipeline, Redactor and KernelClock (bench/ab-base.ts
 // says how to make one from a commit) and runs it interleaved with this one, round by round, in
@@ -20,6 +22,7 @@ import { Redactor } from '../core/src/redaction/redactor';
 import type { SamplerOptions } from '../sensor/src/pipeline/sampler';
 import { bundledCurrent, loadBase, type PipelineImpl } from './ab-base';
 import { reportTarget } from './target';
+import { h2Traffic } from './h2-traffic';
 
 const arg = (name: string, dflt: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -27,10 +30,13 @@ const arg = (name: string, dflt: number): number => {
 };
 const exchanges = arg('exchanges', 200_000);
 const connections = arg('connections', 32);
+const h2 = process.argv.includes('--protocol') && process.argv[process.argv.indexOf('--protocol') + 1] === 'h2';
 
 const request = Buffer.from('GET /api/items/42?expand=owner HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: wrk\r\nAccept: */*\r\n\r\n');
 const body = JSON.stringify({ id: 42, name: 'tapline', tags: ['a', 'b'], ok: true });
 const response = Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nDate: Thu, 26 Nov 2026 02:00:00 GMT\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+/** Each run is a new set of connections, so the HTTP/2 bytes (their HPACK tables) are the same for every run. */
+const h2Bytes = h2 ? h2Traffic(connections, Math.ceil(exchanges / connections), body) : undefined;
 
 interface Result {
   perSecond: number;
@@ -58,9 +64,13 @@ async function run(impl: PipelineImpl, sampling: SamplerOptions | undefined): Pr
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < exchanges; i++) {
-    const id = `1:${i % connections}:0`;
-    const read: CaptureEvent = { kind: 'data', connectionId: id, pid: 1, comm: 'node', timestampNs: (ns += 10_000n), direction: 'read', tls: false, data: request, originalLength: request.length };
-    const write: CaptureEvent = { kind: 'data', connectionId: id, pid: 1, comm: 'node', timestampNs: (ns += 10_000n), direction: 'write', tls: false, data: response, originalLength: response.length };
+    const c = i % connections;
+    const id = `1:${c}:0`;
+    const k = Math.floor(i / connections);
+    const req = h2Bytes ? (h2Bytes.reads[c]?.[k] ?? request) : request;
+    const res = h2Bytes ? (h2Bytes.writes[c]?.[k] ?? response) : response;
+    const read: CaptureEvent = { kind: 'data', connectionId: id, pid: 1, comm: 'node', timestampNs: (ns += 10_000n), direction: 'read', tls: h2, data: req, originalLength: req.length };
+    const write: CaptureEvent = { kind: 'data', connectionId: id, pid: 1, comm: 'node', timestampNs: (ns += 10_000n), direction: 'write', tls: h2, data: res, originalLength: res.length };
     pipe.push(read);
     pipe.push(write);
     if (i % 1000 === 999) await pipe.flush();
@@ -77,7 +87,7 @@ async function run(impl: PipelineImpl, sampling: SamplerOptions | undefined): Pr
 const underTsx = process.argv.includes('--tsx');
 const current: PipelineImpl = underTsx ? { Pipeline, Redactor, KernelClock } : bundledCurrent();
 /** Named in every figure: a bundled run and a tsx run are not the same measurement. */
-const build = underTsx ? 'under tsx' : 'bundled';
+const build = `${h2 ? 'HTTP/2, ' : ''}${underTsx ? 'under tsx' : 'bundled'}`;
 
 function median(results: Result[]): Result {
   const sorted = [...results].sort((a, b) => a.usPerExchange - b.usPerExchange);
