@@ -69,9 +69,9 @@ type Decode = (block: Buffer) => number;
 function sensor(): Decode {
   const d = new Decoder(TABLE);
   return (b) => {
-    const r = d.decode([b]);
-    if (!r.ok) throw new Error(r.reason);
-    return r.headers.length;
+    const r = d.decode(b);
+    if (!r) throw new Error(d.failure);
+    return r.length;
   };
 }
 function reference(): Decode {

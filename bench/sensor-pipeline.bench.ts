@@ -14,7 +14,9 @@
 // (`--only` runs one configuration, e.g. under `--cpu-prof`.)
 // A/B: `--base MODULE` loads another version's Pipeline, Redactor and KernelClock (bench/ab-base.ts
 // says how to make one from a commit) and runs it interleaved with this one, round by round, in
-// the same process; it prints both and the CPU ratio (give it a `.cjs` base: bundled as well).
+// the same process; it prints both and the CPU ratio (give it a `.cjs` base: bundled as well),
+// also per round against the two base runs around it. `--rounds N` (5); under
+// `node --expose-gc` the heap is collected before every run.
 import type { CaptureEvent } from '../sensor/src/capture/events';
 import { Pipeline } from '../sensor/src/pipeline/pipeline';
 import { KernelClock } from '../sensor/src/pipeline/clock';
@@ -96,25 +98,42 @@ function median(results: Result[]): Result {
   return mid;
 }
 
-/** Five rounds of this version, each between two of the base's when there is one (old, new, old, new…), after a warm-up. */
-async function rounds(sampling: SamplerOptions | undefined, base: PipelineImpl | undefined): Promise<{ mine: Result; base?: Result }> {
-  const mine: Result[] = [];
-  const theirs: Result[] = [];
-  // One round each first, not counted: the first run of a version pays for its compilation.
-  if (base) await run(base, sampling);
-  await run(current, sampling);
-  for (let r = 0; r < 5; r++) {
-    if (base) theirs.push(await run(base, sampling));
-    mine.push(await run(current, sampling));
-  }
-  if (base) theirs.push(await run(base, sampling));
-  return base ? { mine: median(mine), base: median(theirs) } : { mine: median(mine) };
+const roundCount = arg('rounds', 5);
+/** Collected between runs when node runs with --expose-gc: one version's garbage is not charged to the next run. */
+const collect = (globalThis as { gc?: () => void }).gc;
+
+interface Rounds {
+  mine: Result;
+  base?: Result;
+  /** Per round, this run ÷ the mean of the two base runs around it: median, lowest, highest. */
+  ratio?: { median: number; low: number; high: number };
 }
 
-function describe(label: string, r: { mine: Result; base?: Result }): void {
-  const { mine, base } = r;
-  console.log(`${label} (${build}): ${mine.perSecond.toFixed(0)} exchanges/s (median of 5), ${mine.usPerExchange.toFixed(2)} µs CPU per exchange, ${mine.built} of ${exchanges} built, ${connections} connections`);
-  if (base) console.log(`  base (same process, interleaved): ${base.usPerExchange.toFixed(2)} µs CPU per exchange; this ÷ base ${(mine.usPerExchange / base.usPerExchange).toFixed(3)}`);
+/** `--rounds` rounds (5) of this version, each between two of the base's when there is one (old, new, old, new…, old), after a warm-up. */
+async function rounds(sampling: SamplerOptions | undefined, base: PipelineImpl | undefined): Promise<Rounds> {
+  const mine: Result[] = [];
+  const theirs: Result[] = [];
+  const timed = async (impl: PipelineImpl): Promise<Result> => {
+    collect?.();
+    return run(impl, sampling);
+  };
+  // One round each first, not counted: the first run of a version pays for its compilation.
+  if (base) await timed(base);
+  await timed(current);
+  for (let r = 0; r < roundCount; r++) {
+    if (base) theirs.push(await timed(base));
+    mine.push(await timed(current));
+  }
+  if (!base) return { mine: median(mine) };
+  theirs.push(await timed(base));
+  const ratios = mine.map((m, r) => m.usPerExchange / (((theirs[r]?.usPerExchange ?? NaN) + (theirs[r + 1]?.usPerExchange ?? NaN)) / 2)).sort((a, b) => a - b);
+  return { mine: median(mine), base: median(theirs), ratio: { median: ratios[Math.floor(ratios.length / 2)] ?? NaN, low: ratios[0] ?? NaN, high: ratios[ratios.length - 1] ?? NaN } };
+}
+
+function describe(label: string, r: Rounds): void {
+  const { mine, base, ratio } = r;
+  console.log(`${label} (${build}): ${mine.perSecond.toFixed(0)} exchanges/s (median of ${roundCount}), ${mine.usPerExchange.toFixed(2)} µs CPU per exchange, ${mine.built} of ${exchanges} built, ${connections} connections`);
+  if (base && ratio) console.log(`  base (same process, interleaved): ${base.usPerExchange.toFixed(2)} µs CPU per exchange; this ÷ base ${(mine.usPerExchange / base.usPerExchange).toFixed(3)} (medians), per round ${ratio.median.toFixed(3)} (${ratio.low.toFixed(3)}–${ratio.high.toFixed(3)})`);
 }
 
 void (async () => {

@@ -156,11 +156,11 @@ export function run(opts: FuzzOptions): FuzzSummary {
     const session = new Http2Session({
       maxBody: MAX_BODY,
       maxHeaderBytes: 1024,
-      onExchange: (x) => {
+      onExchange: (request, response) => {
         count(counts, 'exchanges');
         exchanges++;
-        if (x.request.body.length > MAX_BODY || (x.response?.body.length ?? 0) > MAX_BODY) throw new Error('a body over the cap');
-        if (x.response?.head.kind === 'response' && x.response.trailers.length > 0) count(counts, 'trailers');
+        if (request.body.length > MAX_BODY || (response?.body.length ?? 0) > MAX_BODY) throw new Error('a body over the cap');
+        if (response?.head.kind === 'response' && response.trailers.length > 0) count(counts, 'trailers');
       },
       onError: (reason) => {
         count(counts, 'protocolErrors');

@@ -8,8 +8,6 @@ import type { HttpHeader } from '../../../core/src/protocol/transaction';
 import { huffmanDecode } from './huffman';
 import { STATIC_TABLE } from './hpack-static';
 
-export type DecodedBlock = { ok: true; headers: HttpHeader[]; dropped: boolean } | { ok: false; reason: string };
-
 /**
  * Our table may be larger than the encoder's: indexes count from the newest entry, so entries
  * the encoder already evicted only linger unused. This bounds it (a peer announces at most this).
@@ -32,39 +30,43 @@ export class HeaderBlockDecoder {
   private count = 0;
   private size = 0;
   private maxSize = TABLE_CAPACITY;
-  private broken = false;
   private block: Uint8Array = EMPTY;
   private at = 0;
+  /** Why the table was lost (set once; every later block is refused with it). */
+  failure: string | undefined;
+  /** The last block decoded had fields over the cap, which were dropped. */
+  dropped = false;
 
   constructor(private readonly maxHeaderBytes: number) {}
 
   /** A SETTINGS_HEADER_TABLE_SIZE the other side announced; beyond our capacity we cannot follow. */
   allowTableSize(size: number): void {
-    if (size > TABLE_CAPACITY) this.broken = true;
+    if (size > TABLE_CAPACITY) this.failure ??= 'HPACK table larger than the sensor follows';
   }
 
-  decode(parts: readonly Uint8Array[]): DecodedBlock {
-    if (this.broken) return { ok: false, reason: 'HPACK table larger than the sensor follows' };
-    this.block = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+  /** One whole header block's fields (a fresh array, the caller's to keep), or undefined when it cannot be decoded (`failure` says why). */
+  decode(block: Uint8Array): HttpHeader[] | undefined {
+    if (this.failure !== undefined) return undefined;
+    this.block = block;
     this.at = 0;
+    this.dropped = false;
     const headers: HttpHeader[] = [];
     let bytes = 0;
-    let dropped = false;
     try {
-      while (this.at < this.block.length) {
+      while (this.at < block.length) {
         const field = this.field();
         if (!field) continue; // a table size update
         bytes += field.name.length + field.value.length + 32; // RFC 9113's per-field accounting
-        if (bytes > this.maxHeaderBytes) dropped = true;
+        if (bytes > this.maxHeaderBytes) this.dropped = true;
         else headers.push(field);
       }
     } catch (e) {
-      this.broken = true;
-      return { ok: false, reason: `HPACK: ${e instanceof Error ? e.message : String(e)}` };
+      this.failure = `HPACK: ${e instanceof Error ? e.message : String(e)}`;
+      return undefined;
     } finally {
       this.block = EMPTY;
     }
-    return { ok: true, headers, dropped };
+    return headers;
   }
 
   /** One representation (§6); undefined for a dynamic table size update. */

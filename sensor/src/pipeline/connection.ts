@@ -151,7 +151,7 @@ export class Connection {
   private startHttp2(): void {
     this.h2 = new Http2Session({
       maxBody: this.hooks.maxBody,
-      onExchange: (x) => this.hooks.onExchange({ connection: this, ...x }),
+      onExchange: (request, response) => this.hooks.onExchange(response ? { connection: this, request, response } : { connection: this, request }),
       onError: (r) => this.hooks.onParseError(r),
       onTruncated: () => this.hooks.onTruncated(),
     });

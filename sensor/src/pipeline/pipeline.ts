@@ -314,6 +314,10 @@ export class Pipeline {
   private sampled(conn: Connection, x: Exchange): boolean {
     const head = x.request.head;
     if (!this.sampler || head.kind !== 'request') return true;
+    if (!this.sampler.admits(x.response?.endNs ?? x.request.endNs)) {
+      this.counters.sampledOut = this.sampler.sampledOut;
+      return false;
+    }
     let endpoint: string;
     if (head instanceof ScannedRequestHead) endpoint = head.endpoint();
     else {
@@ -321,7 +325,7 @@ export class Pipeline {
       endpoint = `${head.method} ${q < 0 ? head.target : head.target.slice(0, q)}`;
     }
     const service = fieldValue(head, 'host') ?? `${conn.tuple?.localAddress ?? ''}:${conn.tuple?.localPort ?? 0}`;
-    const kept = this.sampler.keepEndpoint(x.response?.endNs ?? x.request.endNs, service, endpoint);
+    const kept = this.sampler.keepAdmitted(service, endpoint);
     if (!kept) this.counters.sampledOut = this.sampler.sampledOut;
     return kept;
   }

@@ -31,6 +31,15 @@ export class Sampler {
 
   /** `keep`, the method and path given as `METHOD path` (a method is a token: no space in it). */
   keepEndpoint(ns: bigint, service: string, endpoint: string): boolean {
+    return this.admits(ns) && this.keepAdmitted(service, endpoint);
+  }
+
+  /**
+   * The part of `keepEndpoint` that needs no endpoint: false (and counted) when the window's
+   * global budget is spent, which under load is most exchanges; then nobody has to build the
+   * endpoint or the service. Otherwise `keepAdmitted` decides, with them.
+   */
+  admits(ns: bigint): boolean {
     const { maxPerSecond, maxPerEndpointPerSecond } = this.opts;
     if (maxPerSecond <= 0 && maxPerEndpointPerSecond <= 0) return true;
     // Events from different CPUs arrive slightly out of order: an earlier timestamp belongs to
@@ -47,6 +56,13 @@ export class Sampler {
       this.sampledOut++;
       return false;
     }
+    return true;
+  }
+
+  /** After `admits` said true for this exchange: the per-endpoint budget. */
+  keepAdmitted(service: string, endpoint: string): boolean {
+    const { maxPerSecond, maxPerEndpointPerSecond } = this.opts;
+    if (maxPerSecond <= 0 && maxPerEndpointPerSecond <= 0) return true;
     if (maxPerEndpointPerSecond > 0) {
       let endpoints = this.perKey.get(service);
       const n = endpoints?.get(endpoint) ?? 0;
