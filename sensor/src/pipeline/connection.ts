@@ -5,6 +5,7 @@ import { HttpStreamParser, type Desync, type ParsedMessage } from '../http/parse
 import { headerValue, type RequestHead, type ResponseHead } from '../http/head';
 import { asksUpgrade } from '../http/framing';
 import { Http2Session } from '../http2/session';
+import type { EndpointSlot } from './sampler';
 
 export interface Exchange {
   connection: Connection;
@@ -48,6 +49,8 @@ export class Connection {
   desynced = false;
   /** The sensor's own endpoint (pipeline.ts isOwnTraffic): nothing of it is ever reported. */
   own = false;
+  /** The sampler's last decision input on this connection (pipeline.ts sampled): its endpoint, Host and slot in one window. */
+  sampling: { window: number; tuple: SocketTuple | undefined; endpoint: string; host: string | undefined; slot: EndpointSlot | undefined } | undefined;
   private requestParser: HttpStreamParser | undefined;
   /** Set when the first bytes were HTTP/2's connection preface (h2 over TLS or h2c with prior knowledge). */
   private h2: Http2Session | undefined;
