@@ -6,6 +6,7 @@
 // eslint-disable-next-line @typescript-eslint/triple-slash-reference -- an ambient module declaration (hpack.js ships no types), not a module to import
 /// <reference path="../sensor/src/http2/hpack-js.d.ts" />
 import hpack from 'hpack.js';
+import { h2Frame, PREFACE } from '../test/support/h2-frames';
 
 export interface H2Traffic {
   /** Per connection, per exchange on it: what the server read, then what it wrote. */
@@ -13,16 +14,7 @@ export interface H2Traffic {
   writes: Buffer[][];
 }
 
-const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
-
-function frame(type: number, flags: number, stream: number, payload: Buffer): Buffer {
-  const head = Buffer.alloc(9);
-  head.writeUIntBE(payload.length, 0, 3);
-  head[3] = type;
-  head[4] = flags;
-  head.writeUInt32BE(stream, 5);
-  return Buffer.concat([head, payload]);
-}
+const frame = h2Frame;
 
 function encoder(): (fields: Array<{ name: string; value: string }>) => Buffer {
   const c = hpack.compressor.create({ table: { maxSize: 4096 } });

@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { Http2Session } from '../../sensor/src/http2/session';
 import { CLIENT_PREFACE } from '../../sensor/src/http2/frames';
+import { h2Frame } from '../support/h2-frames';
 import { count, fuzz, main, mutated, type FuzzOptions, type FuzzSummary } from './harness';
 
 const MAX_BODY = 128;
@@ -20,14 +21,7 @@ interface Piece {
   bytes: Buffer;
 }
 
-function frame(type: number, flags: number, stream: number, payload: Buffer): Buffer {
-  const head = Buffer.alloc(9);
-  head.writeUIntBE(payload.length, 0, 3);
-  head[3] = type;
-  head[4] = flags;
-  head.writeUInt32BE(stream >>> 0, 5);
-  return Buffer.concat([head, payload]);
-}
+const frame = h2Frame;
 
 /** hpack.js's encoder (the sensor only decodes; its typings live in the sensor's project). */
 interface Compressor {

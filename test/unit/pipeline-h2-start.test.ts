@@ -8,18 +8,10 @@ import { Redactor } from '../../core/src/redaction/redactor';
 import { KernelClock } from '../../sensor/src/pipeline/clock';
 import type { CaptureEvent, SocketTuple } from '../../sensor/src/capture/events';
 import type { Transaction } from '../../core/src/protocol/transaction';
+import { h2Frame, PREFACE } from '../support/h2-frames';
 
 const SERVER: SocketTuple = { family: 4, localAddress: '127.0.0.1', localPort: 8443, remoteAddress: '127.0.0.1', remotePort: 50001 };
-const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
-
-function frame(type: number, flags: number, stream: number, payload: Buffer): Buffer {
-  const head = Buffer.alloc(9);
-  head.writeUIntBE(payload.length, 0, 3);
-  head[3] = type;
-  head[4] = flags;
-  head.writeUInt32BE(stream, 5);
-  return Buffer.concat([head, payload]);
-}
+const frame = h2Frame;
 
 /** HPACK literal fields without indexing and without Huffman (RFC 7541 §6.2.2): no table state. */
 function block(fields: [string, string][]): Buffer {
