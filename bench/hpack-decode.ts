@@ -85,12 +85,16 @@ function reference(): Decode {
   };
 }
 
-function usPerBlock(make: () => Decode, blocks: Buffer[]): number {
+/** Lets the event loop turn, as the daemon's does between reads: hpack.js defers work with process.nextTick. */
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+async function usPerBlock(make: () => Decode, blocks: Buffer[]): Promise<number> {
   const t0 = process.cpuUsage();
   let fields = 0;
   for (let k = 0; k < 10; k++) {
     const decode = make(); // a new connection: the blocks fill its table again
     for (const b of blocks) fields += decode(b);
+    await turn();
   }
   const t = process.cpuUsage(t0);
   if (fields === 0) throw new Error('nothing decoded');
@@ -102,22 +106,24 @@ const median = (a: number[]): number => [...a].sort((x, y) => x - y)[Math.floor(
 const kinds = [['request', request], ['response', response], ['grpc literals', grpc]] as const;
 // Warm-up on every kind first, both decoders: a decoder compiled on one kind's blocks alone is
 // recompiled when the next kind arrives, which would be charged to that kind's first rounds.
-for (let w = 0; w < 3; w++) {
-  for (const [, blocks] of kinds) {
-    usPerBlock(sensor, blocks);
-    usPerBlock(reference, blocks);
+void (async () => {
+  for (let w = 0; w < 3; w++) {
+    for (const [, blocks] of kinds) {
+      await usPerBlock(sensor, blocks);
+      await usPerBlock(reference, blocks);
+    }
   }
-}
-let worst = 0;
-for (const [label, blocks] of kinds) {
-  const mine: number[] = [];
-  const theirs: number[] = [];
-  for (let r = 0; r < 7; r++) {
-    theirs.push(usPerBlock(reference, blocks));
-    mine.push(usPerBlock(sensor, blocks));
+  let worst = 0;
+  for (const [label, blocks] of kinds) {
+    const mine: number[] = [];
+    const theirs: number[] = [];
+    for (let r = 0; r < 7; r++) {
+      theirs.push(await usPerBlock(reference, blocks));
+      mine.push(await usPerBlock(sensor, blocks));
+    }
+    const ratio = median(mine) / median(theirs);
+    worst = Math.max(worst, ratio);
+    console.log(`${label} block (${blocks[0]?.length ?? 0} bytes first, ${blocks[1]?.length ?? 0} after): sensor ${median(mine).toFixed(3)} µs, hpack.js ${median(theirs).toFixed(3)} µs CPU per block; sensor ÷ hpack.js ${ratio.toFixed(3)}`);
   }
-  const ratio = median(mine) / median(theirs);
-  worst = Math.max(worst, ratio);
-  console.log(`${label} block (${blocks[0]?.length ?? 0} bytes first, ${blocks[1]?.length ?? 0} after): sensor ${median(mine).toFixed(3)} µs, hpack.js ${median(theirs).toFixed(3)} µs CPU per block; sensor ÷ hpack.js ${ratio.toFixed(3)}`);
-}
-reportTarget('HPACK decode (bundled), sensor ÷ hpack.js CPU per block, worst of three kinds', worst, { atMost: 1 }, '×');
+  reportTarget('HPACK decode (bundled), sensor ÷ hpack.js CPU per block, worst of three kinds', worst, { atMost: 1 }, '×');
+})();
