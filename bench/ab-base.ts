@@ -3,10 +3,14 @@
 //   node --import tsx bench/ab-base.ts <commit> <dir>            → <dir>/ab-entry.ts (for tsx)
 //   node --import tsx bench/ab-base.ts <commit> <dir> --bundle   → also <dir>/ab-entry.cjs (esbuild, as the sensor ships)
 // then `--base <dir>/ab-entry.ts` (or `.cjs`) to bench/sensor-pipeline.bench.ts or http-parser.bench.ts.
+// `bundled()` bundles this checkout's daemon code the same way, for benchmarks that measure what ships.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { buildSync } from 'esbuild';
 import type { KernelClock } from '../sensor/src/pipeline/clock';
 import type { HttpStreamParser } from '../sensor/src/http/parser';
 import type { Pipeline } from '../sensor/src/pipeline/pipeline';
@@ -41,6 +45,36 @@ export async function loadBase(argv: readonly string[]): Promise<BaseImpl | unde
   return impl as BaseImpl;
 }
 
+/** The options scripts/build.mjs gives the sensor's bundle (dist/sensor.js), less its source map. */
+function bundleTo(entry: { file: string } | { source: string; dir: string }, outfile: string): void {
+  buildSync({
+    ...('file' in entry ? { entryPoints: [entry.file] } : { stdin: { contents: entry.source, resolveDir: entry.dir, loader: 'ts', sourcefile: 'bench-entry.ts' } }),
+    outfile,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    bundle: true,
+    mainFields: ['module', 'main'],
+    logLevel: 'warning',
+  });
+}
+
+/**
+ * `source` (a module that re-exports from this checkout, paths relative to its root) bundled with
+ * esbuild as scripts/build.mjs bundles the sensor, and loaded: cross-module calls are plain calls,
+ * as in dist/sensor.js, not the getter per imported binding that running under `tsx` adds.
+ */
+export function bundled<T>(source: string): T {
+  const outfile = join(mkdtempSync(join(tmpdir(), 'tapline-bench-')), 'bundle.cjs');
+  bundleTo({ source, dir: resolve(__dirname, '..') }, outfile);
+  return createRequire(__filename)(outfile) as T;
+}
+
+/** This checkout's Pipeline, Redactor, KernelClock and HttpStreamParser, bundled (see `bundled`). */
+export function bundledCurrent(): BaseImpl {
+  return bundled<BaseImpl>(ENTRY);
+}
+
 function make(commit: string, dir: string, bundle: boolean): void {
   mkdirSync(dir, { recursive: true });
   const archive = execFileSync('git', ['archive', commit, 'sensor/src', 'core/src'], { maxBuffer: 1 << 28 });
@@ -50,7 +84,7 @@ function make(commit: string, dir: string, bundle: boolean): void {
   if (!existsSync(join(dir, 'node_modules'))) symlinkSync(resolve('node_modules'), join(dir, 'node_modules'));
   console.log(`${join(dir, 'ab-entry.ts')}: ${commit}`);
   if (!bundle) return;
-  execFileSync('npx', ['esbuild', join(dir, 'ab-entry.ts'), '--bundle', '--platform=node', '--format=cjs', '--target=node20', `--outfile=${join(dir, 'ab-entry.cjs')}`], { stdio: 'inherit' });
+  bundleTo({ file: join(dir, 'ab-entry.ts') }, join(dir, 'ab-entry.cjs'));
 }
 
 // Run as a script, not when a benchmark (or a bundle of one) imports it.

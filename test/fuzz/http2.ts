@@ -1,4 +1,4 @@
-// Robustness of the sensor's HTTP/2 session (sensor/src/http2/: framing, HPACK through hpack.js,
+// Robustness of the sensor's HTTP/2 session (sensor/src/http2/: framing, HPACK (encoded by hpack.js),
 // streams paired into exchanges) on both directions of a connection: well-formed conversations
 // (preface, SETTINGS, HEADERS split into CONTINUATION, padded DATA, trailers, RST_STREAM, GOAWAY,
 // PING, WINDOW_UPDATE, PRIORITY, PUSH_PROMISE, unknown frame types, many streams), the same
@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { Http2Session } from '../../sensor/src/http2/session';
 import { CLIENT_PREFACE } from '../../sensor/src/http2/frames';
+import { h2Frame } from '../support/h2-frames';
 import { count, fuzz, main, mutated, type FuzzOptions, type FuzzSummary } from './harness';
 
 const MAX_BODY = 128;
@@ -20,14 +21,7 @@ interface Piece {
   bytes: Buffer;
 }
 
-function frame(type: number, flags: number, stream: number, payload: Buffer): Buffer {
-  const head = Buffer.alloc(9);
-  head.writeUIntBE(payload.length, 0, 3);
-  head[3] = type;
-  head[4] = flags;
-  head.writeUInt32BE(stream >>> 0, 5);
-  return Buffer.concat([head, payload]);
-}
+const frame = h2Frame;
 
 /** hpack.js's encoder (the sensor only decodes; its typings live in the sensor's project). */
 interface Compressor {
@@ -156,11 +150,11 @@ export function run(opts: FuzzOptions): FuzzSummary {
     const session = new Http2Session({
       maxBody: MAX_BODY,
       maxHeaderBytes: 1024,
-      onExchange: (x) => {
+      onExchange: (request, response) => {
         count(counts, 'exchanges');
         exchanges++;
-        if (x.request.body.length > MAX_BODY || (x.response?.body.length ?? 0) > MAX_BODY) throw new Error('a body over the cap');
-        if (x.response?.head.kind === 'response' && x.response.trailers.length > 0) count(counts, 'trailers');
+        if (request.body.length > MAX_BODY || (response?.body.length ?? 0) > MAX_BODY) throw new Error('a body over the cap');
+        if (response?.head.kind === 'response' && response.trailers.length > 0) count(counts, 'trailers');
       },
       onError: (reason) => {
         count(counts, 'protocolErrors');

@@ -6,11 +6,17 @@ import assert from 'node:assert/strict';
 import http2 from 'node:http2';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { Http2Session, type H2Exchange } from '../../sensor/src/http2/session';
+import { Http2Session } from '../../sensor/src/http2/session';
+import type { ParsedMessage } from '../../sensor/src/http/parser';
 import { grpcCall } from '../../sensor/src/http2/grpc';
 import { buildTransaction } from '../../sensor/src/pipeline/build-transaction';
 import { KernelClock } from '../../sensor/src/pipeline/clock';
 import { Redactor } from '../../core/src/redaction/redactor';
+
+interface H2Exchange {
+  request: ParsedMessage;
+  response?: ParsedMessage;
+}
 
 interface Piece {
   from: 'client' | 'server';
@@ -58,7 +64,7 @@ async function exchange(session: http2.ClientHttp2Session, path: string, body: s
 function replay(pieces: Piece[]): { exchanges: H2Exchange[]; errors: string[] } {
   const exchanges: H2Exchange[] = [];
   const errors: string[] = [];
-  const s = new Http2Session({ maxBody: 1024, onExchange: (x) => exchanges.push(x), onError: (r) => errors.push(r), onTruncated: () => undefined });
+  const s = new Http2Session({ maxBody: 1024, onExchange: (request, response) => exchanges.push(response ? { request, response } : { request }), onError: (r) => errors.push(r), onTruncated: () => undefined });
   pieces.forEach((p, i) => s.feed(p.from, p.data, BigInt(i + 1), 0));
   s.close(BigInt(pieces.length + 1));
   return { exchanges, errors };

@@ -8,18 +8,10 @@ import { Redactor } from '../../core/src/redaction/redactor';
 import { KernelClock } from '../../sensor/src/pipeline/clock';
 import type { CaptureEvent, SocketTuple } from '../../sensor/src/capture/events';
 import type { Transaction } from '../../core/src/protocol/transaction';
+import { h2Frame, PREFACE } from '../support/h2-frames';
 
 const SERVER: SocketTuple = { family: 4, localAddress: '127.0.0.1', localPort: 8443, remoteAddress: '127.0.0.1', remotePort: 50001 };
-const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
-
-function frame(type: number, flags: number, stream: number, payload: Buffer): Buffer {
-  const head = Buffer.alloc(9);
-  head.writeUIntBE(payload.length, 0, 3);
-  head[3] = type;
-  head[4] = flags;
-  head.writeUInt32BE(stream, 5);
-  return Buffer.concat([head, payload]);
-}
+const frame = h2Frame;
 
 /** HPACK literal fields without indexing and without Huffman (RFC 7541 §6.2.2): no table state. */
 function block(fields: [string, string][]): Buffer {
@@ -86,6 +78,21 @@ test('h2c Upgrade: the HTTP/1.1 request is stream 1, its answer comes in HTTP/2;
   await pipe.flush();
   assert.deepEqual(out.map((t) => `${t.request.method} ${t.request.path} ${t.response?.status} ${t.httpVersion}`), ['GET /items/7 200 2', 'GET /items/8 404 2']);
   assert.equal(pipe.counters.parseErrors, 0);
+});
+
+test('h2c Upgrade of a request with a body: its header fields and body reach the transaction (no accessor lost on the way)', async () => {
+  const upgrade = 'POST /items HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 9\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n\r\n{"id":7}\n';
+  const switching = 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n';
+  const { out, pipe } = run([
+    { direction: 'read', data: Buffer.from(upgrade) },
+    { direction: 'write', data: Buffer.concat([Buffer.from(switching), SETTINGS, frame(0x1, END_STREAM_HEADERS, 1, block([[':status', '201']]))]) },
+  ]);
+  await pipe.flush();
+  assert.equal(out.length, 1);
+  const t = out[0]!;
+  assert.equal(`${t.request.method} ${t.request.path} ${t.response?.status} ${t.httpVersion}`, 'POST /items 201 2');
+  assert.deepEqual(t.request.headers.filter((h) => /^(host|content-type)$/i.test(h.name)).map((h) => `${h.name}: ${h.value}`), ['Host: localhost', 'Content-Type: application/json']);
+  assert.equal(t.request.body?.text, '{"id":7}\n');
 });
 
 test('an Upgrade to another protocol (websocket) stays one HTTP/1.1 exchange, the rest not followed', async () => {

@@ -7,6 +7,7 @@ import { equalsLower, listsOption, type RequestHead, type ResponseHead } from '.
 
 const SP = 32;
 const HTAB = 9;
+const QUESTION = 63;
 
 /** One bit per name length up to 30, one for all longer names. */
 export function nameLengthBit(length: number): number {
@@ -80,6 +81,14 @@ export class FieldLines {
     return m < 0 ? undefined : this.valueAt(m);
   }
 
+  /** Is the first value of `lower` exactly `expected` (undefined: is there no such field)? No string made. */
+  valueIs(lower: string, expected: string | undefined): boolean {
+    const m = this.find(lower, 0);
+    if (m < 0 || expected === undefined) return m < 0 && expected === undefined;
+    this.trim(m);
+    return this.to - this.from === expected.length && this.text.startsWith(expected, this.from);
+  }
+
   /** Every value of `lower`, in order. */
   values(lower: string): string[] {
     const out: string[] = [];
@@ -120,6 +129,17 @@ export class ScannedRequestHead implements RequestHead {
     const pathLength = q < 0 ? this.target.length : q;
     if (this.targetStart === this.method.length + 1) return this.fields.text.slice(0, this.targetStart + pathLength);
     return `${this.method} ${this.target.slice(0, pathLength)}`;
+  }
+
+  /** Is `endpoint()` exactly `endpoint` (one made from an earlier head)? No string made when one space separates method and target. */
+  hasEndpoint(endpoint: string): boolean {
+    if (this.targetStart !== this.method.length + 1) return this.endpoint() === endpoint;
+    const text = this.fields.text;
+    const e = endpoint.length;
+    // `endpoint` holds no '?' past the method (it ends where the path does): the path here ends at e too.
+    if (e <= this.targetStart || e > this.targetStart + this.target.length || !text.startsWith(endpoint)) return false;
+    const c = text.charCodeAt(e);
+    return e === this.targetStart + this.target.length || c === QUESTION;
   }
 }
 

@@ -1,5 +1,7 @@
 // HTTP/2 framing (RFC 9113 §4): one direction of a connection cut into frames as the kernel's
-// pieces arrive. Payloads are copied once per frame. Bytes the capture did not copy are tolerated
+// pieces arrive. Payloads are views of the captured bytes (which are never reused, as for the
+// HTTP/1.x parser's body slices); only a frame split across pieces is copied, once, when the
+// pieces are joined. Bytes the capture did not copy are tolerated
 // only inside a DATA payload (the body is then truncated); anywhere else the frame boundaries
 // are lost and the reader stops, saying why.
 
@@ -33,8 +35,12 @@ export interface Frame {
 /** Frames larger than this are not HTTP/2 a peer would send (SETTINGS_MAX_FRAME_SIZE tops at 2^24-1). */
 const MAX_FRAME = (1 << 24) - 1;
 
+const EMPTY = new Uint8Array(0);
+
 export class FrameReader {
-  private buffer: Uint8Array = new Uint8Array(0);
+  private buffer: Uint8Array = EMPTY;
+  /** One frame object per reader, refilled for each frame: `onFrame` reads it during the call, never keeps it. */
+  private readonly current: Frame = { type: 0, flags: 0, streamId: 0, payload: EMPTY, missing: 0, ns: 0n };
   private prefaceLeft: number;
   private failed: string | undefined;
 
@@ -54,7 +60,7 @@ export class FrameReader {
   feed(data: Uint8Array, ns: bigint, missing: number): void {
     if (this.failed) return;
     let bytes = this.buffer.length > 0 ? concat(this.buffer, data) : data;
-    this.buffer = new Uint8Array(0);
+    this.buffer = EMPTY;
     if (this.prefaceLeft > 0) {
       const offset = CLIENT_PREFACE.length - this.prefaceLeft;
       const n = Math.min(this.prefaceLeft, bytes.length);
@@ -75,7 +81,7 @@ export class FrameReader {
       if (available < length) {
         // A DATA frame cut by the capture: what is missing lies in its payload, keep what we have.
         if (missing > 0 && type === FRAME.DATA && available + missing >= length) {
-          this.onFrame({ type, flags, streamId, payload: bytes.slice(at + 9), missing: length - available, ns });
+          this.emit(type, flags, streamId, bytes.subarray(at + 9), length - available, ns);
           missing -= length - available;
           at = bytes.length;
           if (missing > 0) return this.fail('capture gap across frame boundaries');
@@ -83,18 +89,30 @@ export class FrameReader {
         }
         break;
       }
-      this.onFrame({ type, flags, streamId, payload: bytes.slice(at + 9, at + 9 + length), missing: 0, ns });
+      this.emit(type, flags, streamId, bytes.subarray(at + 9, at + 9 + length), 0, ns);
       at += 9 + length;
       if (this.failed) return;
     }
     if (missing > 0) return this.fail('capture gap across frame boundaries');
-    if (at < bytes.length) this.buffer = bytes.slice(at);
+    if (at < bytes.length) this.buffer = bytes.subarray(at);
+  }
+
+  private emit(type: number, flags: number, streamId: number, payload: Uint8Array, missing: number, ns: bigint): void {
+    const f = this.current;
+    f.type = type;
+    f.flags = flags;
+    f.streamId = streamId;
+    f.payload = payload;
+    f.missing = missing;
+    f.ns = ns;
+    this.onFrame(f);
+    f.payload = EMPTY; // the bytes are the session's now, not this reader's
   }
 
   private fail(reason: string): void {
     if (this.failed) return;
     this.failed = reason;
-    this.buffer = new Uint8Array(0);
+    this.buffer = EMPTY;
     this.onFail(reason);
   }
 }

@@ -1,4 +1,5 @@
-// hpack.js ships no types: the part of its API the sensor uses.
+// hpack.js ships no types: the part of its API the tests and benchmarks use (the sensor's reference
+// HPACK decoder and the tests' encoder; `table.maxSize` is the option its Table reads).
 declare module 'hpack.js' {
   interface HeaderField {
     name: string;
@@ -17,8 +18,8 @@ declare module 'hpack.js' {
     read(): Buffer | null;
   }
   const hpack: {
-    decompressor: { create(options: { table: { size: number } }): Decompressor };
-    compressor: { create(options: { table: { size: number } }): Compressor };
+    decompressor: { create(options: { table: { maxSize: number } }): Decompressor };
+    compressor: { create(options: { table: { maxSize: number } }): Compressor };
   };
   // eslint-disable-next-line no-restricted-syntax -- the CommonJS module is the default export
   export default hpack;

@@ -7,16 +7,12 @@ import { FLAG, FRAME, FrameReader, unpad, type Frame } from './frames';
 import { HeaderBlockDecoder } from './hpack';
 import { StreamMessage } from './stream-message';
 
-export interface H2Exchange {
-  request: ParsedMessage;
-  response?: ParsedMessage;
-}
-
 export interface SessionHooks {
   maxBody: number;
   /** Header fields per message above this are dropped (and the message marked truncated). */
   maxHeaderBytes?: number;
-  onExchange: (exchange: H2Exchange) => void;
+  /** A stream done; `response` is absent when the stream ended unanswered. */
+  onExchange: (request: ParsedMessage, response: ParsedMessage | undefined) => void;
   onError: (reason: string) => void;
   onTruncated: () => void;
 }
@@ -33,7 +29,7 @@ export class Http2Session {
   private readonly streams = new Map<number, Stream>();
   private readonly readers: Record<'client' | 'server', FrameReader>;
   private readonly decoders: Record<'client' | 'server', HeaderBlockDecoder>;
-  /** A header block in flight (HEADERS without END_HEADERS, then CONTINUATION), per direction. */
+  /** A header block in flight (HEADERS without END_HEADERS, then CONTINUATION), per direction; a HEADERS frame with END_HEADERS never makes one. */
   private readonly pendingBlock: Record<'client' | 'server', { streamId: number; parts: Uint8Array[]; endStream: boolean } | undefined> = {
     client: undefined,
     server: undefined,
@@ -111,22 +107,29 @@ export class Http2Session {
       if (block.length < 5) return this.fail('HEADERS priority fields cut short');
       block = block.subarray(5);
     }
-    this.pendingBlock[from] = { streamId: f.streamId, parts: [block], endStream: (f.flags & FLAG.END_STREAM) !== 0 };
+    const endStream = (f.flags & FLAG.END_STREAM) !== 0;
     this.stamp(from, f);
-    if (f.flags & FLAG.END_HEADERS) this.endBlock(from);
+    if (f.flags & FLAG.END_HEADERS) this.block(from, f.streamId, block, endStream);
+    // The payload is a view of the captured bytes, which stay as they are: kept as it is.
+    else this.pendingBlock[from] = { streamId: f.streamId, parts: [block], endStream };
   }
 
   private endBlock(from: 'client' | 'server'): void {
     const pending = this.pendingBlock[from];
     this.pendingBlock[from] = undefined;
-    if (!pending) return;
-    const decoded = this.decoders[from].decode(pending.parts);
-    if (!decoded.ok) return this.fail(decoded.reason);
-    const stream = this.stream(pending.streamId, from);
+    if (pending) this.block(from, pending.streamId, Buffer.concat(pending.parts), pending.endStream);
+  }
+
+  /** A whole header block of a stream, decoded in order (the table changes with every block). */
+  private block(from: 'client' | 'server', streamId: number, block: Uint8Array, endStream: boolean): void {
+    const decoder = this.decoders[from];
+    const fields = decoder.decode(block);
+    if (!fields) return this.fail(decoder.failure ?? 'HPACK');
+    const stream = this.stream(streamId, from);
     if (!stream) return;
     const message = from === 'client' ? stream.request : stream.response;
-    message.addHeaders(decoded.headers, decoded.dropped);
-    if (pending.endStream) this.ended(pending.streamId, stream, message);
+    message.addHeaders(fields, decoder.dropped);
+    if (endStream) this.ended(streamId, stream, message);
   }
 
   private data(from: 'client' | 'server', f: Frame): void {
@@ -171,8 +174,8 @@ export class Http2Session {
     const block = unpad(f.payload, f.flags);
     if (!block || block.length < 4) return this.fail('PUSH_PROMISE cut short');
     if (!(f.flags & FLAG.END_HEADERS)) return this.fail('PUSH_PROMISE with CONTINUATION is not followed');
-    const decoded = this.decoders[from].decode([block.subarray(4)]);
-    if (!decoded.ok) this.fail(decoded.reason);
+    const decoder = this.decoders[from];
+    if (!decoder.decode(block.subarray(4))) this.fail(decoder.failure ?? 'HPACK');
   }
 
   private settings(from: 'client' | 'server', payload: Uint8Array): void {
@@ -211,7 +214,7 @@ export class Http2Session {
     if (!request) return;
     const response = s.response.toParsed(ns, cut);
     if (request.truncated || response?.truncated) this.hooks.onTruncated();
-    this.hooks.onExchange(response ? { request, response } : { request });
+    this.hooks.onExchange(request, response);
   }
 
   private fail(reason: string): void {

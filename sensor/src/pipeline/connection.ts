@@ -2,9 +2,10 @@
 // and requests paired with their responses in order (HTTP/1.x answers in order, pipelined or not).
 import type { DataEvent, SocketTuple } from '../capture/events';
 import { HttpStreamParser, type Desync, type ParsedMessage } from '../http/parser';
-import { headerValue, type MessageHead, type RequestHead, type ResponseHead } from '../http/head';
+import { headerValue, type RequestHead, type ResponseHead } from '../http/head';
 import { asksUpgrade } from '../http/framing';
 import { Http2Session } from '../http2/session';
+import type { EndpointSlot } from './sampler';
 
 export interface Exchange {
   connection: Connection;
@@ -35,27 +36,6 @@ function isServerSettings(b: Uint8Array): boolean {
   return b.length >= 9 && b[0] === 0 && ((b[1] << 8) | b[2]) % 6 === 0 && b[3] === 0x04 && b[4] === 0 && b[5] === 0 && b[6] === 0 && b[7] === 0 && b[8] === 0;
 }
 
-/**
- * The upgrade request as a plain object, its head too: the HTTP/2 side copies both with a spread,
- * which would not carry a scanned head's `headers` nor a message's `bodyParts` (accessors).
- */
-function withPlainHead(m: ParsedMessage): ParsedMessage {
-  const h = m.head;
-  const head: MessageHead = h.kind === 'request' && h.fields ? { kind: 'request', method: h.method, target: h.target, version: h.version, headers: h.headers } : h;
-  return {
-    head,
-    bodyParts: m.bodyParts,
-    body: m.body,
-    bodySize: m.bodySize,
-    truncated: m.truncated,
-    complete: m.complete,
-    trailers: m.trailers,
-    startNs: m.startNs,
-    endNs: m.endNs,
-    bareLf: m.bareLf,
-  };
-}
-
 export class Connection {
   role: 'client' | 'server' | undefined;
   tuple: SocketTuple | undefined;
@@ -69,6 +49,8 @@ export class Connection {
   desynced = false;
   /** The sensor's own endpoint (pipeline.ts isOwnTraffic): nothing of it is ever reported. */
   own = false;
+  /** The sampler's last decision input on this connection (pipeline.ts sampled): its endpoint, Host and slot in one window. */
+  sampling: { window: number; tuple: SocketTuple | undefined; endpoint: string; host: string | undefined; slot: EndpointSlot | undefined } | undefined;
   private requestParser: HttpStreamParser | undefined;
   /** Set when the first bytes were HTTP/2's connection preface (h2 over TLS or h2c with prior knowledge). */
   private h2: Http2Session | undefined;
@@ -172,7 +154,7 @@ export class Connection {
   private startHttp2(): void {
     this.h2 = new Http2Session({
       maxBody: this.hooks.maxBody,
-      onExchange: (x) => this.hooks.onExchange({ connection: this, ...x }),
+      onExchange: (request, response) => this.hooks.onExchange(response ? { connection: this, request, response } : { connection: this, request }),
       onError: (r) => this.hooks.onParseError(r),
       onTruncated: () => this.hooks.onTruncated(),
     });
@@ -189,7 +171,7 @@ export class Connection {
     if (!request) return;
     this.upgradeToH2 = undefined;
     this.startHttp2();
-    this.h2?.upgraded(withPlainHead(request));
+    this.h2?.upgraded(request);
     if (held.length > 0) this.h2?.feed('client', held, request.endNs, 0);
     if (rest.length > 0) this.h2?.feed('server', rest, request.endNs, 0);
   }

@@ -12,7 +12,7 @@ import { DesyncReporter } from './desync-report';
 import type { Desync } from '../http/parser';
 import { newCounters, type PipelineCounters } from './counters';
 import { ProcessInfo } from './process-info';
-import { Sampler, type SamplerOptions } from './sampler';
+import { Sampler, type EndpointSlot, type SamplerOptions } from './sampler';
 import { fieldValue, fieldValues } from '../http/head';
 import { ScannedRequestHead } from '../http/field-lines';
 import { networkInterfaces } from 'node:os';
@@ -313,16 +313,32 @@ export class Pipeline {
   /** Decided before anything is built, so that sampled-out exchanges cost almost nothing. */
   private sampled(conn: Connection, x: Exchange): boolean {
     const head = x.request.head;
-    if (!this.sampler || head.kind !== 'request') return true;
-    let endpoint: string;
-    if (head instanceof ScannedRequestHead) endpoint = head.endpoint();
-    else {
-      const q = head.target.indexOf('?');
-      endpoint = `${head.method} ${q < 0 ? head.target : head.target.slice(0, q)}`;
+    const sampler = this.sampler;
+    if (!sampler || head.kind !== 'request') return true;
+    if (!sampler.admits(x.response?.endNs ?? x.request.endNs)) {
+      this.counters.sampledOut = sampler.sampledOut;
+      return false;
     }
-    const service = fieldValue(head, 'host') ?? `${conn.tuple?.localAddress ?? ''}:${conn.tuple?.localPort ?? 0}`;
-    const kept = this.sampler.keepEndpoint(x.response?.endNs ?? x.request.endNs, service, endpoint);
-    if (!kept) this.counters.sampledOut = this.sampler.sampledOut;
+    // A keep-alive connection mostly repeats its endpoint: the slot of the last one is reused
+    // when the head names the same (compared in place), with no string built or looked up.
+    const memo = conn.sampling;
+    let slot: EndpointSlot | undefined;
+    // Without a Host the service is the tuple's: the same object, the same service.
+    if (memo && memo.window === sampler.window && memo.tuple === conn.tuple && head instanceof ScannedRequestHead && head.hasEndpoint(memo.endpoint) && head.fields.valueIs('host', memo.host)) {
+      slot = memo.slot;
+    } else {
+      let endpoint: string;
+      if (head instanceof ScannedRequestHead) endpoint = head.endpoint();
+      else {
+        const q = head.target.indexOf('?');
+        endpoint = `${head.method} ${q < 0 ? head.target : head.target.slice(0, q)}`;
+      }
+      const host = fieldValue(head, 'host');
+      slot = sampler.slot(host ?? `${conn.tuple?.localAddress ?? ''}:${conn.tuple?.localPort ?? 0}`, endpoint);
+      conn.sampling = { window: sampler.window, tuple: conn.tuple, endpoint, host, slot };
+    }
+    const kept = sampler.keepSlot(slot);
+    if (!kept) this.counters.sampledOut = sampler.sampledOut;
     return kept;
   }
 
