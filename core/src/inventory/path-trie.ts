@@ -35,6 +35,10 @@ const JUDGED_ANCESTORS = 4;
 /** Structure is judged for positions with at most this many literal children (cost bound). */
 const MAX_JUDGED_CHILDREN = 64;
 
+/** Positions with more literal children are judged again only when their evidence grew by REJUDGE_GROWTH. */
+const REJUDGE_EVERY_CHANGE = 12;
+const REJUDGE_GROWTH = 1.25;
+
 export interface TrieOptions {
   /** Distinct literal values a position needs before it may become a parameter. */
   minDistinct: number;
@@ -147,6 +151,8 @@ class TrieNode {
   paramNamed = false;
   /** Words folded into the parameter child because they led where it leads: values from now on. */
   folded: Set<string> | undefined = undefined;
+  /** Children and grandchildren when this position was last judged (see judge()). */
+  judgedMass = 0;
 }
 
 export class PathTrie {
@@ -314,6 +320,15 @@ export class PathTrie {
   private judge(node: TrieNode): boolean {
     const literals = node.literals;
     if (literals === undefined || literals.size > MAX_JUDGED_CHILDREN) return false;
+    if (literals.size > REJUDGE_EVERY_CHANGE) {
+      // Many siblings (a catalog of resources listed one by one): one more child or grandchild
+      // moves the evidence little, and a judgement costs the square of the siblings. Judged again
+      // once there is a quarter more to judge.
+      let mass = 0;
+      for (const child of literals.values()) mass += 1 + (child.literals?.size ?? 0);
+      if (mass < node.judgedMass * REJUDGE_GROWTH) return false;
+      node.judgedMass = mass;
+    }
     const siblings: SiblingView[] = [];
     for (const [segment, child] of literals) siblings.push(siblingView(segment, child));
     if (node.param !== undefined && this.foldAlike(node, siblings)) return true;
