@@ -33,6 +33,12 @@ export interface AnalyzerHost {
   diagnosticsEnabled(rootUri: string): boolean;
 }
 
+interface AnalysisInputs {
+  observed: EndpointObservation[];
+  transactions: Transaction[];
+  callsOf: CallsOf;
+}
+
 const DEBOUNCE_MS = 150;
 
 export class Analyzer {
@@ -90,10 +96,16 @@ export class Analyzer {
    * debounced run publishes (and updates the findings per endpoint) as usual.
    */
   analyzeNow(rootUri: string): SpecAnalysis | undefined {
-    const observed = this.observations();
-    const analysis = this.analyse(rootUri, observed, observed.flatMap((e) => e.samples), callsOfSamples(observed));
+    const analysis = this.analyse(rootUri, this.inputs());
     if (analysis) this.analyses.set(rootUri, analysis);
     return analysis;
+  }
+
+  /** What every analysis compares, the same for the scheduled run and a code action's own. */
+  private inputs(): AnalysisInputs {
+    // gRPC endpoints are their own kind: never matched or diffed against an OpenAPI document.
+    const observed = this.observations().filter((e) => e.grpc === undefined);
+    return { observed, transactions: observed.flatMap((e) => e.samples), callsOf: callsOfSamples(observed) };
   }
 
   /** Re-runs the given specs (all of them when omitted) after a short quiet period. */
@@ -105,14 +117,11 @@ export class Analyzer {
 
   private run(): void {
     this.timer = undefined;
-    // gRPC endpoints are their own kind: never matched or diffed against an OpenAPI document.
-    const observed = this.observations().filter((e) => e.grpc === undefined);
-    const transactions = observed.flatMap((e) => e.samples);
-    const byTransaction = new Map(transactions.map((t) => [t.id, t]));
-    const callsOf = callsOfSamples(observed);
+    const inputs = this.inputs();
+    const byTransaction = new Map(inputs.transactions.map((t) => [t.id, t]));
     for (const rootUri of [...this.dirty]) {
       this.dirty.delete(rootUri);
-      const analysis = this.analyse(rootUri, observed, transactions, callsOf);
+      const analysis = this.analyse(rootUri, inputs);
       if (!analysis) continue;
       this.analyses.set(rootUri, analysis);
       this.host.publish(rootUri, this.diagnosticsOf(analysis, byTransaction));
@@ -121,7 +130,7 @@ export class Analyzer {
     this.host.findingsChanged();
   }
 
-  private analyse(rootUri: string, observed: EndpointObservation[], transactions: Transaction[], callsOf: CallsOf): SpecAnalysis | undefined {
+  private analyse(rootUri: string, { observed, transactions, callsOf }: AnalysisInputs): SpecAnalysis | undefined {
     const spec = this.specs.get(rootUri);
     if (!spec) return undefined;
     const previous = this.analyses.get(rootUri);

@@ -60,3 +60,34 @@ test('analyzeNow answers the edited text at once and leaves publishing to the sc
   assert.equal(published.length, 2, 'the debounced run published the edited text\'s diagnostics');
   assert.ok([...(published[1]?.values() ?? [])].flat().some((d) => d.code === 'undocumented-endpoint'));
 });
+
+test('analyzeNow compares what the scheduled run compares: gRPC calls stay out of both, so the lightbulb sees the published findings', async (t) => {
+  const texts = new Map([[ROOT, ORIGINAL]]);
+  const specs = new SpecIndex(async (uri) => texts.get(uri), 0);
+  const store = new TrafficStore();
+  store.add(tx({ method: 'GET', path: '/v1/orders/7f3c9a12-4b5e-4c6d-8e9f-0a1b2c3d4e5f', service: '127.0.0.1:8080', resBody: { orderId: '7f3c' } }));
+  const grpc = tx({ method: 'POST', path: '/shop.v1.Catalog/GetItem', service: '127.0.0.1:8080', reqType: 'application/grpc', reqBody: 'x' });
+  grpc.httpVersion = '2';
+  grpc.grpc = { service: 'shop.v1.Catalog', method: 'GetItem', status: 0 };
+  store.add(grpc);
+  let published = (): void => undefined;
+  const analyzer = new Analyzer(specs, () => store.observations(), {
+    publish: () => published(),
+    findingsChanged: () => undefined,
+    severities: () => ({}),
+    diagnosticsEnabled: () => true,
+  });
+  t.after(() => analyzer.dispose());
+  const scheduled = new Promise<void>((resolve) => (published = resolve));
+  await specs.load(ROOT);
+  await scheduled;
+  const fromRun = analyzer.get(ROOT)!;
+  const now = analyzer.analyzeNow(ROOT)!;
+  const shape = (a: typeof now): unknown => ({
+    findings: a.findings.map((f) => f.id).sort(),
+    endpoints: a.endpoints.map((e) => `${e.method} ${e.path} ${e.state}`).sort(),
+    operations: [...a.operations.keys()].sort(),
+  });
+  assert.ok(!now.endpoints.some((e) => e.path.includes('shop.v1.Catalog')), 'no gRPC endpoint compared with the OpenAPI document');
+  assert.deepEqual(shape(now), shape(fromRun));
+});
