@@ -81,3 +81,37 @@ test('an invalid or missing templates file is an error (exit 2) that names the p
   assert.equal(noName.code, 2);
   assert.match(noName.err, /--templates needs a file name/);
 });
+
+test('the lookup stops at the repository root (a .git folder or file), or outside one at the current directory', async (t) => {
+  const outer = workspace(t);
+  const args = (spec = 'api/openapi.yaml'): string[] => ['diff', '--spec', spec, '--har', path.join(outer, 'traffic.har'), '--format', 'json', '--fail-on', 'none'];
+  // Another project's (or a home folder's) file above the repository is not this workspace's.
+  mkdirSync(path.join(outer, '.tapline'));
+  writeFileSync(path.join(outer, '.tapline/templates.json'), '{ "templates": ["/v1/stores/{storeName}/pets"] }');
+  for (const [name, makeRoot] of [
+    ['a repository', (dir: string) => (mkdirSync(path.join(dir, '.git')), writeFileSync(path.join(dir, '.git/HEAD'), 'ref: refs/heads/main\n'))],
+    ['a worktree', (dir: string) => writeFileSync(path.join(dir, '.git'), 'gitdir: /elsewhere/.git/worktrees/x\n')],
+  ] as const) {
+    const repo = path.join(outer, name.replace(' ', '-'));
+    mkdirSync(path.join(repo, 'api'), { recursive: true });
+    copyFileSync(SPEC, path.join(repo, 'api/openapi.yaml'));
+    makeRoot(repo);
+    const r = await runTapline(args(), { cwd: repo });
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(undocumented(r.out), ['/stores/downtown/pets', '/stores/my-shop-north/pets'], `${name}: the file above its root is not read`);
+    assert.doesNotMatch(r.err, /path template/);
+    // The repository's own file, above the spec's folder, is.
+    mkdirSync(path.join(repo, '.tapline'));
+    writeFileSync(path.join(repo, '.tapline/templates.json'), '{ "templates": ["/v1/stores/{shop}/pets"] }');
+    const own = await runTapline(args('openapi.yaml'), { cwd: path.join(repo, 'api') });
+    assert.equal(own.code, 0, own.err);
+    assert.deepEqual(undocumented(own.out), ['/stores/{shop}/pets'], `${name}: its own file is found from a folder below`);
+  }
+  // No repository: not above the current directory.
+  const plain = path.join(outer, 'plain');
+  mkdirSync(path.join(plain, 'api'), { recursive: true });
+  copyFileSync(SPEC, path.join(plain, 'api/openapi.yaml'));
+  const r = await runTapline(args(), { cwd: plain });
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual(undocumented(r.out), ['/stores/downtown/pets', '/stores/my-shop-north/pets']);
+});
