@@ -168,9 +168,29 @@ export class Analyzer {
   }
 }
 
-/** Each sample stands for its share of its endpoint's calls, so that findings name the calls observed. */
+/**
+ * How many calls each sample stands for, so that findings count calls, not samples: the calls its
+ * endpoint answered with the sample's status (the store counts every call per status), shared
+ * among that status's samples — a finding per status ("returned 503 (37×)") shows the real count.
+ * Calls of a status no sample has (an endpoint with more statuses than it keeps samples for) are
+ * shared among all the endpoint's samples, so that an endpoint's samples still add up to its calls.
+ */
 function callsOfSamples(observed: readonly EndpointObservation[]): CallsOf {
-  const share = new Map(observed.flatMap((e) => e.samples.map((t) => [t.id, e.count / e.samples.length] as const)));
+  const share = new Map<string, number>();
+  for (const e of observed) {
+    const byStatus = new Map<number, Transaction[]>();
+    for (const t of e.samples) {
+      const status = t.response?.status ?? 0;
+      byStatus.set(status, [...(byStatus.get(status) ?? []), t]);
+    }
+    let unsampled = 0;
+    for (const [status, n] of Object.entries(e.statuses)) if (!byStatus.has(Number(status))) unsampled += n;
+    const spread = e.samples.length > 0 ? unsampled / e.samples.length : 0;
+    for (const [status, samples] of byStatus) {
+      const calls = e.statuses[String(status)] ?? samples.length;
+      for (const t of samples) share.set(t.id, calls / samples.length + spread);
+    }
+  }
   return (t) => share.get(t.id) ?? 1;
 }
 
