@@ -4,8 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TrafficStore } from '../../core/src/inventory/traffic-store';
-import { Analyzer } from '../../server/src/analyzer';
 import { SpecIndex } from '../../server/src/spec-index';
+import { testAnalyzer } from './analyzer-helpers';
 import { tx } from './diff-helpers';
 
 const ROOT = 'file:///ws/things.yaml';
@@ -34,15 +34,8 @@ test('undocumented-status and undocumented-content-type count calls from the cou
   assert.ok(endpoint!.samples.length < calls.ok + calls.unavailable + calls.teapot, 'the store keeps samples, not every call');
   assert.deepEqual(endpoint!.statuses, { '200': 300, '418': 2, '503': 37 });
 
-  let published = (): void => undefined;
-  const analyzer = new Analyzer(specs, () => store.observations(), {
-    publish: () => published(),
-    findingsChanged: () => undefined,
-    severities: () => ({}),
-    diagnosticsEnabled: () => true,
-  });
-  t.after(() => analyzer.dispose());
-  const analysed = new Promise<void>((resolve) => (published = resolve));
+  const { analyzer, nextPublish } = testAnalyzer(t, specs, store);
+  const analysed = nextPublish('the first analysis');
   await specs.load(ROOT);
   await analysed;
   const findings = analyzer.get(ROOT)!.findings;

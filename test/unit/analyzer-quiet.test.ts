@@ -6,10 +6,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Diagnostic } from 'vscode-languageserver/node';
 import { TrafficStore } from '../../core/src/inventory/traffic-store';
-import { Analyzer } from '../../server/src/analyzer';
 import { SpecIndex } from '../../server/src/spec-index';
+import { testAnalyzer } from './analyzer-helpers';
 import { tx } from './diff-helpers';
 
 const ROOT = 'file:///ws/openapi.yaml';
@@ -18,28 +17,9 @@ const ORIGINAL = readFileSync(join(__dirname, '..', 'fixtures', 'workspaces', 'p
 test('analyzeNow answers the edited text at once and leaves publishing to the scheduled run', async (t) => {
   const texts = new Map([[ROOT, ORIGINAL]]);
   const specs = new SpecIndex(async (uri) => texts.get(uri), 0);
-  const published: Array<Map<string, Diagnostic[]> | undefined> = [];
-  let onPublish = (): void => undefined;
   const store = new TrafficStore();
   store.add(tx({ method: 'GET', path: '/v1/orders/7f3c9a12-4b5e-4c6d-8e9f-0a1b2c3d4e5f', service: '127.0.0.1:8080', resBody: { orderId: '7f3c' } }));
-  const analyzer = new Analyzer(specs, () => store.observations(), {
-    publish: (_root, files) => {
-      published.push(files);
-      onPublish();
-    },
-    findingsChanged: () => undefined,
-    severities: () => ({}),
-    diagnosticsEnabled: () => true,
-  });
-  t.after(() => analyzer.dispose());
-  const nextPublish = (what: string): Promise<void> =>
-    new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`waited 10 s for ${what}`)), 10_000);
-      onPublish = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+  const { analyzer, published, nextPublish } = testAnalyzer(t, specs, store);
 
   const first = nextPublish('the first analysis to publish');
   await specs.load(ROOT);
@@ -70,15 +50,8 @@ test('analyzeNow compares what the scheduled run compares: gRPC calls stay out o
   grpc.httpVersion = '2';
   grpc.grpc = { service: 'shop.v1.Catalog', method: 'GetItem', status: 0 };
   store.add(grpc);
-  let published = (): void => undefined;
-  const analyzer = new Analyzer(specs, () => store.observations(), {
-    publish: () => published(),
-    findingsChanged: () => undefined,
-    severities: () => ({}),
-    diagnosticsEnabled: () => true,
-  });
-  t.after(() => analyzer.dispose());
-  const scheduled = new Promise<void>((resolve) => (published = resolve));
+  const { analyzer, nextPublish } = testAnalyzer(t, specs, store);
+  const scheduled = nextPublish('the first analysis');
   await specs.load(ROOT);
   await scheduled;
   const fromRun = analyzer.get(ROOT)!;

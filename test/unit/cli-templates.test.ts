@@ -7,19 +7,13 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runTapline, REPO_ROOT } from '../support/cli';
+import { harEntry, harLog } from '../support/har-entry';
 
 const SPEC = path.join(REPO_ROOT, 'test/fixtures/workspaces/petstore/openapi.yaml');
 
 function har(paths: string[]): string {
-  const entries = paths.map((p, i) => ({
-    startedDateTime: new Date(Date.UTC(2026, 11, 1, 9, 0, i)).toISOString(),
-    time: 2,
-    request: { method: 'GET', url: `http://petstore.swagger.io${p}`, httpVersion: 'HTTP/1.1', headers: [], queryString: [], cookies: [], headersSize: -1, bodySize: 0 },
-    response: { status: 200, statusText: 'OK', httpVersion: 'HTTP/1.1', headers: [], cookies: [], content: { size: 0, mimeType: '' }, redirectURL: '', headersSize: -1, bodySize: 0 },
-    cache: {},
-    timings: { send: 0, wait: 2, receive: 0 },
-  }));
-  return JSON.stringify({ log: { version: '1.2', creator: { name: 'test', version: '1' }, entries } });
+  const entries = paths.map((p, i) => harEntry({ method: 'GET', url: `http://petstore.swagger.io${p}`, startedAt: Date.UTC(2026, 11, 1, 9, 0, i), time: 2, status: 200, statusText: 'OK' }));
+  return JSON.stringify(harLog('test', entries));
 }
 
 const TRAFFIC = har(['/v1/stores/my-shop-north/pets', '/v1/stores/downtown/pets', '/v1/stores/downtown/pets']);
