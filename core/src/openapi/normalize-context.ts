@@ -82,6 +82,18 @@ export function readPaths(ctx: NormalizeContext, rawPaths: unknown, forItem: (pa
   return { paths, operations };
 }
 
+/** What every operation says of itself, whichever version: its key, method, path, id, summary and deprecation. */
+export function operationBasics(method: HttpMethod, path: string, op: Record<string, unknown>): Pick<OperationModel, 'key' | 'method' | 'path' | 'operationId' | 'summary' | 'deprecated'> {
+  return {
+    key: `${method.toUpperCase()} ${path}`,
+    method,
+    path,
+    operationId: typeof op.operationId === 'string' ? op.operationId : undefined,
+    summary: typeof op.summary === 'string' ? op.summary : undefined,
+    deprecated: op.deprecated === true,
+  };
+}
+
 /**
  * A list entry as text. `String(v)` throws on objects without a usable `toString` (a document's
  * `{"toString": 1}`, or objects the parsers build without a prototype): those become their JSON.

@@ -13,7 +13,7 @@ import type {
   SpecModel,
 } from './model';
 import type { NormalizeContext } from './normalize-context';
-import { entryText, parseServer, readPaths, readSecurity, readSecurityScheme } from './normalize-context';
+import { entryText, operationBasics, parseServer, readPaths, readSecurity, readSecurityScheme } from './normalize-context';
 import { mergeParameters } from './normalize-v3';
 import { isRecord } from './refs';
 
@@ -48,12 +48,7 @@ export function normalizeV2(ctx: NormalizeContext, root: Record<string, unknown>
     return (method, op, opUri, opPointer): OperationModel => {
       const all = mergeRaw(shared, rawParams(ctx, opUri, opPointer, op.parameters));
       return {
-        key: `${method.toUpperCase()} ${path}`,
-        method,
-        path,
-        operationId: typeof op.operationId === 'string' ? op.operationId : undefined,
-        summary: typeof op.summary === 'string' ? op.summary : undefined,
-        deprecated: op.deprecated === true,
+        ...operationBasics(method, path, op),
         servers,
         parameters: mergeParameters([], all.flatMap((p) => toParameter(ctx, p))),
         requestBody: toRequestBody(ctx, all, strings(op.consumes) ?? consumes),

@@ -14,7 +14,7 @@ import type {
   SpecModel,
 } from './model';
 import type { NormalizeContext } from './normalize-context';
-import { entryText, parseServer, readPaths, readSecurity, readSecurityScheme } from './normalize-context';
+import { entryText, operationBasics, parseServer, readPaths, readSecurity, readSecurityScheme } from './normalize-context';
 import { isRecord } from './refs';
 
 export function normalizeV3(ctx: NormalizeContext, root: Record<string, unknown>, versionString: string): SpecModel {
@@ -77,12 +77,7 @@ function readOperation(
     }
   }
   return {
-    key: `${method.toUpperCase()} ${path}`,
-    method,
-    path,
-    operationId: typeof op.operationId === 'string' ? op.operationId : undefined,
-    summary: typeof op.summary === 'string' ? op.summary : undefined,
-    deprecated: op.deprecated === true,
+    ...operationBasics(method, path, op),
     servers: [],
     parameters: readParameters(ctx, uri, pointer, op.parameters),
     requestBody,
