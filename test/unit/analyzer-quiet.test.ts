@@ -64,3 +64,24 @@ test('analyzeNow compares what the scheduled run compares: gRPC calls stay out o
   assert.ok(!now.endpoints.some((e) => e.path.includes('shop.v1.Catalog')), 'no gRPC endpoint compared with the OpenAPI document');
   assert.deepEqual(shape(now), shape(fromRun));
 });
+
+test('a reload done at once (the code action) drops the debounced one of the same file: the same text is not analysed and published twice', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const texts = new Map([[ROOT, ORIGINAL]]);
+  const specs = new SpecIndex(async (uri) => texts.get(uri), 200);
+  const loads: string[] = [];
+  specs.onDidChange((root) => loads.push(root));
+  await specs.load(ROOT);
+  texts.set(ROOT, ORIGINAL.replace('paths:\n', 'paths:\n  # owned by the pets team\n'));
+  specs.changed(ROOT); // the editor's change: a reload after the quiet period
+  await specs.load(ROOT, new Set([ROOT])); // the code action's, at once
+  t.mock.timers.tick(1_000);
+  for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(loads.length, 2, 'the first load and the code action\'s; no third');
+  // Another file's pending change is still reloaded.
+  specs.changed(ROOT);
+  await specs.load(ROOT, new Set(['file:///ws/other.yaml']));
+  t.mock.timers.tick(1_000);
+  for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(loads.length, 4);
+});
