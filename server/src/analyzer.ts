@@ -33,6 +33,12 @@ export interface AnalyzerHost {
   diagnosticsEnabled(rootUri: string): boolean;
 }
 
+interface AnalysisInputs {
+  observed: EndpointObservation[];
+  transactions: Transaction[];
+  callsOf: CallsOf;
+}
+
 const DEBOUNCE_MS = 150;
 
 export class Analyzer {
@@ -90,10 +96,16 @@ export class Analyzer {
    * debounced run publishes (and updates the findings per endpoint) as usual.
    */
   analyzeNow(rootUri: string): SpecAnalysis | undefined {
-    const observed = this.observations();
-    const analysis = this.analyse(rootUri, observed, observed.flatMap((e) => e.samples), callsOfSamples(observed));
+    const analysis = this.analyse(rootUri, this.inputs());
     if (analysis) this.analyses.set(rootUri, analysis);
     return analysis;
+  }
+
+  /** What every analysis compares, the same for the scheduled run and a code action's own. */
+  private inputs(): AnalysisInputs {
+    // gRPC endpoints are their own kind: never matched or diffed against an OpenAPI document.
+    const observed = this.observations().filter((e) => e.grpc === undefined);
+    return { observed, transactions: observed.flatMap((e) => e.samples), callsOf: callsOfSamples(observed) };
   }
 
   /** Re-runs the given specs (all of them when omitted) after a short quiet period. */
@@ -105,14 +117,11 @@ export class Analyzer {
 
   private run(): void {
     this.timer = undefined;
-    // gRPC endpoints are their own kind: never matched or diffed against an OpenAPI document.
-    const observed = this.observations().filter((e) => e.grpc === undefined);
-    const transactions = observed.flatMap((e) => e.samples);
-    const byTransaction = new Map(transactions.map((t) => [t.id, t]));
-    const callsOf = callsOfSamples(observed);
+    const inputs = this.inputs();
+    const byTransaction = new Map(inputs.transactions.map((t) => [t.id, t]));
     for (const rootUri of [...this.dirty]) {
       this.dirty.delete(rootUri);
-      const analysis = this.analyse(rootUri, observed, transactions, callsOf);
+      const analysis = this.analyse(rootUri, inputs);
       if (!analysis) continue;
       this.analyses.set(rootUri, analysis);
       this.host.publish(rootUri, this.diagnosticsOf(analysis, byTransaction));
@@ -121,7 +130,7 @@ export class Analyzer {
     this.host.findingsChanged();
   }
 
-  private analyse(rootUri: string, observed: EndpointObservation[], transactions: Transaction[], callsOf: CallsOf): SpecAnalysis | undefined {
+  private analyse(rootUri: string, { observed, transactions, callsOf }: AnalysisInputs): SpecAnalysis | undefined {
     const spec = this.specs.get(rootUri);
     if (!spec) return undefined;
     const previous = this.analyses.get(rootUri);
@@ -159,9 +168,29 @@ export class Analyzer {
   }
 }
 
-/** Each sample stands for its share of its endpoint's calls, so that findings name the calls observed. */
+/**
+ * How many calls each sample stands for, so that findings count calls, not samples: the calls its
+ * endpoint answered with the sample's status (the store counts every call per status), shared
+ * among that status's samples — a finding per status ("returned 503 (37×)") shows the real count.
+ * Calls of a status no sample has (an endpoint with more statuses than it keeps samples for) are
+ * shared among all the endpoint's samples, so that an endpoint's samples still add up to its calls.
+ */
 function callsOfSamples(observed: readonly EndpointObservation[]): CallsOf {
-  const share = new Map(observed.flatMap((e) => e.samples.map((t) => [t.id, e.count / e.samples.length] as const)));
+  const share = new Map<string, number>();
+  for (const e of observed) {
+    const byStatus = new Map<number, Transaction[]>();
+    for (const t of e.samples) {
+      const status = t.response?.status ?? 0;
+      byStatus.set(status, [...(byStatus.get(status) ?? []), t]);
+    }
+    let unsampled = 0;
+    for (const [status, n] of Object.entries(e.statuses)) if (!byStatus.has(Number(status))) unsampled += n;
+    const spread = e.samples.length > 0 ? unsampled / e.samples.length : 0;
+    for (const [status, samples] of byStatus) {
+      const calls = e.statuses[String(status)] ?? samples.length;
+      for (const t of samples) share.set(t.id, calls / samples.length + spread);
+    }
+  }
   return (t) => share.get(t.id) ?? 1;
 }
 

@@ -62,6 +62,9 @@ async function workspacePolicies(context: FixContext): Promise<Outcome<{ specs: 
   return { ok: true, specs };
 }
 
+/** The engine holds a window of recent calls and a few samples per endpoint, not every call: the report says so. */
+const HELD = "request(s) the engine holds (the recent ones and each endpoint's samples, not every call observed)";
+
 /** The policy report of every workspace spec against `transactions` (client address from each). */
 export async function gatewayReports(context: FixContext, transactions: readonly Transaction[]): Promise<Outcome<{ text: string; requests: number; flagged: number }>> {
   if (transactions.length === 0) return { ok: false, reason: 'no traffic has been observed yet' };
@@ -73,7 +76,7 @@ export async function gatewayReports(context: FixContext, transactions: readonly
     const routes = compileRoutes(model);
     const report = policyReport(model, new GatewayDecider(routes, resolvePolicy(routes, parsed, parsed.mode ?? 'enforce')), transactions, '127.0.0.1');
     flagged += report.flagged.length;
-    return `# ${fileURLToPath(spec.rootUri)} with ${text === undefined ? 'no policy file' : fileURLToPath(policyUri)}\n${formatPolicyReport(report, 'text')}`;
+    return `# ${fileURLToPath(spec.rootUri)} with ${text === undefined ? 'no policy file' : fileURLToPath(policyUri)}\n${formatPolicyReport(report, 'text', HELD)}`;
   });
   return { ok: true, text: parts.join('\n'), requests: transactions.length, flagged };
 }

@@ -39,8 +39,21 @@ export class SpecIndex {
     return [...this.specs.values()].filter((spec) => spec.documents.has(uri) || spec.rootUri === uri).map((spec) => spec.rootUri);
   }
 
-  /** Loads (or reloads at once) the spec rooted at `rootUri`. */
+  /**
+   * Loads (or reloads at once) the spec rooted at `rootUri`. A debounced reload still pending for
+   * the same files is dropped: this load reads them now (a code action right after an edit), and
+   * a second load of the same text would only analyse and publish it again.
+   */
   async load(rootUri: string, changedUris: ReadonlySet<string> = new Set()): Promise<LoadedSpec> {
+    const pending = this.dirty.get(rootUri);
+    if (pending) {
+      for (const uri of changedUris) pending.delete(uri);
+      if (pending.size === 0) {
+        this.dirty.delete(rootUri);
+        clearTimeout(this.timers.get(rootUri));
+        this.timers.delete(rootUri);
+      }
+    }
     const previous = this.specs.get(rootUri);
     const cache = new Map<string, ParsedDocument>();
     for (const [uri, document] of previous?.documents ?? []) if (!changedUris.has(uri)) cache.set(uri, document);

@@ -155,6 +155,7 @@ test('the policy report on the traffic the engine holds (the live inventory)', a
   const result = await client.connection.sendRequest<Outcome<{ text: string; requests: number; flagged: number }>>(GATEWAY_REPORT.method, {});
   assert.ok(result.ok, JSON.stringify(result));
   assert.equal(result.requests, 3);
+  assert.match(result.text, /against 3 request\(s\) the engine holds \(the recent ones and each endpoint's samples, not every call observed\)/, "the engine's report does not pass samples off as every call");
   assert.equal(result.flagged, 1, 'GET /pets is documented, observed, and denied');
   assert.match(result.text, /^# .*openapi\.yaml with .*tapline-gateway\.yaml$/m);
   assert.match(result.text, /^! GET \/pets: 1 request\(s\), 0 allowed, blocked: 1 operation-denied$/m);

@@ -7,19 +7,13 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runTapline, REPO_ROOT } from '../support/cli';
+import { harEntry, harLog } from '../support/har-entry';
 
 const SPEC = path.join(REPO_ROOT, 'test/fixtures/workspaces/petstore/openapi.yaml');
 
 function har(paths: string[]): string {
-  const entries = paths.map((p, i) => ({
-    startedDateTime: new Date(Date.UTC(2026, 11, 1, 9, 0, i)).toISOString(),
-    time: 2,
-    request: { method: 'GET', url: `http://petstore.swagger.io${p}`, httpVersion: 'HTTP/1.1', headers: [], queryString: [], cookies: [], headersSize: -1, bodySize: 0 },
-    response: { status: 200, statusText: 'OK', httpVersion: 'HTTP/1.1', headers: [], cookies: [], content: { size: 0, mimeType: '' }, redirectURL: '', headersSize: -1, bodySize: 0 },
-    cache: {},
-    timings: { send: 0, wait: 2, receive: 0 },
-  }));
-  return JSON.stringify({ log: { version: '1.2', creator: { name: 'test', version: '1' }, entries } });
+  const entries = paths.map((p, i) => harEntry({ method: 'GET', url: `http://petstore.swagger.io${p}`, startedAt: Date.UTC(2026, 11, 1, 9, 0, i), time: 2, status: 200, statusText: 'OK' }));
+  return JSON.stringify(harLog('test', entries));
 }
 
 const TRAFFIC = har(['/v1/stores/my-shop-north/pets', '/v1/stores/downtown/pets', '/v1/stores/downtown/pets']);
@@ -80,4 +74,38 @@ test('an invalid or missing templates file is an error (exit 2) that names the p
   const noName = await runTapline(['diff', '--spec', 'api/openapi.yaml', '--har', 'traffic.har', '--templates'], { cwd: dir });
   assert.equal(noName.code, 2);
   assert.match(noName.err, /--templates needs a file name/);
+});
+
+test('the lookup stops at the repository root (a .git folder or file), or outside one at the current directory', async (t) => {
+  const outer = workspace(t);
+  const args = (spec = 'api/openapi.yaml'): string[] => ['diff', '--spec', spec, '--har', path.join(outer, 'traffic.har'), '--format', 'json', '--fail-on', 'none'];
+  // Another project's (or a home folder's) file above the repository is not this workspace's.
+  mkdirSync(path.join(outer, '.tapline'));
+  writeFileSync(path.join(outer, '.tapline/templates.json'), '{ "templates": ["/v1/stores/{storeName}/pets"] }');
+  for (const [name, makeRoot] of [
+    ['a repository', (dir: string) => (mkdirSync(path.join(dir, '.git')), writeFileSync(path.join(dir, '.git/HEAD'), 'ref: refs/heads/main\n'))],
+    ['a worktree', (dir: string) => writeFileSync(path.join(dir, '.git'), 'gitdir: /elsewhere/.git/worktrees/x\n')],
+  ] as const) {
+    const repo = path.join(outer, name.replace(' ', '-'));
+    mkdirSync(path.join(repo, 'api'), { recursive: true });
+    copyFileSync(SPEC, path.join(repo, 'api/openapi.yaml'));
+    makeRoot(repo);
+    const r = await runTapline(args(), { cwd: repo });
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(undocumented(r.out), ['/stores/downtown/pets', '/stores/my-shop-north/pets'], `${name}: the file above its root is not read`);
+    assert.doesNotMatch(r.err, /path template/);
+    // The repository's own file, above the spec's folder, is.
+    mkdirSync(path.join(repo, '.tapline'));
+    writeFileSync(path.join(repo, '.tapline/templates.json'), '{ "templates": ["/v1/stores/{shop}/pets"] }');
+    const own = await runTapline(args('openapi.yaml'), { cwd: path.join(repo, 'api') });
+    assert.equal(own.code, 0, own.err);
+    assert.deepEqual(undocumented(own.out), ['/stores/{shop}/pets'], `${name}: its own file is found from a folder below`);
+  }
+  // No repository: not above the current directory.
+  const plain = path.join(outer, 'plain');
+  mkdirSync(path.join(plain, 'api'), { recursive: true });
+  copyFileSync(SPEC, path.join(plain, 'api/openapi.yaml'));
+  const r = await runTapline(args(), { cwd: plain });
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual(undocumented(r.out), ['/stores/downtown/pets', '/stores/my-shop-north/pets']);
 });

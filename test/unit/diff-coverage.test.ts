@@ -3,14 +3,11 @@ import assert from 'node:assert/strict';
 import { computeCoverage, coverageFromCounts, coverageLine } from '../../core/src/diff/coverage';
 import { coverageText } from '../../webview/src/format';
 import { readInbound } from '../../webview/src/messages';
-import { loadSpec } from '../../core/src/openapi/load';
 import { runTapline } from '../support/cli';
 import { tx } from './diff-helpers';
-import { memoryFs } from './openapi-helpers';
+import { loadText, openapi30 } from './openapi-helpers';
 
-const SPEC = `openapi: 3.0.3
-info: { title: shop, version: '1' }
-paths:
+const SPEC = openapi30('shop', `paths:
   /items:
     get:
       tags: [catalog]
@@ -28,10 +25,10 @@ paths:
     get:
       responses:
         '204': { description: up }
-`;
+`);
 
 test('coverage per spec, tag and operation; ranges, default and undocumented statuses', async () => {
-  const spec = await loadSpec('mem:/shop.yaml', memoryFs({ 'mem:/shop.yaml': SPEC }));
+  const spec = await loadText(SPEC, 'mem:/shop.yaml');
   const report = computeCoverage(spec, [
     tx({ path: '/items' }),
     tx({ path: '/items', status: 404 }),
@@ -56,7 +53,7 @@ test('coverage per spec, tag and operation; ranges, default and undocumented sta
 });
 
 test('coverage from the engine\'s per-operation counters is the same as from the transactions; one line reads it', async () => {
-  const spec = await loadSpec('mem:/shop.yaml', memoryFs({ 'mem:/shop.yaml': SPEC }));
+  const spec = await loadText(SPEC, 'mem:/shop.yaml');
   const counts = new Map<string, { count: number; statuses: Record<string, number> }>([
     ['GET /items', { count: 3, statuses: { '200': 1, '404': 1, '503': 1 } }],
     ['GET /items/{id}', { count: 2, statuses: { '500': 1, '0': 1 } }],

@@ -130,3 +130,8 @@ export function conformingTx(spec: LoadedSpec, op: OperationModel, basePath = ''
     resType: resMedia?.mediaType,
   });
 }
+
+/** The transaction as sent by another client: its address, and its User-Agent when given. */
+export function fromClient(t: Transaction, address: string, userAgent?: string): Transaction {
+  return { ...t, client: { address, port: 40000 }, request: { ...t.request, headers: userAgent === undefined ? [] : [{ name: 'User-Agent', value: userAgent }] } };
+}

@@ -6,21 +6,13 @@ import assert from 'node:assert/strict';
 import { DIFF_WINDOW, DiffStream, diffSpec } from '../../core/src/diff/diff';
 import { MAX_INFER_SAMPLES, MAX_UNDOCUMENTED_GROUPS } from '../../core/src/diff/aggregates';
 import { templatePath } from '../../core/src/inventory/template';
-import { loadSpec } from '../../core/src/openapi/load';
 import type { Transaction } from '../../core/src/protocol/transaction';
 import { runTapline } from '../support/cli';
-import { tx } from './diff-helpers';
-import { memoryFs } from './openapi-helpers';
+import { fromClient, tx } from './diff-helpers';
+import { DEPRECATED_OLD, loadText, openapi30 } from './openapi-helpers';
 
-const SPEC = `openapi: 3.0.3
-info: { title: stream, version: '1' }
-paths:
-  /old:
-    get:
-      deprecated: true
-      responses:
-        '200': { description: ok }
-  /items/{itemId}:
+const SPEC = openapi30('stream', `paths:
+${DEPRECATED_OLD}  /items/{itemId}:
     get:
       parameters: [{ name: itemId, in: path, required: true, schema: { type: integer } }]
       responses:
@@ -33,18 +25,14 @@ paths:
     get:
       responses:
         '200': { description: ok }
-`;
-
-function withClient(t: Transaction, address: string): Transaction {
-  return { ...t, client: { address, port: 40000 }, request: { ...t.request, headers: [{ name: 'User-Agent', value: `agent-${address}` }] } };
-}
+`);
 
 /** 5 windows of traffic: every kind of aggregate spread over all of them, /late only in the last. */
 function traffic(): Transaction[] {
   const out: Transaction[] = [];
   const n = DIFF_WINDOW * 5;
   for (let i = 0; i < n; i++) {
-    if (i % 4 === 0) out.push(withClient(tx({ path: '/old' }), `10.0.0.${i % 3}`));
+    if (i % 4 === 0) out.push(fromClient(tx({ path: '/old' }), `10.0.0.${i % 3}`, `agent-10.0.0.${i % 3}`));
     else if (i % 4 === 1) out.push(tx({ path: `/items/${i}`, status: 418, resBody: { id: i } }));
     else if (i % 4 === 2) out.push(tx({ path: `/items/${i}`, resBody: i % 8 === 2 ? { id: 'x' } : { id: i } }));
     else out.push(tx({ path: `/shadow/${i}`, resBody: { ok: true } }));
@@ -53,7 +41,7 @@ function traffic(): Transaction[] {
   return out;
 }
 
-const spec = () => loadSpec('mem:/s.yaml', memoryFs({ 'mem:/s.yaml': SPEC }));
+const spec = () => loadText(SPEC, 'mem:/s.yaml');
 
 test('counts and callers add up across windows; an operation first called in the last window is not unused', async () => {
   const findings = diffSpec(await spec(), traffic());

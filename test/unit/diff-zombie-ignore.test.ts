@@ -6,21 +6,12 @@ import { sunsetOf } from '../../core/src/diff/rules-zombie';
 import { ignoreFix, readIgnore } from '../../core/src/diff/suppression';
 import { planFix } from '../../core/src/patch/plan';
 import { applyTextEdits } from '../../core/src/patch/text-edit';
-import { loadSpec } from '../../core/src/openapi/load';
 import type { LoadedSpec } from '../../core/src/openapi/model';
-import type { Transaction } from '../../core/src/protocol/transaction';
-import { tx } from './diff-helpers';
-import { memoryFs } from './openapi-helpers';
+import { fromClient, tx } from './diff-helpers';
+import { DEPRECATED_OLD, loadText, openapi30 } from './openapi-helpers';
 
-const SPEC = `openapi: 3.0.3
-info: { title: zombies, version: '1' }
-paths:
-  /old:
-    get:
-      deprecated: true
-      responses:
-        '200': { description: ok }
-  /sunset:
+const SPEC = openapi30('zombies', `paths:
+${DEPRECATED_OLD}  /sunset:
     get:
       x-sunset: '2024-06-01'
       responses:
@@ -59,14 +50,10 @@ components:
       type: object
       required: [id]
       properties: { id: { type: integer } }
-`;
+`);
 
 async function spec(text = SPEC): Promise<LoadedSpec> {
-  return loadSpec('mem:/z.yaml', memoryFs({ 'mem:/z.yaml': text }));
-}
-
-function from(address: string, agent: string | undefined, t: Transaction): Transaction {
-  return { ...t, client: { address, port: 40000 }, request: { ...t.request, headers: agent === undefined ? [] : [{ name: 'User-Agent', value: agent }] } };
+  return loadText(text, 'mem:/z.yaml');
 }
 
 const byCode = (fs: DiffFinding[], code: string): DiffFinding[] => fs.filter((f) => f.code === code);
@@ -74,10 +61,10 @@ const byCode = (fs: DiffFinding[], code: string): DiffFinding[] => fs.filter((f)
 test('deprecated-operation-called names who still calls a deprecated operation, most frequent first', async () => {
   const s = await spec();
   const fs = diffSpec(s, [
-    from('10.0.0.7', 'legacy-app/1.2', tx({ path: '/old' })),
-    from('10.0.0.7', 'legacy-app/1.2', tx({ path: '/old' })),
-    from('10.0.0.9', 'curl/8.5.0', tx({ path: '/old' })),
-    from('10.0.0.9', undefined, tx({ path: '/quiet' })),
+    fromClient(tx({ path: '/old' }), '10.0.0.7', 'legacy-app/1.2'),
+    fromClient(tx({ path: '/old' }), '10.0.0.7', 'legacy-app/1.2'),
+    fromClient(tx({ path: '/old' }), '10.0.0.9', 'curl/8.5.0'),
+    fromClient(tx({ path: '/quiet' }), '10.0.0.9'),
   ]);
   const [z, ...rest] = byCode(fs, 'deprecated-operation-called');
   assert.equal(rest.length, 0);

@@ -1,7 +1,11 @@
 // `tapline gateway …` in-process: bad input gets exit 2 and a clear message; outputs are complete.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runTapline } from '../support/cli';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { REPO_ROOT, runTapline } from '../support/cli';
+import { createTrafficReader } from '../../core/src/importers/traffic-reader';
+import { runCli } from '../../server/src/cli/run';
 import { NJS_JWT_MODULE } from '../../core/src/gateway/jwt';
 
 const SPEC = 'test/fixtures/workspaces/petstore/openapi.yaml';
@@ -76,3 +80,46 @@ test('hostile spec paths cannot inject nginx configuration', async () => {
   assert.ok(r.out.includes('set $tapline_op "GET /a%22; return 200 %22pwned";'));
   assert.ok(r.out.includes('set $tapline_op "GET /b/{x}%24host%5C";'), 'no $variable from a path reaches a set');
 });
+
+const GATEWAY_HAR = 'test/fixtures/gateway/petstore-gateway.har';
+const REPORT = ['gateway', 'nginx', '--spec', SPEC, '--policy', 'test/fixtures/gateway/tapline-gateway.yaml', '--format', 'json'];
+
+test('--har is read as a stream (never whole), --traffic-log reads JSON lines; both judge the same requests', async () => {
+  const bytes = readFileSync(GATEWAY_HAR);
+  // The HAR file can only be streamed here, in 1 KiB pieces; every other file is read as usual.
+  let out = '';
+  let err = '';
+  const whole = await runCli([...REPORT, '--har', GATEWAY_HAR], {
+    cwd: REPO_ROOT,
+    readFile: (p) => (p === GATEWAY_HAR ? undefined : readFileSync(resolve(REPO_ROOT, p), 'utf8')),
+    readChunks: (p) => (p === GATEWAY_HAR ? { size: bytes.length, chunks: slices(bytes, 1024) } : undefined),
+    stdout: (t) => (out += t),
+    stderr: (t) => (err += t),
+    version: '0',
+  });
+  assert.ok(whole === 0 || whole === 1, err);
+  const streamed = JSON.parse(out) as { requests: Array<{ target: string; decision: string }>; allowed: number; blocked: number };
+  assert.equal(streamed.requests.length, (JSON.parse(bytes.toString('utf8')) as { log: { entries: unknown[] } }).log.entries.length);
+
+  const lines: string[] = [];
+  const reader = createTrafficReader('har', { transaction: (tx) => lines.push(JSON.stringify(tx)), skipped: () => undefined }, 'har');
+  reader.write(bytes);
+  reader.end();
+  const log = await run([...REPORT, '--traffic-log', 'traffic.ndjson'], { 'traffic.ndjson': lines.join('\n') + '\n' });
+  assert.equal(log.code, whole, log.err);
+  const fromLog = JSON.parse(log.out) as typeof streamed;
+  assert.deepEqual(fromLog.requests.map((r) => [r.target, r.decision]), streamed.requests.map((r) => [r.target, r.decision]));
+  assert.equal(fromLog.blocked, streamed.blocked);
+
+  const both = await run([...REPORT, '--har', GATEWAY_HAR, '--traffic-log', 'x.ndjson']);
+  assert.equal(both.code, 2);
+  assert.match(both.err, /--har and --traffic-log are alternatives/);
+  const broken = await run([...REPORT, '--har', 'cut.har'], { 'cut.har': bytes.toString('utf8').slice(0, 700) });
+  assert.equal(broken.code, 2);
+  assert.match(broken.err, /cut\.har is not a usable HAR file/);
+  assert.equal(broken.out, '');
+});
+
+async function* slices(bytes: Uint8Array, size: number): AsyncIterable<Uint8Array> {
+  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+}

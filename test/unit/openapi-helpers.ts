@@ -34,3 +34,21 @@ export async function loadModel(rel: string): Promise<SpecModel> {
 export function memoryFs(files: Record<string, string>): (uri: string) => string | undefined {
   return (uri) => files[uri];
 }
+
+/** A small OpenAPI 3.0.3 document for a test: the version and info lines, then `rest` (`paths:` …). */
+export function openapi30(title: string, rest: string): string {
+  return `openapi: 3.0.3\ninfo: { title: ${title}, version: '1' }\n${rest}`;
+}
+
+/** `/old`: a deprecated GET answering 200 — the zombie operation the diff tests call (a `paths:` entry). */
+export const DEPRECATED_OLD = `  /old:
+    get:
+      deprecated: true
+      responses:
+        '200': { description: ok }
+`;
+
+/** A spec loaded from text held in memory at `uri`. */
+export function loadText(text: string, uri: string): Promise<LoadedSpec> {
+  return loadSpec(uri, memoryFs({ [uri]: text }));
+}

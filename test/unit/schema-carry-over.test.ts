@@ -1,16 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSession, diffSpec } from '../../core/src/diff/diff';
-import { loadSpec } from '../../core/src/openapi/load';
 import type { LoadedSpec } from '../../core/src/openapi/model';
 import { sameJson } from '../../core/src/schema/compiled';
 import { tx } from './diff-helpers';
-import { memoryFs } from './openapi-helpers';
+import { loadText, openapi30 } from './openapi-helpers';
 
 // Thing → Part → Thing (a cycle) and Other on its own; /things and /other use them.
-const SPEC = `openapi: 3.0.3
-info: { title: carry, version: '1' }
-paths:
+const SPEC = openapi30('carry', `paths:
   /things:
     get:
       summary: Things
@@ -42,10 +39,10 @@ components:
     Other:
       type: object
       properties: { n: { type: integer } }
-`;
+`);
 
 const URI = 'mem:/carry.yaml';
-const load = (text: string): Promise<LoadedSpec> => loadSpec(URI, memoryFs({ [URI]: text }));
+const load = (text: string): Promise<LoadedSpec> => loadText(text, URI);
 const traffic = [
   tx({ path: '/things', resBody: { id: 'x', part: { name: 3, parent: { id: 1 } } } }),
   tx({ path: '/other', resBody: { other: { n: 'no' } } }),

@@ -129,7 +129,7 @@ export class DiffStream {
     if (grouped.window) agg.window = agg.window ? { start: Math.min(agg.window.start, grouped.window.start), end: Math.max(agg.window.end, grouped.window.end) } : grouped.window;
     for (const [op, matched] of grouped.byOperation) {
       agg.used.add(op);
-      bodyRules(ctx, op, matched, agg.bodiesOf(op));
+      bodyRules(ctx, op, matched, agg.bodiesOf(op), agg.callsOf);
       parameterRules(ctx, op, matched);
       securityRules(ctx, op, matched.map((m) => m.tx), op.path);
       zombieRules(ctx, op, matched, agg);

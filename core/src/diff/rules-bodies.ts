@@ -10,7 +10,7 @@ import { jsonType } from '../schema/validator';
 import type { DiffContext } from './context';
 import { MAX_SAMPLE_IDS } from './context';
 import type { FixData } from './finding';
-import { keep, type BodyAggregates } from './aggregates';
+import { keep, type BodyAggregates, type CallsOf } from './aggregates';
 import type { MatchedTx } from './group';
 import { inferResponse, schemaOf } from './infer-operation';
 import { bodyMediaType, findMediaType, findStatus, hasBody, isJsonMediaType, jsonBody } from './observation';
@@ -19,7 +19,7 @@ import { bodyMediaType, findMediaType, findStatus, hasBody, isJsonMediaType, jso
  * Checks each transaction's bodies (findings as they come) and collects the statuses and media
  * types the operation does not describe into `agg`, across calls; emitBodyAggregates reports them.
  */
-export function bodyRules(ctx: DiffContext, op: OperationModel, matched: readonly MatchedTx[], agg: BodyAggregates): void {
+export function bodyRules(ctx: DiffContext, op: OperationModel, matched: readonly MatchedTx[], agg: BodyAggregates, callsOf: CallsOf): void {
   const method = op.method.toUpperCase();
   const { unknownStatus, unknownTypes } = agg;
 
@@ -33,7 +33,7 @@ export function bodyRules(ctx: DiffContext, op: OperationModel, matched: readonl
         const owner = op.requestBody ? target(ctx, op.requestBody.ref) : { uri: op.ref.uri, pointer: appendPointer(op.ref.pointer, 'requestBody') };
         const key = `request|${mt}`;
         const entry = unknownTypes.get(key) ?? { owner, where: 'request', mt, count: 0, txs: [], request: true };
-        keep(entry, [tx]);
+        keep(entry, [tx], callsOf);
         unknownTypes.set(key, entry);
       } else validateBody(ctx, op, tx, media, req.body, 'request', 'Request');
     } else if (op.requestBody?.required && !['GET', 'HEAD', 'DELETE'].includes(method)) {
@@ -55,7 +55,7 @@ export function bodyRules(ctx: DiffContext, op: OperationModel, matched: readonl
     const response = findStatus(op.responses, res.status);
     if (!response) {
       const kept = unknownStatus.get(res.status) ?? { count: 0, txs: [] };
-      keep(kept, [tx]);
+      keep(kept, [tx], callsOf);
       unknownStatus.set(res.status, kept);
       continue;
     }
@@ -66,7 +66,7 @@ export function bodyRules(ctx: DiffContext, op: OperationModel, matched: readonl
       const owner = target(ctx, response.ref);
       const key = `response|${response.status}|${mt}`;
       const entry = unknownTypes.get(key) ?? { owner, where: `response ${response.status}`, mt, count: 0, txs: [], request: false };
-      keep(entry, [tx]);
+      keep(entry, [tx], callsOf);
       unknownTypes.set(key, entry);
     } else validateBody(ctx, op, tx, media, res.body, 'response', `Response ${res.status}`, response);
   }
@@ -76,7 +76,9 @@ export function bodyRules(ctx: DiffContext, op: OperationModel, matched: readonl
 export function emitBodyAggregates(ctx: DiffContext, op: OperationModel, agg: BodyAggregates): void {
   const method = op.method.toUpperCase();
   const opAt = { uri: op.ref.uri, pointer: op.ref.pointer };
-  for (const [status, { count, txs }] of agg.unknownStatus) {
+  for (const [status, kept] of agg.unknownStatus) {
+    const { txs } = kept;
+    const count = calls(kept.count);
     ctx.emitAggregate({
       code: 'undocumented-status',
       detail: String(status),
@@ -92,17 +94,18 @@ export function emitBodyAggregates(ctx: DiffContext, op: OperationModel, agg: Bo
     });
   }
   for (const u of agg.unknownTypes.values()) {
+    const count = calls(u.count);
     const bodies = u.txs.map((t) => (u.request ? t.request.body : t.response?.body));
     ctx.emitAggregate({
       code: 'undocumented-content-type',
       detail: `${u.where}|${u.mt}`,
-      message: `${op.key}: ${u.where} has content type ${u.mt} (${u.count}×), which is not described`,
+      message: `${op.key}: ${u.where} has content type ${u.mt} (${count}×), which is not described`,
       method,
       path: op.path,
       service: u.txs[0]?.service,
       operation: op.key,
       location: ctx.locate(u.owner),
-      count: u.count,
+      count,
       sampleIds: u.txs.slice(0, MAX_SAMPLE_IDS).map((t) => t.id),
       fixes: [{ kind: 'add-media-type', owner: u.owner, mediaType: u.mt, schema: schemaOf(bodies, u.mt) }],
     });
@@ -185,4 +188,9 @@ function fixFor(v: SchemaViolation, version: SpecVersion): FixData | undefined {
     default:
       return undefined;
   }
+}
+
+/** A count of calls (samples may stand for fractions of them) as a whole number of at least one. */
+function calls(count: number): number {
+  return Math.max(1, Math.round(count));
 }

@@ -19,38 +19,31 @@ export function parameterRules(ctx: DiffContext, op: OperationModel, matched: re
   const opAt = { uri: op.ref.uri, pointer: op.ref.pointer };
   const paramsAt = { uri: op.ref.uri, pointer: appendPointer(op.ref.pointer, 'parameters') };
 
+  /** An undocumented query parameter or header, with the fix that describes it (`key`: how it is matched, `name`: as sent). */
+  const undocumented = (tx: MatchedTx['tx'], where: 'query' | 'header', key: string, name: string, what: string, schema: Record<string, unknown>): void =>
+    ctx.emit({
+      code: 'undocumented-parameter',
+      detail: `${where}|${key}`,
+      message: `${op.key}: ${what} is sent but not described`,
+      method,
+      path: op.path,
+      service: tx.service,
+      operation: op,
+      at: paramsAt,
+      tx,
+      fixes: [{ kind: 'add-parameter', operation: opAt, parameter: { name, in: where, required: false, schema } }],
+    });
+
   for (const { tx } of matched) {
     const cookies = cookieNames(header(tx.request.headers, 'cookie'));
     for (const q of tx.request.queryParams) {
       if (declared(op, 'query', q.name) || schemeParams.has(`query:${q.name}`)) continue;
-      ctx.emit({
-        code: 'undocumented-parameter',
-        detail: `query|${q.name}`,
-        message: `${op.key}: query parameter '${q.name}' is sent but not described`,
-        method,
-        path: op.path,
-        service: tx.service,
-        operation: op,
-        at: paramsAt,
-        tx,
-        fixes: [{ kind: 'add-parameter', operation: opAt, parameter: { name: q.name, in: 'query', required: false, schema: scalarSchema([q.value]) } }],
-      });
+      undocumented(tx, 'query', q.name, q.name, `query parameter '${q.name}'`, scalarSchema([q.value]));
     }
     for (const h of tx.request.headers) {
       const name = h.name.toLowerCase();
       if (!name.startsWith('x-') || IGNORED_HEADERS.test(name) || declared(op, 'header', name) || schemeParams.has(`header:${name}`)) continue;
-      ctx.emit({
-        code: 'undocumented-parameter',
-        detail: `header|${name}`,
-        message: `${op.key}: header '${h.name}' is sent but not described`,
-        method,
-        path: op.path,
-        service: tx.service,
-        operation: op,
-        at: paramsAt,
-        tx,
-        fixes: [{ kind: 'add-parameter', operation: opAt, parameter: { name: h.name, in: 'header', required: false, schema: { type: 'string' } } }],
-      });
+      undocumented(tx, 'header', name, h.name, `header '${h.name}'`, { type: 'string' });
     }
     for (const p of op.parameters) {
       if (!p.required || p.in === 'path') continue;

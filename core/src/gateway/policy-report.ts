@@ -6,7 +6,7 @@
 import type { SpecModel } from '../openapi/model';
 import { Router } from '../match/router';
 import type { Transaction } from '../protocol/transaction';
-import type { GatewayDecision , GatewayDecider} from './decide';
+import type { GatewayDecision, GatewayDecider } from './decide';
 import { logReason } from './decide';
 
 export interface RequestVerdict {
@@ -56,26 +56,37 @@ function redactedHeaders(tx: Transaction): Set<string> {
   return out;
 }
 
-export function policyReport(model: SpecModel, decider: GatewayDecider, transactions: readonly Transaction[], defaultClientIp: string): PolicyReport {
-  const router = new Router(model);
-  const endpoints = new Map<string, EndpointSummary>();
-  const flagged = new Set<string>();
-  const requests: RequestVerdict[] = transactions.map((tx, index) => {
-    const clientIp = tx.client.address || defaultClientIp;
-    const headers = firstHeaders(tx);
-    const verdict = decider.decide({ method: tx.request.method, target: tx.request.target, clientIp, headers });
+/** Judges recorded requests one at a time (a HAR file read as a stream), keeping only each verdict, never the transaction. */
+export class PolicyReporter {
+  private readonly router: Router;
+  private readonly endpoints = new Map<string, EndpointSummary>();
+  private readonly flagged = new Set<string>();
+  private readonly requests: RequestVerdict[] = [];
+
+  constructor(
+    model: SpecModel,
+    private readonly decider: GatewayDecider,
+    private readonly defaultClientIp: string,
+  ) {
+    this.router = new Router(model);
+  }
+
+  add(tx: Transaction): void {
+    const { decider } = this;
+    const clientIp = tx.client.address || this.defaultClientIp;
+    const verdict = decider.decide({ method: tx.request.method, target: tx.request.target, clientIp, headers: firstHeaders(tx) });
     const redacted = redactedHeaders(tx);
     const undecidable = decider.policy.blocks
       .filter(({ block }) => (block.selector.kind === 'header' ? redacted.has(block.selector.header.toLowerCase()) : block.selector.kind === 'jwtSub' && redacted.has('authorization')))
       .map(({ block }) => block.name);
     // What the description itself says this request is, leniently (base paths, trailing slashes).
-    const described = router.match({ method: tx.request.method, path: tx.request.path });
+    const described = this.router.match({ method: tx.request.method, path: tx.request.path });
     const documentedAs = verdict.operation ?? (described.kind === 'operation' ? described.operation.key : undefined);
     const endpoint = documentedAs ?? `${tx.request.method} ${verdict.route ?? tx.request.path}`;
-    let summary = endpoints.get(endpoint);
+    let summary = this.endpoints.get(endpoint);
     if (!summary) {
       summary = { endpoint, documented: documentedAs !== undefined, requests: 0, allowed: 0, blocked: {}, flags: [] };
-      endpoints.set(endpoint, summary);
+      this.endpoints.set(endpoint, summary);
     }
     summary.requests++;
     if (verdict.decision === 'allow') summary.allowed++;
@@ -83,13 +94,13 @@ export function policyReport(model: SpecModel, decider: GatewayDecider, transact
       const why = logReason(verdict);
       summary.blocked[why] = (summary.blocked[why] ?? 0) + 1;
       if (summary.documented && verdict.reason !== 'client-blocked') {
-        flagged.add(endpoint);
+        this.flagged.add(endpoint);
         const flag = flagText(verdict, tx.request.target);
         if (!summary.flags.includes(flag)) summary.flags.push(flag);
       }
     }
-    return {
-      index,
+    this.requests.push({
+      index: this.requests.length,
       id: tx.id,
       method: tx.request.method,
       target: tx.request.target,
@@ -97,17 +108,26 @@ export function policyReport(model: SpecModel, decider: GatewayDecider, transact
       ...(tx.response ? { observedStatus: tx.response.status } : {}),
       verdict,
       undecidable,
+    });
+  }
+
+  finish(): PolicyReport {
+    const blocked = this.requests.filter((r) => r.verdict.decision !== 'allow').length;
+    return {
+      mode: this.decider.policy.mode,
+      requests: [...this.requests],
+      endpoints: [...this.endpoints.values()].sort((a, b) => (a.documented !== b.documented ? (a.documented ? -1 : 1) : a.endpoint < b.endpoint ? -1 : 1)),
+      allowed: this.requests.length - blocked,
+      blocked,
+      flagged: [...this.flagged].sort(),
     };
-  });
-  const blocked = requests.filter((r) => r.verdict.decision !== 'allow').length;
-  return {
-    mode: decider.policy.mode,
-    requests,
-    endpoints: [...endpoints.values()].sort((a, b) => (a.documented !== b.documented ? (a.documented ? -1 : 1) : a.endpoint < b.endpoint ? -1 : 1)),
-    allowed: requests.length - blocked,
-    blocked,
-    flagged: [...flagged].sort(),
-  };
+  }
+}
+
+export function policyReport(model: SpecModel, decider: GatewayDecider, transactions: readonly Transaction[], defaultClientIp: string): PolicyReport {
+  const reporter = new PolicyReporter(model, decider, defaultClientIp);
+  for (const tx of transactions) reporter.add(tx);
+  return reporter.finish();
 }
 
 function flagText(v: GatewayDecision, target: string): string {

@@ -1,7 +1,8 @@
 // Shared helpers for the 2.0 and 3.x normalisers: ref following with diagnostics, node refs,
-// server URL parsing, security requirement reading.
+// the walk over path items and their operations, server URL parsing, security requirement reading.
 
-import type { NodeRef, SecurityRequirement, SecuritySchemeModel, ServerModel, SpecVersion } from './model';
+import type { HttpMethod, NodeRef, OperationModel, PathItemModel, SecurityRequirement, SecuritySchemeModel, ServerModel, SpecVersion } from './model';
+import { HTTP_METHODS } from './model';
 import type { ParsedDocument, SourceDiagnostic } from './parsed-document';
 import { appendPointer } from './json-pointer';
 import type { Resolved } from './refs';
@@ -47,6 +48,50 @@ export class NormalizeContext {
     const range = loc?.range ?? doc?.lines.rangeOf(offsets) ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
     this.diagnostics.push({ uri, range, offsets, severity, message, code });
   }
+}
+
+/** Builds one operation of a path item: its method, its node and where that node is. */
+export type OperationReader = (method: HttpMethod, op: Record<string, unknown>, uri: string, pointer: string) => OperationModel;
+
+/**
+ * Every path item under the root's `paths` (`x-` keys skipped, a path item's `$ref` followed) and
+ * each of its operations, built by the reader `forItem` returns for that item (which reads what
+ * the item's operations share: parameters, servers).
+ */
+export function readPaths(ctx: NormalizeContext, rawPaths: unknown, forItem: (path: string, item: Resolved & { value: Record<string, unknown> }) => OperationReader): { paths: Map<string, PathItemModel>; operations: OperationModel[] } {
+  const uri = ctx.rootUri;
+  const paths = new Map<string, PathItemModel>();
+  const operations: OperationModel[] = [];
+  const raw = isRecord(rawPaths) ? rawPaths : {};
+  for (const path of Object.keys(raw)) {
+    if (!path.startsWith('/')) continue;
+    const itemPointer = appendPointer('/paths', path);
+    const item = ctx.follow(uri, itemPointer, raw[path]);
+    if (!item || !isRecord(item.value)) continue;
+    const pathItem: PathItemModel = { path, ref: ctx.node(uri, itemPointer), operations: new Map() };
+    paths.set(path, pathItem);
+    const read = forItem(path, { ...item, value: item.value });
+    for (const method of HTTP_METHODS) {
+      const op = item.value[method];
+      if (!isRecord(op)) continue;
+      const model = read(method, op, item.uri, appendPointer(item.pointer, method));
+      pathItem.operations.set(method, model);
+      operations.push(model);
+    }
+  }
+  return { paths, operations };
+}
+
+/** What every operation says of itself, whichever version: its key, method, path, id, summary and deprecation. */
+export function operationBasics(method: HttpMethod, path: string, op: Record<string, unknown>): Pick<OperationModel, 'key' | 'method' | 'path' | 'operationId' | 'summary' | 'deprecated'> {
+  return {
+    key: `${method.toUpperCase()} ${path}`,
+    method,
+    path,
+    operationId: typeof op.operationId === 'string' ? op.operationId : undefined,
+    summary: typeof op.summary === 'string' ? op.summary : undefined,
+    deprecated: op.deprecated === true,
+  };
 }
 
 /**

@@ -4,19 +4,16 @@
 
 import { appendPointer } from './json-pointer';
 import type {
-  HttpMethod,
   MediaTypeModel,
   OperationModel,
   ParameterModel,
-  PathItemModel,
   RequestBodyModel,
   ResponseModel,
   SecuritySchemeModel,
   SpecModel,
 } from './model';
-import { HTTP_METHODS } from './model';
 import type { NormalizeContext } from './normalize-context';
-import { entryText, parseServer, readSecurity, readSecurityScheme } from './normalize-context';
+import { entryText, operationBasics, parseServer, readPaths, readSecurity, readSecurityScheme } from './normalize-context';
 import { mergeParameters } from './normalize-v3';
 import { isRecord } from './refs';
 
@@ -46,53 +43,22 @@ export function normalizeV2(ctx: NormalizeContext, root: Record<string, unknown>
       if (isRecord(def)) securitySchemes.set(name, readSecurityScheme(name, def, ctx.node(uri, appendPointer('/securityDefinitions', name))));
     }
   }
-  const paths = new Map<string, PathItemModel>();
-  const operations: OperationModel[] = [];
-  const rawPaths = isRecord(root.paths) ? root.paths : {};
-  for (const path of Object.keys(rawPaths)) {
-    if (!path.startsWith('/')) continue;
-    const itemPointer = appendPointer('/paths', path);
-    const item = ctx.follow(uri, itemPointer, rawPaths[path]);
-    if (!item || !isRecord(item.value)) continue;
-    const pathItem: PathItemModel = { path, ref: ctx.node(uri, itemPointer), operations: new Map() };
-    paths.set(path, pathItem);
+  const walk = readPaths(ctx, root.paths, (path, item) => {
     const shared = rawParams(ctx, item.uri, item.pointer, item.value.parameters);
-    for (const method of HTTP_METHODS) {
-      const op = item.value[method];
-      if (!isRecord(op)) continue;
-      const opPointer = appendPointer(item.pointer, method);
-      const own = rawParams(ctx, item.uri, opPointer, op.parameters);
-      const all = mergeRaw(shared, own);
-      const model: OperationModel = {
-        key: `${method.toUpperCase()} ${path}`,
-        method: method as HttpMethod,
-        path,
-        operationId: typeof op.operationId === 'string' ? op.operationId : undefined,
-        summary: typeof op.summary === 'string' ? op.summary : undefined,
-        deprecated: op.deprecated === true,
+    return (method, op, opUri, opPointer): OperationModel => {
+      const all = mergeRaw(shared, rawParams(ctx, opUri, opPointer, op.parameters));
+      return {
+        ...operationBasics(method, path, op),
         servers,
         parameters: mergeParameters([], all.flatMap((p) => toParameter(ctx, p))),
         requestBody: toRequestBody(ctx, all, strings(op.consumes) ?? consumes),
-        responses: readResponses(ctx, item.uri, opPointer, op.responses, strings(op.produces) ?? produces),
+        responses: readResponses(ctx, opUri, opPointer, op.responses, strings(op.produces) ?? produces),
         security: readSecurity(op.security) ?? security,
-        ref: ctx.node(item.uri, opPointer),
+        ref: ctx.node(opUri, opPointer),
       };
-      pathItem.operations.set(method, model);
-      operations.push(model);
-    }
-  }
-  return {
-    rootUri: uri,
-    version: '2.0',
-    versionString,
-    servers,
-    paths,
-    operations,
-    securitySchemes,
-    security,
-    pathsRef: ctx.node(uri, '/paths'),
-    schemasPointer: '/definitions',
-  };
+    };
+  });
+  return { rootUri: uri, version: '2.0', versionString, servers, ...walk, securitySchemes, security, pathsRef: ctx.node(uri, '/paths'), schemasPointer: '/definitions' };
 }
 
 function strings(v: unknown): string[] | undefined {

@@ -7,16 +7,14 @@ import type {
   OperationModel,
   ParameterLocation,
   ParameterModel,
-  PathItemModel,
   RequestBodyModel,
   ResponseModel,
   SecuritySchemeModel,
   ServerModel,
   SpecModel,
 } from './model';
-import { HTTP_METHODS } from './model';
 import type { NormalizeContext } from './normalize-context';
-import { entryText, parseServer, readSecurity, readSecurityScheme } from './normalize-context';
+import { entryText, operationBasics, parseServer, readPaths, readSecurity, readSecurityScheme } from './normalize-context';
 import { isRecord } from './refs';
 
 export function normalizeV3(ctx: NormalizeContext, root: Record<string, unknown>, versionString: string): SpecModel {
@@ -31,42 +29,19 @@ export function normalizeV3(ctx: NormalizeContext, root: Record<string, unknown>
       if (r && isRecord(r.value)) securitySchemes.set(name, readSecurityScheme(name, r.value, ctx.node(r.uri, r.pointer)));
     }
   }
-  const paths = new Map<string, PathItemModel>();
-  const operations: OperationModel[] = [];
-  const rawPaths = isRecord(root.paths) ? root.paths : {};
-  for (const path of Object.keys(rawPaths)) {
-    if (!path.startsWith('/')) continue; // x- extensions
-    const itemPointer = appendPointer('/paths', path);
-    const item = ctx.follow(uri, itemPointer, rawPaths[path]);
-    if (!item || !isRecord(item.value)) continue;
-    const pathItem: PathItemModel = { path, ref: ctx.node(uri, itemPointer), operations: new Map() };
-    paths.set(path, pathItem);
+  const walk = readPaths(ctx, root.paths, (path, item) => {
     const itemServers = readServers(ctx, item.uri, item.pointer, item.value.servers) ?? servers;
     const shared = readParameters(ctx, item.uri, item.pointer, item.value.parameters);
-    for (const method of HTTP_METHODS) {
-      const opPointer = appendPointer(item.pointer, method);
-      const op = item.value[method];
-      if (!isRecord(op)) continue;
-      const model = readOperation(ctx, item.uri, opPointer, op, method, path);
-      model.servers = readServers(ctx, item.uri, opPointer, op.servers) ?? itemServers;
+    return (method, op, opUri, opPointer) => {
+      const model = readOperation(ctx, opUri, opPointer, op, method, path);
+      model.servers = readServers(ctx, opUri, opPointer, op.servers) ?? itemServers;
       model.parameters = mergeParameters(shared, model.parameters);
       model.security = readSecurity(op.security) ?? security;
-      pathItem.operations.set(method, model);
-      operations.push(model);
-    }
-  }
-  return {
-    rootUri: uri,
-    version: versionString.startsWith('3.1') ? '3.1' : '3.0',
-    versionString,
-    servers,
-    paths,
-    operations,
-    securitySchemes,
-    security,
-    pathsRef: ctx.node(uri, '/paths'),
-    schemasPointer: '/components/schemas',
-  };
+      return model;
+    };
+  });
+  const version = versionString.startsWith('3.1') ? '3.1' : '3.0';
+  return { rootUri: uri, version, versionString, servers, ...walk, securitySchemes, security, pathsRef: ctx.node(uri, '/paths'), schemasPointer: '/components/schemas' };
 }
 
 function readOperation(
@@ -102,12 +77,7 @@ function readOperation(
     }
   }
   return {
-    key: `${method.toUpperCase()} ${path}`,
-    method,
-    path,
-    operationId: typeof op.operationId === 'string' ? op.operationId : undefined,
-    summary: typeof op.summary === 'string' ? op.summary : undefined,
-    deprecated: op.deprecated === true,
+    ...operationBasics(method, path, op),
     servers: [],
     parameters: readParameters(ctx, uri, pointer, op.parameters),
     requestBody,

@@ -1,22 +1,12 @@
 import * as vscode from 'vscode';
 import { SNAPSHOT, type EngineSnapshot } from '../../../core/src/messages';
+import { EventQueue } from './event-queue';
 import type { EngineClient, EngineEvent } from './language-client';
 
 /** What the views hear: the change and the one snapshot asked for it (undefined while no engine runs). */
 export interface SnapshotUpdate {
   event: EngineEvent;
   snapshot: EngineSnapshot | undefined;
-}
-
-/** Two changes as one (what a view asks for covers both). */
-export function mergeEvents(a: EngineEvent, b: EngineEvent): EngineEvent {
-  return {
-    reset: a.reset || b.reset,
-    inventory: a.inventory || b.inventory,
-    findings: a.findings || b.findings,
-    sensors: a.sensors || b.sensors,
-    transactions: a.transactions || b.transactions,
-  };
 }
 
 /**
@@ -28,8 +18,10 @@ export function mergeEvents(a: EngineEvent, b: EngineEvent): EngineEvent {
  */
 export class SnapshotFeed implements vscode.Disposable {
   private latestSnapshot: EngineSnapshot | undefined;
-  private inFlight: Promise<void> | undefined;
-  private next: EngineEvent | undefined;
+  private readonly changes = new EventQueue(
+    (event) => this.fetch(event),
+    (error) => this.warn(`the engine did not answer a snapshot: ${String(error)}`),
+  );
   private readonly updated = new vscode.EventEmitter<SnapshotUpdate>();
   readonly onDidUpdate = this.updated.event;
   private readonly subscription: vscode.Disposable;
@@ -57,18 +49,7 @@ export class SnapshotFeed implements vscode.Disposable {
 
   /** Asks again for what `event` names (the status bar's periodic refresh: the rate decays without traffic). */
   queue(event: EngineEvent): void {
-    if (this.inFlight) {
-      this.next = this.next ? mergeEvents(this.next, event) : event;
-      return;
-    }
-    this.inFlight = this.fetch(event)
-      .catch((error: unknown) => this.warn(`the engine did not answer a snapshot: ${String(error)}`))
-      .finally(() => {
-        this.inFlight = undefined;
-        const again = this.next;
-        this.next = undefined;
-        if (again) this.queue(again);
-      });
+    this.changes.queue(event);
   }
 
   private async fetch(event: EngineEvent): Promise<void> {

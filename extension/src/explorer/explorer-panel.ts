@@ -9,7 +9,8 @@ import {
   type WebviewToExtensionMessage,
 } from '../../../core/src/messages';
 import type { EngineClient, EngineEvent } from '../client/language-client';
-import { mergeEvents, type SnapshotFeed } from '../client/snapshot-feed';
+import { EventQueue } from '../client/event-queue';
+import type { SnapshotFeed } from '../client/snapshot-feed';
 import type { TaplineContext } from '../context';
 import { applyFix, revealEndpoint } from '../endpoint-actions';
 import { explorerHtml } from './explorer-html';
@@ -33,8 +34,10 @@ export class ExplorerPanels implements vscode.Disposable {
   private cursor = 0;
   private findingsSequence = 0;
   private selected: string | undefined;
-  private refreshing: Promise<void> | undefined;
-  private again: EngineEvent | undefined;
+  private readonly changes = new EventQueue(
+    (event) => this.refresh(event),
+    (error) => this.tapline.log.warn(`API Explorer: the engine did not answer: ${String(error)}`),
+  );
 
   constructor(
     private readonly tapline: TaplineContext,
@@ -54,18 +57,7 @@ export class ExplorerPanels implements vscode.Disposable {
    * snapshot is the feed's (asked once per change for every view), never one of its own.
    */
   private queue(event: EngineEvent): void {
-    if (this.refreshing) {
-      this.again = this.again ? mergeEvents(this.again, event) : event;
-      return;
-    }
-    this.refreshing = this.refresh(event)
-      .catch((error: unknown) => this.tapline.log.warn(`API Explorer: the engine did not answer: ${String(error)}`))
-      .finally(() => {
-        this.refreshing = undefined;
-        const next = this.again;
-        this.again = undefined;
-        if (next) this.queue(next);
-      });
+    this.changes.queue(event);
   }
 
   private async refresh(event: EngineEvent): Promise<void> {

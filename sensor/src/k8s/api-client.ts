@@ -1,5 +1,7 @@
 // The sensor's one read of the Kubernetes API: the pods of its own node, listed once and then
-// watched, with the pod's ServiceAccount token and CA (in-cluster config). RBAC grants `get, list,
+// watched, with the pod's ServiceAccount token and CA (in-cluster config). The token is read
+// again for every request: kubelet rotates projected tokens (they expire after an hour by
+// default) by swapping the file, so a token read once at start is refused (401) later. RBAC grants `get, list,
 // watch` on pods and nothing else (sensor/deploy/); the field selector keeps the answers to this
 // node's pods.
 import { readFileSync } from 'node:fs';
@@ -13,7 +15,8 @@ export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccoun
 export interface InClusterConfig {
   /** https://HOST:PORT of the API server. */
   server: string;
-  token: string;
+  /** The ServiceAccount token as the file holds it now (the last one read when it cannot be read). */
+  token: () => string;
   ca: Buffer;
   nodeName: string;
 }
@@ -25,13 +28,18 @@ export function inClusterConfig(env: NodeJS.ProcessEnv, dir = SERVICE_ACCOUNT_DI
   if (!host || !port) return 'not in a Kubernetes pod (KUBERNETES_SERVICE_HOST/PORT unset)';
   const nodeName = env.NODE_NAME;
   if (!nodeName) return 'NODE_NAME is unset (the DaemonSet sets it from spec.nodeName)';
+  const file = `${dir}/token`;
   try {
-    return {
-      server: `https://${host.includes(':') ? `[${host}]` : host}:${port}`,
-      token: readFileSync(`${dir}/token`, 'utf8').trim(),
-      ca: readFileSync(`${dir}/ca.crt`),
-      nodeName,
+    let last = readFileSync(file, 'utf8').trim();
+    const token = (): string => {
+      try {
+        last = readFileSync(file, 'utf8').trim() || last;
+      } catch {
+        // mid-swap or gone for a moment: the last token read is the best there is
+      }
+      return last;
     };
+    return { server: `https://${host.includes(':') ? `[${host}]` : host}:${port}`, token, ca: readFileSync(`${dir}/ca.crt`), nodeName };
   } catch (e) {
     return `cannot read the ServiceAccount token in ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
   }
@@ -43,6 +51,8 @@ export function nodePodsPath(nodeName: string): string {
 }
 
 const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
+
+const UNAUTHORIZED = 'the API server refused the ServiceAccount token (401); it is read again for the next try';
 
 /**
  * The watch of this node's pods from `resourceVersion` (the list's, or the last event's), with
@@ -61,7 +71,7 @@ export function listNodePods(config: InClusterConfig, timeoutMs = 10_000): Promi
 export function listNodePodsVersioned(config: InClusterConfig, timeoutMs = 10_000): Promise<{ pods: PodInfo[]; resourceVersion?: string }> {
   const url = new URL(nodePodsPath(config.nodeName), config.server);
   return new Promise((resolve, reject) => {
-    const req = request(url, { ca: config.ca, headers: { authorization: `Bearer ${config.token}`, accept: 'application/json' }, timeout: timeoutMs }, (res) => {
+    const req = request(url, { ca: config.ca, headers: { authorization: `Bearer ${config.token()}`, accept: 'application/json' }, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (c: Buffer) => {
@@ -71,6 +81,7 @@ export function listNodePodsVersioned(config: InClusterConfig, timeoutMs = 10_00
       });
       res.on('end', () => {
         try {
+          if (res.statusCode === 401) throw new PodListError(UNAUTHORIZED);
           const body: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
           if (res.statusCode === 403) throw new PodListError('RBAC forbids list pods (cluster scope) to the sensor: apply sensor/deploy/daemonset.yaml\'s ClusterRole');
           resolve(parsePodList(body));
@@ -93,7 +104,7 @@ export function listNodePodsVersioned(config: InClusterConfig, timeoutMs = 10_00
 export function watchNodePods(config: InClusterConfig, resourceVersion: string, onEvent: (event: unknown) => void, signal: AbortSignal): Promise<void> {
   const url = new URL(nodePodsWatchPath(config.nodeName, resourceVersion), config.server);
   return new Promise((resolve, reject) => {
-    const req = request(url, { ca: config.ca, headers: { authorization: `Bearer ${config.token}`, accept: 'application/json' }, signal }, (res) => {
+    const req = request(url, { ca: config.ca, headers: { authorization: `Bearer ${config.token()}`, accept: 'application/json' }, signal }, (res) => {
       res.setEncoding('utf8');
       const objects = new JsonObjectStream();
       if (res.statusCode !== 200) {
@@ -108,6 +119,7 @@ export function watchNodePods(config: InClusterConfig, resourceVersion: string, 
           } catch {
             // not a Status: the HTTP code says enough
           }
+          if (res.statusCode === 401) return reject(new PodListError(UNAUTHORIZED));
           reject(new PodListError(res.statusCode === 403 ? 'RBAC forbids watch pods (cluster scope) to the sensor: apply sensor/deploy/\'s ClusterRole' : `the pods watch was refused (HTTP ${String(res.statusCode)})${message ? `: ${message}` : ''}`));
         });
         return;

@@ -67,7 +67,9 @@ Options:
   --overlay <out.yaml>     also write the findings' fixes as an OpenAPI Overlay 1.0 document
   --templates <file>       path templates for undocumented endpoints, as "Tapline: Edit Path
                            Template…" writes them (default: .tapline/templates.json in the spec's
-                           folder or the nearest folder above it that has one)
+                           folder or the nearest folder above it that has one, up to the
+                           repository's root — the folder holding .git — or, outside a
+                           repository, the current directory)
   --fail-on <error|warning|info|hint|none>
                            exit 1 when a finding at or above this severity exists (default: error)
   --severity <code>=<error|warning|info|hint|off>

@@ -4,7 +4,8 @@ import { logReason } from '../../../core/src/gateway/decide';
 import type { PolicyReport } from '../../../core/src/gateway/policy-report';
 import { sanitize } from './format-text';
 
-export function formatPolicyReport(report: PolicyReport, format: 'text' | 'json'): string {
+/** `judged`: what the requests are — every one of a recording (the CLI), or what the engine holds. */
+export function formatPolicyReport(report: PolicyReport, format: 'text' | 'json', judged = 'recorded request(s)'): string {
   if (format === 'json') {
     return JSON.stringify({
       mode: report.mode,
@@ -22,7 +23,7 @@ export function formatPolicyReport(report: PolicyReport, format: 'text' | 'json'
       })),
     }, null, 2) + '\n';
   }
-  const lines = [`Policy (${report.mode} mode) against ${report.requests.length} recorded request(s): ${report.allowed} allowed, ${report.blocked} ${report.mode === 'enforce' ? 'blocked' : 'would be blocked'}.`];
+  const lines = [`Policy (${report.mode} mode) against ${report.requests.length} ${judged}: ${report.allowed} allowed, ${report.blocked} ${report.mode === 'enforce' ? 'blocked' : 'would be blocked'}.`];
   for (const e of report.endpoints) {
     const blocked = Object.entries(e.blocked).map(([why, n]) => `${n} ${why}`).join(', ');
     lines.push(`${e.flags.length > 0 ? '!' : ' '} ${sanitize(e.endpoint)}${e.documented ? '' : ' (undocumented)'}: ${e.requests} request(s), ${e.allowed} allowed${blocked ? `, blocked: ${blocked}` : ''}`);

@@ -19,7 +19,9 @@ export interface GatewayCommand {
   cliPolicy: GatewayPolicy;
   logFile?: string;
   njsModule?: string;
+  /** The traffic to test the policy against: a HAR file, or JSON lines (as `diff --log` reads them). */
   har?: string;
+  trafficLog?: string;
   clientIp: string;
   format: 'text' | 'json';
   /** HTTPRoute options. */
@@ -56,6 +58,8 @@ Policy (both): the policy file (--policy <file>, default ./tapline-gateway.yaml 
   --block-sub <sub>[@OP]              403 for a JWT subject (the Authorization bearer token's sub)
 Test against traffic: --har <traffic.har> prints, instead of the configuration, what the policy
 allows and blocks per endpoint, flagging documented operations it would block (exit 1 then).
+The file is read as a stream, as \`diff --har\` reads it. Or --traffic-log <file>: one JSON object
+per line, as \`diff --log\` reads (nginx or Envoy JSON access log records, Tapline transactions).
   --client-ip <ip>  client address of the HAR's requests (default 127.0.0.1)  --format <text|json>`;
 
 type Parsed = GatewayCommand | { command: 'error'; message: string };
@@ -107,6 +111,7 @@ export function parseGatewayArgs(argv: readonly string[]): Parsed {
       case '--log': out.logFile = value(); break;
       case '--njs-module': out.njsModule = value(); break;
       case '--har': out.har = value(); break;
+      case '--traffic-log': out.trafficLog = value(); break;
       case '--client-ip': out.clientIp = value(); break;
       case '--service': out.service = value(); break;
       case '--gateway': out.gateway = value(); break;
@@ -154,11 +159,14 @@ export function parseGatewayArgs(argv: readonly string[]): Parsed {
     }
   }
   if (target === 'njs') return out;
+  if (out.har !== undefined && out.trafficLog !== undefined) return { command: 'error', message: '--har and --traffic-log are alternatives: give one' };
+  if (out.har === '' || out.trafficLog === '') return { command: 'error', message: `${out.har === '' ? '--har' : '--traffic-log'} needs a file name` };
+  const testsTraffic = out.har !== undefined || out.trafficLog !== undefined;
   if (!out.spec) return { command: 'error', message: '--spec <file> is required' };
-  if (target === 'nginx' && !out.har) {
+  if (target === 'nginx' && !testsTraffic) {
     if (!parseUpstream(out.upstream)) return { command: 'error', message: `--upstream must be http(s)://host[:port][/prefix] (got '${out.upstream}')` };
     if (!isListenAddress(out.listen)) return { command: 'error', message: `--listen must be HOST:PORT or PORT (got '${out.listen}')` };
   }
-  if (target === 'httproute' && !out.har && (!out.service || out.port === 0)) return { command: 'error', message: '--service <name> and --port <n> are required' };
+  if (target === 'httproute' && !testsTraffic && (!out.service || out.port === 0)) return { command: 'error', message: '--service <name> and --port <n> are required' };
   return out;
 }

@@ -1,19 +1,19 @@
 // `tapline gateway nginx|httproute|njs`: loads the description and the policy, prints the
-// configuration (or, with --har, the policy report). Warnings go to stderr, output to stdout.
+// configuration (or, with --har/--traffic-log, the policy report of that traffic, read as a stream). Warnings go to stderr, output to stdout.
 
 import { GatewayDecider, resolvePolicy } from '../../../core/src/gateway/decide';
 import { NJS_JWT_MODULE } from '../../../core/src/gateway/jwt';
 import { DEFAULT_LOG_FILE, DEFAULT_NJS_MODULE, generateNginx } from '../../../core/src/gateway/nginx';
 import type { GatewayPolicy } from '../../../core/src/gateway/policy';
 import { POLICY_FILE_NAME, mergePolicies, parsePolicyText } from '../../../core/src/gateway/policy';
-import { policyReport } from '../../../core/src/gateway/policy-report';
+import { PolicyReporter } from '../../../core/src/gateway/policy-report';
 import { compileRoutes } from '../../../core/src/gateway/routes';
-import { parseHar } from '../../../core/src/har/har-import';
 import { loadSpec } from '../../../core/src/openapi/load';
 import type { SpecModel } from '../../../core/src/openapi/model';
 import type { GatewayCommand } from './gateway-args';
 import { formatPolicyReport } from './format-gateway-report';
 import { printHttpRoutes } from './gateway-httproute';
+import { readTraffic } from './traffic-input';
 import type { CliIo } from './run';
 import { fromFileUri, toFileUri } from './run';
 
@@ -66,7 +66,7 @@ export async function runGateway(cmd: GatewayCommand, io: CliIo): Promise<number
   const routes = compileRoutes(model);
   const resolved = resolvePolicy(routes, policy, cmd.mode ?? policy.mode ?? 'enforce');
   for (const w of resolved.warnings) io.stderr(`tapline: warning: ${w}\n`);
-  if (cmd.har !== undefined) return runReport(cmd, io, model, new GatewayDecider(routes, resolved, cmd.target === 'httproute' ? 'httproute' : 'nginx'));
+  if (cmd.har !== undefined || cmd.trafficLog !== undefined) return runReport(cmd, io, model, new GatewayDecider(routes, resolved, cmd.target === 'httproute' ? 'httproute' : 'nginx'));
   if (cmd.target === 'httproute') return printHttpRoutes(cmd, io, model, resolved);
   const config = generateNginx(routes, resolved, {
     upstream: cmd.upstream,
@@ -80,19 +80,14 @@ export async function runGateway(cmd: GatewayCommand, io: CliIo): Promise<number
   return 0;
 }
 
-function runReport(cmd: GatewayCommand, io: CliIo, model: SpecModel, decider: GatewayDecider): number {
-  const text = io.readFile(cmd.har ?? '');
-  if (text === undefined) {
-    io.stderr(`tapline: cannot read the HAR file ${cmd.har ?? ''}\n`);
-    return 2;
-  }
-  const har = parseHar(text, { origin: 'import', idPrefix: 'har' });
-  if (!har.ok) {
-    io.stderr(`tapline: ${cmd.har ?? ''} is not a usable HAR file:\n${har.problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}\n`);
-    return 2;
-  }
-  if (har.value.skipped.length > 0) io.stderr(`tapline: skipped ${har.value.skipped.length} HAR entr${har.value.skipped.length === 1 ? 'y' : 'ies'} (first: ${har.value.skipped[0]?.path}: ${har.value.skipped[0]?.message})\n`);
-  const report = policyReport(model, decider, har.value.transactions, cmd.clientIp);
+/** Each transaction is judged as it is read, then dropped: only its verdict is kept. */
+async function runReport(cmd: GatewayCommand, io: CliIo, model: SpecModel, decider: GatewayDecider): Promise<number> {
+  const reporter = new PolicyReporter(model, decider, cmd.clientIp);
+  const read = cmd.trafficLog !== undefined
+    ? await readTraffic(cmd.trafficLog, 'lines', io, (tx) => reporter.add(tx))
+    : await readTraffic(cmd.har ?? '', 'har', io, (tx) => reporter.add(tx));
+  if (read === undefined) return 2;
+  const report = reporter.finish();
   io.stdout(formatPolicyReport(report, cmd.format));
   return report.flagged.length > 0 ? 1 : 0;
 }

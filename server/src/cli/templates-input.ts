@@ -1,6 +1,6 @@
 // The user's path templates for `tapline diff`: `--templates <file>`, or else the
 // `.tapline/templates.json` of the spec's workspace (the nearest folder, from the spec's own
-// upwards, that has one) — the file "Tapline: Edit Path Template…" writes, so that the CLI groups
+// up to the repository's root, that has one) — the file "Tapline: Edit Path Template…" writes, so that the CLI groups
 // undocumented traffic as the editor does. An invalid file is an error (exit 2) naming each
 // problem: silently templating otherwise would report other endpoints than the editor shows.
 import type { UserTemplateOf } from '../../../core/src/diff/group';
@@ -21,15 +21,28 @@ function tryRead(io: TemplatesIo, path: string): string | undefined {
   }
 }
 
-/** The folders from the spec's own up to the file system's root, nearest first. */
-function ancestors(specPath: string): string[] {
-  const out: string[] = [];
+/** A folder holding `.git`: a repository's own (`.git/HEAD`) or a worktree's or submodule's (a `.git` file). */
+function isRepositoryRoot(io: TemplatesIo, dir: string): boolean {
+  return tryRead(io, `${dir}/.git/HEAD`) !== undefined || tryRead(io, `${dir}/.git`) !== undefined;
+}
+
+/**
+ * The folders searched for the workspace's file, nearest first: from the spec's own up to the
+ * repository's root (the nearest folder holding `.git`). Outside a repository: up to the current
+ * directory when the spec lies below it, else the spec's folder alone. Never further: a file
+ * above the repository (another project's, a home folder's) is no part of this workspace.
+ */
+function searchedFolders(specPath: string, cwd: string, io: TemplatesIo): string[] {
+  const chain: string[] = [];
   let dir = specPath.slice(0, Math.max(0, specPath.lastIndexOf('/')));
   for (;;) {
-    out.push(dir === '' ? '/' : dir);
-    if (dir === '') return out;
+    chain.push(dir === '' ? '/' : dir);
+    if (isRepositoryRoot(io, dir)) return chain;
+    if (dir === '') break;
     dir = dir.slice(0, dir.lastIndexOf('/'));
   }
+  const top = chain.indexOf(cwd.replace(/(.)\/$/, '$1'));
+  return chain.slice(0, top < 0 ? 1 : top + 1);
 }
 
 /** Per service first (entries naming it), then the templates for every service. */
@@ -62,7 +75,7 @@ export function readUserTemplates(explicit: string | undefined, specPath: string
       return undefined;
     }
   } else {
-    for (const dir of ancestors(specPath)) {
+    for (const dir of searchedFolders(specPath, cwd, io)) {
       const candidate = `${dir.replace(/\/$/, '')}/${USER_TEMPLATES_FILE}`;
       text = tryRead(io, candidate);
       if (text !== undefined) {

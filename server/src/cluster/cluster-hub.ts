@@ -14,7 +14,7 @@ import type { ForwardState } from './port-forward';
 export interface ClusterHubOptions {
   kubectl?: Omit<KubectlOptions, 'context'>;
   /** Tests: recorded answers, a stand-in forward, no watch, fast retries. */
-  session?: Partial<Pick<ClusterSessionOptions, 'run' | 'forwardCommand' | 'watch' | 'backoff'>>;
+  session?: Partial<Pick<ClusterSessionOptions, 'run' | 'forwardCommand' | 'watch' | 'backoff' | 'tokenRefreshMs'>>;
   clientOptions?: Partial<SensorClientOptions>;
 }
 
@@ -43,7 +43,15 @@ export class ClusterHub {
     private readonly host: SensorHubHost,
     private readonly options: ClusterHubOptions = {},
   ) {
-    this.hub = new SensorHub(host, options.clientOptions ?? {});
+    // A node's sensor that refuses the token makes the session read the Secret again.
+    const nodesHost: SensorHubHost = {
+      transactions: (items) => host.transactions(items),
+      desync: (items) => host.desync?.(items),
+      changed: () => host.changed(),
+      log: (level, message) => host.log(level, message),
+      tokenRefused: () => void this.tokenRefused(),
+    };
+    this.hub = new SensorHub(nodesHost, options.clientOptions ?? {});
   }
 
   /** The open session, if any (its forwards, for details and tests). */
@@ -105,6 +113,11 @@ export class ClusterHub {
     this.host.log('info', `cluster ${session.context}: ${session.nodes().length} sensor pods in namespace ${this.namespace}`);
     this.host.changed();
     return { ok: true, context: session.context, namespace: this.namespace, nodes: this.statuses() };
+  }
+
+  private async tokenRefused(): Promise<void> {
+    const session = this.session;
+    if (session && (await session.refreshToken())) this.host.log('info', `cluster ${session.context}: a sensor refused the token; Secret ${this.namespace}/${DEFAULTS.secretName} holds a new one, nodes reconnected with it`);
   }
 
   /** One status per node of the session. */

@@ -38,6 +38,8 @@ export interface ClusterSessionOptions {
   /** The watching child (default: kubectl get pods --watch --output-watch-events). */
   watchCommand?: () => { bin: string; args: string[] };
   backoff?: { baseMs: number; maxMs: number };
+  /** A refused token re-reads the Secret at most this often (default 10 s). */
+  tokenRefreshMs?: number;
 }
 
 export const DEFAULTS = { namespace: 'tapline', selector: 'app.kubernetes.io/name=tapline-sensor', secretName: 'tapline-sensor-token' } as const;
@@ -55,6 +57,9 @@ export class ClusterSession extends EventEmitter<{ nodes: [ClusterNode[]]; probl
   private watchFailures = 0;
   private closed = false;
   private token = '';
+  private tokenFromSecret = false;
+  private refreshing: Promise<boolean> | undefined;
+  private lastRefresh = 0;
   context = '';
 
   constructor(private readonly opts: ClusterSessionOptions) {
@@ -105,10 +110,46 @@ export class ClusterSession extends EventEmitter<{ nodes: [ClusterNode[]]; probl
     this.emit('nodes', []);
   }
 
+  /**
+   * A sensor refused the token (401): the sensors were given a new one (the Secret rotated and the
+   * pods restarted). The Secret is read again — one read at a time, at most every
+   * `tokenRefreshMs` — and when it holds another token every node is connected again with it.
+   * A token the user pasted (the Secret unreadable) is kept. Resolves whether the token changed.
+   */
+  refreshToken(): Promise<boolean> {
+    if (this.closed || !this.tokenFromSecret) return Promise.resolve(false);
+    if (this.refreshing) return this.refreshing;
+    if (Date.now() - this.lastRefresh < (this.opts.tokenRefreshMs ?? 10_000)) return Promise.resolve(false);
+    this.lastRefresh = Date.now();
+    const name = this.opts.secretName ?? DEFAULTS.secretName;
+    this.refreshing = this.run(args.secret(this.namespace, name))
+      .then((r) => parseTokenSecret(r.stdout, name))
+      .then(
+        (token) => {
+          if (this.closed || token === this.token) return false;
+          this.token = token;
+          for (const m of this.members.values()) {
+            if (!m.connection || m.connectedPort === undefined) continue;
+            m.connection.close();
+            m.connection = this.opts.connect(this.nodeOf(m), `ws://127.0.0.1:${m.connectedPort}`, token);
+          }
+          return true;
+        },
+        (e: unknown) => {
+          this.emit('problem', `a sensor refused the token, and reading Secret ${this.namespace}/${name} again failed: ${e instanceof Error ? e.message : String(e)}`);
+          return false;
+        },
+      )
+      .finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
   private async readToken(): Promise<string> {
     const name = this.opts.secretName ?? DEFAULTS.secretName;
     try {
-      return parseTokenSecret((await this.run(args.secret(this.namespace, name))).stdout, name);
+      const token = parseTokenSecret((await this.run(args.secret(this.namespace, name))).stdout, name);
+      this.tokenFromSecret = true;
+      return token;
     } catch (e) {
       if (!(e instanceof ClusterError) || (e.kind !== 'forbidden' && e.kind !== 'not-found')) throw e;
       const token = await this.opts.askToken(`${e.message}. Paste the sensor token (the "token" key of Secret ${this.namespace}/${name}).`);

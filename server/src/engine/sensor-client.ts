@@ -48,6 +48,8 @@ export interface SensorClientEvents {
   visibility: [ProcessVisibility[]];
   /** Something the sensor sent that was dropped, or an error message from the sensor; once per distinct text. */
   problem: [string];
+  /** The sensor answered 401: the token is not (or no longer) its token. The client retries as usual. */
+  tokenRefused: [];
 }
 
 const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
@@ -121,6 +123,7 @@ export class SensorClient extends EventEmitter<SensorClientEvents> {
         response.statusCode === 401 ? 'the sensor refused the token (401)' : `the sensor answered HTTP ${String(response.statusCode)}`;
       response.resume();
       socket.terminate();
+      if (response.statusCode === 401) this.emit('tokenRefused');
     });
     socket.on('error', (error) => {
       failure ||= error.message;

@@ -23,6 +23,8 @@ export interface SensorHubHost {
   /** A sensor's state or counters changed. */
   changed(): void;
   log(level: 'info' | 'warn', message: string): void;
+  /** A sensor refused its token (401); whoever holds the token may fetch a new one (optional). */
+  tokenRefused?(url: string): void;
 }
 
 export class SensorHub {
@@ -88,6 +90,7 @@ export class SensorHub {
       this.host.changed();
     });
     client.on('problem', (problem) => this.host.log('warn', `sensor ${label}: ${problem}`));
+    client.on('tokenRefused', () => this.host.tokenRefused?.(sensor.url));
     this.entries.set(sensor.url, entry);
     client.start();
     return entry;

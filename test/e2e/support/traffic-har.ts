@@ -1,5 +1,7 @@
 // The traffic the e2e journeys replay: the pet service as a client app uses it, drift included,
 // plus a request whose path and headers carry HTML and script (which must show as text).
+import { harEntry, harLog } from '../../support/har-entry';
+
 export const HOSTILE = '<img src=x onerror=window.__pwned=1>';
 
 interface Call {
@@ -36,33 +38,18 @@ export function petTrafficHar(port = 8080): unknown {
     const url = `http://127.0.0.1:${port}${call.path}`;
     const text = call.body === undefined ? '' : JSON.stringify(call.body);
     const query = [...new URL(url.replace(/[<>]/g, '_')).searchParams].map(([name, value]) => ({ name, value }));
-    return {
-      startedDateTime: new Date(started + i * 1000).toISOString(),
+    return harEntry({
+      method: call.method,
+      url,
+      startedAt: started + i * 1000,
       time: 5 + i,
-      request: {
-        method: call.method,
-        url,
-        httpVersion: 'HTTP/1.1',
-        headers: [{ name: 'Host', value: `127.0.0.1:${port}` }, ...(call.headers ?? []).map(([name, value]) => ({ name, value }))],
-        queryString: query,
-        cookies: [],
-        headersSize: -1,
-        bodySize: 0,
-      },
-      response: {
-        status: call.status,
-        statusText: '',
-        httpVersion: 'HTTP/1.1',
-        headers: text ? [{ name: 'Content-Type', value: 'application/json' }] : [],
-        cookies: [],
-        content: { size: text.length, mimeType: text ? 'application/json' : '', ...(text ? { text } : {}) },
-        redirectURL: '',
-        headersSize: -1,
-        bodySize: text.length,
-      },
-      cache: {},
-      timings: { send: 0, wait: 5 + i, receive: 0 },
-    };
+      status: call.status,
+      requestHeaders: [['Host', `127.0.0.1:${port}`], ...(call.headers ?? [])],
+      query,
+      responseHeaders: text ? [['Content-Type', 'application/json']] : [],
+      mimeType: text ? 'application/json' : '',
+      text,
+    });
   });
-  return { log: { version: '1.2', creator: { name: 'tapline-e2e', version: '1' }, entries } };
+  return harLog('tapline-e2e', entries);
 }
