@@ -48,13 +48,17 @@ test('streams events and lost counts, stops cleanly', async () => {
   const events: CaptureEvent[] = [];
   const errors: Error[] = [];
   const source = new EbpfSource({ loaderPath: fake, excludePids: [4242], ports: [8080], capBytes: 1024, ssl: false });
+  // The fake's writes reach us in chunks the pipe chooses, and a bad frame is counted with the
+  // stats frame decoded after it: so the deltas vary (2 + 3, 3 + 2, 2 + 4…), their sum does not.
+  // Wait for the kernel's 5 of the two running stats, whatever their split.
   let sawData!: () => void;
   const dataSeen = new Promise<void>((resolve) => (sawData = resolve));
+  let lostSoFar = 0;
   await withMode('ok', () =>
     source.start(
       (e) => {
         events.push(e);
-        if (e.kind === 'lost' && e.count === 3) sawData();
+        if (e.kind === 'lost' && (lostSoFar += e.count) >= 5) sawData();
       },
       (e) => errors.push(e),
     ),
@@ -63,14 +67,15 @@ test('streams events and lost counts, stops cleanly', async () => {
   await source.stop();
   assert.deepEqual(errors, [], 'a requested stop is not an error');
   assert.deepEqual(
-    events.map((e) => e.kind),
-    ['open', 'data', 'lost', 'lost', 'lost'],
+    events.slice(0, 2).map((e) => e.kind),
+    ['open', 'data'],
   );
+  assert.ok(events.slice(2).every((e) => e.kind === 'lost'), 'only lost counts follow the data');
   // Deltas of the cumulative counters, including the final stats at stop: the kernel's 6 lost
-  // records and the one frame that did not decode ("garbage!"), counted with the stats frame
-  // that arrived in the same chunk.
+  // records and the one frame that did not decode ("garbage!"), counted with the first stats
+  // frame decoded after it (the one at stop at the latest, which always adds at least 1).
   const lost = events.filter((e) => e.kind === 'lost').map((e) => (e.kind === 'lost' ? e.count : 0));
-  assert.equal(lost.length, 3);
+  assert.ok(lost.length >= 2 && lost.length <= 3, `lost events: ${lost.join(', ')}`);
   assert.equal(source.stats().badFrames, 1);
   assert.equal(lost.reduce((a, b) => a + b, 0), 6 + 1, 'every lost record counted once');
   const data = events[1];
