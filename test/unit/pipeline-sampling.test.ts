@@ -1,6 +1,7 @@
 // The pipeline's sampling decisions on keep-alive connections, where it reuses the last
 // endpoint's budget slot when a head names the same endpoint and Host (pipeline.ts sampled):
-// every decision must be the one the sampler makes from the endpoint and service strings.
+// every decision must be the one the sampler makes from the endpoint and service strings, over
+// HTTP/1.x (compared in the head's text) and HTTP/2 (method and target strings).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Pipeline } from '../../sensor/src/pipeline/pipeline';
@@ -8,6 +9,7 @@ import { Redactor } from '../../core/src/redaction/redactor';
 import { KernelClock } from '../../sensor/src/pipeline/clock';
 import { Sampler } from '../../sensor/src/pipeline/sampler';
 import type { SocketTuple } from '../../sensor/src/capture/events';
+import { h2Frame, PREFACE } from '../support/h2-frames';
 
 const SERVER: SocketTuple = { family: 4, localAddress: '127.0.0.1', localPort: 8080, remoteAddress: '127.0.0.1', remotePort: 50000 };
 
@@ -47,4 +49,36 @@ test('slots reused across a connection decide as the sampler does from the strin
   assert.ok(expected.length > 300 && expected.length < 2700, `${expected.length} kept: the budgets must bite and let through`);
   assert.deepEqual(kept, expected);
   assert.equal(pipe.counters.sampledOut, reference.sampledOut);
+});
+
+test('HTTP/2 streams on one connection: slots reused by method and target decide as the sampler does', async () => {
+  const budgets = { maxPerSecond: 0, maxPerEndpointPerSecond: 2 };
+  const kept: string[] = [];
+  const pipe = new Pipeline({
+    maxBody: 1024, redactor: new Redactor(), idPrefix: 's', onTransaction: (t) => kept.push(`${t.request.method} ${t.request.target}`),
+    clock: new KernelClock(0, 0n), processInfo: { containerId: () => undefined } as never, sampling: budgets,
+  });
+  const reference = new Sampler(budgets);
+  const expected: string[] = [];
+  // Literal fields without indexing (RFC 7541 §6.2.2): every block stands alone.
+  const block = (fields: [string, string][]): Buffer => Buffer.concat(fields.flatMap(([n, v]) => [Buffer.from([0x00, n.length]), Buffer.from(n), Buffer.from([v.length]), Buffer.from(v)]));
+  const settings = h2Frame(0x4, 0, 0, Buffer.alloc(0));
+  let ns = 1_000n;
+  const push = (direction: 'read' | 'write', data: Buffer): void => {
+    pipe.push({ kind: 'data', connectionId: '7:1:0', pid: 7, comm: 'srv', timestampNs: (ns += 1_000n), direction, tls: true, role: 'server', tuple: SERVER, data, originalLength: data.length });
+  };
+  const paths = ['/a', '/a?x', '/b', '/a'];
+  for (let i = 0; i < 40; i++) {
+    if (i === 20) ns += 2_000_000_000n; // a new window
+    const path = paths[i % paths.length] ?? '/';
+    const method = i % 3 === 0 ? 'POST' : 'GET';
+    const request = h2Frame(0x1, 0x5, 2 * i + 1, block([[':method', method], [':path', path], [':scheme', 'https'], [':authority', 'h']]));
+    push('read', i === 0 ? Buffer.concat([PREFACE, settings, request]) : request);
+    push('write', Buffer.concat([i === 0 ? settings : Buffer.alloc(0), h2Frame(0x1, 0x5, 2 * i + 1, block([[':status', '204']]))]));
+    const q = path.indexOf('?');
+    if (reference.keepEndpoint(ns, '127.0.0.1:8080', `${method} ${q < 0 ? path : path.slice(0, q)}`)) expected.push(`${method} ${path}`);
+  }
+  await pipe.flush();
+  assert.ok(expected.length > 5 && expected.length < 35);
+  assert.deepEqual(kept, expected);
 });

@@ -323,8 +323,14 @@ export class Pipeline {
     // when the head names the same (compared in place), with no string built or looked up.
     const memo = conn.sampling;
     let slot: EndpointSlot | undefined;
-    // Without a Host the service is the tuple's: the same object, the same service.
-    if (memo && memo.window === sampler.window && memo.tuple === conn.tuple && head instanceof ScannedRequestHead && head.hasEndpoint(memo.endpoint) && head.fields.valueIs('host', memo.host)) {
+    // Without a Host the service is the tuple's: the same object, the same service. An HTTP/2
+    // head's method and target mostly are the very strings of the last one (HPACK's table).
+    const same =
+      memo !== undefined &&
+      memo.window === sampler.window &&
+      memo.tuple === conn.tuple &&
+      (head instanceof ScannedRequestHead ? head.hasEndpoint(memo.endpoint) && head.fields.valueIs('host', memo.host) : head.target === memo.target && head.method === memo.method && fieldValue(head, 'host') === memo.host);
+    if (same) {
       slot = memo.slot;
     } else {
       let endpoint: string;
@@ -335,7 +341,7 @@ export class Pipeline {
       }
       const host = fieldValue(head, 'host');
       slot = sampler.slot(host ?? `${conn.tuple?.localAddress ?? ''}:${conn.tuple?.localPort ?? 0}`, endpoint);
-      conn.sampling = { window: sampler.window, tuple: conn.tuple, endpoint, host, slot };
+      conn.sampling = { window: sampler.window, tuple: conn.tuple, method: head.method, target: head.target, endpoint, host, slot };
     }
     const kept = sampler.keepSlot(slot);
     if (!kept) this.counters.sampledOut = sampler.sampledOut;
