@@ -33,6 +33,16 @@ static __always_inline void set_net_proc(__u32 pid, int on)
   }
 }
 
+/* recvmsg(fd, msg, …) by a process without the bit: if `msg` has a control buffer, descriptors
+ * (SCM_RIGHTS) may arrive in it, TCP sockets among them. Set the bit then (one user read per
+ * such call; the process pays the lookups afterwards, as one holding a socket does). */
+static __always_inline void mark_fd_receiver(__u32 tgid, __u64 msg)
+{
+  struct user_msghdr m;
+  if (bpf_probe_read_user(&m, sizeof(m), (void *)msg) == 0 && m.msg_control && m.msg_controllen)
+    set_net_proc(tgid, 1);
+}
+
 static __always_inline int socket_enter(__u64 family, __u64 type)
 {
   if ((family == TL_AF_INET || family == TL_AF_INET6) && (type & 0xf) == TL_SOCK_STREAM)

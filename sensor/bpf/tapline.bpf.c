@@ -26,7 +26,14 @@ static __always_inline int data_enter(__s64 fd, __u64 buf, __u64 cnt, __u8 op)
     return 0;
   __u64 id = bpf_get_current_pid_tgid();
   __u32 tgid = id >> 32;
-  if (!may_hold_tcp(tgid) || is_self(tgid))
+  if (!may_hold_tcp(tgid)) {
+    /* A socket can arrive by SCM_RIGHTS without any socket call of the process's own: a recvmsg
+     * that offers room for control messages may hold TCP sockets from here on. */
+    if (op == TLOP_RECVMSG)
+      mark_fd_receiver(tgid, buf);
+    return 0;
+  }
+  if (is_self(tgid))
     return 0;
   struct tl_sock_key k = { .tgid = tgid, .fd = (__s32)fd };
   struct tl_sock_info *si = bpf_map_lookup_elem(&socks, &k);

@@ -6,6 +6,10 @@
 // that the node clients' side is the one reported.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { EbpfSource } from '../../sensor/src/capture/ebpf-source';
 import { EventLog, gate, isData, lineFrom, loaderPath, stopChildren, text } from './ebpf-helpers';
@@ -53,6 +57,29 @@ print('heir', child.pid, child.stdout.readline().decode().strip(), flush=True)
 child.wait()
 `;
 
+/** Started with no socket; on stdin, binds a datagram Unix socket at argv[1] (no connect, no
+ * accept: nothing that marks it), receives a TCP connection by SCM_RIGHTS and sends its request. */
+const RECEIVER = `
+import os, socket, sys
+sys.stdin.readline()
+u = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+u.bind(sys.argv[1])
+print('bound', flush=True)
+msg, fds, flags, addr = socket.recv_fds(u, 16, 1)
+s = socket.socket(fileno=fds[0])
+s.sendall(b'GET /passed-by-scm-rights HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n')
+print('answer', s.recv(4096).split(b'\\r\\n')[0].decode(), flush=True)
+`;
+
+/** Connects to the server and hands the connection to the Unix socket at argv[2]. */
+const SENDER = `
+import socket, sys
+s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))
+u = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+u.connect(sys.argv[2])
+socket.send_fds(u, [b'x'], [s.fileno()])
+`;
+
 /** A wait that fails naming what it waited for (a missed socket would otherwise hang the suite). */
 function within<T>(p: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -96,6 +123,46 @@ test('sockets a process did not open while the sensor ran are still seen: held s
       'the exchange on the connection inherited across fork + exec');
     // The untraced server's side stays out of the stream.
     assert.equal(log.events.filter((e) => isData(e) && e.pid === server.pid).length, 0);
+    assert.deepEqual(errors, []);
+  } finally {
+    await source.stop();
+    await stopChildren(children);
+  }
+});
+
+test('a TCP connection received by SCM_RIGHTS, by a process that never made a socket call of its own, is seen', async (t) => {
+  if (!gate(t)) return;
+  const dir = mkdtempSync(join(tmpdir(), 'tapline-scm-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const children: ChildProcess[] = [];
+  const start = (args: string[], exe = '/usr/bin/python3'): ChildProcess => {
+    const c = spawn(exe, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    children.push(c);
+    return c;
+  };
+  // The receiver runs under its own name (a link to python3), so that only it is traced, and
+  // starts after the loader: the loader's seed would mark it for its stdio sockets otherwise.
+  const exe = join(dir, 'scmrecv');
+  symlinkSync('/usr/bin/python3', exe);
+  const log = new EventLog();
+  const errors: Error[] = [];
+  const server = start(['-c', PY_SERVER]);
+  const source = new EbpfSource({ loaderPath, comms: ['scmrecv'], ssl: false });
+  try {
+    const port = (await lineFrom(server, /^(\d+)\n/))[1]!;
+    await source.start(log.push, (e) => errors.push(e));
+    const receiver = start(['-c', RECEIVER, join(dir, 'u')], exe);
+    const answer = lineFrom(receiver, /answer (.*)\n/);
+    receiver.stdin!.write('go\n');
+    await lineFrom(receiver, /bound\n/);
+    const sender = start(['-c', SENDER, port, join(dir, 'u')]);
+    const [code] = (await once(sender, 'exit')) as [number | null];
+    assert.equal(code, 0, 'the sender handed the connection over');
+    assert.equal((await answer)[1], 'HTTP/1.1 200 OK');
+    await within(
+      log.waitFor((e) => isData(e) && e.pid === receiver.pid && e.direction === 'write' && text(e).startsWith('GET /passed-by-scm-rights ')),
+      'the request on the connection received by SCM_RIGHTS',
+    );
     assert.deepEqual(errors, []);
   } finally {
     await source.stop();
