@@ -11,6 +11,8 @@
 // Prints, for each loader, the ns per syscall above the untraced run (CPU time: noisy on a loaded
 // machine) and the BPF programs' own run time per syscall (kernel.bpf_stats_enabled, enter + exit
 // programs of read and write over the calls dd made: the direct figure). Needs root and bpftool.
+// The loaders inherit the environment: `TAPLINE_SYSCALL_HOOKS=raw node --import tsx bench/… --ab REV`
+// compares the raw set (this tree) with REV's loader (per-syscall tracepoints before 2d7146a).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';

@@ -82,16 +82,17 @@ static void ensure_tracefs(void)
 }
 
 /* The syscall handlers come in two sets (tapline.bpf.c, dispatch.bpf.h): one perf syscall
- * tracepoint per syscall, or two raw tracepoints switching on the syscall number (x86-64; the
- * default where it exists, measured cheaper: docs/capture.md). TAPLINE_SYSCALL_HOOKS=tracepoints
- * in the environment picks the first. Only the chosen set is loaded. */
+ * tracepoint per syscall (the default), or two raw tracepoints switching on the syscall number
+ * (x86-64, TAPLINE_SYSCALL_HOOKS=raw in the environment): cheaper per handled syscall, dearer for
+ * every other syscall on the machine, so worse on a mostly idle machine (docs/capture.md). Only
+ * the chosen set is loaded. */
 static void choose_syscall_hooks(struct tapline *skel)
 {
 #if defined(__x86_64__)
   const char *v = getenv("TAPLINE_SYSCALL_HOOKS");
-  int raw = !v || strcmp(v, "tracepoints") != 0;
+  int raw = v && strcmp(v, "raw") == 0;
   if (v && strcmp(v, "raw") != 0 && strcmp(v, "tracepoints") != 0)
-    tl_warn("TAPLINE_SYSCALL_HOOKS=%s is neither raw nor tracepoints: using raw", v);
+    tl_warn("TAPLINE_SYSCALL_HOOKS=%s is neither raw nor tracepoints: using tracepoints", v);
 #else
   int raw = 0;
 #endif

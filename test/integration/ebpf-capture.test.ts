@@ -1,10 +1,11 @@
 // The real eBPF sensor capture, as root: a node HTTP/HTTPS server and clients on loopback
 // (in child processes), curl against the HTTPS server, and the test's own excluded traffic.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
+import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import type { DataEvent, OpenEvent } from '../../sensor/src/capture/events';
 import { EbpfSource, LoaderError } from '../../sensor/src/capture/ebpf-source';
 import {
@@ -79,12 +80,41 @@ test('loader errors surface as one-line Errors with the exit code', async (t) =>
   });
 });
 
-test('captures HTTP and HTTPS on loopback once, server side, with tuples and truncation', async (t) => {
+// Both sets of syscall hooks the loader can attach (loader.c, choose_syscall_hooks): the default
+// per-syscall tracepoints, and the raw sys_enter/sys_exit dispatchers (x86-64 only).
+const HOOKS = process.arch === 'x64' ? (['tracepoints', 'raw'] as const) : (['tracepoints'] as const);
+for (const hooks of HOOKS) {
+  test(`captures HTTP and HTTPS on loopback once, server side, with tuples and truncation (${hooks} syscall hooks)`, (t) => captureOnLoopback(t, hooks));
+}
+
+/** Names of the BPF programs a process holds open (the `prog_id` of its fds, named by bpftool). */
+function programsOf(pid: number): string[] {
+  const ids = new Set<number>();
+  for (const fd of readdirSync(`/proc/${pid}/fdinfo`)) {
+    const id = /^prog_id:\s*(\d+)$/m.exec(readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8'))?.[1];
+    if (id) ids.add(Number(id));
+  }
+  const out = spawnSync('bpftool', ['-j', 'prog', 'show'], { encoding: 'utf8' });
+  assert.equal(out.status, 0, `bpftool prog show: ${out.stderr}`);
+  const progs = JSON.parse(out.stdout) as { id: number; name?: string }[];
+  return progs.filter((p) => ids.has(p.id)).map((p) => p.name ?? '');
+}
+
+async function captureOnLoopback(t: TestContext, hooks: 'tracepoints' | 'raw'): Promise<void> {
   if (!gate(t)) return;
   const log = new EventLog();
   const errors: Error[] = [];
   const source = new EbpfSource({ loaderPath, capBytes: CAP });
-  await source.start(log.push, (e) => errors.push(e));
+  process.env.TAPLINE_SYSCALL_HOOKS = hooks; // inherited by the loader
+  try {
+    await source.start(log.push, (e) => errors.push(e));
+  } finally {
+    delete process.env.TAPLINE_SYSCALL_HOOKS;
+  }
+  // The set asked for is the set attached: the raw dispatchers are named tl_sys_enter/tl_sys_exit.
+  const names = programsOf(source.loaderPid!);
+  assert.equal(names.includes('tl_sys_enter'), hooks === 'raw', `programs of the loader: ${names.join(', ')}`);
+  assert.equal(names.includes('tl_enter_read'), hooks === 'tracepoints');
   const children: ChildProcessWithoutNullStreams[] = [];
   try {
     await ownExchange();
@@ -183,4 +213,4 @@ test('captures HTTP and HTTPS on loopback once, server side, with tuples and tru
     for (const c of children) c.kill('SIGTERM');
     await source.stop();
   }
-});
+}
