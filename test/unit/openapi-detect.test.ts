@@ -18,3 +18,9 @@ test('a YAML key whose quotes do not pair up is not the openapi key (found by th
   assert.deepEqual(detectOpenApi('"openapi": "3.1.0"\n'), { kind: 'openapi', version: '3.1.0' });
   assert.deepEqual(detectOpenApi("'swagger': '2.0'\n"), { kind: 'swagger', version: '2.0' });
 });
+
+test('a lone carriage return does not start a line: YAML reads `\ropenapi` as the key (the same fuzz run)', () => {
+  assert.equal(detectOpenApi('\ropenapi: 3.1.0\ninfo:\n  title: x\n'), undefined);
+  assert.equal(detectOpenApi('x: 1\ropenapi: 3.1.0\n'), undefined);
+  assert.deepEqual(detectOpenApi('info:\r\n  title: x\r\nopenapi: 3.1.0\r\n'), { kind: 'openapi', version: '3.1.0' });
+});

@@ -3,8 +3,10 @@
 
 const HEAD_BYTES = 4096;
 // A root-level (unindented) `openapi: 3.x` / `swagger: "2.0"` key in YAML. Quotes around the key
-// must pair up: `openapi": 3.0.0` is the key `openapi"`, which the loader rightly ignores.
-const YAML_ROOT_KEY = /^(["']?)(openapi|swagger)\1[ \t]*:[ \t]*["']?(\d+\.\d+(?:\.\d+)?)/m;
+// must pair up: `openapi": 3.0.0` is the key `openapi"`, which the loader rightly ignores. A line
+// starts after `\n` only: YAML parsers (and the loader's) take a lone `\r` for part of the key,
+// where a JavaScript `^` with the `m` flag would start a line.
+const YAML_ROOT_KEY = /(?<![^\n])(["']?)(openapi|swagger)\1[ \t]*:[ \t]*["']?(\d+\.\d+(?:\.\d+)?)/;
 // In JSON indentation says nothing about depth; a string-valued version key is telling enough.
 // (Its first group is the opening quote, as in YAML_ROOT_KEY, so both give key and version alike.)
 const JSON_KEY = /(")(openapi|swagger)"\s*:\s*"(\d+\.\d+(?:\.\d+)?)"/;
