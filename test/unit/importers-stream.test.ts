@@ -46,8 +46,38 @@ test('nginx and Envoy JSON access logs and NDJSON transactions, line by line; ba
   assert.deepEqual([envoy!.request.method, envoy!.response?.status, envoy!.client.port, envoy!.httpVersion, envoy!.durationMs], ['POST', 201, 51000, '2', 7]);
   assert.equal(mine!.request.path, '/v1/pets');
   assert.deepEqual(whole.skipped.map((p) => p.path), ['line 5', 'line 6']);
-  assert.match(whole.skipped[0]!.message, /neither a transaction nor an nginx\/Envoy access log record/);
+  assert.match(whole.skipped[0]!.message, /neither a transaction nor an nginx, Envoy or Tapline gateway access log record/);
   assert.match(whole.skipped[1]!.message, /not JSON/);
+});
+
+// Lines as the generated gateway writes them (log_format tapline_gateway in core/src/gateway/nginx.ts).
+function gatewayLine(fields: Record<string, string>): string {
+  return JSON.stringify({ time: '2026-12-01T09:00:03+00:00', client: '10.0.0.5', method: 'GET', target: '/v1/pets?limit=2', protocol: 'HTTP/1.1', scheme: 'http', host: 'pets.internal', status: '200', request_time: '0.004', operation: 'GET /pets', decision: 'allow', reason: '', upstream: '127.0.0.1:8080', ...fields });
+}
+
+test("Tapline gateway log lines: allowed and report mode's would-block are the API's answers; blocked ones only when asked for", () => {
+  const lines = [
+    gatewayLine({}),
+    gatewayLine({ method: 'DELETE', target: '/v1/pets/1', status: '204', decision: 'would-block', reason: 'operation-denied', upstream: '127.0.0.1:8080, 127.0.0.1:8081' }),
+    gatewayLine({ target: '/v1/admin', status: '404', operation: '', decision: 'block', reason: 'path-not-documented', upstream: '' }),
+    gatewayLine({ target: '/v1/pets/%zz', status: '400', operation: '', decision: '', upstream: '' }),
+  ].join('\n');
+  const diffView = collect('lines', [lines]);
+  const [allowed, wouldBlock] = diffView.txs;
+  assert.equal(diffView.txs.length, 2);
+  assert.deepEqual([allowed!.request.method, allowed!.request.path, allowed!.request.query, allowed!.response?.status, allowed!.service, allowed!.client.address, allowed!.server.port, allowed!.durationMs], ['GET', '/v1/pets', 'limit=2', 200, 'pets.internal', '10.0.0.5', 8080, 4]);
+  assert.equal(allowed!.startedAt, Date.parse('2026-12-01T09:00:03Z') - 4, 'the gateway logs at the end of the request');
+  assert.deepEqual([wouldBlock!.request.method, wouldBlock!.response?.status, wouldBlock!.server.port], ['DELETE', 204, 8080]);
+  assert.deepEqual(diffView.skipped.map((p) => `${p.path}: ${p.message}`), [
+    'line 3: blocked by the gateway (path-not-documented), not answered by the API',
+    'line 4: refused by nginx before the gateway ran, not answered by the API',
+  ]);
+
+  const all: Transaction[] = [];
+  const reader = createTrafficReader('lines', { transaction: (t) => all.push(t), skipped: (p) => assert.fail(p.message) }, 't', { keepGatewayAnswers: true });
+  reader.write(lines);
+  reader.end();
+  assert.deepEqual(all.map((t) => `${t.request.method} ${t.request.target} ${t.response?.status}`), ['GET /v1/pets?limit=2 200', 'DELETE /v1/pets/1 204', 'GET /v1/admin 404', 'GET /v1/pets/%zz 400']);
 });
 
 test('HAR streamed entry by entry: the same transactions as whole, and truncated or foreign files are errors that say where', () => {

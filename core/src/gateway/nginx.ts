@@ -69,8 +69,9 @@ function blockVar(i: number): string {
 
 function prelude(policy: ResolvedPolicy, opts: NginxOptions): { text: string; needsNjs: boolean } {
   const lines = [
-    `# Access log of the Tapline gateway: one JSON object per request, with the decision and why.`,
-    `log_format tapline_gateway escape=json '{"time":"$time_iso8601","client":"$remote_addr","method":"$request_method","target":"$request_uri","status":"$status","operation":"$tapline_op","decision":"$tapline_decision","reason":"$tapline_reason","upstream":"$upstream_addr"}';`,
+    `# Access log of the Tapline gateway: one JSON object per request, with the decision and why;`,
+    `# tapline diff --log and tapline gateway --traffic-log read it back.`,
+    `log_format tapline_gateway escape=json '{"time":"$time_iso8601","client":"$remote_addr","method":"$request_method","target":"$request_uri","request":"$request","protocol":"$server_protocol","scheme":"$scheme","host":"$host","status":"$status","request_time":"$request_time","operation":"$tapline_op","decision":"$tapline_decision","reason":"$tapline_reason","upstream":"$upstream_addr"}';`,
   ];
   let needsNjs = false;
   policy.blocks.forEach(({ block }, i) => {

@@ -1,7 +1,7 @@
 // Traffic files read piece by piece, never whole: a HAR file (its `log.entries` streamed one
 // entry at a time by @streamparser/json, so a file of hundreds of MB costs one entry's memory), or
-// one JSON value per line — Tapline transactions (NDJSON), nginx or Envoy JSON access logs —
-// recognised line by line. Feed it chunks with write() (bytes or text) and call end(); each
+// one JSON value per line — Tapline transactions (NDJSON), nginx, Envoy or Tapline gateway JSON
+// access logs — recognised line by line. Feed it chunks with write() (bytes or text) and call end(); each
 // transaction and each line or entry left out (with why) comes out through the callbacks as soon
 // as it is complete. Pure: the caller reads the file and decides what to keep.
 import { JSONParser } from '@streamparser/json';
@@ -9,7 +9,7 @@ import { entryToTransaction } from '../har/har-import';
 import { Checker, isRecord, type Problem } from '../protocol/check';
 import type { Transaction } from '../protocol/transaction';
 import { checkTransaction } from '../protocol/validate-transaction';
-import { accessLogKind, accessLogToTransaction } from './access-log';
+import { accessLogKind, accessLogToTransaction, gatewayAnswered } from './access-log';
 
 export type TrafficFormat = 'har' | 'lines';
 
@@ -37,8 +37,17 @@ export interface TrafficReader {
   readonly skippedCount: number;
 }
 
-export function createTrafficReader(format: TrafficFormat, host: TrafficReaderHost, idPrefix: string): TrafficReader {
-  return format === 'har' ? new HarReader(host, idPrefix) : new LineReader(host, idPrefix);
+export interface TrafficReaderOptions {
+  /**
+   * Keep the requests a Tapline gateway answered itself (blocked, or refused by nginx): a policy
+   * is judged on every request clients sent. Left out by default (as skipped lines, with why):
+   * their statuses are the gateway's, not the API's, so a diff would misread them.
+   */
+  keepGatewayAnswers?: boolean;
+}
+
+export function createTrafficReader(format: TrafficFormat, host: TrafficReaderHost, idPrefix: string, options: TrafficReaderOptions = {}): TrafficReader {
+  return format === 'har' ? new HarReader(host, idPrefix) : new LineReader(host, idPrefix, options);
 }
 
 class HarReader implements TrafficReader {
@@ -99,7 +108,7 @@ class LineReader implements TrafficReader {
   /** Inside a line too long to keep: skip up to its newline. */
   private dropping = false;
 
-  constructor(private readonly host: TrafficReaderHost, private readonly idPrefix: string) {}
+  constructor(private readonly host: TrafficReaderHost, private readonly idPrefix: string, private readonly options: TrafficReaderOptions) {}
 
   write(chunk: Uint8Array | string): void {
     const text = this.pending + (typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true }));
@@ -145,6 +154,8 @@ class LineReader implements TrafficReader {
     }
     if (!isRecord(value)) return this.skip('not a JSON object');
     if (accessLogKind(value) !== undefined) {
+      const answered = this.options.keepGatewayAnswers ? undefined : gatewayAnswered(value);
+      if (answered !== undefined) return this.skip(answered);
       const r = accessLogToTransaction(value, `${this.idPrefix}-${this.line}`);
       if ('problem' in r) return this.skip(r.problem);
       this.transactions++;
@@ -153,7 +164,7 @@ class LineReader implements TrafficReader {
     // A Tapline transaction (the sensor's own model), checked like the sensor protocol's.
     const c = new Checker();
     checkTransaction(c, value, `line ${this.line}`);
-    if (!c.ok) return this.skip(`neither a transaction nor an nginx/Envoy access log record: ${c.problems[0]?.path}: ${c.problems[0]?.message}`);
+    if (!c.ok) return this.skip(`neither a transaction nor an nginx, Envoy or Tapline gateway access log record: ${c.problems[0]?.path}: ${c.problems[0]?.message}`);
     this.transactions++;
     this.host.transaction(value as unknown as Transaction);
   }

@@ -52,8 +52,8 @@ Options:
   --spec <file>            the OpenAPI/Swagger document (multi-file $refs are followed)
   --har <file>             the traffic, as exported by browser dev tools, Playwright or Tapline
                            (read as a stream: files of hundreds of MB are fine; progress on stderr)
-  --log <file>             or: one JSON object per line — nginx (log_format … escape=json) or Envoy
-                           JSON access log records, or Tapline transactions (NDJSON)
+  --log <file>             or: one JSON object per line — nginx (log_format … escape=json), Envoy or
+                           Tapline gateway JSON access log records, or Tapline transactions (NDJSON)
   --sensor <ws-url>        or: the traffic a running tapline-sensor streams (e.g. ws://127.0.0.1:7300)
   --token-file <file>      the sensor's token (its --token-file)
   --count <n>              with --sensor: stop after n transactions (default 100)

@@ -80,11 +80,14 @@ export async function runGateway(cmd: GatewayCommand, io: CliIo): Promise<number
   return 0;
 }
 
-/** Each transaction is judged as it is read, then dropped: only its verdict is kept. */
+/**
+ * Each transaction is judged as it is read, then dropped: only its verdict is kept. A Tapline
+ * gateway's own log is judged whole, the requests it blocked included: clients sent them all.
+ */
 async function runReport(cmd: GatewayCommand, io: CliIo, model: SpecModel, decider: GatewayDecider): Promise<number> {
   const reporter = new PolicyReporter(model, decider, cmd.clientIp);
   const read = cmd.trafficLog !== undefined
-    ? await readTraffic(cmd.trafficLog, 'lines', io, (tx) => reporter.add(tx))
+    ? await readTraffic(cmd.trafficLog, 'lines', io, (tx) => reporter.add(tx), { keepGatewayAnswers: true })
     : await readTraffic(cmd.har ?? '', 'har', io, (tx) => reporter.add(tx));
   if (read === undefined) return 2;
   const report = reporter.finish();

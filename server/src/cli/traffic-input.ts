@@ -4,7 +4,7 @@
 // to CLI_BODY_BYTES; larger ones are marked truncated and their schemas not checked) as soon as it
 // is complete; the sink (core's DiffStream or CoverageCounter) keeps what it needs, not the list.
 import { boundedCopy } from '../../../core/src/inventory/samples';
-import { createTrafficReader, sniffFormat, type TrafficFormat } from '../../../core/src/importers/traffic-reader';
+import { createTrafficReader, sniffFormat, type TrafficFormat, type TrafficReaderOptions } from '../../../core/src/importers/traffic-reader';
 import type { Problem } from '../../../core/src/protocol/check';
 import type { Transaction } from '../../../core/src/protocol/transaction';
 
@@ -26,10 +26,11 @@ function mb(bytes: number): string {
 }
 
 /**
- * `expect` 'har' for --har (a HAR file or an error), 'lines' for --log (NDJSON, nginx or Envoy JSON
- * logs). Returns how many transactions went to `sink`, or undefined after an error was printed.
+ * `expect` 'har' for --har (a HAR file or an error), 'lines' for --log (NDJSON, nginx, Envoy or
+ * Tapline gateway JSON logs). Returns how many transactions went to `sink`, or undefined after an
+ * error was printed.
  */
-export async function readTraffic(file: string, expect: TrafficFormat, io: TrafficIo, sink: (tx: Transaction) => void): Promise<number | undefined> {
+export async function readTraffic(file: string, expect: TrafficFormat, io: TrafficIo, sink: (tx: Transaction) => void, options?: TrafficReaderOptions): Promise<number | undefined> {
   const what = expect === 'har' ? 'HAR file' : 'log file';
   const streamed = io.readChunks?.(file);
   const text = streamed === undefined ? io.readFile(file) : undefined;
@@ -41,7 +42,7 @@ export async function readTraffic(file: string, expect: TrafficFormat, io: Traff
   const reader = createTrafficReader(expect, {
     transaction: (tx) => sink(boundedCopy(tx, LIMITS)),
     skipped: (p) => (firstSkipped ??= p),
-  }, expect === 'har' ? 'har' : 'log');
+  }, expect === 'har' ? 'har' : 'log', options);
   const fail = (e: unknown): undefined => {
     io.stderr(`tapline: ${file} is not a usable ${what}: ${e instanceof Error ? e.message : String(e)}\n`);
     return undefined;
