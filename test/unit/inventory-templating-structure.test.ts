@@ -112,3 +112,25 @@ test('words beside a parameter of names are judged as its peers, not as vocabula
   assert.equal(templateShape(t.template('/v1/faq/entries')), '/v1/{}/entries');
   assert.equal(templateShape(t.template('/v1/team-vault-34')), '/v1/{}');
 });
+
+test('resources listed one by one stay literal when most of their names are words real APIs use as literals', () => {
+  // data2crm's `entity/account/list`, `entity/lead/list`, …: alike sub-paths, but `account`,
+  // `event`, `task`, `product`, `user` are path words of many real descriptions (path-words.ts).
+  const t = new PathTemplater();
+  const entities = ['account', 'event', 'task', 'product', 'user', 'lead', 'attachment', 'comment', 'project', 'tag', 'post', 'note'];
+  entities.forEach((e, i) => {
+    for (const sub of ['list', 'count', 'describe', 'aggregate', ['mallory7', 'erin.k', 'dave42'][i % 3]!]) t.observe(`/v1/application/entity/${e}/${sub}`);
+  });
+  assert.equal(t.template('/v1/application/entity/account/count'), '/v1/application/entity/account/count');
+  assert.equal(t.template('/v1/application/entity/lead/list'), '/v1/application/entity/lead/list');
+});
+
+test("a collection's verbs beside its values are judged apart from them and stay literal", () => {
+  // jumpseller's `products/count.json`, `products/status` beside `products/heidi/images.json`.
+  const t = new PathTemplater();
+  for (const p of ['/v1/products/status', '/v1/products/count.json', '/v1/products/category', '/v1/products/search.json']) t.observe(p);
+  for (const v of ['heidi', 'frank-dev', 'carol_w']) for (const sub of ['images.json', 'fields.json', 'variants.json']) t.observe(`/v1/products/${v}/${sub}`);
+  assert.equal(templateShape(t.template('/v1/products/heidi/images.json')), '/v1/products/{}/images.json');
+  assert.equal(t.template('/v1/products/count.json'), '/v1/products/count.json');
+  assert.equal(t.template('/v1/products/status'), '/v1/products/status');
+});

@@ -267,6 +267,24 @@ function knownWordShare(siblings: readonly SiblingView[]): number {
   return Math.max(0, known - named) / siblings.length;
 }
 
+/**
+ * Known path words among the siblings that lead nowhere the other siblings lead (`status`,
+ * `count.json` beside `heidi/images.json`, `frank-dev/images.json`): a collection's verbs beside its
+ * values, judged apart from them. Only when at least two siblings are not known words.
+ */
+function collectionVerbs(candidates: readonly SiblingView[]): Set<string> {
+  const verbs = new Set<string>();
+  const others = candidates.filter((c) => c.segment === NAMED_PARAM || valueShape(c.segment) > 0 || !isKnownPathWord(c.segment));
+  if (others.length < 2) return verbs;
+  const reached = new Set<string>();
+  for (const o of others) for (const c of o.childLiterals) reached.add(c);
+  for (const c of candidates) {
+    if (others.includes(c)) continue;
+    if (!c.childLiterals.some((x) => reached.has(x))) verbs.add(c.segment);
+  }
+  return verbs;
+}
+
 /** Like subtreeSimilarity, over the siblings' deep sub-paths; also how many sub-paths are shared. */
 export function deepSimilarity(siblings: readonly SiblingView[]): { similarity: number; shared: number; meanSubPaths: number } | undefined {
   const sets = siblings.filter((s) => (s.subPaths?.length ?? 0) > 0).map((s) => new Set(s.subPaths));
@@ -290,7 +308,13 @@ export function deepSimilarity(siblings: readonly SiblingView[]): { similarity: 
  */
 export function judgeSiblings(siblings: readonly SiblingView[], parentPlural: boolean, param: SiblingView | undefined, paramNamed = false): StructureVerdict {
   const keepLiteral = siblings.filter((s) => isVocabulary(s.segment)).map((s) => s.segment);
-  const candidates = siblings.filter((s) => !isVocabulary(s.segment));
+  const vocabularyCount = keepLiteral.length;
+  let candidates = siblings.filter((s) => !isVocabulary(s.segment));
+  const verbs = collectionVerbs(candidates);
+  if (verbs.size > 0) {
+    candidates = candidates.filter((c) => !verbs.has(c.segment));
+    keepLiteral.push(...verbs);
+  }
   if (param !== undefined && paramNamed) {
     // The parameter here holds names people chose (`team-vault-34`), not ids: words beside it are
     // judged as its peers, the parameter counting as one more name-shaped sibling.
@@ -310,7 +334,7 @@ export function judgeSiblings(siblings: readonly SiblingView[], parentPlural: bo
     score += like !== undefined && like > 0.5 ? 1 : -1.5;
   }
   // Vocabulary siblings beside the candidates: this is a resource-name position.
-  if (keepLiteral.length > candidates.length) score -= 1;
+  if (vocabularyCount > candidates.length) score -= 1;
   if (candidates.length >= 3) score += 0.5;
   // Siblings most of which real descriptions use as literals (`account`, `lead`, `job`, `media`):
   // resources listed one by one, however alike their sub-paths.
