@@ -15,13 +15,13 @@ import { shapeReport } from '../fixtures/templating/shape-report';
 import { buildPathWords, heldOutProvider } from '../fixtures/templating/path-vocabulary-build';
 import { PATH_WORDS_TEXT } from '../../core/src/inventory/path-words';
 
-const MIN_PRECISION = 0.91;
-const MIN_RECALL = 0.93;
-const MIN_HARD_PRECISION = 0.47;
-const MIN_HARD_RECALL = 0.6;
+const MIN_PRECISION = 0.915;
+const MIN_RECALL = 0.935;
+const MIN_HARD_PRECISION = 0.48;
+const MIN_HARD_RECALL = 0.64;
 // APIs of providers whose descriptions the path vocabulary (path-words.ts) never saw.
-const MIN_HELD_OUT_PRECISION = 0.86;
-const MIN_HELD_OUT_RECALL = 0.895;
+const MIN_HELD_OUT_PRECISION = 0.87;
+const MIN_HELD_OUT_RECALL = 0.905;
 
 function percent(s: TemplatingScore): string {
   return `precision ${(s.precision * 100).toFixed(1)} % (${s.correct}/${s.inferred}), recall ${(s.recall * 100).toFixed(1)} % (${s.recovered}/${s.truths})`;
@@ -77,8 +77,9 @@ test('a template once shown does not flap: each path changes template at most by
   // Replays APIs path by path and re-templates every path seen so far after each one: a position
   // that became a parameter never turns back into a literal. One API in four, and the APIs where
   // folding beside a parameter, deep sub-paths and merges act most (Azure's `providers/` chains,
-  // datacatalog, docusign, bkk.hu, enanomapper, circleci).
-  const sample = new Set(apis.filter((a, i) => i % 4 === 0 || /azure|datacatalog|docusign|bkk|enanomapper|circleci/.test(a)));
+  // datacatalog, docusign, bkk.hu, enanomapper, circleci), and those where known path words and
+  // the delayed re-judging of wide positions act most (data2crm, etmdb, jumpseller, mastodon, magento).
+  const sample = new Set(apis.filter((a, i) => i % 4 === 0 || /azure|datacatalog|docusign|bkk|enanomapper|circleci|data2crm|etmdb|jumpseller|mastodon|magento/.test(a)));
   for (const api of sample) {
     const entries = corpus.filter((e) => e.service === api).slice(0, 300);
     const templater = new PathTemplater();

