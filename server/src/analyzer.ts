@@ -181,7 +181,9 @@ function callsOfSamples(observed: readonly EndpointObservation[]): CallsOf {
     const byStatus = new Map<number, Transaction[]>();
     for (const t of e.samples) {
       const status = t.response?.status ?? 0;
-      byStatus.set(status, [...(byStatus.get(status) ?? []), t]);
+      const same = byStatus.get(status);
+      if (same) same.push(t);
+      else byStatus.set(status, [t]);
     }
     let unsampled = 0;
     for (const [status, n] of Object.entries(e.statuses)) if (!byStatus.has(Number(status))) unsampled += n;

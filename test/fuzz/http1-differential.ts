@@ -6,6 +6,7 @@
 // (docs/capture.md, "Deliberate tolerances"), counted by class, or a difference, reported with
 // its bytes. Run: node --import tsx test/fuzz/http1-differential.ts --runs N [--seed S] [--minutes M]
 import { createRequire } from 'node:module';
+import { getHeapStatistics } from 'node:v8';
 import fc from 'fast-check';
 import { HttpStreamParser, type ParsedMessage } from '../../sensor/src/http/parser';
 import { asksUpgrade } from '../../sensor/src/http/framing';
@@ -141,19 +142,24 @@ export interface DifferentialResult {
   tolerated: Record<string, number>;
   /** Unexplained differences: each is a bug in the sensor's framing until resolved. */
   differences: number;
+  /** The slowest single stream (both parsers), in milliseconds, and the heap's peak between batches: reported, never asserted on. */
+  slowestMs: number;
+  peakHeapMiB: number;
   examples: Array<{ text: string; cuts: number[]; sensor: string; llhttp: string }>;
 }
 
 /** `untilMs` (a Date.now() deadline) stops earlier, between batches: the long run is "as many as fit". */
 export function run(opts: { runs: number; seed?: number; untilMs?: number }): DifferentialResult {
   const seed = opts.seed ?? Math.floor(Math.random() * 0x7fffffff);
-  const result: DifferentialResult = { runs: 0, seed, agreed: 0, tolerated: {}, differences: 0, examples: [] };
+  const result: DifferentialResult = { runs: 0, seed, agreed: 0, tolerated: {}, differences: 0, slowestMs: 0, peakHeapMiB: 0, examples: [] };
   const batch = 2000;
   for (let done = 0, k = 0; done < opts.runs && (opts.untilMs === undefined || Date.now() < opts.untilMs); done += batch, k++) {
     for (const stream of fc.sample(streams, { numRuns: Math.min(batch, opts.runs - done), seed: seed + k })) {
       result.runs++;
+      const t0 = performance.now();
       const ours = sensor(stream);
       const ref = llhttp(stream.text);
+      result.slowestMs = Math.max(result.slowestMs, Math.round((performance.now() - t0) * 10) / 10);
       if (ours.outcome === ref.outcome && firstDifference(ours.messages, ref.messages) === Math.max(ours.messages.length, ref.messages.length)) {
         result.agreed++;
         continue;
@@ -168,6 +174,7 @@ export function run(opts: { runs: number; seed?: number; untilMs?: number }): Di
         result.examples.push({ text: stream.text, cuts: stream.cuts, sensor: `${ours.outcome}(${ours.detail}) [${ours.messages.join(' | ')}]`, llhttp: `${ref.outcome}(${ref.detail}) [${ref.messages.join(' | ')}]` });
       }
     }
+    result.peakHeapMiB = Math.max(result.peakHeapMiB, Math.round(getHeapStatistics().used_heap_size / 2 ** 20));
   }
   return result;
 }

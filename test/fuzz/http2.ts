@@ -28,10 +28,10 @@ interface Compressor {
   write(fields: { name: string; value: string }[]): void;
   read(): Buffer | null;
 }
-const hpack = createRequire(__filename)('hpack.js') as { compressor: { create(options: { table: { size: number } }): Compressor } };
+const hpack = createRequire(__filename)('hpack.js') as { compressor: { create(options: { table: { maxSize: number } }): Compressor } };
 
 function encoder(): (fields: [string, string][]) => Buffer {
-  const c = hpack.compressor.create({ table: { size: 4096 } });
+  const c = hpack.compressor.create({ table: { maxSize: 4096 } });
   return (fields) => {
     c.write(fields.map(([name, value]) => ({ name, value })));
     const parts: Buffer[] = [];
