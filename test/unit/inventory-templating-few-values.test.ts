@@ -15,12 +15,12 @@ import { shapeReport } from '../fixtures/templating/shape-report';
 import { buildPathWords, heldOutProvider } from '../fixtures/templating/path-vocabulary-build';
 import { PATH_WORDS_TEXT } from '../../core/src/inventory/path-words';
 
-const MIN_PRECISION = 0.915;
+const MIN_PRECISION = 0.925;
 const MIN_RECALL = 0.935;
-const MIN_HARD_PRECISION = 0.48;
+const MIN_HARD_PRECISION = 0.49;
 const MIN_HARD_RECALL = 0.64;
 // APIs of providers whose descriptions the path vocabulary (path-words.ts) never saw.
-const MIN_HELD_OUT_PRECISION = 0.87;
+const MIN_HELD_OUT_PRECISION = 0.88;
 const MIN_HELD_OUT_RECALL = 0.905;
 
 function percent(s: TemplatingScore): string {

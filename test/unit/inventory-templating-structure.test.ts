@@ -150,3 +150,21 @@ test('three two-letter codes side by side are language codes, values of one para
   for (const word of ['me', 'id', 'go']) u.observe(`/api/v1/users/${word}`);
   assert.equal(u.template('/api/v1/users/me'), '/api/v1/users/me');
 });
+
+test('words already values of a parameter elsewhere in the service make their siblings under another parent values too', () => {
+  // Branch names are values below `branches/` (a plural collection); the same names below the
+  // singular `tarball/` say nothing by themselves, but they are the same values under another parent.
+  const refs = ['feature-login', 'hotfix-cache', 'release-candidate'];
+  const branches = refs.flatMap((r) => [`/repos/app/branches/${r}/protection`, `/repos/app/branches/${r}`]);
+  const tarballs = refs.map((r) => `/repos/app/tarball/${r}`);
+  for (const order of [[...branches, ...tarballs], [...tarballs, ...branches]]) {
+    const t = new PathTemplater();
+    for (const p of order) t.observe(p);
+    assert.deepEqual(shapes(t, tarballs), Array(3).fill('/repos/app/tarball/{}'), order[0]);
+    assert.equal(templateShape(t.template('/repos/app/branches/feature-login')), '/repos/app/branches/{}');
+  }
+  // Without the collection's evidence the same three leaves stay literal (resources listed one by one).
+  const alone = new PathTemplater();
+  for (const p of tarballs) alone.observe(p);
+  assert.deepEqual(shapes(alone, tarballs), tarballs);
+});

@@ -15,6 +15,7 @@
 // towards waiting for evidence. Defaults and their justification are in DEFAULT_TRIE_OPTIONS.
 
 import { isNumberedName, isValueSegment } from './segment-kind';
+import { ValueWords } from './value-words';
 import { isPluralNoun, isStrongVocabulary, isVocabulary, judgeSiblings, leadsWhereParamLeads, sharedChildren, valueShape, type SiblingView } from './structure-evidence';
 
 function startsWithDigit(segment: string): boolean {
@@ -161,6 +162,8 @@ export class PathTrie {
   private nodes = 1;
   private generation = 0;
   private overflowCount = 0;
+  /** Words seen as values somewhere in this service, and the positions holding them as literals. */
+  private readonly valueWords = new ValueWords<TrieNode>();
 
   constructor(options: Partial<TrieOptions> = {}) {
     this.options = { ...DEFAULT_TRIE_OPTIONS, ...options };
@@ -202,6 +205,7 @@ export class PathTrie {
       const known = node.literals !== undefined && !startsWithDigit(segment) && node.literals.has(segment);
       const isParam = !known && (node.folded?.has(segment) === true || (node.generalized ? !isStrongVocabulary(segment) || isValueSegment(segment, i, segments[i - 1]) : isValueSegment(segment, i, segments[i - 1])));
       if (isParam) {
+        if (node.generalized) this.valueWords.markValue(segment, i, segments[i - 1]);
         next = node.param ?? this.newNode();
         if (next === undefined) break;
         node.param = next;
@@ -225,6 +229,8 @@ export class PathTrie {
     // A new position changes the evidence of its parent (one more sibling) and grandparent (the
     // siblings' sub-paths). Judged only then, so steady traffic costs nothing here.
     if (this.nodes !== nodesBefore && this.generation === before) this.judgeAlong(visited, firstNew);
+    // Words that became values here are evidence wherever else they are literals.
+    this.valueWords.drain(this.rejudgeHolder);
     return this.generation !== before;
   }
 
@@ -272,6 +278,7 @@ export class PathTrie {
       if (child.collection) node.pluralChildren++;
       (node.literals ??= new Map()).set(segment, child);
       node.singletons++;
+      this.valueWords.noteLiteral(segment, node);
     } else if (child.count === 1) {
       node.singletons--;
     }
@@ -317,10 +324,10 @@ export class PathTrie {
   }
 
   /** Generalises `node` (or its children's positions) when the structure says so; true if it did. */
-  private judge(node: TrieNode): boolean {
+  private judge(node: TrieNode, force = false): boolean {
     const literals = node.literals;
     if (literals === undefined || literals.size > MAX_JUDGED_CHILDREN) return false;
-    if (literals.size > REJUDGE_EVERY_CHANGE) {
+    if (literals.size > REJUDGE_EVERY_CHANGE && !force) {
       // Many siblings (a catalog of resources listed one by one): one more child or grandchild
       // moves the evidence little, and a judgement costs the square of the siblings. Judged again
       // once there is a quarter more to judge.
@@ -333,7 +340,7 @@ export class PathTrie {
     for (const [segment, child] of literals) siblings.push(siblingView(segment, child));
     if (node.param !== undefined && this.foldAlike(node, siblings)) return true;
     if (siblings.length < 2) return false;
-    const verdict = judgeSiblings(siblings, node.collection, node.param === undefined ? undefined : siblingView('{}', node.param), node.paramNamed);
+    const verdict = judgeSiblings(siblings, node.collection, node.param === undefined ? undefined : siblingView('{}', node.param), node.paramNamed, this.valueWords.has);
     if (verdict.parameter) {
       this.generalize(node, new Set(verdict.keepLiteral));
       return true;
@@ -362,6 +369,7 @@ export class PathTrie {
       const child = node.literals!.get(segment)!;
       node.literals!.delete(segment);
       (node.folded ??= new Set()).add(segment);
+      this.valueWords.markValue(segment);
       this.mergeInto(node.param!, child);
     }
     if (node.literals!.size === 0) node.literals = undefined;
@@ -377,6 +385,7 @@ export class PathTrie {
     let target = node.param;
     const kept = new Map<string, TrieNode>();
     for (const [segment, child] of node.literals ?? []) {
+      if (!keep.has(segment)) this.valueWords.markValue(segment);
       if (keep.has(segment)) kept.set(segment, child);
       else if (target === undefined) target = child;
       else this.mergeInto(target, child);
@@ -428,6 +437,11 @@ export class PathTrie {
     if (into.literals?.size === 0) into.literals = undefined;
     recount(into);
   }
+
+  /** Judges again a position holding, as a literal, a word now known as a value elsewhere. */
+  private readonly rejudgeHolder = (holder: TrieNode, segment: string): void => {
+    if (!holder.generalized && holder.literals?.has(segment) === true) this.judge(holder, true);
+  };
 
   /** After a merge the subtree has more distinct values per position: some may now generalise. */
   private recheck(node: TrieNode): void {

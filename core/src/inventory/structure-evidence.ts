@@ -264,6 +264,7 @@ const DEEP_FLOOR = 0.45;
 // `mobile`, `otp` are known words) and loses 2 points. Known words as vocabulary outright, kept
 // literal beside any parameter, lost 2 points too.
 const KNOWN_WORDS_WEIGHT = 2;
+const REUSE_WEIGHT = 3;
 
 /**
  * The share of siblings that are known path words, less the share shaped like names people chose:
@@ -318,7 +319,7 @@ export function deepSimilarity(siblings: readonly SiblingView[]): { similarity: 
  * `parentPlural`: the position sits below a plural noun. `param`: ids (numbers, UUIDs…)
  * were already seen at this position, so words beside them are more likely vocabulary.
  */
-export function judgeSiblings(siblings: readonly SiblingView[], parentPlural: boolean, param: SiblingView | undefined, paramNamed = false): StructureVerdict {
+export function judgeSiblings(siblings: readonly SiblingView[], parentPlural: boolean, param: SiblingView | undefined, paramNamed = false, isKnownValue?: (segment: string) => boolean): StructureVerdict {
   const keepLiteral = siblings.filter((s) => isVocabulary(s.segment)).map((s) => s.segment);
   const vocabularyCount = keepLiteral.length;
   let candidates = siblings.filter((s) => !isVocabulary(s.segment));
@@ -348,6 +349,13 @@ export function judgeSiblings(siblings: readonly SiblingView[], parentPlural: bo
   // Vocabulary siblings beside the candidates: this is a resource-name position.
   if (vocabularyCount > candidates.length) score -= 1;
   if (candidates.length >= 3) score += 0.5;
+  if (isKnownValue !== undefined) {
+    // Words seen as values of a parameter elsewhere in the service (`my-group-42` below
+    // `resourceGroups/` and here below `groups/`): the same value under another parent.
+    let reused = 0;
+    for (const c of candidates) if (isKnownValue(c.segment)) reused++;
+    score += REUSE_WEIGHT * (reused / candidates.length);
+  }
   // Siblings most of which real descriptions use as literals (`account`, `lead`, `job`, `media`):
   // resources listed one by one, however alike their sub-paths.
   score -= KNOWN_WORDS_WEIGHT * knownWordShare(candidates);
