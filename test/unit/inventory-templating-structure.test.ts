@@ -168,3 +168,23 @@ test('words already values of a parameter elsewhere in the service make their si
   for (const p of tarballs) alone.observe(p);
   assert.deepEqual(shapes(alone, tarballs), tarballs);
 });
+
+test("words beside a collection's ids are its verbs, discovered one by one, not values", () => {
+  const t = new PathTemplater();
+  const verbs = ['/tables/7/rows/batchcreate', '/tables/7/rows/batchupdate', '/tables/7/rows/batchdelete', '/tables/7/rows/list'];
+  for (const p of ['/tables/7/rows/123456', '/tables/7/rows/234567', ...verbs]) t.observe(p);
+  assert.deepEqual(shapes(t, verbs), verbs.map((p) => p.replace('/7/', '/{}/')));
+  assert.equal(templateShape(t.template('/tables/7/rows/345678')), '/tables/{}/rows/{}');
+});
+
+test('siblings shaped beyond doubt like names vouch for their plainer peers', () => {
+  const t = new PathTemplater();
+  const leaves = ['/matches/action/octocat', '/matches/action/frank-dev', '/matches/action/erin.k', '/matches/action/alice'];
+  for (const p of leaves) t.observe(p);
+  assert.deepEqual(shapes(t, leaves), Array(4).fill('/matches/action/{}'));
+  // Plain words alone stay literal: as likely resources listed one by one.
+  const plain = new PathTemplater();
+  const words = ['/matches/action/octocat', '/matches/action/frank-dev', '/matches/action/alice'];
+  for (const p of words) plain.observe(p);
+  assert.deepEqual(shapes(plain, words), words);
+});

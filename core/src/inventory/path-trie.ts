@@ -308,6 +308,11 @@ export class PathTrie {
       shape += valueShape(segment);
     }
     if (leadToIds * 2 >= distinct || shape / distinct < -0.25) return false;
+    // Words beside ids (`rows/list`, `rows/batchcreate` beside `rows/{rowId}`): the collection's
+    // verbs, discovered one by one, unless they keep arriving like an open vocabulary.
+    if (node.param !== undefined && !node.paramNamed && shape / distinct < 0.25) {
+      return distinct >= 2 * this.options.minDistinct && node.literalObs >= 2 * this.options.minObservations;
+    }
     // Plain words only (`transport-webhook`, `trip-details`): as likely a test pass calling each
     // endpoint once as a parameter's values, so twice the evidence.
     if (node.collection || shape / distinct >= 0.25) return true;
