@@ -15,9 +15,9 @@ import { shapeReport } from '../fixtures/templating/shape-report';
 import { buildPathWords, heldOutProvider } from '../fixtures/templating/path-vocabulary-build';
 import { PATH_WORDS_TEXT } from '../../core/src/inventory/path-words';
 
-const MIN_PRECISION = 0.925;
+const MIN_PRECISION = 0.935;
 const MIN_RECALL = 0.935;
-const MIN_HARD_PRECISION = 0.49;
+const MIN_HARD_PRECISION = 0.54;
 const MIN_HARD_RECALL = 0.64;
 // APIs of providers whose descriptions the path vocabulary (path-words.ts) never saw.
 const MIN_HELD_OUT_PRECISION = 0.88;

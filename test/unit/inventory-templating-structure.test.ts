@@ -188,3 +188,12 @@ test('siblings shaped beyond doubt like names vouch for their plainer peers', ()
   for (const p of words) plain.observe(p);
   assert.deepEqual(shapes(plain, words), words);
 });
+
+test("a collection's only child is a value when it is one elsewhere in the service", () => {
+  for (const known of [true, false]) {
+    const t = new PathTemplater();
+    if (known) for (const p of ['/users/heidi', '/users/grace', '/users/octocat']) t.observe(p);
+    t.observe('/teams/core/members/octocat');
+    assert.equal(templateShape(t.template('/teams/core/members/octocat')), known ? '/teams/core/members/{}' : '/teams/core/members/octocat');
+  }
+});

@@ -344,7 +344,7 @@ export class PathTrie {
     const siblings: SiblingView[] = [];
     for (const [segment, child] of literals) siblings.push(siblingView(segment, child));
     if (node.param !== undefined && this.foldAlike(node, siblings)) return true;
-    if (siblings.length < 2) return false;
+    if (siblings.length < 2 && !(siblings.length === 1 && this.valueWords.has(siblings[0]!.segment))) return false;
     const verdict = judgeSiblings(siblings, node.collection, node.param === undefined ? undefined : siblingView('{}', node.param), node.paramNamed, this.valueWords.has);
     if (verdict.parameter) {
       this.generalize(node, new Set(verdict.keepLiteral));

@@ -346,6 +346,11 @@ export function judgeSiblings(siblings: readonly SiblingView[], parentPlural: bo
     param = undefined;
   }
   const no: StructureVerdict = { parameter: false, keepLiteral: [], childrenAreValues: false };
+  // A collection's one child, a value of a parameter elsewhere (`members/my-first-post` when
+  // `users/my-first-post` was one): one more value of that parameter.
+  if (candidates.length === 1 && parentPlural && isKnownValue?.(candidates[0]!.segment) === true) {
+    return { parameter: true, keepLiteral, childrenAreValues: false };
+  }
   if (candidates.length < 2) return no;
   const shape = meanShape(candidates.map((s) => s.segment));
   let score = 2 * shape;
