@@ -16,12 +16,12 @@ import { buildPathWords, heldOutProvider } from '../fixtures/templating/path-voc
 import { PATH_WORDS_TEXT } from '../../core/src/inventory/path-words';
 
 const MIN_PRECISION = 0.935;
-const MIN_RECALL = 0.935;
-const MIN_HARD_PRECISION = 0.54;
-const MIN_HARD_RECALL = 0.64;
+const MIN_RECALL = 0.94;
+const MIN_HARD_PRECISION = 0.6;
+const MIN_HARD_RECALL = 0.67;
 // APIs of providers whose descriptions the path vocabulary (path-words.ts) never saw.
-const MIN_HELD_OUT_PRECISION = 0.88;
-const MIN_HELD_OUT_RECALL = 0.905;
+const MIN_HELD_OUT_PRECISION = 0.9;
+const MIN_HELD_OUT_RECALL = 0.915;
 
 function percent(s: TemplatingScore): string {
   return `precision ${(s.precision * 100).toFixed(1)} % (${s.correct}/${s.inferred}), recall ${(s.recall * 100).toFixed(1)} % (${s.recovered}/${s.truths})`;

@@ -197,3 +197,12 @@ test("a collection's only child is a value when it is one elsewhere in the servi
     assert.equal(templateShape(t.template('/teams/core/members/octocat')), known ? '/teams/core/members/{}' : '/teams/core/members/octocat');
   }
 });
+
+test('siblings with nearly the same rich sub-API below each are values, however they look', () => {
+  const t = new PathTemplater();
+  const dbs = ['about-us', 'faq', 'release-notes'];
+  const below = ['strains', 'schemes', 'traces', 'assemblies', 'straindata'];
+  const paths = dbs.flatMap((db, i) => below.filter((_, j) => (i + j) % 5 !== 4 || i === 0).map((b) => `/api/v2.0/${db}/${b}`));
+  for (const p of paths) t.observe(p);
+  assert.deepEqual(new Set(shapes(t, paths).map((s) => s.split('/')[3])), new Set(['{}']));
+});

@@ -265,6 +265,10 @@ const DEEP_FLOOR = 0.45;
 // literal beside any parameter, lost 2 points too.
 const KNOWN_WORDS_WEIGHT = 2;
 const REUSE_WEIGHT = 3;
+// Chosen on the few-values corpus (0.5–1 score alike; 2 let a catalog grow past the node bound).
+const RICH_SIMILARITY = 0.75;
+const RICH_CHILDREN = 4;
+const RICH_WEIGHT = 0.5;
 // Chosen on the few-values corpus: 1 gains little; 3 lost ten points of recall on the hardest tenth.
 const NAME_SHARE_WEIGHT = 2;
 
@@ -395,6 +399,10 @@ export function judgeSiblings(siblings: readonly SiblingView[], parentPlural: bo
     // Weighed by how many siblings have sub-paths to compare at all.
     const coverage = candidates.filter((c) => c.childLiterals.length > 0).length / candidates.length;
     if (shape > sharedShape || parentPlural) score += 3 * (similarity - 0.4) * coverage;
+    // Nearly the same rich sub-API below every sibling (four or more continuations each,
+    // `about-us/{strains,schemes,traces,assemblies}` beside `faq/{…}`): resources listed one by
+    // one rarely share that much (chaingateway's chains 0.33, Kubernetes' groups have versions).
+    if (similarity >= RICH_SIMILARITY && candidates.every((c) => c.childLiterals.length >= RICH_CHILDREN)) score += RICH_WEIGHT;
   } else if (similarity !== undefined) {
     // Different sub-paths below each sibling: different resources.
     score += 3 * (similarity - 0.4);
