@@ -15,10 +15,10 @@ import { shapeReport } from '../fixtures/templating/shape-report';
 import { buildPathWords, heldOutProvider } from '../fixtures/templating/path-vocabulary-build';
 import { PATH_WORDS_TEXT } from '../../core/src/inventory/path-words';
 
-const MIN_PRECISION = 0.935;
+const MIN_PRECISION = 0.94;
 const MIN_RECALL = 0.94;
-const MIN_HARD_PRECISION = 0.6;
-const MIN_HARD_RECALL = 0.67;
+const MIN_HARD_PRECISION = 0.64;
+const MIN_HARD_RECALL = 0.68;
 // APIs of providers whose descriptions the path vocabulary (path-words.ts) never saw.
 const MIN_HELD_OUT_PRECISION = 0.9;
 const MIN_HELD_OUT_RECALL = 0.915;

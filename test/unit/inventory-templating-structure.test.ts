@@ -206,3 +206,16 @@ test('siblings with nearly the same rich sub-API below each are values, however 
   for (const p of paths) t.observe(p);
   assert.deepEqual(new Set(shapes(t, paths).map((s) => s.split('/')[3])), new Set(['{}']));
 });
+
+test('two name-shaped leaves below a collection are values; below anything else, or plain words, they stay literal', () => {
+  const cases: [string[], boolean][] = [
+    [['/shipments/v4/BillingStack', '/shipments/v4/AuditTrail'], true],
+    [['/config/BillingStack', '/config/AuditTrail'], false],
+    [['/shipments/v4/billing', '/shipments/v4/audit'], false],
+  ];
+  for (const [paths, values] of cases) {
+    const t = new PathTemplater();
+    for (const p of paths) t.observe(p);
+    assert.deepEqual(shapes(t, paths), values ? paths.map((p) => p.replace(/[^/]+$/, '{}')) : paths, paths[0]);
+  }
+});

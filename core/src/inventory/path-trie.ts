@@ -274,7 +274,8 @@ export class PathTrie {
     if (child === undefined) {
       child = this.newNode();
       if (child === undefined) return undefined;
-      child.collection = isCollectionName(segment);
+      // A version right below a collection (`/shipments/v4/…`) passes its collection on.
+      child.collection = isCollectionName(segment) || (node.collection && /^v\d+$/.test(segment));
       if (child.collection) node.pluralChildren++;
       (node.literals ??= new Map()).set(segment, child);
       node.singletons++;
