@@ -16,20 +16,24 @@ import { isKnownPathWord, isVocabulary, valueShape } from './structure-evidence'
 const MAX_WORDS = 10_000;
 /** Segments remembered as not name-like (a cache; cleared when full). */
 const MAX_REJECTED = 4096;
+/** Distinct literal words whose positions are remembered (memory bound, merged positions included). */
+const MAX_HELD_WORDS = 50_000;
 /** Parents remembered per word (each judged again when the word becomes a value). */
 const MAX_HOLDERS = 64;
-/** Words whose holders are judged again per observed path; the rest wait for the next one. */
-const PER_OBSERVE = 256;
+/** Positions waiting to be judged again, at most. */
+const MAX_QUEUE = 20_000;
+/** Positions judged again per observed path; the rest wait for the next one. */
+const JUDGE_BUDGET = 128;
 
 export class ValueWords<Holder> {
   private readonly words = new Set<string>();
   /** Positions holding a word as a literal child. Entries may be stale: the caller checks. */
   private readonly holders = new Map<string, Holder[]>();
   private readonly rejected = new Set<string>();
-  private pending: string[] = [];
-  /** New holders of words already known as values, and those words. */
-  private newHolders: Holder[] = [];
-  private newHolderWords: string[] = [];
+  /** Positions to judge again, and the word that sends them (parallel arrays, a queue from `next`). */
+  private queue: Holder[] = [];
+  private queueWords: string[] = [];
+  private next = 0;
 
   /** For judgements: whether a sibling's segment is a value elsewhere in the service. */
   readonly has = (segment: string): boolean => this.words.has(segment);
@@ -38,13 +42,12 @@ export class ValueWords<Holder> {
   noteLiteral(segment: string, holder: Holder): void {
     // Already a value elsewhere: the new holder is judged with that evidence (a new position's
     // ancestors are judged anyway, but not the new positions below it).
-    if (this.words.has(segment)) {
-      this.newHolders.push(holder);
-      this.newHolderWords.push(segment);
-    }
+    if (this.words.has(segment)) this.enqueue(holder, segment);
     const list = this.holders.get(segment);
-    if (list === undefined) this.holders.set(segment, [holder]);
-    else if (list.length < MAX_HOLDERS) list.push(holder);
+    if (list === undefined) {
+      // Entries outlive merged positions (stale, checked on use): bounded, not pruned.
+      if (this.holders.size < MAX_HELD_WORDS) this.holders.set(segment, [holder]);
+    } else if (list.length < MAX_HOLDERS) list.push(holder);
   }
 
   /** `segment` was templated as a value of a parameter (position `index`, after `previous`). */
@@ -57,22 +60,31 @@ export class ValueWords<Holder> {
       return;
     }
     this.words.add(segment);
-    this.pending.push(segment);
+    for (const holder of this.holders.get(segment) ?? []) this.enqueue(holder, segment);
   }
 
-  /** Calls `judge` for the holders of words that became values since the last call. */
+  /**
+   * Calls `judge` for positions holding words that became values, at most JUDGE_BUDGET per call
+   * (a merge can make a thousand words values at once); the rest wait for the next observed path.
+   */
   drain(judge: (holder: Holder, segment: string) => void): void {
-    if (this.newHolders.length > 0) {
-      const holders = this.newHolders;
-      const words = this.newHolderWords;
-      this.newHolders = [];
-      this.newHolderWords = [];
-      for (let i = 0; i < holders.length; i++) judge(holders[i]!, words[i]!);
+    const end = Math.min(this.queue.length, this.next + JUDGE_BUDGET);
+    while (this.next < end) {
+      const i = this.next++;
+      judge(this.queue[i]!, this.queueWords[i]!);
     }
-    if (this.pending.length === 0) return;
-    const now = this.pending.length > PER_OBSERVE ? this.pending.splice(0, PER_OBSERVE) : this.pending;
-    if (now === this.pending) this.pending = [];
-    for (const segment of now) for (const holder of this.holders.get(segment) ?? []) judge(holder, segment);
+    if (this.next === this.queue.length) {
+      this.queue = [];
+      this.queueWords = [];
+      this.next = 0;
+    }
+  }
+
+  private enqueue(holder: Holder, segment: string): void {
+    // Hostile traffic could queue faster than it drains: past the bound, evidence is dropped.
+    if (this.queue.length - this.next >= MAX_QUEUE) return;
+    this.queue.push(holder);
+    this.queueWords.push(segment);
   }
 }
 
