@@ -214,7 +214,9 @@ export class PathTrie {
         next = this.descendLiteral(node, segment);
         if (next === undefined) break;
         if (!node.generalized && this.shouldGeneralize(node)) {
-          this.generalize(node);
+          // Good–Turing's few singletons below a collection are weak evidence (a test pass calling
+          // each endpoint once looks the same): its words are not remembered as values.
+          this.generalize(node, undefined, false);
           next = node.param!;
         }
       }
@@ -385,13 +387,13 @@ export class PathTrie {
   }
 
   /** Folds the literal children (but `keep`) into the parameter child, then re-checks the merged subtree. */
-  private generalize(node: TrieNode, keep: ReadonlySet<string> = new Set()): void {
+  private generalize(node: TrieNode, keep: ReadonlySet<string> = new Set(), markValues = true): void {
     this.generation++;
     node.generalized = true;
     let target = node.param;
     const kept = new Map<string, TrieNode>();
     for (const [segment, child] of node.literals ?? []) {
-      if (!keep.has(segment)) this.valueWords.markValue(segment);
+      if (markValues && !keep.has(segment)) this.valueWords.markValue(segment);
       if (keep.has(segment)) kept.set(segment, child);
       else if (target === undefined) target = child;
       else this.mergeInto(target, child);
