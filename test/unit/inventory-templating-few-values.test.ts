@@ -16,9 +16,9 @@ import { buildPathWords, heldOutProvider } from '../fixtures/templating/path-voc
 import { PATH_WORDS_TEXT } from '../../core/src/inventory/path-words';
 
 const MIN_PRECISION = 0.94;
-const MIN_RECALL = 0.94;
-const MIN_HARD_PRECISION = 0.64;
-const MIN_HARD_RECALL = 0.68;
+const MIN_RECALL = 0.945;
+const MIN_HARD_PRECISION = 0.66;
+const MIN_HARD_RECALL = 0.7;
 // APIs of providers whose descriptions the path vocabulary (path-words.ts) never saw.
 const MIN_HELD_OUT_PRECISION = 0.9;
 const MIN_HELD_OUT_RECALL = 0.915;

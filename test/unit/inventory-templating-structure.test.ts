@@ -220,3 +220,14 @@ test('two name-shaped leaves below a collection are values; below anything else,
     assert.deepEqual(shapes(t, paths), values ? paths.map((p) => p.replace(/[^/]+$/, '{}')) : paths, paths[0]);
   }
 });
+
+test("a collection's known path words are not counted among the few values that make it a parameter", () => {
+  const verbs = ['/projects/count', '/projects/allowed', '/projects/paged'];
+  const t = new PathTemplater();
+  for (const p of verbs) t.observe(p);
+  assert.deepEqual(shapes(t, verbs), verbs);
+  const names = ['/projects/heidi', '/projects/grace', '/projects/octocat'];
+  const n = new PathTemplater();
+  for (const p of names) n.observe(p);
+  assert.deepEqual(shapes(n, names), Array(3).fill('/projects/{}'));
+});

@@ -16,7 +16,7 @@
 
 import { isNumberedName, isValueSegment } from './segment-kind';
 import { ValueWords } from './value-words';
-import { isPluralNoun, isStrongVocabulary, isVocabulary, judgeSiblings, leadsWhereParamLeads, sharedChildren, valueShape, type SiblingView } from './structure-evidence';
+import { isKnownPathWord, isPluralNoun, isStrongVocabulary, isVocabulary, judgeSiblings, leadsWhereParamLeads, sharedChildren, valueShape, type SiblingView } from './structure-evidence';
 
 function startsWithDigit(segment: string): boolean {
   const c = segment.charCodeAt(0);
@@ -297,6 +297,11 @@ export class PathTrie {
     if (node.pluralChildren * 2 >= distinct) return false;
     if (node.collection) {
       if (distinct < this.options.minDistinctAfterCollection) return false;
+      // Known path words among them (`count`, `search`) are more likely the collection's verbs:
+      // the few distinct values needed here do not count them.
+      let unknown = 0;
+      for (const segment of node.literals!.keys()) if (!isKnownPathWord(segment)) unknown++;
+      if (unknown < this.options.minDistinctAfterCollection) return false;
     } else if (distinct < this.options.minDistinct || node.literalObs < this.options.minObservations) {
       return false;
     }
