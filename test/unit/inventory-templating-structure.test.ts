@@ -231,3 +231,15 @@ test("a collection's known path words are not counted among the few values that 
   for (const p of names) n.observe(p);
   assert.deepEqual(shapes(n, names), Array(3).fill('/projects/{}'));
 });
+
+test("a trailing slash's empty segment is never a parameter, whenever it arrives", () => {
+  for (const first of [true, false]) {
+    const t = new PathTemplater();
+    const values = ['/v2/providers/heidi', '/v2/providers/grace', '/v2/providers/octocat'];
+    if (first) t.observe('/v2/providers/');
+    for (const p of values) t.observe(p);
+    if (!first) t.observe('/v2/providers/');
+    assert.equal(t.template('/v2/providers/'), '/v2/providers/');
+    assert.deepEqual(shapes(t, values), Array(3).fill('/v2/providers/{}'));
+  }
+});

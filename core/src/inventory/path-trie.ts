@@ -203,7 +203,8 @@ export class PathTrie {
       // A literal this node already holds was classified when it arrived; only digit-led ones
       // (API versions) depend on their context, so the rest skip the classifier's regexes.
       const known = node.literals !== undefined && !startsWithDigit(segment) && node.literals.has(segment);
-      const isParam = !known && (node.folded?.has(segment) === true || (node.generalized ? !isStrongVocabulary(segment) || isValueSegment(segment, i, segments[i - 1]) : isValueSegment(segment, i, segments[i - 1])));
+      // An empty segment (a trailing slash) is never a value.
+      const isParam = !known && segment !== '' && (node.folded?.has(segment) === true || (node.generalized ? !isStrongVocabulary(segment) || isValueSegment(segment, i, segments[i - 1]) : isValueSegment(segment, i, segments[i - 1])));
       if (isParam) {
         if (node.generalized) this.valueWords.markValue(segment, i, segments[i - 1]);
         next = node.param ?? this.newNode();
@@ -251,7 +252,7 @@ export class PathTrie {
       } else if (node?.folded?.has(segment) === true || isValueSegment(segment, i, segments[i - 1])) {
         mask.push(true);
         node = node?.param;
-      } else if (node?.generalized === true && !isStrongVocabulary(segment)) {
+      } else if (node?.generalized === true && segment !== '' && !isStrongVocabulary(segment)) {
         mask.push(true);
         node = node.param;
       } else {
@@ -375,7 +376,7 @@ export class PathTrie {
   /** Folds the literal children that lead where the parameter child leads into it; true if any. */
   private foldAlike(node: TrieNode, siblings: readonly SiblingView[]): boolean {
     const param = siblingView('{}', node.param!);
-    const alike = siblings.filter((s) => leadsWhereParamLeads(s, param, node.paramNamed)).map((s) => s.segment);
+    const alike = siblings.filter((s) => s.segment !== '' && leadsWhereParamLeads(s, param, node.paramNamed)).map((s) => s.segment);
     if (alike.length === 0) return false;
     this.generation++;
     for (const segment of alike) {
@@ -398,8 +399,10 @@ export class PathTrie {
     let target = node.param;
     const kept = new Map<string, TrieNode>();
     for (const [segment, child] of node.literals ?? []) {
-      if (markValues && !keep.has(segment)) this.valueWords.markValue(segment);
-      if (keep.has(segment)) kept.set(segment, child);
+      // A trailing slash's empty segment stays literal beside any parameter.
+      const stays = segment === '' || keep.has(segment);
+      if (markValues && !stays) this.valueWords.markValue(segment);
+      if (stays) kept.set(segment, child);
       else if (target === undefined) target = child;
       else this.mergeInto(target, child);
     }
@@ -441,7 +444,7 @@ export class PathTrie {
     for (const segment of from.folded ?? []) (into.folded ??= new Set()).add(segment);
     // A word one side had folded into its parameter is a value on the merged side too.
     for (const [segment, child] of into.literals ?? []) {
-      const value = into.folded?.has(segment) === true || (kept !== undefined && !kept.has(segment) && !isStrongVocabulary(segment));
+      const value = segment !== '' && (into.folded?.has(segment) === true || (kept !== undefined && !kept.has(segment) && !isStrongVocabulary(segment)));
       if (!value) continue;
       into.literals!.delete(segment);
       if (into.param === undefined) into.param = child;
@@ -462,7 +465,7 @@ export class PathTrie {
       let keep: Set<string> | undefined;
       if (node.generalized) {
         // A merge brought literals into a parameter position: values fold in, vocabulary stays.
-        keep = new Set([...node.literals.keys()].filter(isVocabulary));
+        keep = new Set([...node.literals.keys()].filter((k) => k === '' || isVocabulary(k)));
         if (keep.size === node.literals.size) keep = undefined;
       } else {
         keep = this.shouldGeneralize(node) ? new Set<string>() : undefined;
