@@ -12,8 +12,9 @@
 // per MB). Bounded memory means flat: the target is the large file's peak at most 1.25× the small's.
 // And the CPU the streamed parse costs: core's HAR reader (1 MiB chunks, each entry a Transaction)
 // against reading the file whole (readFileSync, JSON.parse, the same entryToTransaction per entry),
-// old and new interleaved twice on the same file; the target is at most 1.5× (see docs/findings.md
-// for what limits it: @streamparser/json looks at every byte in JavaScript).
+// old and new interleaved twice on the same file; the target is at most 1.5× (docs/findings.md:
+// 2.1–2.4× with @streamparser/json, which looked at every byte in JavaScript; the byte scan of
+// core/src/importers/har-entries.ts replaced it).
 import { createReadStream, readFileSync, rmSync, statSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,15 +1,16 @@
-// Traffic files read piece by piece, never whole: a HAR file (its `log.entries` streamed one
-// entry at a time by @streamparser/json, so a file of hundreds of MB costs one entry's memory), or
+// Traffic files read piece by piece, never whole: a HAR file (its `log.entries` found by a byte
+// scan and parsed one entry at a time, har-entries.ts, so a file of hundreds of MB costs one
+// entry's memory), or
 // one JSON value per line — Tapline transactions (NDJSON), nginx, Envoy or Tapline gateway JSON
 // access logs — recognised line by line. Feed it chunks with write() (bytes or text) and call end(); each
 // transaction and each line or entry left out (with why) comes out through the callbacks as soon
 // as it is complete. Pure: the caller reads the file and decides what to keep.
-import { JSONParser } from '@streamparser/json';
 import { entryToTransaction } from '../har/har-import';
 import { Checker, isRecord, type Problem } from '../protocol/check';
 import type { Transaction } from '../protocol/transaction';
 import { checkTransaction } from '../protocol/validate-transaction';
 import { accessLogKind, accessLogToTransaction, gatewayAnswered } from './access-log';
+import { HarEntryScanner } from './har-entries';
 
 export type TrafficFormat = 'har' | 'lines';
 
@@ -53,49 +54,48 @@ export function createTrafficReader(format: TrafficFormat, host: TrafficReaderHo
 class HarReader implements TrafficReader {
   transactions = 0;
   skippedCount = 0;
-  private readonly parser: JSONParser;
-  private index = 0;
+  private readonly scanner: HarEntryScanner;
   private failure: Error | undefined;
-  private sawLog = false;
+  private sawVersion = false;
+  private readonly encoder = new TextEncoder();
 
   constructor(private readonly host: TrafficReaderHost, private readonly idPrefix: string) {
-    // keepStack false: entries already emitted are dropped from the parser's own structures;
-    // a string buffer: long strings (bodies) are assembled in bytes, not one character at a time.
-    this.parser = new JSONParser({ paths: ['$.log.version', '$.log.entries.*'], keepStack: false, stringBufferSize: 64 * 1024 });
-    this.parser.onValue = ({ value, key, stack }) => {
-      if (stack.length === 2 && key === 'version') return this.version(value);
-      if (stack.length !== 3) return;
-      this.sawLog = true;
-      const i = this.index++;
-      const r = entryToTransaction(value, `$.log.entries[${i}]`, `${this.idPrefix}-${i}`, 'import');
-      if ('problem' in r) {
-        this.skippedCount++;
-        this.host.skipped(r.problem);
-      } else {
-        this.transactions++;
-        this.host.transaction(r.tx);
-      }
-    };
-    this.parser.onError = (error) => {
-      this.failure ??= error;
-    };
+    this.scanner = new HarEntryScanner({
+      entry: (value, i) => {
+        const r = entryToTransaction(value, `$.log.entries[${i}]`, `${this.idPrefix}-${i}`, 'import');
+        if ('problem' in r) this.skip(r.problem);
+        else {
+          this.transactions++;
+          this.host.transaction(r.tx);
+        }
+      },
+      badEntry: (i, message) => this.skip({ path: `$.log.entries[${i}]`, message }),
+      version: (value) => {
+        this.sawVersion = true;
+        if (typeof value === 'string' && !/^1\.[12]$/.test(value)) this.failure ??= new Error(`HAR ${value.slice(0, 16)} is not supported (1.1 or 1.2)`);
+      },
+    });
   }
 
-  private version(value: unknown): void {
-    this.sawLog = true;
-    if (typeof value === 'string' && !/^1\.[12]$/.test(value)) this.failure ??= new Error(`HAR ${value.slice(0, 16)} is not supported (1.1 or 1.2)`);
+  private skip(problem: Problem): void {
+    this.skippedCount++;
+    this.host.skipped(problem);
   }
 
   write(chunk: Uint8Array | string): void {
     if (this.failure) throw this.failure;
-    this.parser.write(chunk);
+    try {
+      this.scanner.write(typeof chunk === 'string' ? this.encoder.encode(chunk) : chunk);
+    } catch (e) {
+      this.failure = e instanceof Error ? e : new Error(String(e));
+    }
     if (this.failure) throw this.failure;
   }
 
   end(): void {
     if (this.failure) throw this.failure;
-    if (!this.parser.isEnded) throw new Error(`the HAR file ended inside its JSON (after ${this.index} entries)`);
-    if (!this.sawLog) throw new Error('not a HAR file: no log.entries');
+    this.scanner.end();
+    if (!this.scanner.sawEntries && !this.sawVersion) throw new Error('not a HAR file: no log.entries');
   }
 }
 
