@@ -88,7 +88,7 @@ export class HarEntryScanner {
         case State.InKey: {
           const q = this.closingQuote(chunk, i);
           if (q < 0) {
-            this.keyBytes.push(chunk.subarray(i));
+            this.keyBytes.push(chunk.slice(i));
             this.keyLength += n - i;
             if (this.keyLength > MAX_KEY_BYTES) throw new Error(`the HAR file is not valid JSON: a key longer than ${MAX_KEY_BYTES} bytes at byte ${this.offset + i}`);
             i = n;
@@ -107,10 +107,11 @@ export class HarEntryScanner {
     }
     this.offset += n;
     if (this.state === State.InValue && !this.oversize) {
-      // The value goes on in the next chunk: keep what it has so far (a view, not a copy).
+      // The value goes on in the next chunk: keep what it has so far (a copy: the caller may
+      // reuse the chunk).
       const start = this.captureStart;
       this.captureStart = 0;
-      this.keep(chunk.subarray(start));
+      this.keep(chunk.slice(start));
     } else {
       this.captureStart = 0;
     }

@@ -31,6 +31,7 @@ export function sniffFormat(head: string): TrafficFormat {
 }
 
 export interface TrafficReader {
+  /** The chunk may be reused by the caller once this returns: what is kept is copied. */
   write(chunk: Uint8Array | string): void;
   /** Flushes the last line; throws (with where) when the file ended inside its JSON. */
   end(): void;

@@ -1,6 +1,7 @@
 // Entry point of the `tapline` bin (bundled to dist/cli.js with a shebang).
 
-import { createReadStream, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { fileChunks } from '../file-chunks';
 import { runCli } from './run';
 
 declare const TAPLINE_VERSION: string | undefined;
@@ -13,11 +14,11 @@ function readFile(path: string): string | undefined {
   }
 }
 
-/** A traffic file in 1 MiB chunks (never read whole). */
+/** A traffic file in chunks (never read whole; one buffer reused: file-chunks.ts). */
 function readChunks(path: string): { size: number; chunks: AsyncIterable<Uint8Array> } | undefined {
   try {
     const stat = statSync(path);
-    return stat.isFile() ? { size: stat.size, chunks: createReadStream(path, { highWaterMark: 1024 * 1024 }) } : undefined;
+    return stat.isFile() ? { size: stat.size, chunks: fileChunks(path) } : undefined;
   } catch {
     return undefined;
   }

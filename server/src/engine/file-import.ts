@@ -1,8 +1,9 @@
-// "Import HAR…" for a file on the engine's own disk: read in 1 MiB chunks through core's streaming
+// "Import HAR…" for a file on the engine's own disk: read in chunks (one reused buffer,
+// file-chunks.ts) through core's streaming
 // readers (HAR entry by entry, or one JSON per line: NDJSON transactions, nginx/Envoy access logs),
 // handed to the traffic as each chunk completes, so the engine never holds the file — only the
 // bounded inventory it feeds. Progress goes to the client as LSP work-done progress.
-import { createReadStream } from 'node:fs';
+import { fileChunks } from '../file-chunks';
 import { stat } from 'node:fs/promises';
 import { createTrafficReader, sniffFormat, type TrafficFormat } from '../../../core/src/importers/traffic-reader';
 import type { Outcome } from '../../../core/src/messages';
@@ -30,10 +31,9 @@ export async function importFile(traffic: Traffic, path: string, progress: Impor
   let read = 0;
   progress.begin(`Tapline: importing ${name}`);
   try {
-    for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) {
-      const bytes = chunk as Buffer;
+    for await (const bytes of fileChunks(path)) {
       if (reader === undefined) {
-        format = sniffFormat(bytes.subarray(0, 4096).toString('utf8'));
+        format = sniffFormat(new TextDecoder().decode(bytes.subarray(0, 4096)));
         reader = createTrafficReader(format, {
           transaction: (t) => batch.push(t),
           skipped: (p) => {
