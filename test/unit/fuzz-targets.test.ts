@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import type { FuzzOptions, FuzzSummary } from '../fuzz/harness';
 import { run as frames } from '../fuzz/frames';
 import { run as harImport } from '../fuzz/har-import';
+import { run as harStream } from '../fuzz/har-stream';
 import { run as http1Parser } from '../fuzz/http1-parser';
 import { run as http2 } from '../fuzz/http2';
 import { run as openapiLoader } from '../fuzz/openapi-loader';
@@ -21,6 +22,7 @@ const TARGETS: [string, (o: FuzzOptions) => FuzzSummary, number, string][] = [
   ['frames', frames, 10_000, 'event'],
   ['protocol', protocol, 10_000, 'accepted'],
   ['har-import', harImport, 5_000, 'transactions'],
+  ['har-stream', harStream, 5_000, 'agreed'],
   ['openapi-loader', openapiLoader, 1_500, 'models'],
   ['redaction', redaction, 1_500, 'redacted'],
 ];
