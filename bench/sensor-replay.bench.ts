@@ -8,7 +8,10 @@
 // as dist/sensor.js is; it prints the CPU per traced request (requests: the exchanges the pipeline
 // saw), the sampling it did and, with `--base REV`, the same for REV's daemon code bundled alike,
 // rounds interleaved in one process, with the ratio per round against the two base runs around it.
-//   node --import tsx bench/sensor-replay.bench.ts --record FILE [--seconds 5]      (root, wrk)
+// `--vary`: every request names another item and every answer echoes it in a header, so that no
+// head repeats the one before it on its connection (the parser's reuse of repeated heads never
+// applies: what it costs when it misses).
+//   node --import tsx bench/sensor-replay.bench.ts --record FILE [--seconds 5] [--vary]   (root, wrk)
 //   node --expose-gc --import tsx bench/sensor-replay.bench.ts FILE [--rounds 5] [--base REV] [--only mine]
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -99,7 +102,7 @@ async function replay(impl: Impl, file: string, catScript: string): Promise<Resu
 
 async function main(): Promise<void> {
   const recordTo = option('record');
-  if (recordTo) return record(recordTo, Number(option('seconds') ?? 5));
+  if (recordTo) return record(recordTo, Number(option('seconds') ?? 5), process.argv.includes('--vary'));
   const file = process.argv.slice(2).find((a, i, all) => !a.startsWith('--') && !all[i - 1]?.startsWith('--'));
   if (!file) throw new Error('usage: sensor-replay.bench.ts FILE [--rounds N] [--base REV] | --record FILE [--seconds S]');
   const rounds = Number(option('rounds') ?? 5);
@@ -148,22 +151,25 @@ function median(xs: number[]): number {
 }
 
 /** Records the loader's stdout while a pinned node server serves wrk, as sensor-overhead loads it. */
-async function record(file: string, seconds: number): Promise<void> {
+async function record(file: string, seconds: number, vary: boolean): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('--record needs root (eBPF)');
-  const server = spawn('taskset', ['-c', '0', process.execPath, '-e', SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const server = spawn('taskset', ['-c', '0', process.execPath, '-e', SERVER, ...(vary ? ['vary'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const script = join(tmpdir(), `tapline-replay-${process.pid}.lua`);
+  writeFileSync(script, 'local n = 0\nrequest = function()\n  n = n + 1\n  return wrk.format("GET", "/items/" .. n)\nend\n');
   const port = await new Promise<number>((resolve) => server.stdout.once('data', (d: Buffer) => resolve(Number(String(d).trim()))));
   const out = openSync(file, 'w');
   const loader = spawn(join(root, 'sensor', 'bpf', 'build', 'tapline-loader'), ['--exclude-pid', String(process.pid)], { stdio: ['ignore', out, 'inherit'] });
   try {
     // Ready once the loader's first frames (its ready record) are in the file.
     for (let i = 0; i < 300 && statSync(file).size === 0; i++) await new Promise((r) => setTimeout(r, 100));
-    const wrk = spawnSync('taskset', ['-c', '1', 'wrk', '-t1', '-c32', `-d${seconds}s`, `http://127.0.0.1:${port}/items/42`], { encoding: 'utf8' });
+    const wrk = spawnSync('taskset', ['-c', '1', 'wrk', '-t1', '-c32', `-d${seconds}s`, ...(vary ? ['-s', script] : []), `http://127.0.0.1:${port}/items/42`], { encoding: 'utf8' });
     console.log(/Requests\/sec:\s+\S+/.exec(wrk.stdout)?.[0] ?? wrk.stderr);
   } finally {
     loader.kill('SIGTERM');
     await new Promise((r) => loader.once('close', r));
     closeSync(out);
     server.kill('SIGTERM');
+    rmSync(script, { force: true });
   }
   console.log(`${file}: ${(statSync(file).size / 1048576).toFixed(1)} MiB of loader output`);
 }
@@ -173,7 +179,11 @@ const http = require('node:http');
 const body = JSON.stringify({ id: 42, name: 'tapline', tags: ['a', 'b'], ok: true });
 http.createServer((req, res) => {
   req.resume();
-  req.on('end', () => { res.setHeader('content-type', 'application/json'); res.end(body); });
+  req.on('end', () => {
+    res.setHeader('content-type', 'application/json');
+    if (process.argv[1] === 'vary') res.setHeader('x-item', req.url);
+    res.end(body);
+  });
 }).listen(0, '127.0.0.1', function () { process.stdout.write(this.address().port + '\\n'); });
 `;
 
