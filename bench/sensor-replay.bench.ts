@@ -11,7 +11,8 @@
 // `--vary`: every request names another item and every answer echoes it in a header, so that no
 // head repeats the one before it on its connection (the parser's reuse of repeated heads never
 // applies: what it costs when it misses).
-//   node --import tsx bench/sensor-replay.bench.ts --record FILE [--seconds 5] [--vary]   (root, wrk)
+// `--h2`: node's http2 over its OpenSSL under h2load instead (the SSL uprobes' plaintext, HPACK).
+//   node --import tsx bench/sensor-replay.bench.ts --record FILE [--seconds 5] [--vary | --h2]   (root, wrk, h2load)
 //   node --expose-gc --import tsx bench/sensor-replay.bench.ts FILE [--rounds 5] [--base REV] [--only mine]
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -23,6 +24,8 @@ import type { EbpfSource } from '../sensor/src/capture/ebpf-source';
 import type { Pipeline } from '../sensor/src/pipeline/pipeline';
 import type { VisibilityReport } from '../sensor/src/visibility/report';
 import type { Redactor } from '../core/src/redaction/redactor';
+import { TLS_CERT, TLS_KEY } from '../test/integration/ebpf-helpers';
+import { h2load } from './h2load';
 import { extractAt } from './sensor-overhead-ab';
 
 interface Impl {
@@ -102,7 +105,7 @@ async function replay(impl: Impl, file: string, catScript: string): Promise<Resu
 
 async function main(): Promise<void> {
   const recordTo = option('record');
-  if (recordTo) return record(recordTo, Number(option('seconds') ?? 5), process.argv.includes('--vary'));
+  if (recordTo) return record(recordTo, Number(option('seconds') ?? 5), process.argv.includes('--vary') ? 'vary' : process.argv.includes('--h2') ? 'h2' : 'h1');
   const file = process.argv.slice(2).find((a, i, all) => !a.startsWith('--') && !all[i - 1]?.startsWith('--'));
   if (!file) throw new Error('usage: sensor-replay.bench.ts FILE [--rounds N] [--base REV] | --record FILE [--seconds S]');
   const rounds = Number(option('rounds') ?? 5);
@@ -151,9 +154,14 @@ function median(xs: number[]): number {
 }
 
 /** Records the loader's stdout while a pinned node server serves wrk, as sensor-overhead loads it. */
-async function record(file: string, seconds: number, vary: boolean): Promise<void> {
+async function record(file: string, seconds: number, traffic: 'h1' | 'vary' | 'h2'): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('--record needs root (eBPF)');
-  const server = spawn('taskset', ['-c', '0', process.execPath, '-e', SERVER, ...(vary ? ['vary'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const vary = traffic === 'vary';
+  const tls = mkdtempSync(join(tmpdir(), 'tapline-replay-tls-'));
+  writeFileSync(join(tls, 'key.pem'), TLS_KEY, { mode: 0o600 });
+  writeFileSync(join(tls, 'cert.pem'), TLS_CERT);
+  const command = traffic === 'h2' ? [H2_SERVER, join(tls, 'key.pem'), join(tls, 'cert.pem')] : [SERVER, ...(vary ? ['vary'] : [])];
+  const server = spawn('taskset', ['-c', '0', process.execPath, '-e', ...command], { stdio: ['ignore', 'pipe', 'inherit'] });
   const script = join(tmpdir(), `tapline-replay-${process.pid}.lua`);
   writeFileSync(script, 'local n = 0\nrequest = function()\n  n = n + 1\n  return wrk.format("GET", "/items/" .. n)\nend\n');
   const port = await new Promise<number>((resolve) => server.stdout.once('data', (d: Buffer) => resolve(Number(String(d).trim()))));
@@ -162,14 +170,19 @@ async function record(file: string, seconds: number, vary: boolean): Promise<voi
   try {
     // Ready once the loader's first frames (its ready record) are in the file.
     for (let i = 0; i < 300 && statSync(file).size === 0; i++) await new Promise((r) => setTimeout(r, 100));
-    const wrk = spawnSync('taskset', ['-c', '1', 'wrk', '-t1', '-c32', `-d${seconds}s`, ...(vary ? ['-s', script] : []), `http://127.0.0.1:${port}/items/42`], { encoding: 'utf8' });
-    console.log(/Requests\/sec:\s+\S+/.exec(wrk.stdout)?.[0] ?? wrk.stderr);
+    if (traffic === 'h2') {
+      console.log(`${(await h2load(`https://127.0.0.1:${port}/items/42`, 32, seconds)).rps.toFixed(0)} requests/s`);
+    } else {
+      const wrk = spawnSync('taskset', ['-c', '1', 'wrk', '-t1', '-c32', `-d${seconds}s`, ...(vary ? ['-s', script] : []), `http://127.0.0.1:${port}/items/42`], { encoding: 'utf8' });
+      console.log(/Requests\/sec:\s+\S+/.exec(wrk.stdout)?.[0] ?? wrk.stderr);
+    }
   } finally {
     loader.kill('SIGTERM');
     await new Promise((r) => loader.once('close', r));
     closeSync(out);
     server.kill('SIGTERM');
     rmSync(script, { force: true });
+    rmSync(tls, { recursive: true, force: true });
   }
   console.log(`${file}: ${(statSync(file).size / 1048576).toFixed(1)} MiB of loader output`);
 }
@@ -185,6 +198,15 @@ http.createServer((req, res) => {
     res.end(body);
   });
 }).listen(0, '127.0.0.1', function () { process.stdout.write(this.address().port + '\\n'); });
+`;
+
+/** node's http2 over its OpenSSL, as bench/sensor-overhead.ts's h2 row serves it; key and cert in argv. */
+const H2_SERVER = `
+const http2 = require('node:http2'), fs = require('node:fs');
+const body = JSON.stringify({ id: 42, name: 'tapline', tags: ['a', 'b'], ok: true });
+const server = http2.createSecureServer({ key: fs.readFileSync(process.argv[1]), cert: fs.readFileSync(process.argv[2]) });
+server.on('stream', (stream) => { stream.respond({ ':status': 200, 'content-type': 'application/json' }); stream.end(body); });
+server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));
 `;
 
 void main().catch((e: unknown) => {
