@@ -177,3 +177,11 @@ test('generated streams (the differential fuzz arbitraries), each repeated three
     { numRuns: 2000, seed: 20261204 },
   );
 });
+
+test('heads over 512 bytes are not kept (their copy would stay for the connection), and parse as usual', () => {
+  const big = `GET /big HTTP/1.1\r\nHost: h\r\nX-Pad: ${'p'.repeat(520)}\r\n\r\n`;
+  const out = sameEveryWay('request', big + big + big);
+  assert.equal(out.messages.length, 3);
+  assert.notEqual(out.heads[0], out.heads[1]);
+  assert.notEqual(out.heads[1], out.heads[2]);
+});

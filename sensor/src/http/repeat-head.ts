@@ -12,8 +12,8 @@
 import { closesAfter, asksUpgrade, responseFraming, type Framing } from './framing';
 import type { MessageHead } from './head';
 
-/** Heads up to this size are kept (a client's and a server's head are mostly well under it). */
-const MAX_KEPT = 1024;
+/** Heads up to this size are kept: per connection and direction a copy and its parse stay for the connection's life (memory), and a load test's, a poller's or a service client's heads are mostly well under it. */
+const MAX_KEPT = 512;
 /** Heads not kept after a kept head missed twice in a row. */
 const BACKOFF = 32;
 
