@@ -23,8 +23,11 @@ const pipeline = new Pipeline({
   idPrefix: 'bench',
   selfPid: process.pid,
   sampling: { maxPerSecond: 1000, maxPerEndpointPerSecond: 100 },
+  // As main.ts passes them without --pid/--comm/--port, and its own endpoint, checked per exchange.
+  filters: { pids: [], comms: [], ports: [] },
   onTransaction: () => transactions++,
 });
+pipeline.ignoreOwnEndpoint(1, 'sensor-overhead-consumer');
 
 source
   .start(

@@ -79,8 +79,11 @@ async function replay(impl: Impl, file: string, catScript: string): Promise<Resu
     idPrefix: 'replay',
     selfPid: process.pid,
     sampling: { maxPerSecond: 1000, maxPerEndpointPerSecond: 100 },
+    // As main.ts passes them without --pid/--comm/--port, and its own endpoint, checked per exchange.
+    filters: { pids: [], comms: [], ports: [] },
     onTransaction: () => built++,
   });
+  pipeline.ignoreOwnEndpoint(1, 'sensor-replay');
   let events = 0;
   const source = new impl.EbpfSource({ loaderPath: catScript, extraArgs: [file], onProcess: (p) => report.onProcess(p) });
   let finished!: () => void;
