@@ -9,6 +9,9 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { HttpStreamParser, type Desync, type ParsedMessage } from '../../sensor/src/http/parser';
 import { streams } from '../fuzz/http1-streams';
+import { Pipeline } from '../../sensor/src/pipeline/pipeline';
+import { Redactor } from '../../core/src/redaction/redactor';
+import type { HttpHeader, Transaction } from '../../core/src/protocol/transaction';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 
@@ -184,4 +187,26 @@ test('heads over 512 bytes are not kept (their copy would stay for the connectio
   assert.equal(out.messages.length, 3);
   assert.notEqual(out.heads[0], out.heads[1]);
   assert.notEqual(out.heads[1], out.heads[2]);
+});
+
+test('transactions built from a reused head share its headers, frozen: none can change another', () => {
+  const txs: Transaction[] = [];
+  const pipeline = new Pipeline({ maxBody: 1024, redactor: new Redactor(), idPrefix: 't', onTransaction: (t) => txs.push(t), processInfo: { containerId: () => undefined } as never });
+  const tuple = { family: 4 as const, localAddress: '127.0.0.1', localPort: 8080, remoteAddress: '127.0.0.1', remotePort: 40000 };
+  pipeline.push({ kind: 'open', connectionId: '1:5:0', pid: 1, comm: 'node', timestampNs: 1n, role: 'server', tuple, cgroupId: 0n });
+  const body = '{"ok":true}';
+  let ns = 2n;
+  for (let i = 0; i < 3; i++) {
+    pipeline.push({ kind: 'data', connectionId: '1:5:0', pid: 1, comm: 'node', timestampNs: ns++, direction: 'read', tls: false, data: enc(GET), originalLength: GET.length });
+    pipeline.push({ kind: 'data', connectionId: '1:5:0', pid: 1, comm: 'node', timestampNs: ns++, direction: 'write', tls: false, data: enc(OK + body), originalLength: OK.length + body.length });
+  }
+  assert.equal(txs.length, 3);
+  assert.equal(txs[1]!.request.headers, txs[2]!.request.headers, 'the reused head is the same, and so are its headers');
+  assert.ok(Object.isFrozen(txs[1]!.request.headers) && Object.isFrozen(txs[1]!.request.headers[0]));
+  assert.throws(() => (txs[1]!.request.headers as HttpHeader[]).push({ name: 'x', value: 'y' }), TypeError);
+  assert.deepEqual(txs[2]!.request.headers, [
+    { name: 'Host', value: '127.0.0.1:8080' },
+    { name: 'User-Agent', value: 'wrk' },
+  ]);
+  assert.equal(txs[2]!.response?.body?.text, body);
 });
