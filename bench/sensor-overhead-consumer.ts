@@ -1,13 +1,17 @@
 // The traced side of bench/sensor-overhead.ts, in its own process as the sensor daemon would
-// be: EbpfSource + decoder consuming every event, and the daemon's pipeline (parse, pair,
-// sample with its defaults, build and redact what is kept). Prints {"ready":…} once attached
-// and its counters as JSON when it gets SIGTERM.
+// be: EbpfSource + decoder consuming every event, and what the daemon does with each event
+// (sensor/src/main.ts): the visibility report's count and the pipeline (parse, pair, sample with
+// its defaults, build and redact what is kept). Prints {"ready":…} once attached and its
+// counters as JSON when it gets SIGTERM. Bundled by bench/sensor-overhead-ab.ts (also against
+// another revision's daemon code), so it imports only what every revision has.
 import { Redactor } from '../core/src/redaction/redactor';
 import { EbpfSource } from '../sensor/src/capture/ebpf-source';
 import { Pipeline } from '../sensor/src/pipeline/pipeline';
+import { VisibilityReport } from '../sensor/src/visibility/report';
 
 const loaderPath = process.argv[2];
-const source = new EbpfSource({ ...(loaderPath ? { loaderPath } : {}) });
+const report = new VisibilityReport({ pids: [], comms: [], excludePids: [process.pid] });
+const source = new EbpfSource({ ...(loaderPath ? { loaderPath } : {}), onProcess: (p) => report.onProcess(p) });
 let events = 0;
 let bytes = 0;
 let lost = 0;
@@ -19,8 +23,11 @@ const pipeline = new Pipeline({
   idPrefix: 'bench',
   selfPid: process.pid,
   sampling: { maxPerSecond: 1000, maxPerEndpointPerSecond: 100 },
+  // As main.ts passes them without --pid/--comm/--port, and its own endpoint, checked per exchange.
+  filters: { pids: [], comms: [], ports: [] },
   onTransaction: () => transactions++,
 });
+pipeline.ignoreOwnEndpoint(1, 'sensor-overhead-consumer');
 
 source
   .start(
@@ -28,6 +35,7 @@ source
       events++;
       if (e.kind === 'data') bytes += e.data.length;
       else if (e.kind === 'lost') lost += e.count;
+      report.observe(e);
       pipeline.push(e);
     },
     (err) => console.error(`sensor-overhead-consumer: ${err.message}`),

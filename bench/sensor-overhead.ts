@@ -6,18 +6,23 @@
 // over its OpenSSL, SSL uprobes) and Go (`go`: Go's net/http, HTTP/2 over crypto/tls, Go uprobes),
 // loaded by h2load (bench/h2load.ts); `h1tls` is HTTP/1.1 over node's OpenSSL (SSL uprobes), loaded
 // by wrk over https. Needs root, wrk, h2load, Go and taskset.
-//   node --import tsx bench/sensor-overhead.ts [--duration 10] [--rounds 2] [--connections 32] [--protocols h1,h1tls,h2,go] [--kernel-profile] [--ab REV]
+//   node --import tsx bench/sensor-overhead.ts [--duration 10] [--rounds 2] [--connections 32] [--protocols h1,h1tls,h2,go]
+//     [--kernel-profile] [--ab REV | --ab-daemon REV] [--tsx] [--cpu-prof DIR]
+// The consumer is bundled with esbuild as the daemon ships (dist/sensor.js); `--tsx` runs it
+// under tsx instead (a getter call per imported binding: slower than what ships).
 // --kernel-profile turns kernel.bpf_stats_enabled on for the run and prints each BPF program's
 // time per request (the counting itself costs the traced server a little: off by default).
-// --ab REV builds REV's loader too and alternates it with the worktree's in every round
-// (bench/sensor-overhead-ab.ts): each prints its own cost, capacity and kernel profile.
+// --ab REV builds REV's loader too and alternates it with the worktree's in every round;
+// --ab-daemon REV does the same with REV's daemon code (the consumer bundled against it) and the
+// worktree's loader (bench/sensor-overhead-ab.ts): each prints its own cost, capacity and profile.
+// --cpu-prof DIR writes a V8 CPU profile of every traced run's consumer into DIR.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TLS_CERT, TLS_KEY } from '../test/integration/ebpf-helpers';
 import { buildGoFixture } from '../test/support/go-fixture';
-import { buildLoaderAt, roundOrder, type LoaderVariant } from './sensor-overhead-ab';
+import { buildLoaderAt, bundleConsumer, roundOrder, type Variant } from './sensor-overhead-ab';
 import { enableBpfStats, loadedProgIds, progDelta, progStats, type ProgStats } from './bpf-prog-stats';
 import { h2load } from './h2load';
 import { reportTarget } from './target';
@@ -57,9 +62,16 @@ const protocolsArg = process.argv.indexOf('--protocols');
 const protocols = (protocolsArg >= 0 ? (process.argv[protocolsArg + 1] ?? '') : 'h1,h1tls,h2,go').split(',').filter(Boolean);
 const root = join(import.meta.dirname ?? __dirname, '..');
 const loaderPath = join(root, 'sensor', 'bpf', 'build', 'tapline-loader');
-const abArg = process.argv.indexOf('--ab');
-const abRev = abArg >= 0 ? process.argv[abArg + 1] : undefined;
-const variants: LoaderVariant[] = [{ name: 'worktree', path: loaderPath }];
+const option = (name: string): string | undefined => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const abRev = option('ab');
+const abDaemonRev = option('ab-daemon');
+const cpuProfDir = option('cpu-prof');
+const underTsx = process.argv.includes('--tsx');
+/** The traced configurations, the worktree's last (main() adds the A/B side in front). */
+const variants: Variant[] = [];
 
 const SERVER = `
 const http = require('node:http');
@@ -176,9 +188,10 @@ interface ConsumerTotals {
 }
 
 /** One traced run: the consumer (loader + decoder) is its own process, like the daemon. */
-async function traced(port: number, variant: LoaderVariant): Promise<Run> {
+async function traced(port: number, variant: Variant): Promise<Run> {
   const existing = loadedProgIds();
-  const consumer = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench', 'sensor-overhead-consumer.ts'), variant.path], {
+  const prof = cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir, '--cpu-prof-name', `${variant.name}-${Date.now()}.cpuprofile`] : [];
+  const consumer = spawn(process.execPath, [...prof, ...variant.consumer, variant.loader], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines: string[] = [];
@@ -257,8 +270,23 @@ async function main(): Promise<void> {
   if (protocols.some((p) => p !== 'h1')) need(spawnSync('h2load', ['--version']).status === 0, 'needs h2load (apt-get install nghttp2-client)');
   need(spawnSync('taskset', ['-V']).status === 0, 'needs taskset (util-linux)');
   if (!existsSync(loaderPath)) need(spawnSync('make', ['-s', '-C', join(root, 'sensor', 'bpf')], { stdio: 'inherit' }).status === 0, 'cannot build the loader');
-  const ab = abRev ? buildLoaderAt(root, abRev) : undefined;
-  if (ab) variants.unshift(ab.variant);
+  need(!(abRev && abDaemonRev), '--ab and --ab-daemon: one side at a time');
+  const cleanups: Array<() => void> = [];
+  const mine = underTsx ? undefined : bundleConsumer(root);
+  if (mine) cleanups.push(mine.cleanup);
+  const myConsumer = mine ? [mine.file] : ['--import', 'tsx', join(root, 'bench', 'sensor-overhead-consumer.ts')];
+  variants.push({ name: 'worktree', loader: loaderPath, consumer: myConsumer });
+  if (abRev) {
+    const ab = buildLoaderAt(root, abRev);
+    cleanups.push(ab.cleanup);
+    variants.unshift({ name: ab.variant.name, loader: ab.variant.path, consumer: myConsumer });
+  }
+  if (abDaemonRev) {
+    const base = bundleConsumer(root, abDaemonRev);
+    cleanups.push(base.cleanup);
+    variants.unshift({ name: base.name, loader: loaderPath, consumer: [base.file] });
+  }
+  console.log(`consumer: ${underTsx ? 'under tsx' : 'bundled (esbuild, as dist/sensor.js)'}`);
   try {
     for (const name of protocols) {
       protocol = PROTOCOLS[name]!;
@@ -267,7 +295,7 @@ async function main(): Promise<void> {
     }
   } finally {
     if (tlsDir) rmSync(tlsDir, { recursive: true, force: true });
-    ab?.cleanup();
+    for (const cleanup of cleanups) cleanup();
   }
 }
 
@@ -315,7 +343,7 @@ async function measure(): Promise<void> {
       console.log(`${prefix}requests/s ratio traced/untraced: ${mine.map((x) => x.rps.toFixed(3)).join(', ')} (median ${median(mine.map((x) => x.rps)).toFixed(3)})`);
       console.log(`${prefix}p99 latency ratio traced/untraced: ${mine.map((x) => x.p99.toFixed(3)).join(', ')} (median ${median(mine.map((x) => x.p99)).toFixed(3)})`);
       if (restoreStats) printKernelProfile(variant.name);
-      if (variant.path !== loaderPath) continue;
+      if (variant.name !== 'worktree') continue;
       // Issue 11's targets, for the worktree's loader: the traced server's extra CPU plus the
       // sensor's, per request; and the CPU-bound server's capacity ratio (CPU counts, which the
       // machine's noise moves far less than req/s).

@@ -10,7 +10,10 @@
 // tsx loads them instead (a getter call per imported binding, so slower than what ships).
 // `--protocol h2`: the same exchanges over HTTP/2 as node's OpenSSL uprobes hand them over
 // (bench/h2-traffic.ts: one HEADERS read, one HEADERS + DATA write per exchange, HPACK-coded).
-// Run: node --import tsx bench/sensor-pipeline.bench.ts [--exchanges 200000] [--connections 32] [--only built|sampled] [--tsx] [--protocol h2]
+// `--vary`: every request names another item and every answer echoes it in a header, so that no
+// head repeats the one before it on its connection (the parser reuses the parse of a repeated
+// head, sensor/src/http/repeat-head.ts: without `--vary` every head after the first is one).
+// Run: node --import tsx bench/sensor-pipeline.bench.ts [--exchanges 200000] [--connections 32] [--only built|sampled] [--tsx] [--protocol h2] [--vary]
 // (`--only` runs one configuration, e.g. under `--cpu-prof`.)
 // A/B: `--base MODULE` loads another version's Pipeline, Redactor and KernelClock (bench/ab-base.ts
 // says how to make one from a commit) and runs it interleaved with this one, round by round, in
@@ -33,10 +36,18 @@ const arg = (name: string, dflt: number): number => {
 const exchanges = arg('exchanges', 200_000);
 const connections = arg('connections', 32);
 const h2 = process.argv.includes('--protocol') && process.argv[process.argv.indexOf('--protocol') + 1] === 'h2';
+const vary = process.argv.includes('--vary');
 
 const request = Buffer.from('GET /api/items/42?expand=owner HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: wrk\r\nAccept: */*\r\n\r\n');
 const body = JSON.stringify({ id: 42, name: 'tapline', tags: ['a', 'b'], ok: true });
 const response = Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nDate: Thu, 26 Nov 2026 02:00:00 GMT\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+/** `--vary`: exchange `i`'s request and answer, made before the clock starts (a cycle of 4096 items, longer than any connection's run of heads). */
+const varied = vary
+  ? Array.from({ length: 4096 }, (_, i) => ({
+      request: Buffer.from(`GET /api/items/${i}?expand=owner HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: wrk\r\nAccept: */*\r\n\r\n`),
+      response: Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Item: ${i}\r\nDate: Thu, 26 Nov 2026 02:00:00 GMT\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\nContent-Length: ${body.length}\r\n\r\n${body}`),
+    }))
+  : undefined;
 /** Each run is a new set of connections, so the HTTP/2 bytes (their HPACK tables) are the same for every run. */
 const h2Bytes = h2 ? h2Traffic(connections, Math.ceil(exchanges / connections), body) : undefined;
 
@@ -69,8 +80,8 @@ async function run(impl: PipelineImpl, sampling: SamplerOptions | undefined): Pr
     const c = i % connections;
     const id = `1:${c}:0`;
     const k = Math.floor(i / connections);
-    const req = h2Bytes ? (h2Bytes.reads[c]?.[k] ?? request) : request;
-    const res = h2Bytes ? (h2Bytes.writes[c]?.[k] ?? response) : response;
+    const req = h2Bytes ? (h2Bytes.reads[c]?.[k] ?? request) : (varied?.[i % 4096]?.request ?? request);
+    const res = h2Bytes ? (h2Bytes.writes[c]?.[k] ?? response) : (varied?.[i % 4096]?.response ?? response);
     const read: CaptureEvent = { kind: 'data', connectionId: id, pid: 1, comm: 'node', timestampNs: (ns += 10_000n), direction: 'read', tls: h2, data: req, originalLength: req.length };
     const write: CaptureEvent = { kind: 'data', connectionId: id, pid: 1, comm: 'node', timestampNs: (ns += 10_000n), direction: 'write', tls: h2, data: res, originalLength: res.length };
     pipe.push(read);
@@ -94,7 +105,7 @@ async function run(impl: PipelineImpl, sampling: SamplerOptions | undefined): Pr
 const underTsx = process.argv.includes('--tsx');
 const current: PipelineImpl = underTsx ? { Pipeline, Redactor, KernelClock } : bundledCurrent();
 /** Named in every figure: a bundled run and a tsx run are not the same measurement. */
-const build = `${h2 ? 'HTTP/2, ' : ''}${underTsx ? 'under tsx' : 'bundled'}`;
+const build = `${h2 ? 'HTTP/2, ' : ''}${vary ? 'heads that never repeat, ' : ''}${underTsx ? 'under tsx' : 'bundled'}`;
 
 function median(results: Result[]): Result {
   const sorted = [...results].sort((a, b) => a.usPerExchange - b.usPerExchange);

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { CaptureEvent, CaptureSource } from './events';
-import { FrameDecoder, type LoaderProcess, type LoaderStats } from './frames';
+import { FrameDecoder, type FrameSink, type LoaderProcess, type LoaderStats } from './frames';
 
 export interface EbpfSourceOptions {
   /** The loader binary; default: $TAPLINE_LOADER, else sensor/bpf/build/tapline-loader found from here. */
@@ -132,29 +132,30 @@ export class EbpfSource implements CaptureSource {
       child.stderr!.on('data', (s: string) => {
         stderrTail = (stderrTail + s).slice(-4096);
       });
-      child.stdout!.on('data', (chunk: Buffer) => {
-        for (const frame of this.decoder.push(chunk)) {
-          if (frame.type === 'ready') {
-            if (!ready) {
-              ready = true;
-              clearTimeout(timer);
-              resolveStart();
-            }
-          } else if (frame.type === 'stats') {
-            this.counters.loader = frame.stats;
-            const lost = this.decoder.lostSince(frame.stats);
-            if (lost > 0) {
-              this.counters.lost += lost;
-              onEvent({ kind: 'lost', count: lost });
-            }
-          } else if (frame.type === 'process') {
-            this.options.onProcess?.(frame.process);
-          } else {
-            this.counters.events++;
-            onEvent(frame.event);
+      // One sink for the loader's life: each frame is handed on as it is decoded.
+      const sink: FrameSink = {
+        event: (event) => {
+          this.counters.events++;
+          onEvent(event);
+        },
+        stats: (stats) => {
+          this.counters.loader = stats;
+          const lost = this.decoder.lostSince(stats);
+          if (lost > 0) {
+            this.counters.lost += lost;
+            onEvent({ kind: 'lost', count: lost });
           }
-        }
-      });
+        },
+        ready: () => {
+          if (!ready) {
+            ready = true;
+            clearTimeout(timer);
+            resolveStart();
+          }
+        },
+        process: (p) => this.options.onProcess?.(p),
+      };
+      child.stdout!.on('data', (chunk: Buffer) => this.decoder.feed(chunk, sink));
       child.on('error', (err) => fail(new LoaderError(`cannot run the eBPF loader ${loader}: ${err.message}`, null)));
       this.exited = new Promise<void>((done) => {
         child.on('close', (code, signal) => {

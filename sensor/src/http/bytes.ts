@@ -5,13 +5,17 @@ export function asBuffer(buf: Uint8Array): Buffer {
   return Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.length);
 }
 
-/** Node's own latin1 decoder, without `toString`'s argument handling (it runs for every head). */
-type Latin1Buffer = Buffer & { latin1Slice(start: number, end: number): string };
+/**
+ * Node's own latin1 decoder, without `toString`'s argument handling (it runs for every head).
+ * Its native side takes any ArrayBufferView as `this`, so a capture's plain Uint8Array is decoded
+ * where it lies, without a Buffer made around it first (one object per head, measurable live).
+ */
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice(this: Uint8Array, start: number, end: number): string }).latin1Slice;
 
 export function latin1(buf: Uint8Array, from: number, to: number): string {
   const end = to > buf.length ? buf.length : to;
   if (end <= from) return '';
-  return (asBuffer(buf) as Latin1Buffer).latin1Slice(from, end);
+  return latin1Slice.call(buf, from, end);
 }
 
 export function concat(slices: readonly Uint8Array[], total: number): Uint8Array {

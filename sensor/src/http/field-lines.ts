@@ -30,13 +30,17 @@ export class FieldLines {
     private readonly lengths: number,
   ) {}
 
-  /** Every field, in order (built once, on first use). */
+  /**
+   * Every field, in order (built once, on first use). Frozen, fields and list: a head that repeats
+   * byte for byte is shared by the messages it heads (repeat-head.ts), so its headers reach every
+   * transaction built from them, and one that changed them in place would change the others.
+   */
   headers(): HttpHeader[] {
     if (this.built) return this.built;
     const out: HttpHeader[] = [];
-    for (let m = 0; m < this.marks.length; m += 3) out.push({ name: this.text.slice(this.marks[m], this.marks[m + 1]), value: this.valueAt(m) });
-    this.built = out;
-    return out;
+    for (let m = 0; m < this.marks.length; m += 3) out.push(Object.freeze({ name: this.text.slice(this.marks[m], this.marks[m + 1]), value: this.valueAt(m) }));
+    this.built = Object.freeze(out) as HttpHeader[];
+    return this.built;
   }
 
   /** Offset in `marks` of the first field named `lower` (lower case) at or after `from`, or -1. */

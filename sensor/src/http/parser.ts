@@ -16,6 +16,7 @@ import type { ParserOptions } from './parser-options';
 import { HeadScanner, isHeadFailure } from './head-lines';
 import { BodyCollector, Message } from './message';
 import { findMessageStart } from './resync';
+import { RepeatedHead } from './repeat-head';
 
 export type { ParsedMessage } from './message';
 export type { Desync, ParserOptions } from './parser-options';
@@ -69,6 +70,8 @@ export class HttpStreamParser {
   /** After a capture gap, until a message completes: framing problems are ours, not the sender's. */
   private lostSync = false;
   private readonly held = new HeldBytes();
+  /** The last clean head and its parse, reused when the next head repeats it byte for byte. */
+  private readonly repeat = new RepeatedHead();
   private readonly maxHeadBytes: number;
   private readonly maxErrors: number;
 
@@ -193,7 +196,11 @@ export class HttpStreamParser {
     // Empty lines before a message are allowed (RFC 9112 §2.2), e.g. a stray CRLF after a body.
     while (pos < buf.length && (buf[pos] === CR || buf[pos] === LF)) pos++;
     if (pos >= buf.length) return buf.length;
-    if (this.scanner.idle) this.scanner.reset();
+    if (this.scanner.idle) {
+      const repeated = this.repeat.match(buf, pos);
+      if (repeated >= 0) return this.repeatedHead(buf, pos, repeated, ns);
+      this.scanner.reset();
+    }
     const end = this.scanner.scan(buf, pos);
     if (end < 0) {
       if (buf.length - pos > this.maxHeadBytes) {
@@ -213,21 +220,51 @@ export class HttpStreamParser {
     }
     const head = parsed;
     let framing: Framing;
+    let framedFor: string | undefined;
     if (head.kind === 'request') {
       framing = requestFraming(head);
       if (framing.kind !== 'error') this.opts.onHead?.(head);
     } else {
       const interim = head.status >= 100 && head.status < 200 && head.status !== 101;
-      framing = responseFraming(head, interim ? undefined : this.opts.requestMethod?.(this.finalResponses));
+      framedFor = interim ? undefined : this.opts.requestMethod?.(this.finalResponses);
+      framing = responseFraming(head, framedFor);
       if (!interim) this.finalResponses++;
     }
     if (framing.kind === 'error') {
       this.desync(framing.rule, framing.reason, text + latin1(buf, end, end + SAMPLE_AFTER));
       return end;
     }
+    this.repeat.keep(buf, pos, end, head, text, this.scanner.usesBareLf, framing, framedFor);
+    return this.begin(head, text, this.scanner.usesBareLf, framing, buf, end, ns);
+  }
+
+  /** The head at `pos` repeats the last clean one byte for byte (repeat-head.ts): its parse is reused. */
+  private repeatedHead(buf: Uint8Array, pos: number, end: number, ns: bigint): number {
+    const r = this.repeat;
+    const head = r.head!;
+    this.startNs = this.nsAt(pos, ns);
+    let framing: Framing;
+    if (head.kind === 'request') {
+      framing = r.framing!;
+      this.opts.onHead?.(head);
+    } else {
+      const interim = head.status >= 100 && head.status < 200 && head.status !== 101;
+      // The same head can frame otherwise for another request method (HEAD, CONNECT).
+      framing = r.responseFramingFor(interim ? undefined : this.opts.requestMethod?.(this.finalResponses));
+      if (!interim) this.finalResponses++;
+    }
+    if (framing.kind === 'error') {
+      this.desync(framing.rule, framing.reason, r.text + latin1(buf, end, end + SAMPLE_AFTER));
+      return end;
+    }
+    return this.begin(head, r.text, r.bareLf, framing, buf, end, ns);
+  }
+
+  /** A head framed: its body (if any) follows from `end`. */
+  private begin(head: MessageHead, text: string, bareLf: boolean, framing: Framing, buf: Uint8Array, end: number, ns: bigint): number {
     this.head = head;
     this.headText = text;
-    this.bareLf = this.scanner.usesBareLf;
+    this.bareLf = bareLf;
     this.body.start();
     this.trailers = NO_TRAILERS;
     switch (framing.kind) {
@@ -418,8 +455,10 @@ export class HttpStreamParser {
     // Like llhttp: after an upgrade request, wait for its answer before reading more requests;
     // after a message that closes the connection, the peer reads nothing more (a tolerance: the
     // rest is ignored, not reported).
-    if (head.kind === 'request' && asksUpgrade(head)) this.state = 'paused';
-    else if (complete && closesAfter(head, message.trailers) && !(head.kind === 'response' && head.status < 200)) this.state = 'closed';
+    // A repeated head's answers are decided once (repeat-head.ts); trailers can change them.
+    const kept = head === this.repeat.head && message.trailers === NO_TRAILERS;
+    if (head.kind === 'request' && (kept ? this.repeat.asksUpgrade() : asksUpgrade(head))) this.state = 'paused';
+    else if (complete && (kept ? this.repeat.closesAfter() : closesAfter(head, message.trailers)) && !(head.kind === 'response' && head.status < 200)) this.state = 'closed';
     this.opts.onMessage(message);
   }
 

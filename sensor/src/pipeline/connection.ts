@@ -50,7 +50,7 @@ export class Connection {
   /** The sensor's own endpoint (pipeline.ts isOwnTraffic): nothing of it is ever reported. */
   own = false;
   /** The sampler's last decision input on this connection (pipeline.ts sampled): its endpoint, Host and slot in one window. */
-  sampling: { window: number; tuple: SocketTuple | undefined; method: string; target: string; endpoint: string; host: string | undefined; slot: EndpointSlot | undefined } | undefined;
+  sampling: { window: number; tuple: SocketTuple | undefined; head: RequestHead; method: string; target: string; endpoint: string; host: string | undefined; slot: EndpointSlot | undefined } | undefined;
   private requestParser: HttpStreamParser | undefined;
   /** Set when the first bytes were HTTP/2's connection preface (h2 over TLS or h2c with prior knowledge). */
   private h2: Http2Session | undefined;

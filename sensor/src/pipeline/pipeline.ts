@@ -325,13 +325,16 @@ export class Pipeline {
     let slot: EndpointSlot | undefined;
     // Without a Host the service is the tuple's: the same object, the same service. An HTTP/2
     // head's method and target mostly are the very strings of the last one (HPACK's table).
+    // A head the parser reused (its bytes repeated the last one's) is the very object of last time.
     const same =
       memo !== undefined &&
       memo.window === sampler.window &&
       memo.tuple === conn.tuple &&
-      (head instanceof ScannedRequestHead ? head.hasEndpoint(memo.endpoint) && head.fields.valueIs('host', memo.host) : head.target === memo.target && head.method === memo.method && fieldValue(head, 'host') === memo.host);
+      (memo.head === head ||
+        (head instanceof ScannedRequestHead ? head.hasEndpoint(memo.endpoint) && head.fields.valueIs('host', memo.host) : head.target === memo.target && head.method === memo.method && fieldValue(head, 'host') === memo.host));
     if (same) {
       slot = memo.slot;
+      memo.head = head;
     } else {
       let endpoint: string;
       if (head instanceof ScannedRequestHead) endpoint = head.endpoint();
@@ -341,7 +344,7 @@ export class Pipeline {
       }
       const host = fieldValue(head, 'host');
       slot = sampler.slot(host ?? `${conn.tuple?.localAddress ?? ''}:${conn.tuple?.localPort ?? 0}`, endpoint);
-      conn.sampling = { window: sampler.window, tuple: conn.tuple, method: head.method, target: head.target, endpoint, host, slot };
+      conn.sampling = { window: sampler.window, tuple: conn.tuple, head, method: head.method, target: head.target, endpoint, host, slot };
     }
     const kept = sampler.keepSlot(slot);
     if (!kept) this.counters.sampledOut = sampler.sampledOut;
