@@ -107,6 +107,8 @@ test('live sensor: a traced process exits mid-request, the sensor is killed and 
   t.after(() => service.close());
   const svcPort = (service.address() as AddressInfo).port;
   const dying = spawn(process.execPath, ['-e', DYING_SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // If the test fails before the cut request, the server would keep this process alive for ever.
+  t.after(() => dying.kill('SIGKILL'));
   // Listened for from the start: the process may exit before the cut request's rejection arrives.
   const dyingExited = once(dying, 'exit');
   const [portLine] = (await within(once(dying.stdout, 'data'), 'the dying server to print its port')) as [Buffer];
