@@ -11,7 +11,9 @@ test('classifies values that no API uses as a resource name', () => {
   assert.equal(classifySegment('2024-05-01'), 'date');
   assert.equal(classifySegment('cus_NffrFeUfNV2Hib'), 'token');
   assert.equal(classifySegment('eyJhbGciOiJIUzI1NiJ9x7Q'), 'token');
-  for (const word of ['users', 'linked_accounts', 'bank_accounts', 'oauth2', 'v1', 'getV2Users', 'facade', 'search']) {
+  // Short random ids: capitals cut them into syllables of one or two letters.
+  for (const id of ['hHyJLDZuYp', 'kP4xQ7mZwR']) assert.equal(classifySegment(id), 'token', id);
+  for (const word of ['users', 'linked_accounts', 'bank_accounts', 'oauth2', 'v1', 'getV2Users', 'facade', 'search', 'getTaxForm', 'listEventTypes', 'GetQueryState', 'IsDevOps', 'StockedItemsAdd', 'hl7V2Stores']) {
     assert.equal(classifySegment(word), 'literal', word);
   }
 });
