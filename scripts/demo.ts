@@ -60,9 +60,10 @@ Open the Tapline view in the activity bar, then openapi.yaml to see the drift. C
 
   const stop = (): void => {
     stopTraffic.abort();
-    void sensor.process.stop();
     service.close();
-    void vscode.stop().then(() => process.exit(0));
+    // Both waited for: exiting first left the sensor detaching its probes for a few seconds after
+    // the demo had returned the prompt.
+    void Promise.allSettled([sensor.process.stop(), vscode.stop()]).then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
