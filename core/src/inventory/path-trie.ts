@@ -152,6 +152,8 @@ class TrieNode {
   paramNamed = false;
   /** Words folded into the parameter child because they led where it leads: values from now on. */
   folded: Set<string> | undefined = undefined;
+  /** The last value that arrived at this parameter position (see observe()). */
+  lastValue: string | undefined = undefined;
   /** Children and grandchildren when this position was last judged (see judge()). */
   judgedMass = 0;
 }
@@ -206,7 +208,11 @@ export class PathTrie {
       // An empty segment (a trailing slash) is never a value.
       const isParam = !known && segment !== '' && (node.folded?.has(segment) === true || (node.generalized ? !isStrongVocabulary(segment) || isValueSegment(segment, i, segments[i - 1]) : isValueSegment(segment, i, segments[i - 1])));
       if (isParam) {
-        if (node.generalized) this.valueWords.markValue(segment, i, segments[i - 1]);
+        // (The same value again at this position, the common case, skips the lookups.)
+        if (node.generalized && node.lastValue !== segment) {
+          node.lastValue = segment;
+          this.valueWords.markValue(segment, i, segments[i - 1]);
+        }
         next = node.param ?? this.newNode();
         if (next === undefined) break;
         node.param = next;
@@ -298,11 +304,6 @@ export class PathTrie {
     if (node.pluralChildren * 2 >= distinct) return false;
     if (node.collection) {
       if (distinct < this.options.minDistinctAfterCollection) return false;
-      // Known path words among them (`count`, `search`) are more likely the collection's verbs:
-      // the few distinct values needed here do not count them.
-      let unknown = 0;
-      for (const segment of node.literals!.keys()) if (!isKnownPathWord(segment)) unknown++;
-      if (unknown < this.options.minDistinctAfterCollection) return false;
     } else if (distinct < this.options.minDistinct || node.literalObs < this.options.minObservations) {
       return false;
     }
@@ -312,10 +313,15 @@ export class PathTrie {
     // So are children shaped like API vocabulary (`user-hierarchy-groups`, `search-prompts`).
     let leadToIds = 0;
     let shape = 0;
+    let unknown = 0;
     for (const [segment, child] of node.literals!) {
       if (child.param !== undefined) leadToIds++;
       shape += valueShape(segment);
+      if (!isKnownPathWord(segment)) unknown++;
     }
+    // Below a collection, known path words (`count`, `search`) are more likely its verbs: the few
+    // distinct values needed there do not count them.
+    if (node.collection && unknown < this.options.minDistinctAfterCollection) return false;
     if (leadToIds * 2 >= distinct || shape / distinct < -0.25) return false;
     // Words beside ids (`rows/list`, `rows/batchcreate` beside `rows/{rowId}`): the collection's
     // verbs, discovered one by one, unless they keep arriving like an open vocabulary.
