@@ -12,15 +12,19 @@
 // head repeats the one before it on its connection (the parser's reuse of repeated heads never
 // applies: what it costs when it misses).
 // `--h2`: node's http2 over its OpenSSL under h2load instead (the SSL uprobes' plaintext, HPACK).
+// `--decoder`: the replay's frame decoder alone (FrameDecoder, sensor/src/capture/frames.ts), the
+// recording fed from memory in 64 KiB chunks as the pipe hands them over, to a sink that counts:
+// CPU per frame, without the pipe's and the pipeline's noise around it.
 //   node --import tsx bench/sensor-replay.bench.ts --record FILE [--seconds 5] [--vary | --h2]   (root, wrk, h2load)
-//   node --expose-gc --import tsx bench/sensor-replay.bench.ts FILE [--rounds 5] [--base REV] [--only mine]
+//   node --expose-gc --import tsx bench/sensor-replay.bench.ts FILE [--rounds 5] [--base REV] [--only mine] [--decoder]
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import type { EbpfSource } from '../sensor/src/capture/ebpf-source';
+import type { FrameDecoder, FrameSink } from '../sensor/src/capture/frames';
 import type { Pipeline } from '../sensor/src/pipeline/pipeline';
 import type { VisibilityReport } from '../sensor/src/visibility/report';
 import type { Redactor } from '../core/src/redaction/redactor';
@@ -30,12 +34,14 @@ import { extractAt } from './sensor-overhead-ab';
 
 interface Impl {
   EbpfSource: typeof EbpfSource;
+  FrameDecoder: typeof FrameDecoder;
   Pipeline: typeof Pipeline;
   Redactor: typeof Redactor;
   VisibilityReport: typeof VisibilityReport;
 }
 
 const ENTRY = `export { EbpfSource } from './sensor/src/capture/ebpf-source';
+export { FrameDecoder } from './sensor/src/capture/frames';
 export { Pipeline } from './sensor/src/pipeline/pipeline';
 export { Redactor } from './core/src/redaction/redactor';
 export { VisibilityReport } from './sensor/src/visibility/report';
@@ -106,6 +112,43 @@ async function replay(impl: Impl, file: string, catScript: string): Promise<Resu
   return { us: (cpu.user + cpu.system) / requests, requests, events, built, sampledOut };
 }
 
+/** `--decoder`: nanoseconds of CPU per frame decoded from `data`, fed in pipe-sized chunks. */
+function decodeOnly(impl: Impl, data: Buffer): number {
+  let frames = 0;
+  const count = (): void => {
+    frames++;
+  };
+  const sink: FrameSink = { event: count, stats: count, ready: count, process: count };
+  // As EbpfSource makes it: data events view the chunks, which are never reused here either.
+  const decoder = new impl.FrameDecoder(false);
+  (globalThis as { gc?: () => void }).gc?.();
+  const cpu0 = process.cpuUsage();
+  for (let at = 0; at < data.length; at += PIPE_CHUNK) decoder.feed(data.subarray(at, at + PIPE_CHUNK), sink);
+  const cpu = process.cpuUsage(cpu0);
+  if (decoder.badFrames > 0) throw new Error(`${decoder.badFrames} bad frames in the recording`);
+  return ((cpu.user + cpu.system) * 1000) / frames;
+}
+const PIPE_CHUNK = 65536;
+
+/** `--decoder`: the decoder alone, this tree's and the base's interleaved (base, mine, base, …, base). */
+function decoderRounds(mine: Impl, base: Impl | undefined, file: string, rounds: number, baseRev: string | undefined): void {
+  const data = readFileSync(file);
+  if (base) decodeOnly(base, data);
+  decodeOnly(mine, data);
+  const m: number[] = [];
+  const b: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    if (base) b.push(decodeOnly(base, data));
+    m.push(decodeOnly(mine, data));
+  }
+  if (base) b.push(decodeOnly(base, data));
+  console.log(`decoder alone, this tree: ${m.map((x) => x.toFixed(0)).join(', ')} ns CPU per frame (median ${median(m).toFixed(0)})`);
+  if (!base) return;
+  console.log(`base ${baseRev}: ${b.map((x) => x.toFixed(0)).join(', ')} ns (median ${median(b).toFixed(0)})`);
+  const ratios = m.map((x, r) => x / ((b[r]! + b[r + 1]!) / 2));
+  console.log(`this ÷ base per round: ${ratios.map((x) => x.toFixed(3)).join(', ')} (median ${median(ratios).toFixed(3)})`);
+}
+
 async function main(): Promise<void> {
   const recordTo = option('record');
   if (recordTo) return record(recordTo, Number(option('seconds') ?? 5), process.argv.includes('--vary') ? 'vary' : process.argv.includes('--h2') ? 'h2' : 'h1');
@@ -127,6 +170,7 @@ async function main(): Promise<void> {
     }
     const mb = statSync(file).size / 1048576;
     console.log(`replay of ${file} (${mb.toFixed(1)} MiB), daemon code bundled${baseRev ? `; base ${baseRev}` : ''}`);
+    if (process.argv.includes('--decoder')) return decoderRounds(mine, base, file, rounds, baseRev);
     // A warm-up of each first: the first run of a version pays for its compilation.
     if (base) await replay(base, file, catScript);
     await replay(mine, file, catScript);

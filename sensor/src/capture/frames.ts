@@ -2,52 +2,21 @@
 // [record], little-endian, records laid out as in sensor/bpf/tapline.h (offsets in layout.ts). Input arrives in
 // arbitrary chunks; a malformed frame is counted and skipped (resynchronising on the magic),
 // never thrown, because the byte stream is the only thing between the kernel and the daemon.
+// This file is the framing and the per-record dispatch, with the connection cache that data
+// records read; what a frame is and the sink it goes to are in frame-sink.ts, the readers of the
+// rarer records' fields (stats, process, names, tuples) in record-fields.ts.
 import type { CaptureEvent, CloseEvent, DataEvent, OpenEvent, SocketTuple } from './events';
-import { CLOSE, COMM_LEN, COUNTER, DATA_HDR, OPEN, PROC, PROC_FLAG, READY, REC, STATS, TUPLE } from './layout';
+import { Collect, type FrameSink, type LoaderFrame, type LoaderStats } from './frame-sink';
+import { CLOSE, DATA_HDR, OPEN, PROC, READY, REC, STATS } from './layout';
+import { connectionId, cstring, proc, stats, tupleAt } from './record-fields';
+
+export type { FrameSink, LoaderFrame, LoaderProcess, LoaderStats } from './frame-sink';
+export { connectionId, ipv6 } from './record-fields';
 
 export const FRAME_MAGIC = 0x314c5054;
 const MAGIC_BYTES = Buffer.from([0x54, 0x50, 0x4c, 0x31]);
 /** Larger than any record the loader writes (a data record holds at most 1 MiB of payload). */
 const MAX_RECORD = (1 << 20) + 4096;
-
-
-/** Cumulative counters from the loader's periodic stats record. */
-export interface LoaderStats {
-  records: bigint;
-  lost: bigint;
-  lostBytes: bigint;
-  truncated: bigint;
-  tlsUnmapped: bigint;
-  mergeDropped: bigint;
-  sslTargets: number;
-}
-
-/** What the loader found in one process: its TLS library (a TLS_LIB value) and Go version. */
-export interface LoaderProcess {
-  pid: number;
-  comm: string;
-  lib: number;
-  version: string;
-  /** The kernel saw TLS records on one of its traced sockets. */
-  ciphertext: boolean;
-}
-
-export type LoaderFrame =
-  | { type: 'event'; event: CaptureEvent }
-  | { type: 'stats'; stats: LoaderStats }
-  | { type: 'ready'; loaderPid: number; sslTargets: number }
-  | { type: 'process'; process: LoaderProcess };
-
-/**
- * Where `FrameDecoder.feed` hands each decoded frame, one call per frame: no wrapper object and
- * no array per frame (the daemon decodes one or two events per traced request, ~100k a second).
- */
-export interface FrameSink {
-  event(event: CaptureEvent): void;
-  stats(stats: LoaderStats): void;
-  ready(loaderPid: number, sslTargets: number): void;
-  process(process: LoaderProcess): void;
-}
 
 /** What a connection's data records repeat; decoded once per connection. */
 interface ConnInfo {
@@ -58,23 +27,6 @@ interface ConnInfo {
 }
 
 const MAX_CACHED_CONNECTIONS = 65536;
-
-/** A sink that collects the frames, for `push`. */
-class Collect implements FrameSink {
-  readonly frames: LoaderFrame[] = [];
-  event(event: CaptureEvent): void {
-    this.frames.push({ type: 'event', event });
-  }
-  stats(stats: LoaderStats): void {
-    this.frames.push({ type: 'stats', stats });
-  }
-  ready(loaderPid: number, sslTargets: number): void {
-    this.frames.push({ type: 'ready', loaderPid, sslTargets });
-  }
-  process(process: LoaderProcess): void {
-    this.frames.push({ type: 'process', process });
-  }
-}
 
 export class FrameDecoder {
   /** Frames that were malformed and skipped (including runs of bytes skipped to resynchronise). */
@@ -326,85 +278,6 @@ class DataRecord implements DataEvent {
   ) {}
 }
 
-function stats(buf: Buffer, at: number): LoaderStats {
-  const c = (i: number): bigint => buf.readBigUInt64LE(at + STATS.counters + i * 8);
-  return {
-    records: c(COUNTER.records),
-    lost: c(COUNTER.lost),
-    lostBytes: c(COUNTER.lostBytes),
-    truncated: c(COUNTER.truncated),
-    tlsUnmapped: c(COUNTER.tlsUnmapped),
-    mergeDropped: buf.readBigUInt64LE(at + STATS.frames_merged_dropped),
-    sslTargets: Number(buf.readBigUInt64LE(at + STATS.ssl_targets)),
-  };
-}
-
-function proc(buf: Buffer, at: number): LoaderProcess {
-  return {
-    pid: buf.readUInt32LE(at + PROC.tgid),
-    comm: cstring(buf, at + PROC.comm),
-    lib: buf[at + PROC.lib]!,
-    version: cstring(buf, at + PROC.version),
-    ciphertext: (buf[at + PROC.flags]! & PROC_FLAG.TL_PROC_CIPHERTEXT) !== 0,
-  };
-}
-
-/** `${pid}:${fd}:${generation}`, as events.ts promises. */
-export function connectionId(pid: number, fd: number, gen: number): string {
-  return `${pid}:${fd}:${gen}`;
-}
-
 function roleOf(b: number | undefined): 'client' | 'server' | undefined {
   return b === 1 ? 'client' : b === 2 ? 'server' : undefined;
-}
-
-/** A NUL-padded char[16]; decoded as UTF-8 (invalid bytes become U+FFFD, it is rendered as text). */
-function cstring(buf: Buffer, at: number): string {
-  const field = buf.subarray(at, at + COMM_LEN);
-  const nul = field.indexOf(0);
-  return field.subarray(0, nul < 0 ? COMM_LEN : nul).toString('utf8');
-}
-
-/** tl_tuple: laddr[16] raddr[16] lport u16 rport u16 family u8; undefined when empty or invalid. */
-function tupleAt(buf: Buffer, at: number): SocketTuple | undefined {
-  const family = buf[at + TUPLE.family];
-  if (family !== 4 && family !== 6) return undefined;
-  const l = at + TUPLE.laddr;
-  const r = at + TUPLE.raddr;
-  return {
-    family,
-    // IPv4 is stored as ::ffff:a.b.c.d: its 4 bytes are the last of the 16.
-    localAddress: family === 4 ? ipv4(buf, l + 12) : ipv6(buf.subarray(l, l + 16)),
-    localPort: buf.readUInt16LE(at + TUPLE.lport),
-    remoteAddress: family === 4 ? ipv4(buf, r + 12) : ipv6(buf.subarray(r, r + 16)),
-    remotePort: buf.readUInt16LE(at + TUPLE.rport),
-  };
-}
-
-function ipv4(buf: Buffer, at: number): string {
-  return `${buf[at]}.${buf[at + 1]}.${buf[at + 2]}.${buf[at + 3]}`;
-}
-
-/** RFC 5952 text form: lower case, longest run of zero groups (two or more) as "::". */
-export function ipv6(b: Uint8Array): string {
-  const groups: number[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push((b[i]! << 8) | b[i + 1]!);
-  let bestAt = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen && j - i >= 2) {
-      bestAt = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestAt < 0) return hex.join(':');
-  return `${hex.slice(0, bestAt).join(':')}::${hex.slice(bestAt + bestLen).join(':')}`;
 }
