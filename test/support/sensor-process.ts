@@ -1,7 +1,7 @@
 // Runs the real sensor (dist/sensor.js) as a child process and waits for the line it prints once
 // it listens. Shared by the integration and e2e tests, the demo and the benchmarks.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const SENSOR = join(__dirname, '..', '..', 'dist', 'sensor.js');
@@ -20,6 +20,7 @@ export interface SensorProcess {
  * first. `wrap` runs it through a command that execs it (e.g. `ip netns exec NS`).
  */
 export function startSensorProcess(tokenFile: string, args: readonly string[], wrap: readonly string[] = []): Promise<SensorProcess> {
+  if (!existsSync(SENSOR)) return Promise.reject(new Error(`${SENSOR} is not built: run \`node scripts/build.mjs\` (npm test builds it)`));
   const argv = [process.execPath, SENSOR, '--token-file', tokenFile, ...args];
   const [bin = process.execPath, ...rest] = [...wrap, ...argv];
   const child = spawn(bin, rest, { stdio: ['ignore', 'pipe', 'pipe'] });
