@@ -47,7 +47,6 @@ export abstract class ParserState {
   protected remaining = 0;
   protected trailers: HttpHeader[] = NO_TRAILERS;
   protected startNs = 0n;
-  protected lastNs = 0n;
   protected finalResponses = 0;
   protected messages = 0;
   protected errors = 0;

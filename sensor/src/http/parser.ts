@@ -45,7 +45,6 @@ export class HttpStreamParser extends HeadSteps {
   /** `data` was seen at `ns`; `missing` more bytes followed on the wire but were not captured. */
   feed(data: Uint8Array, ns: bigint, missing = 0): void {
     if (this.stopped) return;
-    this.lastNs = ns;
     if (this.state === 'paused') {
       this.hold(data, ns);
       if (missing > 0) this.tunnel();
@@ -79,7 +78,6 @@ export class HttpStreamParser extends HeadSteps {
   /** The connection ended (closed by either side). */
   end(ns: bigint): void {
     if (this.stopped) return;
-    this.lastNs = ns;
     if (this.state === 'until-close') {
       this.finish(true, ns);
     } else if (this.head && (this.state === 'length' || this.state.startsWith('chunk') || this.state === 'trailers')) {
