@@ -18,6 +18,9 @@ const PY_SERVER = `
 import http.server
 class H(http.server.BaseHTTPRequestHandler):
     protocol_version = 'HTTP/1.1'
+    # Buffered: head and body leave in one write. Unbuffered they were two, and the heir, which
+    # exits at its first read, sometimes read only the head — the body the test waits for never came.
+    wbufsize = -1
     def do_GET(self):
         b = b'{"path":"' + self.path.encode() + b'"}'
         self.send_response(200)
