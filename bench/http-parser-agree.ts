@@ -1,9 +1,12 @@
 // Not a speed figure: the check that goes with a parser change measured by http-parser.bench.ts.
 // Another version's parser (`--base`, bench/ab-base.ts) and this one are fed the same generated
 // streams (the differential fuzz's arbitraries, cut at random points, some with a capture gap,
-// each as requests and rewritten as responses); every callback must agree — heads, headers,
-// bodies, errors, desync events with their samples.
-// Run: node --import tsx bench/http-parser-agree.ts --base DIR/ab-entry.ts [--runs 20000] [--seed 1]
+// each as requests and rewritten as responses, every third answering HEAD); every callback must
+// agree — heads, headers, bodies, errors, desync events with their samples. `--repeat N` repeats
+// each stream N times so that its heads repeat byte for byte (the cuts stay in its first copy):
+// the check for the parser's reuse of repeated heads (sensor/src/http/repeat-head.ts), which also
+// counts the messages that got a reused head.
+// Run: node --import tsx bench/http-parser-agree.ts --base DIR/ab-entry.ts [--runs 20000] [--repeat 1] [--seed 1]
 import fc from 'fast-check';
 import { HttpStreamParser } from '../sensor/src/http/parser';
 import { streams } from '../test/fuzz/http1-streams';
@@ -15,7 +18,7 @@ const arg = (name: string, dflt: number): number => {
 };
 
 /** Everything the parser reported for one stream, as text. */
-function callbacks(Parser: typeof HttpStreamParser, kind: 'request' | 'response', text: string, cuts: number[], gapAt: number): string[] {
+function callbacks(Parser: typeof HttpStreamParser, kind: 'request' | 'response', buf: Buffer, cuts: number[], gapAt: number): string[] {
   const log: string[] = [];
   const p = new Parser({
     kind,
@@ -31,7 +34,6 @@ function callbacks(Parser: typeof HttpStreamParser, kind: 'request' | 'response'
     onTunnel: (rest) => log.push(`tunnel ${rest.length}`),
     requestMethod: (i) => (i % 3 === 2 ? 'HEAD' : 'GET'),
   });
-  const buf = Buffer.from(text, 'latin1');
   let at = 0;
   [...cuts, buf.length].forEach((cut, n) => {
     p.feed(buf.subarray(at, cut), BigInt(n + 1), n === gapAt ? 7 : 0);
@@ -45,15 +47,20 @@ function callbacks(Parser: typeof HttpStreamParser, kind: 'request' | 'response'
 void (async () => {
   const base = await loadBase(process.argv);
   if (!base) throw new Error('--base is required (bench/ab-base.ts makes one from a commit)');
+  const repeat = arg('repeat', 1);
   const samples = fc.sample(fc.tuple(streams, fc.integer({ min: -1, max: 8 })), { numRuns: arg('runs', 20_000), seed: arg('seed', 1) });
   let compared = 0;
   let differ = 0;
+  /** Messages whose head object is the previous message's (the reuse happened). */
+  let reused = 0;
   const seen = { messages: 0, desyncs: 0, errors: 0 };
   for (const [s, gapAt] of samples) {
     for (const kind of ['request', 'response'] as const) {
       const text = kind === 'response' ? s.text.replace(/^[A-Z]+ \S+ HTTP/gm, 'HTTP/1.1 200 OK').replace(/^[A-Z]+ /, 'HTTP/1.1 ') : s.text;
-      const theirs = callbacks(base.HttpStreamParser, kind, text, s.cuts, gapAt);
-      const mine = callbacks(HttpStreamParser, kind, text, s.cuts, gapAt);
+      const buf = Buffer.from(text.repeat(repeat), 'latin1');
+      const theirs = callbacks(base.HttpStreamParser, kind, buf, s.cuts, gapAt);
+      const mine = callbacks(HttpStreamParser, kind, buf, s.cuts, gapAt);
+      if (repeat > 1) reused += countReused(kind, buf, s.cuts);
       compared++;
       for (const line of mine) {
         if (line.startsWith('{')) seen.messages++;
@@ -64,6 +71,29 @@ void (async () => {
       if (++differ <= 3) console.log(`differs (${kind}): ${JSON.stringify(text.slice(0, 200))}\n  base: ${theirs.slice(0, 4).join('\n        ')}\n  this: ${mine.slice(0, 4).join('\n        ')}`);
     }
   }
-  console.log(`${compared} streams, ${differ} with different callbacks (${seen.messages} messages, ${seen.desyncs} desyncs, ${seen.errors} errors)`);
+  const repeated = repeat > 1 ? ` (each repeated ${repeat} times)` : '';
+  const onReused = repeat > 1 ? `, ${reused} of them on a reused head` : '';
+  console.log(`${compared} streams${repeated}, ${differ} with different callbacks (${seen.messages} messages${onReused}, ${seen.desyncs} desyncs, ${seen.errors} errors)`);
   if (differ > 0) process.exitCode = 1;
 })();
+
+/** How many messages of this parser got the very head object of the message before (so the check covered the reuse). */
+function countReused(kind: 'request' | 'response', buf: Buffer, cuts: number[]): number {
+  let n = 0;
+  let last: unknown;
+  const p = new HttpStreamParser({
+    kind,
+    maxBody: 64,
+    onMessage: (m) => {
+      if (m.head === last) n++;
+      last = m.head;
+    },
+    requestMethod: (i) => (i % 3 === 2 ? 'HEAD' : 'GET'),
+  });
+  let at = 0;
+  for (const cut of [...cuts, buf.length]) {
+    p.feed(buf.subarray(at, cut), 1n);
+    at = cut;
+  }
+  return n;
+}
