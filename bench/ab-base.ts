@@ -46,7 +46,7 @@ export async function loadBase(argv: readonly string[]): Promise<BaseImpl | unde
 }
 
 /** The options scripts/build.mjs gives the sensor's bundle (dist/sensor.js), less its source map. */
-function bundleTo(entry: { file: string } | { source: string; dir: string }, outfile: string): void {
+export function bundleTo(entry: { file: string } | { source: string; dir: string }, outfile: string): void {
   buildSync({
     ...('file' in entry ? { entryPoints: [entry.file] } : { stdin: { contents: entry.source, resolveDir: entry.dir, loader: 'ts', sourcefile: 'bench-entry.ts' } }),
     outfile,

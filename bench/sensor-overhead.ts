@@ -26,6 +26,7 @@ import { buildLoaderAt, bundleConsumer, roundOrder, type Variant } from './senso
 import { enableBpfStats, loadedProgIds, progDelta, progStats, type ProgStats } from './bpf-prog-stats';
 import { h2load } from './h2load';
 import { reportTarget } from './target';
+import { H2_SERVER } from './h2-server';
 
 interface Run {
   label: string;
@@ -92,14 +93,6 @@ https.createServer({ key: fs.readFileSync(process.argv[1]), cert: fs.readFileSyn
 }).listen(0, '127.0.0.1', function () { process.stdout.write(this.address().port + '\\n'); });
 `;
 
-/** The same answer over HTTP/2 and TLS (node's http2 on its own OpenSSL); key and cert in argv. */
-const H2_SERVER = `
-const http2 = require('node:http2'), fs = require('node:fs');
-const body = JSON.stringify({ id: 42, name: 'tapline', tags: ['a', 'b'], ok: true });
-const server = http2.createSecureServer({ key: fs.readFileSync(process.argv[1]), cert: fs.readFileSync(process.argv[2]) });
-server.on('stream', (stream) => { stream.respond({ ':status': 200, 'content-type': 'application/json' }); stream.end(body); });
-server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));
-`;
 
 interface Protocol {
   /** How the TARGET lines name its rows (h1 keeps the names docs/performance.md records). */

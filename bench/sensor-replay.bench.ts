@@ -22,7 +22,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, write
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSync } from 'esbuild';
+import { bundleTo } from './ab-base';
 import type { EbpfSource } from '../sensor/src/capture/ebpf-source';
 import type { FrameDecoder, FrameSink } from '../sensor/src/capture/frames';
 import type { Pipeline } from '../sensor/src/pipeline/pipeline';
@@ -31,6 +31,7 @@ import type { Redactor } from '../core/src/redaction/redactor';
 import { TLS_CERT, TLS_KEY } from '../test/integration/ebpf-helpers';
 import { h2load } from './h2load';
 import { extractAt } from './sensor-overhead-ab';
+import { H2_SERVER } from './h2-server';
 
 interface Impl {
   EbpfSource: typeof EbpfSource;
@@ -55,16 +56,7 @@ const option = (name: string): string | undefined => {
 
 /** A tree's daemon code bundled as dist/sensor.js is (scripts/build.mjs), and loaded. */
 function bundle(dir: string, outfile: string): Impl {
-  buildSync({
-    stdin: { contents: ENTRY, resolveDir: dir, loader: 'ts', sourcefile: 'replay-entry.ts' },
-    outfile,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    bundle: true,
-    mainFields: ['module', 'main'],
-    logLevel: 'warning',
-  });
+  bundleTo({ source: ENTRY, dir }, outfile);
   return createRequire(__filename)(outfile) as Impl;
 }
 
@@ -247,14 +239,6 @@ http.createServer((req, res) => {
 }).listen(0, '127.0.0.1', function () { process.stdout.write(this.address().port + '\\n'); });
 `;
 
-/** node's http2 over its OpenSSL, as bench/sensor-overhead.ts's h2 row serves it; key and cert in argv. */
-const H2_SERVER = `
-const http2 = require('node:http2'), fs = require('node:fs');
-const body = JSON.stringify({ id: 42, name: 'tapline', tags: ['a', 'b'], ok: true });
-const server = http2.createSecureServer({ key: fs.readFileSync(process.argv[1]), cert: fs.readFileSync(process.argv[2]) });
-server.on('stream', (stream) => { stream.respond({ ':status': 200, 'content-type': 'application/json' }); stream.end(body); });
-server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));
-`;
 
 void main().catch((e: unknown) => {
   console.error(`sensor-replay: ${e instanceof Error ? e.message : String(e)}`);
