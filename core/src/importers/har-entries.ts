@@ -57,7 +57,9 @@ export class HarEntryScanner {
   private key = '';
   private keyBytes: Uint8Array[] = [];
   private keyLength = 0;
-  // The value being captured: its bytes so far (earlier chunks), nesting, string state.
+  // The value being captured: where it began in the current chunk, its bytes so far (earlier
+  // chunks), nesting, string state.
+  private captureStart = 0;
   private pieces: Uint8Array[] = [];
   private pieceBytes = 0;
   private depth = 0;
@@ -72,10 +74,6 @@ export class HarEntryScanner {
     private readonly host: HarEntriesHost,
     private readonly maxEntryBytes = MAX_ENTRY_BYTES,
   ) {}
-
-  get done(): boolean {
-    return this.state === State.Done;
-  }
 
   write(chunk: Uint8Array): void {
     const n = chunk.length;
@@ -106,24 +104,16 @@ export class HarEntryScanner {
       }
     }
     this.offset += n;
-    if (this.state === State.InValue && !this.oversize) {
-      // The value goes on in the next chunk: keep what it has so far (a copy: the caller may
-      // reuse the chunk).
-      const start = this.captureStart;
-      this.captureStart = 0;
-      this.keep(chunk.slice(start));
-    } else {
-      this.captureStart = 0;
-    }
+    // A value that goes on in the next chunk keeps what it has so far (a copy: the caller may
+    // reuse the chunk).
+    if (this.state === State.InValue && !this.oversize) this.keep(chunk.slice(this.captureStart));
+    this.captureStart = 0;
   }
 
   /** Throws when the file ended before its JSON did. */
   end(): void {
     if (this.state !== State.Done) throw new Error(`the HAR file ended inside its JSON (after ${this.entries} entries)`);
   }
-
-  /** Where the current value began in the current chunk. */
-  private captureStart = 0;
 
   /** One byte of the JSON around the entries. Returns the next index. */
   private structure(chunk: Uint8Array, i: number): number {
